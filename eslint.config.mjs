@@ -1,0 +1,75 @@
+// Lint enforces where code runs (DESIGN.md §2): electron only in main/, no Node built-ins in
+// renderer/, and the renderer reaches into src/ only through src/contract/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['src/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron is imported only in main/.' }],
+          patterns: [
+            { group: ['react', 'react-dom', 'react/*', 'zustand'], message: 'src/ is Node-only core.' },
+            { group: ['**/renderer/**', '**/main/**'], message: 'src/ never imports the shell or the UI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins.map((name) => ({ name, message: 'src/contract is shared with the renderer: no Node.' })), { name: 'electron' }],
+          patterns: [{ group: ['../*', '!../contract/*'], message: 'src/contract stands alone.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' })), { name: 'electron', message: 'The renderer talks to main through window.airlock only.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!contract/)',
+              message: 'The renderer imports from src/ only src/contract/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);

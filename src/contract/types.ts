@@ -1,0 +1,161 @@
+// Domain types shared by the core (src/), the Electron shell (main/), the renderer and the
+// shim. Plain data only: everything here crosses a socket or an IPC boundary as JSON.
+
+export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+
+/** One reason behind a risk level, phrased for a person. */
+export interface RiskReason {
+  /** Stable machine code, e.g. "path.sensitive", "name.verb", "tool.changed". */
+  code: string;
+  level: RiskLevel;
+  text: string;
+}
+
+export interface RiskAssessment {
+  level: RiskLevel;
+  reasons: RiskReason[];
+}
+
+/** MCP tool annotations as servers publish them (untrusted hints). */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** A tool as listed by a server in a `tools/list` result. */
+export interface ToolDefinition {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  annotations?: ToolAnnotations;
+}
+
+/** Who runs a server: changes to any field make it a different server. */
+export interface ServerIdentity {
+  host: string;
+  name: string;
+  command: string;
+  args: string[];
+  /** Resolved version of the package the command names, where it names one. */
+  packageVersion?: string;
+}
+
+export type PoisonFinding = { code: string; text: string };
+
+/** What the registry knows about one tool of one server. */
+export interface ToolRecord {
+  serverId: number;
+  name: string;
+  definition: ToolDefinition;
+  hash: string;
+  /** Hash the user last reviewed; differs from `hash` when the definition changed. */
+  reviewedHash: string | null;
+  /** Hash seen before the latest change, for showing a diff. */
+  previousDefinition: ToolDefinition | null;
+  firstSeen: number;
+  lastSeen: number;
+  enabled: boolean;
+  poison: PoisonFinding[];
+}
+
+export type RuleAction = 'allow' | 'ask' | 'deny';
+
+export type ArgCondition =
+  | { path: string; op: 'under'; value: string }
+  | { path: string; op: 'equals'; value: unknown }
+  | { path: string; op: 'oneOf'; value: unknown[] }
+  | { path: string; op: 'regex'; value: string }
+  | { path: string; op: 'range'; min?: number; max?: number };
+
+export type RuleExpiry =
+  | { kind: 'forever' }
+  | { kind: 'until'; at: number }
+  /** Until the host (the shim session that created it) restarts. */
+  | { kind: 'session'; sessionId: string };
+
+export interface Rule {
+  id: number;
+  /** null = any server. */
+  serverId: number | null;
+  /** Glob over the tool name: `*` and `?`. */
+  tool: string;
+  conditions: ArgCondition[];
+  action: RuleAction;
+  expiry: RuleExpiry;
+  /** For allow rules: never auto-approve above this level. */
+  riskCeiling: RiskLevel | null;
+  note: string;
+  /** "manual" or "decision:N". */
+  origin: string;
+  enabled: boolean;
+  createdAt: number;
+}
+
+export type Mode = 'ask' | 'observe';
+
+/** How a gated call ended up decided. */
+export type DecisionKind =
+  | 'approved' // by a person
+  | 'denied' // by a person
+  | 'auto-approved' // by a rule or by policy (read-only, low risk)
+  | 'auto-denied' // by a rule, a disabled tool or pause
+  | 'observed' // observe mode: allowed and recorded
+  | 'timed-out'
+  | 'cancelled' // by the host (notifications/cancelled) or the shim went away
+  | 'unreachable' // shim could not reach the gate: recorded by nobody, denied by the shim
+  | 'interrupted'; // the gate stopped while the call waited
+
+export type DecidedBy = 'user' | 'rule' | 'policy' | 'timeout' | 'host' | 'gate';
+
+export interface PendingCall {
+  id: number;
+  sessionId: string;
+  host: string;
+  server: string;
+  serverId: number | null;
+  tool: string;
+  description: string | null;
+  arguments: unknown;
+  risk: RiskAssessment;
+  receivedAt: number;
+  deadline: number;
+  /** Set when the tool's definition changed since the user last reviewed it. */
+  definitionChanged: boolean;
+}
+
+export interface HistoryRow {
+  id: number;
+  at: number;
+  host: string;
+  server: string;
+  serverId: number | null;
+  tool: string;
+  arguments: unknown;
+  risk: RiskLevel;
+  reasons: RiskReason[];
+  decision: DecisionKind;
+  decidedBy: DecidedBy | null;
+  ruleId: number | null;
+  message: string | null;
+  latencyMs: number | null;
+  outcome: { isError: boolean; durationMs: number; size: number } | null;
+}
+
+export interface HistoryQuery {
+  server?: string;
+  tool?: string;
+  decision?: DecisionKind;
+  risk?: RiskLevel;
+  search?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+  /** Keyset pagination: rows with id below this. */
+  beforeId?: number;
+}
