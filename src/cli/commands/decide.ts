@@ -1,0 +1,76 @@
+import { parse, dataDirOf, str, UsageError } from '../args';
+import type { Io } from '../output';
+import { controlRequest } from '../control';
+import { describe } from './gate';
+
+export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
+
+Lists the calls waiting for a decision, oldest first.`;
+
+export const DECIDE_HELP = (verb: 'approve' | 'deny'): string => `Usage: airlock ${verb} ID [--message TEXT] [--data-dir DIR]
+
+${verb === 'approve' ? 'Approves' : 'Denies'} the waiting call ID (see \`airlock pending\`).${
+  verb === 'deny' ? '\nThe message, if any, reaches the agent with the denial.' : ''
+}`;
+
+export async function pendingCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.out(PENDING_HELP);
+    return 0;
+  }
+  const res = await controlRequest(dataDirOf(values).dir, { t: 'pending' });
+  if (res.t !== 'pending') throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
+  if (values.json) {
+    io.out(JSON.stringify(res.calls, null, 2));
+    return 0;
+  }
+  if (res.calls.length === 0) io.out('No calls waiting.');
+  for (const call of res.calls) {
+    const left = Math.max(0, Math.round((call.deadline - Date.now()) / 1000));
+    io.out(`${call.id}  ${describe(call)}  (${left}s left)`);
+  }
+  return 0;
+}
+
+export async function decideCommand(verb: 'approve' | 'deny', argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { message: { type: 'string', short: 'm' } });
+  if (values.help) {
+    io.out(DECIDE_HELP(verb));
+    return 0;
+  }
+  const id = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
+    throw new UsageError(`airlock ${verb} needs one call ID (see airlock pending)`);
+  }
+  const message = str(values, 'message');
+  const res = await controlRequest(dataDirOf(values).dir, {
+    t: 'decide',
+    id,
+    verdict: verb === 'approve' ? 'allow' : 'deny',
+    ...(message !== undefined ? { message } : {}),
+  });
+  if (res.t === 'error') throw new Error(res.message);
+  io.out(`${verb === 'approve' ? 'Approved' : 'Denied'} call ${id}.`);
+  return 0;
+}
+
+export async function statusCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.out('Usage: airlock status [--json] [--data-dir DIR]\n\nSays whether a gate is running for the data directory.');
+    return 0;
+  }
+  const { dir } = dataDirOf(values);
+  try {
+    const res = await controlRequest(dir, { t: 'status' });
+    if (res.t !== 'status') throw new Error('unexpected answer from the gate');
+    if (values.json) io.out(JSON.stringify({ running: true, ...res, req: undefined }));
+    else io.out(`Gate running (pid ${res.pid}, mode ${res.mode}): ${res.sessions} shim(s) connected, ${res.pending} call(s) waiting. Data dir ${dir}.`);
+    return 0;
+  } catch (err) {
+    if (values.json) io.out(JSON.stringify({ running: false, dataDir: dir, reason: (err as Error).message }));
+    else io.out(`No gate running for ${dir}: ${(err as Error).message}.`);
+    return 3;
+  }
+}

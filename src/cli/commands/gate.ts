@@ -1,0 +1,57 @@
+import { parse, dataDirOf, str, UsageError } from '../args';
+import type { Io } from '../output';
+import { startGateService } from '../../gate/service';
+import type { Mode, PendingCall } from '../../contract/types';
+
+export const GATE_HELP = `Usage: airlock gate [--data-dir DIR] [--mode ask|observe] [--timeout SECONDS]
+
+Runs the Airlock gate in the foreground without the desktop app. Shims connect to it
+over a local socket; decide waiting calls with \`airlock pending\`, \`airlock approve ID\`
+and \`airlock deny ID\` from another terminal.
+
+Options:
+  --mode ask        every gated tools/call waits for a person (default)
+  --mode observe    allow and record everything (onboarding)
+  --timeout S       deny a call nobody decided after S seconds (default 45)
+  --data-dir DIR    where the database, secret and socket live`;
+
+export async function gateCommand(argv: string[], io: Io): Promise<number | 'running'> {
+  const { values } = parse(argv, { mode: { type: 'string' }, timeout: { type: 'string' } });
+  if (values.help) {
+    io.out(GATE_HELP);
+    return 0;
+  }
+  const mode = (str(values, 'mode') ?? 'ask') as Mode;
+  if (mode !== 'ask' && mode !== 'observe') throw new UsageError('--mode must be ask or observe');
+  const timeoutText = str(values, 'timeout');
+  const timeoutS = timeoutText === undefined ? 45 : Number(timeoutText);
+  if (!(timeoutS > 0 && timeoutS <= 3600)) throw new UsageError('--timeout must be between 1 and 3600 seconds');
+  const { dir } = dataDirOf(values);
+  const gate = await startGateService({ dataDir: dir, mode, timeoutMs: timeoutS * 1000, log: (l) => io.err(`airlock gate: ${l}`) });
+  io.out(`Airlock gate running (mode ${mode}, data dir ${dir}, socket ${gate.socketPath}). Ctrl-C stops it.`);
+  const announced = new Set<number>();
+  gate.on('pending-changed', () => {
+    const waiting = gate.pending();
+    for (const call of waiting) {
+      if (announced.has(call.id)) continue;
+      announced.add(call.id);
+      io.out(`waiting ${call.id}: ${describe(call)} — airlock approve ${call.id} | airlock deny ${call.id}`);
+    }
+    for (const id of announced) if (!waiting.some((c) => c.id === id)) announced.delete(id);
+  });
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void gate.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return 'running';
+}
+
+export function describe(call: PendingCall): string {
+  const args = JSON.stringify(call.arguments);
+  const shown = args.length > 120 ? `${args.slice(0, 117)}...` : args;
+  return `${call.host}/${call.server} ${call.tool} [${call.risk.level}] ${shown}`;
+}

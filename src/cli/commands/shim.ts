@@ -1,0 +1,46 @@
+import { parse, dataDirOf, str, UsageError } from '../args';
+import type { Io } from '../output';
+import { runShim } from '../../shim/run';
+
+export const SHIM_HELP = `Usage: airlock shim --server NAME [--host HOST] [--data-dir DIR] -- CMD [ARGS...]
+
+Runs CMD as a stdio MCP server and stands between it and the host that started this
+command: every tools/call waits for a decision from the Airlock gate (the app or
+\`airlock gate\`). Hosts run this line; \`airlock hosts install\` writes it for you.
+
+Options:
+  --server NAME     the server's name in the host's config (required)
+  --host HOST       which host runs it (claude-desktop, cursor, …; default "unknown")
+  --data-dir DIR    the gate's data directory (default: AIRLOCK_HOME, else the app's folder)
+  --max-line BYTES  longest message accepted in either direction (default 16 MiB)`;
+
+export function shimCommand(argv: string[], io: Io): number | 'running' {
+  const split = argv.indexOf('--');
+  const own = split === -1 ? argv : argv.slice(0, split);
+  const server = split === -1 ? [] : argv.slice(split + 1);
+  const { values } = parse(own, { server: { type: 'string' }, host: { type: 'string' }, 'max-line': { type: 'string' } });
+  if (values.help) {
+    io.out(SHIM_HELP);
+    return 0;
+  }
+  const name = str(values, 'server');
+  if (!name) throw new UsageError('airlock shim needs --server NAME');
+  const [command, ...args] = server;
+  if (!command) throw new UsageError('airlock shim needs the server command after --');
+  const maxLine = str(values, 'max-line');
+  const maxLineBytes = maxLine === undefined ? undefined : Number(maxLine);
+  if (maxLineBytes !== undefined && !(Number.isSafeInteger(maxLineBytes) && maxLineBytes >= 1024)) {
+    throw new UsageError('--max-line must be a whole number of bytes, at least 1024');
+  }
+  const progress = Number(process.env.AIRLOCK_PROGRESS_INTERVAL_MS);
+  runShim({
+    server: name,
+    host: str(values, 'host') ?? 'unknown',
+    dataDir: dataDirOf(values).dir,
+    command,
+    args,
+    maxLineBytes,
+    progressIntervalMs: Number.isFinite(progress) && progress > 0 ? progress : undefined,
+  });
+  return 'running';
+}

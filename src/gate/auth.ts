@@ -1,0 +1,54 @@
+// The per-install secret and the mutual proof built on it. Both sides send a fresh nonce;
+// each proves knowledge of the secret over both nonces, so neither a replayed transcript nor a
+// process that merely found the socket can pass. The session key then binds each decision to
+// the request it answers.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function hmac(key: string | Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+export const clientProof = (secret: string, gateNonce: string, clientNonce: string): string =>
+  hmac(secret, `airlock-client|${gateNonce}|${clientNonce}`);
+
+export const gateProof = (secret: string, gateNonce: string, clientNonce: string): string =>
+  hmac(secret, `airlock-gate|${clientNonce}|${gateNonce}`);
+
+export const sessionKey = (secret: string, gateNonce: string, clientNonce: string): string =>
+  hmac(secret, `airlock-session|${gateNonce}|${clientNonce}`);
+
+export const decisionMac = (key: string, rid: number, digest: string, verdict: string): string =>
+  hmac(key, `decision|${rid}|${digest}|${verdict}`);
+
+export function sameProof(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Read the secret; null when this data directory has never run a gate. */
+export function readSecret(path: string): string | null {
+  try {
+    const s = readFileSync(path, 'utf8').trim();
+    return s.length >= 32 ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The gate creates the secret on first start, readable by the current user only. */
+export function ensureSecret(path: string): string {
+  const existing = readSecret(path);
+  if (existing) return existing;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(path, secret + '\n', { mode: 0o600, flag: 'w' });
+  chmodSync(path, 0o600);
+  return secret;
+}

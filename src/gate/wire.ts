@@ -1,0 +1,52 @@
+// The shim ↔ gate protocol: newline-delimited JSON over the local socket. Types only, so the
+// shim (which must start fast and stay small) pays nothing for them at run time.
+import type { PendingCall, ToolDefinition } from '../contract/types';
+
+export const WIRE_VERSION = 1;
+
+// Handshake: each side proves the per-install secret to the other (see auth.ts).
+export type Challenge = { t: 'challenge'; v: number; nonce: string };
+export type Auth = { t: 'auth'; role: 'shim' | 'control'; nonce: string; proof: string };
+export type Welcome = { t: 'welcome'; proof: string };
+export type Refused = { t: 'refused'; reason: string };
+
+export interface SessionInfo {
+  server: string;
+  host: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  pid: number;
+}
+
+/** Shim → gate, after the handshake. */
+export type ShimMessage =
+  | ({ t: 'session' } & SessionInfo)
+  | { t: 'tools'; tools: ToolDefinition[] }
+  | { t: 'roots'; roots: string[] }
+  /** `line` is the exact request text the host sent; the gate parses it itself. */
+  | { t: 'ask'; rid: number; line: string; digest: string }
+  | { t: 'cancel'; rid: number; reason: string }
+  | { t: 'outcome'; rid: number; isError: boolean; durationMs: number; size: number }
+  /** Calls the shim denied while the gate was unreachable, reported once it is back. */
+  | { t: 'offline'; calls: { at: number; line: string; reason: string }[] };
+
+export type Verdict = 'allow' | 'deny';
+
+/** Gate → shim. */
+export type GateMessage =
+  | { t: 'held'; rid: number; deadline: number }
+  | { t: 'decision'; rid: number; verdict: Verdict; text: string; mac: string }
+  | { t: 'disabled'; tools: string[] };
+
+/** Control clients (the CLI's pending/approve/deny) → gate; each carries a request number. */
+export type ControlRequest =
+  | { t: 'pending'; req: number }
+  | { t: 'decide'; req: number; id: number; verdict: Verdict; message?: string }
+  | { t: 'status'; req: number };
+
+export type ControlResponse =
+  | { t: 'pending'; req: number; calls: PendingCall[] }
+  | { t: 'ok'; req: number }
+  | { t: 'status'; req: number; mode: string; pending: number; sessions: number; dataDir: string; pid: number }
+  | { t: 'error'; req: number; message: string };

@@ -1,0 +1,158 @@
+// The shim's side of the gate connection. It connects in the background at start (so a probe
+// that starts and kills the shim costs nothing) and again on demand; any failure denies the
+// held call within CONNECT_TIMEOUT_MS with a reason that says the approval service is not
+// running. Nothing is forwarded without a decision authenticated for that very request.
+import { decisionMac, sameProof } from '../gate/auth';
+import { connectGate, type GateConnection } from '../gate/client';
+import type { SessionInfo, ShimMessage } from '../gate/wire';
+
+export const CONNECT_TIMEOUT_MS = 1_500;
+/** Extra time the shim grants past the gate's own deadline before denying by itself. */
+const DEADLINE_GRACE_MS = 5_000;
+
+export interface GateDecision {
+  verdict: 'allow' | 'deny';
+  text: string;
+}
+
+interface Asked {
+  digest: string;
+  resolve: (d: GateDecision) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+export class GateLink {
+  private conn: GateConnection | null = null;
+  private connecting: Promise<GateConnection> | null = null;
+  private readonly asked = new Map<number, Asked>();
+  private tools: ShimMessage | null = null;
+  private roots: ShimMessage | null = null;
+  private offline: { at: number; line: string; reason: string }[] = [];
+  private closed = false;
+  disabledTools = new Set<string>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly session: SessionInfo,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Connect without waiting; failures are quiet until a call needs the gate. */
+  warmUp(): void {
+    this.ensure().catch(() => {});
+  }
+
+  private ensure(): Promise<GateConnection> {
+    if (this.conn) return Promise.resolve(this.conn);
+    if (this.closed) return Promise.reject(new Error('the shim is shutting down'));
+    this.connecting ??= connectGate(this.dataDir, 'shim', CONNECT_TIMEOUT_MS)
+      .then((conn) => {
+        this.connecting = null;
+        if (this.closed) {
+          conn.channel.close('shim closed');
+          throw new Error('the shim is shutting down');
+        }
+        this.conn = conn;
+        conn.onMessage((m) => this.onMessage(m));
+        conn.onClose((reason) => this.onLost(reason));
+        conn.channel.send({ t: 'session', ...this.session });
+        if (this.tools) conn.channel.send(this.tools);
+        if (this.roots) conn.channel.send(this.roots);
+        if (this.offline.length) conn.channel.send({ t: 'offline', calls: this.offline });
+        this.offline = [];
+        return conn;
+      })
+      .catch((err: unknown) => {
+        this.connecting = null;
+        throw err;
+      });
+    return this.connecting;
+  }
+
+  /** Ask the gate about one call. Always resolves: failures become denials. */
+  async ask(rid: number, line: string, digest: string): Promise<GateDecision> {
+    let conn: GateConnection;
+    try {
+      conn = await this.ensure();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.rememberOffline(line, reason);
+      return { verdict: 'deny', text: `Denied by Airlock: ${reason}` };
+    }
+    return new Promise((resolve) => {
+      this.asked.set(rid, { digest, resolve, timer: null });
+      conn.channel.send({ t: 'ask', rid, line, digest });
+    });
+  }
+
+  cancel(rid: number, reason: string): void {
+    const a = this.asked.get(rid);
+    if (!a) return;
+    this.asked.delete(rid);
+    if (a.timer) clearTimeout(a.timer);
+    this.conn?.channel.send({ t: 'cancel', rid, reason });
+  }
+
+  send(msg: ShimMessage): void {
+    if (msg.t === 'tools') this.tools = msg;
+    if (msg.t === 'roots') this.roots = msg;
+    this.conn?.channel.send(msg);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.conn?.channel.close('shim closed');
+    this.conn = null;
+  }
+
+  private onMessage(msg: Record<string, unknown>): void {
+    if (msg.t === 'disabled' && Array.isArray(msg.tools)) {
+      this.disabledTools = new Set(msg.tools.filter((t): t is string => typeof t === 'string'));
+      return;
+    }
+    const rid = Number(msg.rid);
+    const a = this.asked.get(rid);
+    if (!a) return;
+    if (msg.t === 'held' && typeof msg.deadline === 'number') {
+      // The gate times out on its own; this is the backstop should it hang.
+      const wait = Math.max(0, msg.deadline - Date.now()) + DEADLINE_GRACE_MS;
+      a.timer = setTimeout(() => this.settle(rid, { verdict: 'deny', text: 'Denied by Airlock: no decision arrived from the approval service' }), wait);
+      a.timer.unref?.();
+      return;
+    }
+    if (msg.t !== 'decision') return;
+    const verdict = msg.verdict === 'allow' ? 'allow' : 'deny';
+    const text = typeof msg.text === 'string' ? msg.text : '';
+    const key = this.conn?.key ?? '';
+    const bound = typeof msg.mac === 'string' && sameProof(msg.mac, decisionMac(key, rid, a.digest, verdict));
+    if (!bound) {
+      this.settle(rid, { verdict: 'deny', text: 'Denied by Airlock: the decision was not bound to this request' });
+      return;
+    }
+    this.settle(rid, { verdict, text });
+  }
+
+  private settle(rid: number, d: GateDecision): void {
+    const a = this.asked.get(rid);
+    if (!a) return;
+    this.asked.delete(rid);
+    if (a.timer) clearTimeout(a.timer);
+    a.resolve(d);
+  }
+
+  private onLost(reason: string): void {
+    this.conn = null;
+    if (!this.closed && this.asked.size) this.log(`lost the connection to the Airlock gate: ${reason}`);
+    for (const rid of [...this.asked.keys()]) {
+      this.settle(rid, {
+        verdict: 'deny',
+        text: 'Denied by Airlock: the connection to the approval service was lost (the Airlock approval service is not running)',
+      });
+    }
+  }
+
+  private rememberOffline(line: string, reason: string): void {
+    // Bounded: a long outage must not grow the shim without limit.
+    if (this.offline.length < 100) this.offline.push({ at: Date.now(), line: line.slice(0, 64 * 1024), reason });
+  }
+}
