@@ -157,3 +157,26 @@ export function processesWithMarker(marker: string): number[] {
   }
   return found;
 }
+
+/** `airlock gate` as its own process, resolved once it says it is running. */
+export async function startGateProcess(dataDir: string, extra: string[] = []): Promise<ChildProcessWithoutNullStreams> {
+  const proc = spawn(NODE, [CLI, 'gate', '--data-dir', dataDir, ...extra]);
+  let out = '';
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  await waitFor(() => out.includes('Airlock gate running') || proc.exitCode !== null, 10_000, 'the gate to start');
+  if (proc.exitCode !== null) throw new Error(`gate exited: ${out}`);
+  return proc;
+}
+
+/** Run the CLI to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const proc = spawn(NODE, [CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    proc.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
