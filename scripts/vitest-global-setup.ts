@@ -6,8 +6,12 @@ import { resolve } from 'node:path';
 export default function setup(): void {
   if (process.env.AIRLOCK_SKIP_BUILD === '1') return;
   const root = resolve(__dirname, '..');
-  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  execFileSync(
+    process.execPath,
+    [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
 }

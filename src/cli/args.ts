@@ -12,7 +12,10 @@ export interface Parsed {
   positionals: string[];
 }
 
-export const DATA_DIR_OPTION: Options = { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } };
+export const DATA_DIR_OPTION: Options = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
 
 export function parse(argv: string[], options: Options): Parsed {
   try {
@@ -28,7 +31,10 @@ export function parse(argv: string[], options: Options): Parsed {
   }
 }
 
-export function dataDirOf(values: Parsed['values'], env: NodeJS.ProcessEnv = process.env): DataDirChoice {
+export function dataDirOf(
+  values: Parsed['values'],
+  env: NodeJS.ProcessEnv = process.env,
+): DataDirChoice {
   const flag = values['data-dir'];
   return resolveDataDir(typeof flag === 'string' ? flag : undefined, env);
 }

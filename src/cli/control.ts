@@ -2,13 +2,23 @@
 import { connectGate } from '../gate/client';
 import type { ControlResponse } from '../gate/wire';
 
-type Body = { t: 'pending' } | { t: 'status' } | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string };
+type Body =
+  | { t: 'pending' }
+  | { t: 'status' }
+  | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string };
 
-export async function controlRequest(dataDir: string, body: Body, timeoutMs = 3_000): Promise<ControlResponse> {
+export async function controlRequest(
+  dataDir: string,
+  body: Body,
+  timeoutMs = 3_000,
+): Promise<ControlResponse> {
   const conn = await connectGate(dataDir, 'control', timeoutMs);
   try {
     return await new Promise<ControlResponse>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the gate did not answer in time')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('the gate did not answer in time')),
+        timeoutMs,
+      );
       conn.onMessage((msg) => {
         if (msg.req !== 1) return;
         clearTimeout(timer);

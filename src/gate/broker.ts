@@ -64,7 +64,12 @@ export class ApprovalBroker extends EventEmitter {
 
   /** The host cancelled the request, or its shim went away. */
   cancel(id: number, reason: string): boolean {
-    return this.settle(id, { verdict: 'deny', kind: 'cancelled', decidedBy: 'host', message: reason });
+    return this.settle(id, {
+      verdict: 'deny',
+      kind: 'cancelled',
+      decidedBy: 'host',
+      message: reason,
+    });
   }
 
   cancelSession(sessionId: string, reason: string): void {
@@ -82,7 +87,9 @@ export class ApprovalBroker extends EventEmitter {
 
   /** Oldest first. */
   list(): PendingCall[] {
-    return [...this.waiting.values()].map((w) => w.call).sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
+    return [...this.waiting.values()]
+      .map((w) => w.call)
+      .sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
   }
 
   get size(): number {

@@ -25,7 +25,9 @@ export function connectGate(
   const secret = readSecret(secretPath(dataDir));
   if (!secret) {
     return Promise.reject(
-      new GateUnavailableError(`the Airlock approval service is not running (no gate has been set up in ${dataDir})`),
+      new GateUnavailableError(
+        `the Airlock approval service is not running (no gate has been set up in ${dataDir})`,
+      ),
     );
   }
   const { path } = socketLocation(dataDir);
@@ -50,7 +52,12 @@ export function connectGate(
         if (settled) return messageHandler(msg);
         if (msg.t === 'challenge' && typeof msg.nonce === 'string' && msg.v === WIRE_VERSION) {
           gateNonce = msg.nonce;
-          channel.send({ t: 'auth', role, nonce: clientNonce, proof: clientProof(secret, gateNonce, clientNonce) });
+          channel.send({
+            t: 'auth',
+            role,
+            nonce: clientNonce,
+            proof: clientProof(secret, gateNonce, clientNonce),
+          });
         } else if (msg.t === 'welcome' && typeof msg.proof === 'string' && gateNonce) {
           if (!sameProof(msg.proof, gateProof(secret, gateNonce, clientNonce))) {
             return fail('the gate could not prove it holds this install’s secret');

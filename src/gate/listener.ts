@@ -1,6 +1,15 @@
 // The gate's socket: one per data directory, owned by the current user. A lock file (taken
 // with an exclusive create) makes a second gate on the same data directory refuse clearly.
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { ensureSecret } from './auth';
 import { lockPath, secretPath, socketLocation } from '../core/dataDir';
@@ -13,7 +22,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listenOnSocket(dataDir: string, onSocket: (s: Socket) => void): Promise<Listening> {
+export async function listenOnSocket(
+  dataDir: string,
+  onSocket: (s: Socket) => void,
+): Promise<Listening> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = ensureSecret(secretPath(dataDir));
   const location = socketLocation(dataDir);
@@ -47,7 +59,11 @@ export async function listenOnSocket(dataDir: string, onSocket: (s: Socket) => v
   };
 }
 
-async function closeServer(server: Server, dataDir: string, socketFile: string | null): Promise<void> {
+async function closeServer(
+  server: Server,
+  dataDir: string,
+  socketFile: string | null,
+): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (socketFile) rmSync(socketFile, { force: true });
   releaseLock(dataDir);

@@ -167,19 +167,23 @@ class Gate extends EventEmitter implements GateService {
       case 'tools':
         if (Array.isArray(msg.tools)) {
           session.tools = new Map(
-            (msg.tools as ToolDefinition[]).filter((t) => t && typeof t.name === 'string').map((t) => [t.name, t]),
+            (msg.tools as ToolDefinition[])
+              .filter((t) => t && typeof t.name === 'string')
+              .map((t) => [t.name, t]),
           );
           this.emit('sessions-changed');
         }
         return;
       case 'roots':
-        if (Array.isArray(msg.roots)) session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
+        if (Array.isArray(msg.roots))
+          session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
         return;
       case 'ask':
         return this.onAsk(session, msg);
       case 'cancel': {
         const id = session.held.get(Number(msg.rid));
-        if (id !== undefined) this.broker.cancel(id, `cancelled by the host: ${String(msg.reason ?? '')}`);
+        if (id !== undefined)
+          this.broker.cancel(id, `cancelled by the host: ${String(msg.reason ?? '')}`);
         return;
       }
       case 'outcome':
@@ -195,7 +199,13 @@ class Gate extends EventEmitter implements GateService {
     const line = typeof msg.line === 'string' ? msg.line : '';
     const digest = typeof msg.digest === 'string' ? msg.digest : '';
     const answer = (verdict: Verdict, text: string): void => {
-      session.channel.send({ t: 'decision', rid, verdict, text, mac: decisionMac(session.key, rid, digest, verdict) });
+      session.channel.send({
+        t: 'decision',
+        rid,
+        verdict,
+        text,
+        mac: decisionMac(session.key, rid, digest, verdict),
+      });
     };
     if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
@@ -203,7 +213,11 @@ class Gate extends EventEmitter implements GateService {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     }
     const parsed = parseHostLine(Buffer.from(line, 'utf8'));
-    if (parsed.kind !== 'request' || parsed.method !== 'tools/call' || typeof parsed.params?.name !== 'string') {
+    if (
+      parsed.kind !== 'request' ||
+      parsed.method !== 'tools/call' ||
+      typeof parsed.params?.name !== 'string'
+    ) {
       return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
     }
     const tool = parsed.params.name;
@@ -241,9 +255,12 @@ class Gate extends EventEmitter implements GateService {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });
       case 'decide': {
-        if (req.verdict !== 'allow' && req.verdict !== 'deny') return reply({ t: 'error', message: 'verdict must be allow or deny' });
+        if (req.verdict !== 'allow' && req.verdict !== 'deny')
+          return reply({ t: 'error', message: 'verdict must be allow or deny' });
         const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
-        return reply(ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` });
+        return reply(
+          ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` },
+        );
       }
       case 'status':
         return reply({

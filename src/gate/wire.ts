@@ -48,5 +48,13 @@ export type ControlRequest =
 export type ControlResponse =
   | { t: 'pending'; req: number; calls: PendingCall[] }
   | { t: 'ok'; req: number }
-  | { t: 'status'; req: number; mode: string; pending: number; sessions: number; dataDir: string; pid: number }
+  | {
+      t: 'status';
+      req: number;
+      mode: string;
+      pending: number;
+      sessions: number;
+      dataDir: string;
+      pid: number;
+    }
   | { t: 'error'; req: number; message: string };

@@ -23,11 +23,22 @@ async function openClient(dataDir?: string): Promise<{ client: Client; notes: st
     role: 'assistant',
     content: { type: 'text', text: `sampled: ${JSON.stringify(req.params.messages[0]?.content)}` },
   }));
-  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada', check: true } }));
-  client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///tmp/airlock-root', name: 'root' }] }));
+  client.setRequestHandler(ElicitRequestSchema, async () => ({
+    action: 'accept',
+    content: { name: 'Ada', check: true },
+  }));
+  client.setRequestHandler(ListRootsRequestSchema, async () => ({
+    roots: [{ uri: 'file:///tmp/airlock-root', name: 'root' }],
+  }));
   client.setNotificationHandler(LoggingMessageNotificationSchema, () => void notes.push('log'));
-  client.setNotificationHandler(ResourceUpdatedNotificationSchema, () => void notes.push('updated'));
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => void notes.push('tools-changed'));
+  client.setNotificationHandler(
+    ResourceUpdatedNotificationSchema,
+    () => void notes.push('updated'),
+  );
+  client.setNotificationHandler(
+    ToolListChangedNotificationSchema,
+    () => void notes.push('tools-changed'),
+  );
   return { client, notes };
 }
 
@@ -39,18 +50,29 @@ async function exercise(client: Client, notes: string[]): Promise<Record<string,
   out.toolDefinitions = tools.tools.sort((a, b) => a.name.localeCompare(b.name));
   out.echo = await client.callTool({ name: 'echo', arguments: { message: 'héllo 😀 \u202e' } });
   out.sum = await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
-  out.annotated = await client.callTool({ name: 'get-annotated-message', arguments: { messageType: 'error', includeImage: false } });
-  out.structured = await client.callTool({ name: 'get-structured-content', arguments: { location: 'New York' } });
+  out.annotated = await client.callTool({
+    name: 'get-annotated-message',
+    arguments: { messageType: 'error', includeImage: false },
+  });
+  out.structured = await client.callTool({
+    name: 'get-structured-content',
+    arguments: { location: 'New York' },
+  });
   out.image = await client.callTool({ name: 'get-tiny-image', arguments: {} });
   const resources = await client.listResources();
   out.resources = resources.resources.map((r) => r.uri);
-  out.templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+  out.templates = (await client.listResourceTemplates()).resourceTemplates.map(
+    (t) => t.uriTemplate,
+  );
   const first = resources.resources[0];
   if (first) out.read = await client.readResource({ uri: first.uri });
   const prompts = await client.listPrompts();
   out.prompts = prompts.prompts.map((p) => p.name).sort();
   out.simplePrompt = await client.getPrompt({ name: 'simple-prompt' });
-  out.argsPrompt = await client.getPrompt({ name: 'args-prompt', arguments: { city: 'Paris', state: 'TX' } });
+  out.argsPrompt = await client.getPrompt({
+    name: 'args-prompt',
+    arguments: { city: 'Paris', state: 'TX' },
+  });
   out.completion = await client.complete({
     ref: { type: 'ref/prompt', name: 'completable-prompt' },
     argument: { name: 'department', value: 'E' },
@@ -66,7 +88,10 @@ async function exercise(client: Client, notes: string[]): Promise<Record<string,
   // progress step can lose the race with the result when both arrive in one chunk: compare
   // that progress arrived, in order, not how many steps won the race.
   out.progress = progress.length > 0 && progress.every((p, i) => i === 0 || p > progress[i - 1]!);
-  out.sampling = await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 5 } });
+  out.sampling = await client.callTool({
+    name: 'trigger-sampling-request',
+    arguments: { prompt: 'hi', maxTokens: 5 },
+  });
   out.elicitation = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
   out.roots = await client.callTool({ name: 'get-roots-list', arguments: {} });
   if (first) {

@@ -3,9 +3,19 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startGateService } from '../gate/service';
-import { everythingServer, RawShim, runCli, startGateProcess, tempDir, waitFor } from '../testing/harness';
+import {
+  everythingServer,
+  RawShim,
+  runCli,
+  startGateProcess,
+  tempDir,
+  waitFor,
+} from '../testing/harness';
 
-const echoCall = (_id: number | string, message = 'x') => ({ name: 'echo', arguments: { message } });
+const echoCall = (_id: number | string, message = 'x') => ({
+  name: 'echo',
+  arguments: { message },
+});
 
 async function expectNoDescendants(shim: RawShim, withinMs: number): Promise<void> {
   await waitFor(() => shim.livePids().length === 0, withinMs, 'every process of the shim to end');
@@ -23,7 +33,9 @@ describe('faults', () => {
       const reply = await shim.next((m) => m.id === 3);
       expect(Date.now() - asked).toBeLessThan(2_000);
       expect(reply.result).toMatchObject({ isError: true });
-      expect(JSON.stringify(reply.result)).toMatch(/Denied by Airlock: the Airlock approval service is not running/);
+      expect(JSON.stringify(reply.result)).toMatch(
+        /Denied by Airlock: the Airlock approval service is not running/,
+      );
     } finally {
       shim.proc.stdin.end();
       await shim.exited;
@@ -37,7 +49,12 @@ describe('faults', () => {
     try {
       await shim.initialize();
       shim.request(5, 'tools/call', echoCall(5));
-      await waitFor(async () => (await runCli(['pending', '--json', '--data-dir', dataDir])).stdout.includes('"echo"'), 10_000, 'the call to wait');
+      await waitFor(
+        async () =>
+          (await runCli(['pending', '--json', '--data-dir', dataDir])).stdout.includes('"echo"'),
+        10_000,
+        'the call to wait',
+      );
       const killedAt = Date.now();
       gateProc.kill('SIGKILL');
       const reply = await shim.next((m) => m.id === 5);
@@ -88,11 +105,23 @@ describe('faults', () => {
 
   it('ends a wrapper’s grandchild, and a server that ignores EOF and SIGTERM, within 5 s of EOF', async () => {
     const everything = everythingServer();
-    const wrapped = { name: 'wrapped', command: 'sh', args: ['-c', `"${everything.command}" "${everything.args.join('" "')}"; echo done >&2`] };
-    const stubborn = { name: 'stubborn', command: process.execPath, args: ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"] };
+    const wrapped = {
+      name: 'wrapped',
+      command: 'sh',
+      args: ['-c', `"${everything.command}" "${everything.args.join('" "')}"; echo done >&2`],
+    };
+    const stubborn = {
+      name: 'stubborn',
+      command: process.execPath,
+      args: ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"],
+    };
     for (const server of [wrapped, stubborn]) {
       const shim = new RawShim(tempDir(), server);
-      await waitFor(() => shim.livePids().length >= (server === wrapped ? 3 : 2), 10_000, 'the server tree to start');
+      await waitFor(
+        () => shim.livePids().length >= (server === wrapped ? 3 : 2),
+        10_000,
+        'the server tree to start',
+      );
       const closed = Date.now();
       shim.proc.stdin.end();
       await expectNoDescendants(shim, 5_000);
@@ -106,14 +135,19 @@ describe('faults', () => {
     const shim = new RawShim(dataDir, everythingServer());
     try {
       await shim.initialize();
-      shim.request(8, 'tools/call', { name: 'trigger-long-running-operation', arguments: { duration: 30, steps: 30 } });
+      shim.request(8, 'tools/call', {
+        name: 'trigger-long-running-operation',
+        arguments: { duration: 30, steps: 30 },
+      });
       await new Promise((r) => setTimeout(r, 500)); // forwarded and running
       const server = shim.livePids().find((pid) => pid !== shim.proc.pid);
       expect(server).toBeDefined();
       process.kill(server!, 'SIGKILL');
       const reply = await shim.next((m) => m.id === 8);
       expect(reply.error).toMatchObject({ code: -32000 });
-      expect((reply.error as { message: string }).message).toMatch(/server was stopped by SIGKILL before answering/);
+      expect((reply.error as { message: string }).message).toMatch(
+        /server was stopped by SIGKILL before answering/,
+      );
       expect((await shim.exited).code).toBe(137);
     } finally {
       await gate.close();
@@ -146,7 +180,9 @@ describe('faults', () => {
     try {
       const second = await runCli(['gate', '--data-dir', dataDir]);
       expect(second.code).toBe(1);
-      expect(second.stderr.trim()).toMatch(/^airlock: another Airlock gate is already running for .* \(pid \d+\)$/);
+      expect(second.stderr.trim()).toMatch(
+        /^airlock: another Airlock gate is already running for .* \(pid \d+\)$/,
+      );
       expect(statSync(join(dataDir, 'run')).mode & 0o777).toBe(0o700);
       expect(statSync(join(dataDir, 'run', 'gate.sock')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600);

@@ -116,7 +116,14 @@ export class GateLink {
     if (msg.t === 'held' && typeof msg.deadline === 'number') {
       // The gate times out on its own; this is the backstop should it hang.
       const wait = Math.max(0, msg.deadline - Date.now()) + DEADLINE_GRACE_MS;
-      a.timer = setTimeout(() => this.settle(rid, { verdict: 'deny', text: 'Denied by Airlock: no decision arrived from the approval service' }), wait);
+      a.timer = setTimeout(
+        () =>
+          this.settle(rid, {
+            verdict: 'deny',
+            text: 'Denied by Airlock: no decision arrived from the approval service',
+          }),
+        wait,
+      );
       a.timer.unref?.();
       return;
     }
@@ -124,9 +131,13 @@ export class GateLink {
     const verdict = msg.verdict === 'allow' ? 'allow' : 'deny';
     const text = typeof msg.text === 'string' ? msg.text : '';
     const key = this.conn?.key ?? '';
-    const bound = typeof msg.mac === 'string' && sameProof(msg.mac, decisionMac(key, rid, a.digest, verdict));
+    const bound =
+      typeof msg.mac === 'string' && sameProof(msg.mac, decisionMac(key, rid, a.digest, verdict));
     if (!bound) {
-      this.settle(rid, { verdict: 'deny', text: 'Denied by Airlock: the decision was not bound to this request' });
+      this.settle(rid, {
+        verdict: 'deny',
+        text: 'Denied by Airlock: the decision was not bound to this request',
+      });
       return;
     }
     this.settle(rid, { verdict, text });
@@ -142,7 +153,8 @@ export class GateLink {
 
   private onLost(reason: string): void {
     this.conn = null;
-    if (!this.closed && this.asked.size) this.log(`lost the connection to the Airlock gate: ${reason}`);
+    if (!this.closed && this.asked.size)
+      this.log(`lost the connection to the Airlock gate: ${reason}`);
     for (const rid of [...this.asked.keys()]) {
       this.settle(rid, {
         verdict: 'deny',
@@ -153,6 +165,7 @@ export class GateLink {
 
   private rememberOffline(line: string, reason: string): void {
     // Bounded: a long outage must not grow the shim without limit.
-    if (this.offline.length < 100) this.offline.push({ at: Date.now(), line: line.slice(0, 64 * 1024), reason });
+    if (this.offline.length < 100)
+      this.offline.push({ at: Date.now(), line: line.slice(0, 64 * 1024), reason });
   }
 }

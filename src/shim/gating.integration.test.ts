@@ -4,7 +4,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
-import { connectClient, everythingServer, filesystemServer, RawShim, tempDir, waitFor } from '../testing/harness';
+import {
+  connectClient,
+  everythingServer,
+  filesystemServer,
+  RawShim,
+  tempDir,
+  waitFor,
+} from '../testing/harness';
 
 describe('gating server-filesystem write_file', () => {
   let gate: GateService;
@@ -22,7 +29,10 @@ describe('gating server-filesystem write_file', () => {
     const client = await connectClient(filesystemServer(project), { dataDir });
     try {
       const approved = join(project, 'approved.txt');
-      const call = client.callTool({ name: 'write_file', arguments: { path: approved, content: 'yes' } });
+      const call = client.callTool({
+        name: 'write_file',
+        arguments: { path: approved, content: 'yes' },
+      });
       const pending = await waitFor(() => gate.pending()[0], 10_000, 'a pending call');
       expect(pending.tool).toBe('write_file');
       expect(pending.server).toBe('filesystem');
@@ -34,12 +44,17 @@ describe('gating server-filesystem write_file', () => {
       expect(readFileSync(approved, 'utf8')).toBe('yes');
 
       const denied = join(project, 'denied.txt');
-      const call2 = client.callTool({ name: 'write_file', arguments: { path: denied, content: 'no' } });
+      const call2 = client.callTool({
+        name: 'write_file',
+        arguments: { path: denied, content: 'no' },
+      });
       const p2 = await waitFor(() => gate.pending()[0], 10_000, 'a pending call');
       gate.decide(p2.id, 'deny', 'use the drafts folder');
       const res = await call2;
       expect(res.isError).toBe(true);
-      expect(res.content).toEqual([{ type: 'text', text: 'Denied by user in Airlock: use the drafts folder' }]);
+      expect(res.content).toEqual([
+        { type: 'text', text: 'Denied by user in Airlock: use the drafts folder' },
+      ]);
       expect(existsSync(denied)).toBe(false);
     } finally {
       await client.close();
@@ -50,10 +65,15 @@ describe('gating server-filesystem write_file', () => {
     const client = await connectClient(filesystemServer(project), { dataDir });
     try {
       mkdirSync(join(project, 'sub'), { recursive: true });
-      const held = client.callTool({ name: 'write_file', arguments: { path: join(project, 'later.txt'), content: 'x' } });
+      const held = client.callTool({
+        name: 'write_file',
+        arguments: { path: join(project, 'later.txt'), content: 'x' },
+      });
       const p = await waitFor(() => gate.pending()[0], 10_000, 'a pending call');
       const tools = await client.listTools(); // answered while the write waits
-      expect(tools.tools.some((t) => t.name === 'read_text_file' || t.name === 'read_file')).toBe(true);
+      expect(tools.tools.some((t) => t.name === 'read_text_file' || t.name === 'read_file')).toBe(
+        true,
+      );
       gate.decide(p.id, 'deny');
       expect((await held).isError).toBe(true);
     } finally {
@@ -83,14 +103,35 @@ describe('the shim on the wire', () => {
   it('rejects batches, duplicate keys, invalid UTF-8 and non-JSON without forwarding them', async () => {
     const shim = await rawShim();
     try {
-      const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' } } };
+      const call = {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { message: 'x' } },
+      };
       shim.send(JSON.stringify([call]));
       expect((await shim.next(isError(null))).error).toMatchObject({ code: -32600 });
-      shim.send('{"jsonrpc":"2.0","id":8,"method":"ping","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}');
-      await shim.next((m) => m.id === null && 'error' in m && (m.error as { code: number }).code === -32700);
-      shim.send(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"message":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}}')]));
+      shim.send(
+        '{"jsonrpc":"2.0","id":8,"method":"ping","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}',
+      );
+      await shim.next(
+        (m) => m.id === null && 'error' in m && (m.error as { code: number }).code === -32700,
+      );
+      shim.send(
+        Buffer.concat([
+          Buffer.from(
+            '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"message":"',
+          ),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('"}}}'),
+        ]),
+      );
       shim.send('not json at all');
-      await waitFor(() => shim.lines.filter((l) => l.includes('"id":null')).length >= 4, 5000, 'four errors');
+      await waitFor(
+        () => shim.lines.filter((l) => l.includes('"id":null')).length >= 4,
+        5000,
+        'four errors',
+      );
       shim.request(10, 'ping');
       await shim.next((m) => m.id === 10 && 'result' in m);
       // None of them reached the gate (nor, so, the server).
@@ -105,7 +146,9 @@ describe('the shim on the wire', () => {
   it('gates an escaped "tools\\/call" and keeps a big integer id exactly as written', async () => {
     const shim = await rawShim();
     try {
-      shim.send('{"jsonrpc":"2.0","id":12345678901234567890123,"method":"tools\\/call","params":{"name":"echo","arguments":{"message":"big"}}}');
+      shim.send(
+        '{"jsonrpc":"2.0","id":12345678901234567890123,"method":"tools\\/call","params":{"name":"echo","arguments":{"message":"big"}}}',
+      );
       const p = await waitFor(() => gate.pending()[0], 10_000, 'the escaped call to be held');
       expect(p.tool).toBe('echo');
       gate.decide(p.id, 'deny', 'no');
@@ -123,7 +166,13 @@ describe('the shim on the wire', () => {
     try {
       shim.request('c1', 'tools/call', { name: 'echo', arguments: { message: 'cancel me' } });
       await waitFor(() => gate.pending().length === 1, 10_000, 'a held call');
-      shim.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'c1', reason: 'user pressed stop' } }));
+      shim.send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: 'c1', reason: 'user pressed stop' },
+        }),
+      );
       await waitFor(() => gate.pending().length === 0, 5_000, 'the call to leave the gate');
       shim.request('after', 'ping');
       await shim.next((m) => m.id === 'after');
@@ -137,11 +186,19 @@ describe('the shim on the wire', () => {
   it('sends progress on the call’s progress token while it waits', async () => {
     const shim = await rawShim({ AIRLOCK_PROGRESS_INTERVAL_MS: '100' });
     try {
-      shim.request(21, 'tools/call', { name: 'echo', arguments: { message: 'slow' }, _meta: { progressToken: 'tok-1' } });
+      shim.request(21, 'tools/call', {
+        name: 'echo',
+        arguments: { message: 'slow' },
+        _meta: { progressToken: 'tok-1' },
+      });
       const p = await waitFor(() => gate.pending()[0], 10_000, 'a held call');
       const first = await shim.next((m) => m.method === 'notifications/progress');
       expect(first.params).toMatchObject({ progressToken: 'tok-1', progress: 1 });
-      await shim.next((m) => m.method === 'notifications/progress' && (m.params as { progress: number }).progress === 2);
+      await shim.next(
+        (m) =>
+          m.method === 'notifications/progress' &&
+          (m.params as { progress: number }).progress === 2,
+      );
       gate.decide(p.id, 'allow');
       const result = await shim.next((m) => m.id === 21);
       expect(JSON.stringify(result.result)).toContain('Echo: slow');

@@ -83,7 +83,10 @@ export class ShimProxy {
           this.io.log('dropped a tools/call sent as a notification (no id): it cannot be gated');
           return true;
         }
-        if (m.method === 'notifications/cancelled' && this.cancelHeld(m.params?.requestId, m.params?.reason)) {
+        if (
+          m.method === 'notifications/cancelled' &&
+          this.cancelHeld(m.params?.requestId, m.params?.reason)
+        ) {
           return true; // the server never saw the call, so it must not see its cancellation
         }
         return this.io.toServer(line);
@@ -95,7 +98,11 @@ export class ShimProxy {
 
   onHostOversize(info: OversizeInfo): void {
     this.io.toHost(
-      jsonRpcError(null, INVALID_REQUEST, `Airlock: message of ${info.bytes} bytes is over the ${this.opts.maxLineBytes}-byte limit`),
+      jsonRpcError(
+        null,
+        INVALID_REQUEST,
+        `Airlock: message of ${info.bytes} bytes is over the ${this.opts.maxLineBytes}-byte limit`,
+      ),
     );
   }
 
@@ -109,8 +116,10 @@ export class ShimProxy {
           this.readTools(p.message, false);
           return true; // the shim's own request: the host never asked
         }
-        if (f.kind === 'tools/list') return this.io.toHost(this.readTools(p.message, f.append ?? false) ?? line);
-        if (f.kind === 'tools/call' && f.rid !== undefined) this.reportOutcome(f, p.message, line.length);
+        if (f.kind === 'tools/list')
+          return this.io.toHost(this.readTools(p.message, f.append ?? false) ?? line);
+        if (f.kind === 'tools/call' && f.rid !== undefined)
+          this.reportOutcome(f, p.message, line.length);
       }
     } else if (p.kind === 'request' && p.method === 'roots/list') {
       if (this.serverRequests.size >= MAX_TRACKED_SERVER_REQUESTS) this.serverRequests.clear();
@@ -125,10 +134,18 @@ export class ShimProxy {
     // Never buffered: the host gets an error for the request it belonged to, if we can tell.
     const key = idKeyFromTail(info.tail);
     const f = key ? this.inFlight.get(key) : undefined;
-    this.io.log(`dropped a ${info.bytes}-byte message from the server: over the ${this.opts.maxLineBytes}-byte limit`);
+    this.io.log(
+      `dropped a ${info.bytes}-byte message from the server: over the ${this.opts.maxLineBytes}-byte limit`,
+    );
     if (key && f) {
       this.inFlight.delete(key);
-      this.io.toHost(jsonRpcError(f.idRaw, SERVER_GONE, `Airlock: the server's answer of ${info.bytes} bytes is over the ${this.opts.maxLineBytes}-byte limit`));
+      this.io.toHost(
+        jsonRpcError(
+          f.idRaw,
+          SERVER_GONE,
+          `Airlock: the server's answer of ${info.bytes} bytes is over the ${this.opts.maxLineBytes}-byte limit`,
+        ),
+      );
     }
   }
 
@@ -159,10 +176,14 @@ export class ShimProxy {
 
   private onHostRequest(m: Request, line: Buffer): boolean {
     if (this.held.has(m.idKey) || this.inFlight.has(m.idKey)) {
-      return this.io.toHost(jsonRpcError(m.idRaw, INVALID_REQUEST, 'Airlock: a request with this id is still open'));
+      return this.io.toHost(
+        jsonRpcError(m.idRaw, INVALID_REQUEST, 'Airlock: a request with this id is still open'),
+      );
     }
     if (this.serverGone) {
-      return this.io.toHost(jsonRpcError(m.idRaw, SERVER_GONE, 'Airlock: the MCP server is not running'));
+      return this.io.toHost(
+        jsonRpcError(m.idRaw, SERVER_GONE, 'Airlock: the MCP server is not running'),
+      );
     }
     if (m.method === 'tools/call') return this.hold(m, line);
     const isToolsList = m.method === 'tools/list';
@@ -178,14 +199,18 @@ export class ShimProxy {
 
   private hold(m: Request, line: Buffer): boolean {
     if (typeof m.params?.name !== 'string') {
-      return this.io.toHost(jsonRpcError(m.idRaw, INVALID_PARAMS, 'Airlock: tools/call needs params.name'));
+      return this.io.toHost(
+        jsonRpcError(m.idRaw, INVALID_PARAMS, 'Airlock: tools/call needs params.name'),
+      );
     }
     const rid = this.nextRid++;
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
     this.held.set(m.idKey, h);
     const digest = createHash('sha256').update(line).digest('hex');
-    void this.gate.ask(rid, line.toString('utf8'), digest).then((d) => this.onDecision(m.idKey, rid, d));
+    void this.gate
+      .ask(rid, line.toString('utf8'), digest)
+      .then((d) => this.onDecision(m.idKey, rid, d));
     return true;
   }
 
@@ -246,7 +271,8 @@ export class ShimProxy {
     const result = message.result as { tools?: unknown } | undefined;
     if (!result || !Array.isArray(result.tools)) return null;
     const listed = result.tools.filter(
-      (t): t is ToolDefinition => t !== null && typeof t === 'object' && typeof (t as ToolDefinition).name === 'string',
+      (t): t is ToolDefinition =>
+        t !== null && typeof t === 'object' && typeof (t as ToolDefinition).name === 'string',
     );
     this.tools = append ? [...this.tools, ...listed] : listed;
     this.gate.send({ t: 'tools', tools: this.tools });
@@ -259,7 +285,11 @@ export class ShimProxy {
   /** list_changed: fetch the new definitions ourselves, so a rug pull is seen even if the host never re-lists. */
   private refreshTools(): void {
     const id = `airlock-refresh-${this.nextRefresh++}`;
-    this.inFlight.set(`s:${id}`, { idRaw: JSON.stringify(id), kind: 'refresh', startedAt: Date.now() });
+    this.inFlight.set(`s:${id}`, {
+      idRaw: JSON.stringify(id),
+      kind: 'refresh',
+      startedAt: Date.now(),
+    });
     const params = { ...(this.lastToolsListParams ?? {}) };
     delete params.cursor;
     this.io.toServer(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list', params }));

@@ -25,6 +25,8 @@ const DRAIN_AFTER_EXIT_MS = 500;
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
+const NEWLINE = Buffer.from('\n');
+
 export function runShim(opts: ShimOptions): void {
   const log = (line: string): void => {
     process.stderr.write(`airlock shim [${opts.server}]: ${line}\n`);
@@ -45,15 +47,22 @@ export function runShim(opts: ShimOptions): void {
 
   const gate = new GateLink(
     opts.dataDir,
-    { server: opts.server, host: opts.host, command: opts.command, args: opts.args, cwd: process.cwd(), pid: process.pid },
+    {
+      server: opts.server,
+      host: opts.host,
+      command: opts.command,
+      args: opts.args,
+      cwd: process.cwd(),
+      pid: process.pid,
+    },
     log,
   );
   gate.warmUp();
 
+  // One write per message: a separate newline write would double the syscalls and wake-ups.
   const write = (stream: Writable, line: Buffer | string): boolean => {
     if (stream.destroyed || stream.writableEnded) return true;
-    stream.write(line);
-    return stream.write('\n');
+    return stream.write(typeof line === 'string' ? line + '\n' : Buffer.concat([line, NEWLINE]));
   };
 
   const proxy = new ShimProxy(

@@ -36,10 +36,26 @@ export function tempDir(prefix = 'airlock-test-'): string {
 }
 
 /** The command line a host runs for a guarded server. */
-export function shimCommand(dataDir: string, server: ServerCommand, host = 'test-host'): { command: string; args: string[] } {
+export function shimCommand(
+  dataDir: string,
+  server: ServerCommand,
+  host = 'test-host',
+): { command: string; args: string[] } {
   return {
     command: NODE,
-    args: [CLI, 'shim', '--server', server.name, '--host', host, '--data-dir', dataDir, '--', server.command, ...server.args],
+    args: [
+      CLI,
+      'shim',
+      '--server',
+      server.name,
+      '--host',
+      host,
+      '--data-dir',
+      dataDir,
+      '--',
+      server.command,
+      ...server.args,
+    ],
   };
 }
 
@@ -51,7 +67,10 @@ export interface ConnectOptions {
 }
 
 /** A real MCP client (SDK 1.x) over stdio, direct or through the shim. */
-export async function connectClient(server: ServerCommand, opts: ConnectOptions = {}): Promise<Client> {
+export async function connectClient(
+  server: ServerCommand,
+  opts: ConnectOptions = {},
+): Promise<Client> {
   const target = opts.dataDir ? shimCommand(opts.dataDir, server) : server;
   const transport = new StdioClientTransport({
     command: target.command,
@@ -59,12 +78,19 @@ export async function connectClient(server: ServerCommand, opts: ConnectOptions 
     env: { ...(process.env as Record<string, string>), ...opts.env },
     stderr: 'pipe',
   });
-  const client = new Client({ name: 'airlock-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+  const client = new Client(
+    { name: 'airlock-test', version: '1.0.0' },
+    { capabilities: opts.capabilities ?? {} },
+  );
   await client.connect(transport);
   return client;
 }
 
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -86,11 +112,18 @@ export class RawShim {
   private buf = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(dataDir: string, server: ServerCommand, extraEnv: Record<string, string> = {}, shimFlags: string[] = []) {
+  constructor(
+    dataDir: string,
+    server: ServerCommand,
+    extraEnv: Record<string, string> = {},
+    shimFlags: string[] = [],
+  ) {
     const { command, args } = shimCommand(dataDir, server);
     const at = args.indexOf('--');
     const withFlags = [...args.slice(0, at), ...shimFlags, ...args.slice(at)];
-    this.proc = spawn(command, withFlags, { env: { ...process.env, ...extraEnv, AIRLOCK_TEST_MARKER: this.marker } });
+    this.proc = spawn(command, withFlags, {
+      env: { ...process.env, ...extraEnv, AIRLOCK_TEST_MARKER: this.marker },
+    });
     this.proc.stdout.on('data', (chunk: Buffer) => {
       this.buf += chunk.toString('utf8');
       let nl: number;
@@ -100,7 +133,9 @@ export class RawShim {
       }
     });
     this.proc.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((res) => this.proc.on('exit', (code, signal) => res({ code, signal })));
+    this.exited = new Promise((res) =>
+      this.proc.on('exit', (code, signal) => res({ code, signal })),
+    );
   }
 
   send(line: string | Buffer): void {
@@ -113,25 +148,36 @@ export class RawShim {
   }
 
   /** Resolves with the first written message (parsed) that matches. */
-  async next(match: (msg: Record<string, unknown>, raw: string) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown> & { raw: string }> {
+  async next(
+    match: (msg: Record<string, unknown>, raw: string) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<Record<string, unknown> & { raw: string }> {
     let seen = 0;
-    return waitFor(() => {
-      for (; seen < this.lines.length; seen++) {
-        const raw = this.lines[seen]!;
-        let msg: Record<string, unknown>;
-        try {
-          msg = JSON.parse(raw) as Record<string, unknown>;
-        } catch {
-          continue;
+    return waitFor(
+      () => {
+        for (; seen < this.lines.length; seen++) {
+          const raw = this.lines[seen]!;
+          let msg: Record<string, unknown>;
+          try {
+            msg = JSON.parse(raw) as Record<string, unknown>;
+          } catch {
+            continue;
+          }
+          if (match(msg, raw)) return { ...msg, raw };
         }
-        if (match(msg, raw)) return { ...msg, raw };
-      }
-      return undefined;
-    }, timeoutMs, 'a message from the shim');
+        return undefined;
+      },
+      timeoutMs,
+      'a message from the shim',
+    );
   }
 
   async initialize(): Promise<void> {
-    this.request('init', 'initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } });
+    this.request('init', 'initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '1' },
+    });
     await this.next((m) => m.id === 'init');
     this.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
   }
@@ -150,7 +196,8 @@ export function processesWithMarker(marker: string): number[] {
       const env = readFileSync(`/proc/${entry}/environ`, 'latin1');
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       // A zombie has exited; it only waits for its parent to read its status.
-      if (env.includes(`AIRLOCK_TEST_MARKER=${marker}`) && !/\) Z /.test(stat)) found.push(Number(entry));
+      if (env.includes(`AIRLOCK_TEST_MARKER=${marker}`) && !/\) Z /.test(stat))
+        found.push(Number(entry));
     } catch {
       // gone while we looked
     }
@@ -159,18 +206,28 @@ export function processesWithMarker(marker: string): number[] {
 }
 
 /** `airlock gate` as its own process, resolved once it says it is running. */
-export async function startGateProcess(dataDir: string, extra: string[] = []): Promise<ChildProcessWithoutNullStreams> {
+export async function startGateProcess(
+  dataDir: string,
+  extra: string[] = [],
+): Promise<ChildProcessWithoutNullStreams> {
   const proc = spawn(NODE, [CLI, 'gate', '--data-dir', dataDir, ...extra]);
   let out = '';
   proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  await waitFor(() => out.includes('Airlock gate running') || proc.exitCode !== null, 10_000, 'the gate to start');
+  await waitFor(
+    () => out.includes('Airlock gate running') || proc.exitCode !== null,
+    10_000,
+    'the gate to start',
+  );
   if (proc.exitCode !== null) throw new Error(`gate exited: ${out}`);
   return proc;
 }
 
 /** Run the CLI to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const proc = spawn(NODE, [CLI, ...args], { env: { ...process.env, ...env } });
     let stdout = '';

@@ -7,7 +7,9 @@ export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
 
 Lists the calls waiting for a decision, oldest first.`;
 
-export const DECIDE_HELP = (verb: 'approve' | 'deny'): string => `Usage: airlock ${verb} ID [--message TEXT] [--data-dir DIR]
+export const DECIDE_HELP = (
+  verb: 'approve' | 'deny',
+): string => `Usage: airlock ${verb} ID [--message TEXT] [--data-dir DIR]
 
 ${verb === 'approve' ? 'Approves' : 'Denies'} the waiting call ID (see \`airlock pending\`).${
   verb === 'deny' ? '\nThe message, if any, reaches the agent with the denial.' : ''
@@ -20,7 +22,8 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const res = await controlRequest(dataDirOf(values).dir, { t: 'pending' });
-  if (res.t !== 'pending') throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
+  if (res.t !== 'pending')
+    throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
   if (values.json) {
     io.out(JSON.stringify(res.calls, null, 2));
     return 0;
@@ -33,7 +36,11 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-export async function decideCommand(verb: 'approve' | 'deny', argv: string[], io: Io): Promise<number> {
+export async function decideCommand(
+  verb: 'approve' | 'deny',
+  argv: string[],
+  io: Io,
+): Promise<number> {
   const { values, positionals } = parse(argv, { message: { type: 'string', short: 'm' } });
   if (values.help) {
     io.out(DECIDE_HELP(verb));
@@ -58,7 +65,9 @@ export async function decideCommand(verb: 'approve' | 'deny', argv: string[], io
 export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) {
-    io.out('Usage: airlock status [--json] [--data-dir DIR]\n\nSays whether a gate is running for the data directory.');
+    io.out(
+      'Usage: airlock status [--json] [--data-dir DIR]\n\nSays whether a gate is running for the data directory.',
+    );
     return 0;
   }
   const { dir } = dataDirOf(values);
@@ -66,10 +75,14 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
     const res = await controlRequest(dir, { t: 'status' });
     if (res.t !== 'status') throw new Error('unexpected answer from the gate');
     if (values.json) io.out(JSON.stringify({ running: true, ...res, req: undefined }));
-    else io.out(`Gate running (pid ${res.pid}, mode ${res.mode}): ${res.sessions} shim(s) connected, ${res.pending} call(s) waiting. Data dir ${dir}.`);
+    else
+      io.out(
+        `Gate running (pid ${res.pid}, mode ${res.mode}): ${res.sessions} shim(s) connected, ${res.pending} call(s) waiting. Data dir ${dir}.`,
+      );
     return 0;
   } catch (err) {
-    if (values.json) io.out(JSON.stringify({ running: false, dataDir: dir, reason: (err as Error).message }));
+    if (values.json)
+      io.out(JSON.stringify({ running: false, dataDir: dir, reason: (err as Error).message }));
     else io.out(`No gate running for ${dir}: ${(err as Error).message}.`);
     return 3;
   }

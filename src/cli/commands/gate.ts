@@ -25,17 +25,27 @@ export async function gateCommand(argv: string[], io: Io): Promise<number | 'run
   if (mode !== 'ask' && mode !== 'observe') throw new UsageError('--mode must be ask or observe');
   const timeoutText = str(values, 'timeout');
   const timeoutS = timeoutText === undefined ? 45 : Number(timeoutText);
-  if (!(timeoutS > 0 && timeoutS <= 3600)) throw new UsageError('--timeout must be between 1 and 3600 seconds');
+  if (!(timeoutS > 0 && timeoutS <= 3600))
+    throw new UsageError('--timeout must be between 1 and 3600 seconds');
   const { dir } = dataDirOf(values);
-  const gate = await startGateService({ dataDir: dir, mode, timeoutMs: timeoutS * 1000, log: (l) => io.err(`airlock gate: ${l}`) });
-  io.out(`Airlock gate running (mode ${mode}, data dir ${dir}, socket ${gate.socketPath}). Ctrl-C stops it.`);
+  const gate = await startGateService({
+    dataDir: dir,
+    mode,
+    timeoutMs: timeoutS * 1000,
+    log: (l) => io.err(`airlock gate: ${l}`),
+  });
+  io.out(
+    `Airlock gate running (mode ${mode}, data dir ${dir}, socket ${gate.socketPath}). Ctrl-C stops it.`,
+  );
   const announced = new Set<number>();
   gate.on('pending-changed', () => {
     const waiting = gate.pending();
     for (const call of waiting) {
       if (announced.has(call.id)) continue;
       announced.add(call.id);
-      io.out(`waiting ${call.id}: ${describe(call)} — airlock approve ${call.id} | airlock deny ${call.id}`);
+      io.out(
+        `waiting ${call.id}: ${describe(call)} — airlock approve ${call.id} | airlock deny ${call.id}`,
+      );
     }
     for (const id of announced) if (!waiting.some((c) => c.id === id)) announced.delete(id);
   });

@@ -18,7 +18,11 @@ export function shimCommand(argv: string[], io: Io): number | 'running' {
   const split = argv.indexOf('--');
   const own = split === -1 ? argv : argv.slice(0, split);
   const server = split === -1 ? [] : argv.slice(split + 1);
-  const { values } = parse(own, { server: { type: 'string' }, host: { type: 'string' }, 'max-line': { type: 'string' } });
+  const { values } = parse(own, {
+    server: { type: 'string' },
+    host: { type: 'string' },
+    'max-line': { type: 'string' },
+  });
   if (values.help) {
     io.out(SHIM_HELP);
     return 0;
