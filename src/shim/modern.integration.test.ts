@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
 import {
@@ -158,8 +159,15 @@ describe('the 2026-07-28 era with the gate observing', () => {
   afterAll(() => gate.close());
 
   it('a v2 client sees the same discover, tools and results, input_required flow included, direct and through the shim', async () => {
+    // What the shim read for its own bookkeeping: the tools of the 2026 tools/list result.
+    const learned = new Set<string>();
+    const onSessions = () => {
+      for (const s of gate.sessions()) if (s.info?.server === 'modern') for (const name of s.tools.keys()) learned.add(name);
+    };
+    gate.on('sessions-changed', onSessions);
     const direct = await session();
     const shimmed = await session(dataDir);
+    gate.off('sessions-changed', onSessions);
     expect(direct.era).toBe(ERA);
     expect(direct.discover).toMatchObject({
       supportedVersions: [ERA],
@@ -169,6 +177,7 @@ describe('the 2026-07-28 era with the gate observing', () => {
     expect(text(direct.deploy)).toBe('deployed to prod (state deploy:prod)');
     expect(direct.elicitations).toEqual(['Deploy to prod?']);
     expect(shimmed).toEqual(direct);
+    expect([...learned].sort()).toEqual(['deploy', 'echo']);
     expect(gate.pending()).toHaveLength(0);
   });
 
@@ -201,7 +210,6 @@ describe('the 2026-07-28 era with the gate observing', () => {
         dataDir: via,
         capabilities: { elicitation: {} },
       });
-      const { ElicitRequestSchema } = await import('@modelcontextprotocol/sdk/types.js');
       const asked: string[] = [];
       client.setRequestHandler(ElicitRequestSchema, async (req) => {
         asked.push(req.params.message);
@@ -209,7 +217,7 @@ describe('the 2026-07-28 era with the gate observing', () => {
       });
       try {
         return {
-          era: client.getServerVersion(),
+          server: client.getServerVersion(),
           tools: await client.listTools(),
           echo: await client.callTool({ name: 'echo', arguments: { text: 'old' } }),
           deploy: await client.callTool({ name: 'deploy', arguments: { env: 'qa' } }),

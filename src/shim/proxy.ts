@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { ToolDefinition } from '../contract/types';
 import type { OversizeInfo } from '../mcp/framing';
-import { parseHostLine, type HostLine } from '../mcp/hostLine';
+import { idKeyOf, parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
-import { idKeyFromTail, peekServerLine } from '../mcp/serverLine';
+import { idKeyFromOversize, peekServerLine } from '../mcp/serverLine';
 import type { GateDecision } from './gateLink';
 import type { ShimMessage } from '../gate/wire';
 
@@ -132,7 +132,7 @@ export class ShimProxy {
 
   onServerOversize(info: OversizeInfo): void {
     // Never buffered: the host gets an error for the request it belonged to, if we can tell.
-    const key = idKeyFromTail(info.tail);
+    const key = idKeyFromOversize(info);
     const f = key ? this.inFlight.get(key) : undefined;
     this.io.log(
       `dropped a ${info.bytes}-byte message from the server: over the ${this.opts.maxLineBytes}-byte limit`,
@@ -228,7 +228,7 @@ export class ShimProxy {
   }
 
   private cancelHeld(requestId: unknown, reason: unknown): boolean {
-    const key = idKeyOf(requestId);
+    const key = typeof requestId === 'string' || typeof requestId === 'number' ? idKeyOf(requestId) : null;
     const h = key ? this.held.get(key) : undefined;
     if (!key || !h) return false;
     this.held.delete(key);
@@ -303,11 +303,4 @@ export class ShimProxy {
       .filter((u): u is string => typeof u === 'string');
     this.gate.send({ t: 'roots', roots });
   }
-}
-
-/** The matching key of a JSON-RPC id value (same scheme as the parser's idKey). */
-export function idKeyOf(id: unknown): string | null {
-  if (typeof id === 'string') return `s:${id}`;
-  if (typeof id === 'number' && Number.isFinite(id)) return `n:${String(id)}`;
-  return null;
 }

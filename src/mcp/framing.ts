@@ -1,0 +1,142 @@
+// Newline framing for stdio MCP. Works on bytes so a multi-byte UTF-8 character split across
+// chunks is reassembled before anyone decodes it, and bounds memory: a line past the limit is
+// dropped as it streams in, keeping only its first and last bytes for the error report.
+
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** How much of a dropped line is kept at each end, to report it and find its id. */
+export const OVERSIZE_KEEP_BYTES = 1024;
+// One byte more of the tail than is reported, since a final '\r' is stripped from it.
+const TAIL_KEEP_BYTES = OVERSIZE_KEEP_BYTES + 1;
+
+export interface OversizeInfo {
+  /** Length of the dropped line (without its line ending). */
+  bytes: number;
+  /** First ≤1024 bytes of the dropped line. */
+  head: Buffer;
+  /** Last ≤1024 bytes of the dropped line (without its line ending). */
+  tail: Buffer;
+}
+
+export interface LineSplitterOptions {
+  maxLineBytes: number;
+  onLine: (line: Buffer) => void;
+  onOversize: (info: OversizeInfo) => void;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+export class LineSplitter {
+  private readonly maxLineBytes: number;
+  private readonly onLine: (line: Buffer) => void;
+  private readonly onOversize: (info: OversizeInfo) => void;
+  private parts: Buffer[] = [];
+  private size = 0;
+  // Set while the current line is being dropped.
+  private oversize: { bytes: number; head: Buffer; tail: Buffer } | null = null;
+  private ended = false;
+
+  constructor(opts: LineSplitterOptions) {
+    if (!Number.isInteger(opts.maxLineBytes) || opts.maxLineBytes < 1) {
+      throw new RangeError(`maxLineBytes must be a positive integer, got ${opts.maxLineBytes}`);
+    }
+    this.maxLineBytes = opts.maxLineBytes;
+    this.onLine = opts.onLine;
+    this.onOversize = opts.onOversize;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.ended) throw new Error('LineSplitter: push after end');
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) {
+        this.append(chunk.subarray(start));
+        return;
+      }
+      this.append(chunk.subarray(start, nl));
+      start = nl + 1;
+      this.finishLine();
+    }
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.finishLine();
+  }
+
+  private append(segment: Buffer): void {
+    if (segment.length === 0) return;
+    const dropping = this.oversize;
+    if (dropping !== null) {
+      dropping.bytes += segment.length;
+      // With a limit under OVERSIZE_KEEP_BYTES the head may still be short of full.
+      if (dropping.head.length < OVERSIZE_KEEP_BYTES) {
+        const more = segment.subarray(0, OVERSIZE_KEEP_BYTES - dropping.head.length);
+        dropping.head = Buffer.concat([dropping.head, more]);
+      }
+      dropping.tail = lastBytes(dropping.tail, segment);
+      return;
+    }
+    // One byte of slack: a line of exactly maxLineBytes may still be followed by its '\r'.
+    if (this.size + segment.length > this.maxLineBytes + 1) {
+      const held = Buffer.concat([...this.parts, segment]);
+      this.parts = [];
+      this.size = 0;
+      this.oversize = {
+        bytes: held.length,
+        head: Buffer.from(held.subarray(0, OVERSIZE_KEEP_BYTES)),
+        tail: Buffer.from(held.subarray(Math.max(0, held.length - TAIL_KEEP_BYTES))),
+      };
+      return;
+    }
+    // Copied: the caller may reuse its chunk, and a held call must keep the exact bytes.
+    this.parts.push(Buffer.from(segment));
+    this.size += segment.length;
+  }
+
+  // State is reset before the callback runs, so a throwing callback leaves the splitter usable.
+  private finishLine(): void {
+    const dropped = this.oversize;
+    if (dropped !== null) {
+      this.oversize = null;
+      let { bytes, tail } = dropped;
+      if (tail.length > 0 && tail[tail.length - 1] === CR) {
+        bytes -= 1;
+        tail = tail.subarray(0, tail.length - 1);
+      }
+      this.onOversize({
+        bytes,
+        head: dropped.head.subarray(0, Math.min(bytes, OVERSIZE_KEEP_BYTES)),
+        tail: tail.subarray(Math.max(0, tail.length - OVERSIZE_KEEP_BYTES)),
+      });
+      return;
+    }
+    if (this.size === 0) return;
+    const first = this.parts[0];
+    let line = this.parts.length === 1 && first !== undefined ? first : Buffer.concat(this.parts);
+    this.parts = [];
+    this.size = 0;
+    if (line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+    if (line.length === 0) return;
+    if (line.length > this.maxLineBytes) {
+      this.onOversize({
+        bytes: line.length,
+        head: Buffer.from(line.subarray(0, OVERSIZE_KEEP_BYTES)),
+        tail: Buffer.from(line.subarray(Math.max(0, line.length - OVERSIZE_KEEP_BYTES))),
+      });
+      return;
+    }
+    this.onLine(line);
+  }
+}
+
+function lastBytes(previous: Buffer, segment: Buffer): Buffer {
+  if (segment.length >= TAIL_KEEP_BYTES) {
+    return Buffer.from(segment.subarray(segment.length - TAIL_KEEP_BYTES));
+  }
+  const keep = TAIL_KEEP_BYTES - segment.length;
+  return Buffer.concat([previous.subarray(Math.max(0, previous.length - keep)), segment]);
+}
