@@ -1,0 +1,210 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventHash } from './chain';
+import { openStore } from './store';
+import { call, decision, removeTempDirs, tempStore } from './test-support';
+
+afterEach(removeTempDirs);
+
+/** A store with a dozen chain rows of several kinds, closed, ready to be tampered with. */
+function sampleFile(): string {
+  const { store, file } = tempStore();
+  const { id: serverId } = store.servers.upsert(
+    { host: 'cursor', name: 'fs', command: 'npx', args: ['-y', 'fs'] },
+    10,
+  );
+  store.rules.add(
+    {
+      serverId,
+      tool: 'read_*',
+      conditions: [],
+      action: 'allow',
+      expiry: { kind: 'forever' },
+      riskCeiling: 'medium',
+      note: '',
+      origin: 'manual',
+      enabled: true,
+    },
+    20,
+  );
+  for (let i = 0; i < 4; i++) {
+    const id = store.calls.begin(call({ at: 100 + i, serverId }));
+    store.calls.decide(id, decision({ kind: i === 1 ? 'denied' : 'approved', at: 200 + i }));
+    if (i !== 1) store.calls.outcome(id, { isError: false, durationMs: 5, size: 10 }, 300 + i);
+  }
+  store.settings.set('mode', 'ask', 400);
+  expect(store.audit.verify()).toEqual({ ok: true, rows: 14, calls: 4 });
+  store.close();
+  return file;
+}
+
+/** Opens the file raw, as an attacker would, without the guard triggers. */
+function tamper(file: string, sql: string, ...params: unknown[]): void {
+  const db = new Database(file);
+  db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+  db.prepare(sql).run(...params);
+  db.close();
+}
+
+function verify(file: string) {
+  const store = openStore(file);
+  try {
+    return store.audit.verify();
+  } finally {
+    store.close();
+  }
+}
+
+describe('audit verify', () => {
+  it('passes on an untouched store, and on an empty one', () => {
+    expect(verify(sampleFile())).toMatchObject({ ok: true, rows: 14 });
+    const { store } = tempStore();
+    expect(store.audit.verify()).toEqual({ ok: true, rows: 0, calls: 0 });
+    store.close();
+  });
+
+  it('catches an edited payload at that row', () => {
+    const file = sampleFile();
+    // seq 7 is the decision on the second call ('denied').
+    tamper(
+      file,
+      `UPDATE events SET payload = replace(payload, 'denied', 'approved') WHERE seq = 7`,
+    );
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      firstBadSeq: 7,
+      problem: expect.stringMatching(/changed/),
+    });
+  });
+
+  it('catches an edit whose row hash was recomputed, at the next row', () => {
+    const file = sampleFile();
+    const db = new Database(file);
+    db.exec('DROP TRIGGER events_no_update');
+    const row = db.prepare('SELECT * FROM events WHERE seq = 7').get() as {
+      at: number;
+      type: string;
+      call_id: number | null;
+      payload: string;
+      prev_hash: string;
+    };
+    const payload = row.payload.replace('denied', 'approved');
+    expect(payload).not.toBe(row.payload);
+    const hash = eventHash({
+      seq: 7,
+      at: row.at,
+      type: row.type,
+      callId: row.call_id,
+      payload,
+      prevHash: row.prev_hash,
+    });
+    db.prepare('UPDATE events SET payload = ?, hash = ? WHERE seq = 7').run(payload, hash);
+    db.close();
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      firstBadSeq: 8,
+      problem: expect.stringMatching(/does not follow/),
+    });
+  });
+
+  it('catches a deleted middle row', () => {
+    const file = sampleFile();
+    tamper(file, 'DELETE FROM events WHERE seq = 5');
+    expect(verify(file)).toMatchObject({ ok: false, firstBadSeq: 5, problem: 'row 5 is missing' });
+  });
+
+  it('catches two rows swapped', () => {
+    const file = sampleFile();
+    const db = new Database(file);
+    db.exec('DROP TRIGGER events_no_update');
+    db.exec(`
+      UPDATE events SET seq = -1 WHERE seq = 8;
+      UPDATE events SET seq = 8 WHERE seq = 9;
+      UPDATE events SET seq = 9 WHERE seq = -1;`);
+    db.close();
+    expect(verify(file)).toMatchObject({ ok: false, firstBadSeq: 8 });
+  });
+
+  it('catches a cut tail', () => {
+    const file = sampleFile();
+    tamper(file, 'DELETE FROM events WHERE seq >= 13');
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      firstBadSeq: 13,
+      problem: expect.stringMatching(/cut/),
+    });
+  });
+
+  it('catches a deleted first row and a prefix removed with a forged anchor', () => {
+    const a = sampleFile();
+    tamper(a, 'DELETE FROM events WHERE seq = 1');
+    expect(verify(a)).toMatchObject({ ok: false, firstBadSeq: 1 });
+
+    const b = sampleFile();
+    const db = new Database(b);
+    db.exec('DROP TRIGGER events_no_delete');
+    const h = db.prepare('SELECT hash FROM events WHERE seq = 3').pluck().get();
+    db.prepare('UPDATE chain_anchor SET first_seq = 4, prev_hash = ?').run(h);
+    db.exec('DELETE FROM events WHERE seq < 4');
+    db.close();
+    expect(verify(b)).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      problem: expect.stringMatching(/without a prune record/),
+    });
+  });
+
+  it('catches a call row edited behind the chain, naming the call and its event', () => {
+    const file = sampleFile();
+    const db = new Database(file);
+    const denied = db
+      .prepare("SELECT id FROM calls WHERE decision = 'denied'")
+      .pluck()
+      .get() as number;
+    const seq = db
+      .prepare("SELECT seq FROM events WHERE call_id = ? AND type = 'call.decided'")
+      .pluck()
+      .get(denied);
+    db.prepare("UPDATE calls SET decision = 'approved' WHERE id = ?").run(denied);
+    db.close();
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      callId: denied,
+      firstBadSeq: seq,
+      problem: expect.stringMatching(/decision/),
+    });
+  });
+
+  it('catches a call row deleted from the history, or one added outside the chain', () => {
+    const a = sampleFile();
+    tamper(a, 'DELETE FROM calls WHERE id = 3');
+    expect(verify(a)).toMatchObject({
+      ok: false,
+      callId: 3,
+      problem: expect.stringMatching(/deleted/),
+    });
+
+    const b = sampleFile();
+    tamper(
+      b,
+      `INSERT INTO calls (at, session_id, host, server, tool, arguments, risk, reasons, decision)
+       VALUES (500, 's', 'h', 'fs', 'rm', '{}', 'low', '[]', 'approved')`,
+    );
+    expect(verify(b)).toMatchObject({
+      ok: false,
+      firstBadSeq: null,
+      callId: 5,
+      problem: expect.stringMatching(/not recorded/),
+    });
+  });
+
+  it('catches edited arguments (the chain keeps their hash)', () => {
+    const file = sampleFile();
+    tamper(file, `UPDATE calls SET arguments = '{"path":"/elsewhere"}' WHERE id = 2`);
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      callId: 2,
+      problem: expect.stringMatching(/argumentsSha256/),
+    });
+  });
+});

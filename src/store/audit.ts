@@ -1,0 +1,160 @@
+// `airlock audit verify`: walks the chain from its anchor to its head, then checks every call
+// row against the facts its events recorded. Reports the first problem only, by event seq.
+import type Database from 'better-sqlite3';
+import { eventHash, GENESIS_HASH } from './chain';
+import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import type { VerifyResult } from './types';
+
+interface EventDbRow {
+  seq: number;
+  at: number;
+  type: string;
+  call_id: number | null;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface Prune {
+  firstKeptSeq: number;
+  anchorHash: string;
+  cutoff: number;
+}
+
+type Bad = Extract<VerifyResult, { ok: false }>;
+
+const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad =>
+  callId === undefined
+    ? { ok: false, firstBadSeq, problem }
+    : { ok: false, firstBadSeq, callId, problem };
+
+export function verifyStore(r: Database.Database): VerifyResult {
+  // One read transaction: the whole check sees one snapshot while the gate keeps writing.
+  return r.transaction(() => {
+    const chain = verifyChain(r);
+    if (!chain.ok) return chain;
+    const calls = verifyCalls(r, chain.lastPrune);
+    if (!calls.ok) return calls;
+    return { ok: true as const, rows: chain.rows, calls: calls.calls };
+  })();
+}
+
+function verifyChain(
+  r: Database.Database,
+): Bad | { ok: true; rows: number; lastPrune: Prune | null } {
+  const anchor = r
+    .prepare<[], { first_seq: number; prev_hash: string }>(
+      'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
+    )
+    .get();
+  const head = r
+    .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM chain_head WHERE id = 1')
+    .get();
+  if (!anchor || !head) return bad(null, 'the chain head or anchor row is missing');
+
+  let expected = anchor.first_seq;
+  let prev = anchor.prev_hash;
+  let lastPrune: Prune | null = null;
+  const events = r.prepare<[], EventDbRow>(
+    'SELECT seq, at, type, call_id, payload, prev_hash, hash FROM events ORDER BY seq',
+  );
+  for (const e of events.iterate()) {
+    if (e.seq < expected)
+      return bad(e.seq, `row ${e.seq} lies before the chain's start (${expected})`);
+    if (e.seq > expected) return bad(expected, `row ${expected} is missing`);
+    if (e.prev_hash !== prev) return bad(e.seq, `row ${e.seq} does not follow row ${e.seq - 1}`);
+    const computed = eventHash({
+      seq: e.seq,
+      at: e.at,
+      type: e.type,
+      callId: e.call_id,
+      payload: e.payload,
+      prevHash: e.prev_hash,
+    });
+    if (computed !== e.hash)
+      return bad(e.seq, `row ${e.seq} was changed (its hash does not match)`);
+    if (e.type === 'pruned') lastPrune = JSON.parse(e.payload) as Prune;
+    prev = e.hash;
+    expected++;
+  }
+  const last = expected - 1;
+  if (head.seq > last)
+    return bad(expected, `rows ${expected}..${head.seq} are missing (the chain was cut)`);
+  if (head.seq < last)
+    return bad(head.seq + 1, `rows after ${head.seq} are not covered by the chain head`);
+  if (head.hash !== prev) return bad(last, `row ${last} does not match the chain head`);
+  const pruned = anchor.first_seq !== 1 || anchor.prev_hash !== GENESIS_HASH;
+  if (
+    pruned &&
+    (lastPrune === null ||
+      lastPrune.firstKeptSeq !== anchor.first_seq ||
+      lastPrune.anchorHash !== anchor.prev_hash)
+  ) {
+    return bad(
+      anchor.first_seq,
+      `rows before ${anchor.first_seq} were removed without a prune record`,
+    );
+  }
+  return { ok: true, rows: last - anchor.first_seq + 1, lastPrune };
+}
+
+function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: true; calls: number } {
+  const callEvents = r.prepare<[], EventDbRow>(
+    'SELECT seq, type, call_id, payload FROM events WHERE call_id IS NOT NULL ORDER BY call_id, seq',
+  );
+  const callRow = r.prepare<[number], CallDbRow>('SELECT * FROM calls WHERE id = ?');
+  // A call may be absent from the chain only if pruning could have removed its events.
+  const prunedCall = (at: number | null) => prune !== null && (at === null || at < prune.cutoff);
+
+  let checked = 0;
+  let group: {
+    id: number;
+    facts: Facts;
+    keySeq: Map<string, number>;
+    firstSeq: number;
+    begun: boolean;
+  } | null = null;
+
+  const finish = (): Bad | null => {
+    if (!group) return null;
+    const g = group;
+    const row = callRow.get(g.id);
+    if (!row) {
+      const at = g.begun ? (g.facts.at as number) : null;
+      return prunedCall(at)
+        ? null
+        : bad(g.firstSeq, `call ${g.id} was deleted from the history`, g.id);
+    }
+    checked++;
+    const keys = g.begun ? ALL_KEYS : [...g.keySeq.keys()];
+    const diff = firstDifference(g.facts, rowFacts(row), keys);
+    if (diff === null) return null;
+    const seq = g.keySeq.get(diff) ?? g.firstSeq;
+    return bad(seq, `call ${g.id}: ${diff} differs from what the chain recorded`, g.id);
+  };
+
+  for (const e of callEvents.iterate()) {
+    const id = e.call_id as number;
+    if (!group || group.id !== id) {
+      const problem = finish();
+      if (problem) return problem;
+      group = { id, facts: {}, keySeq: new Map(), firstSeq: e.seq, begun: false };
+    }
+    const { callId: _callId, ...facts } = JSON.parse(e.payload) as Facts;
+    Object.assign(group.facts, facts);
+    for (const k of Object.keys(facts)) group.keySeq.set(k, e.seq);
+    if (e.type === 'call.begun' || e.type === 'call.recorded') group.begun = true;
+  }
+  const problem = finish();
+  if (problem) return problem;
+
+  const unchained = r.prepare<[], { id: number; at: number }>(
+    `SELECT c.id, c.at FROM calls c
+     WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.call_id = c.id) ORDER BY c.id`,
+  );
+  for (const c of unchained.iterate()) {
+    if (!prunedCall(c.at)) return bad(null, `call ${c.id} is not recorded in the chain`, c.id);
+    checked++;
+  }
+  return { ok: true, calls: checked };
+}

@@ -1,0 +1,123 @@
+import type { StoreContext } from './context';
+import { argumentsText, begunFacts, decidedFacts, outcomeFacts, type CallDbRow } from './facts';
+import type { CallDecision, CallOutcome, CallStart } from './types';
+
+export interface CallRepo {
+  /** Records a gated call as pending; returns its id. */
+  begin(c: CallStart): number;
+  /**
+   * Commits the decision (synchronous=FULL) before returning. Returns false when the call was
+   * already decided: the first decision wins, and a late one must not be acted on.
+   */
+  decide(callId: number, d: CallDecision): boolean;
+  /** A call decided without asking (rule, policy, observe mode): begun and decided in one go. */
+  record(c: CallStart, d: CallDecision, o?: CallOutcome): number;
+  /** The result came back. Returns false when an outcome was already recorded. */
+  outcome(callId: number, o: CallOutcome, now?: number): boolean;
+  /** Pending calls left by a gate that died → 'interrupted'. Run once when the gate starts. */
+  markInterrupted(now: number): number;
+  /** Ids of calls still waiting for a decision. */
+  pendingIds(): number[];
+}
+
+export function callRepo(ctx: StoreContext): CallRepo {
+  const insert = ctx.w.prepare(
+    `INSERT INTO calls (at, session_id, host, server_id, server, tool, arguments, risk, reasons,
+       decision, decided_by, rule_id, message, decided_at, would_have,
+       outcome_error, outcome_duration_ms, outcome_size)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const state = ctx.w.prepare<[number], Pick<CallDbRow, 'decision' | 'outcome_error'>>(
+    'SELECT decision, outcome_error FROM calls WHERE id = ?',
+  );
+  const setDecision = ctx.w.prepare(
+    `UPDATE calls SET decision = ?, decided_by = ?, rule_id = ?, message = ?, decided_at = ?,
+       would_have = ? WHERE id = ? AND decision IS NULL`,
+  );
+  const setOutcome = ctx.w.prepare(
+    `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?
+     WHERE id = ? AND outcome_error IS NULL`,
+  );
+  const pendingW = ctx.w.prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL');
+  const pendingR = ctx.r
+    .prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL ORDER BY id')
+    .pluck();
+  pendingW.pluck();
+
+  function insertCall(c: CallStart, d: CallDecision | null, o: CallOutcome | null): number {
+    const args = argumentsText(c);
+    const id = Number(
+      insert.run(
+        c.at,
+        c.sessionId,
+        c.host,
+        c.serverId,
+        c.server,
+        c.tool,
+        args,
+        c.risk.level,
+        JSON.stringify(c.risk.reasons),
+        d?.kind ?? null,
+        d?.decidedBy ?? null,
+        d?.ruleId ?? null,
+        d?.message ?? null,
+        d?.at ?? null,
+        d?.wouldHave ?? null,
+        o === null ? null : o.isError ? 1 : 0,
+        o?.durationMs ?? null,
+        o?.size ?? null,
+      ).lastInsertRowid,
+    );
+    const facts = {
+      callId: id,
+      ...begunFacts(c, args),
+      ...(d ? decidedFacts(d) : {}),
+      ...(o ? outcomeFacts(o) : {}),
+    };
+    // Stamped with the call's own time, so pruning by time keeps a kept call's first event.
+    ctx.append(d ? 'call.recorded' : 'call.begun', facts, c.at, id);
+    return id;
+  }
+
+  function applyDecision(callId: number, d: CallDecision): boolean {
+    const s = state.get(callId);
+    if (!s) throw new Error(`unknown call ${callId}`);
+    if (s.decision !== null) return false;
+    setDecision.run(d.kind, d.decidedBy, d.ruleId, d.message, d.at, d.wouldHave ?? null, callId);
+    ctx.append('call.decided', { callId, ...decidedFacts(d) }, d.at, callId);
+    return true;
+  }
+
+  return {
+    begin: (c) => ctx.write(() => insertCall(c, null, null)),
+    decide: (callId, d) => ctx.write(() => applyDecision(callId, d)),
+    record: (c, d, o) => ctx.write(() => insertCall(c, d, o ?? null)),
+    outcome(callId, o, now = Date.now()) {
+      return ctx.write(() => {
+        const s = state.get(callId);
+        if (!s) throw new Error(`unknown call ${callId}`);
+        if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
+        if (s.outcome_error !== null) return false;
+        setOutcome.run(o.isError ? 1 : 0, o.durationMs, o.size, callId);
+        ctx.append('call.outcome', { callId, ...outcomeFacts(o) }, now, callId);
+        return true;
+      });
+    },
+    markInterrupted(now) {
+      return ctx.write(() => {
+        const ids = pendingW.all();
+        for (const id of ids) {
+          applyDecision(id, {
+            kind: 'interrupted',
+            decidedBy: 'gate',
+            ruleId: null,
+            message: 'Airlock stopped while the call waited',
+            at: now,
+          });
+        }
+        return ids.length;
+      });
+    },
+    pendingIds: () => pendingR.all(),
+  };
+}

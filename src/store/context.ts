@@ -1,0 +1,22 @@
+import type Database from 'better-sqlite3';
+import type { EventAppender } from './chain';
+
+/** What every repository gets: the write connection, the read-only one, and the chain. */
+export interface StoreContext {
+  /** Write path: synchronous=FULL, every mutation in an IMMEDIATE transaction with its event. */
+  w: Database.Database;
+  /** Read path: a separate read-only connection, so a long history export never holds a lock. */
+  r: Database.Database;
+  append: EventAppender;
+  /** Runs fn in an IMMEDIATE transaction (a savepoint when already inside one). */
+  write<T>(fn: () => T): T;
+}
+
+export function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

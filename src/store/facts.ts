@@ -1,0 +1,120 @@
+// The facts about a call that its chain events carry. The same functions build event payloads
+// and read call rows back, so `audit verify` can tell a call row edited behind the chain's back.
+import type { RiskReason } from '../contract/types';
+import { canonicalJson } from './canonical';
+import { sha256 } from './chain';
+import type { CallDecision, CallOutcome, CallStart } from './types';
+
+export interface CallDbRow {
+  id: number;
+  at: number;
+  session_id: string;
+  host: string;
+  server_id: number | null;
+  server: string;
+  tool: string;
+  arguments: string;
+  risk: string;
+  reasons: string;
+  decision: string | null;
+  decided_by: string | null;
+  rule_id: number | null;
+  message: string | null;
+  decided_at: number | null;
+  would_have: string | null;
+  outcome_error: number | null;
+  outcome_duration_ms: number | null;
+  outcome_size: number | null;
+}
+
+export type Facts = Record<string, unknown>;
+
+export const BEGUN_KEYS = [
+  'at',
+  'sessionId',
+  'host',
+  'serverId',
+  'server',
+  'tool',
+  'argumentsSha256',
+  'risk',
+  'reasons',
+] as const;
+export const DECIDED_KEYS = [
+  'decision',
+  'decidedBy',
+  'ruleId',
+  'message',
+  'decidedAt',
+  'wouldHave',
+] as const;
+export const OUTCOME_KEYS = ['isError', 'durationMs', 'size'] as const;
+export const ALL_KEYS: readonly string[] = [...BEGUN_KEYS, ...DECIDED_KEYS, ...OUTCOME_KEYS];
+
+export function argumentsText(c: CallStart): string {
+  return c.argumentsRaw ?? JSON.stringify(c.arguments ?? {});
+}
+
+export function begunFacts(c: CallStart, args: string): Facts {
+  return {
+    at: c.at,
+    sessionId: c.sessionId,
+    host: c.host,
+    serverId: c.serverId,
+    server: c.server,
+    tool: c.tool,
+    argumentsSha256: sha256(args),
+    risk: c.risk.level,
+    reasons: c.risk.reasons,
+  };
+}
+
+export function decidedFacts(d: CallDecision): Facts {
+  return {
+    decision: d.kind,
+    decidedBy: d.decidedBy,
+    ruleId: d.ruleId,
+    message: d.message,
+    decidedAt: d.at,
+    wouldHave: d.wouldHave ?? null,
+  };
+}
+
+export function outcomeFacts(o: CallOutcome): Facts {
+  return { isError: o.isError, durationMs: o.durationMs, size: o.size };
+}
+
+export function rowFacts(r: CallDbRow): Facts {
+  return {
+    at: r.at,
+    sessionId: r.session_id,
+    host: r.host,
+    serverId: r.server_id,
+    server: r.server,
+    tool: r.tool,
+    argumentsSha256: sha256(r.arguments),
+    risk: r.risk,
+    reasons: JSON.parse(r.reasons) as RiskReason[],
+    decision: r.decision,
+    decidedBy: r.decided_by,
+    ruleId: r.rule_id,
+    message: r.message,
+    decidedAt: r.decided_at,
+    wouldHave: r.would_have,
+    isError: r.outcome_error === null ? null : r.outcome_error === 1,
+    durationMs: r.outcome_duration_ms,
+    size: r.outcome_size,
+  };
+}
+
+/** The first key whose value differs, or null. Keys absent from `expected` count as null. */
+export function firstDifference(
+  expected: Facts,
+  actual: Facts,
+  keys: readonly string[],
+): string | null {
+  for (const k of keys) {
+    if (canonicalJson(expected[k] ?? null) !== canonicalJson(actual[k] ?? null)) return k;
+  }
+  return null;
+}

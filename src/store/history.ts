@@ -1,0 +1,253 @@
+// The read path. Every query runs on the read-only connection; a page is a keyset scan
+// (id DESC, below `beforeId`) walking one index, so its cost does not grow with the store.
+import type Database from 'better-sqlite3';
+import type {
+  DecidedBy,
+  DecisionKind,
+  HistoryQuery,
+  HistoryRow,
+  RiskLevel,
+  RiskReason,
+} from '../contract/types';
+import { parseJson } from './context';
+import { csvLine } from './csv';
+import type { CallDbRow } from './facts';
+import { ftsQuery } from './search';
+import type { DayStat, ToolCount } from './types';
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 1000;
+const DAY_MS = 86_400_000;
+
+export interface HistoryRepo {
+  /** One page, newest first. limit defaults to 50 (at most 1000). */
+  query(q: HistoryQuery): HistoryRow[];
+  get(id: number): HistoryRow | null;
+  count(q: HistoryQuery): number;
+  /** Decisions per local day over the last `days` days. */
+  statsPerDay(q: HistoryQuery, days: number, now: number): DayStat[];
+  topTools(q: HistoryQuery, n: number): ToolCount[];
+  /** Every matching row (q.limit applies only if given), streamed in chunks. */
+  exportCsv(q: HistoryQuery, write: (chunk: string) => void): number;
+  exportJson(q: HistoryQuery, write: (chunk: string) => void): number;
+}
+
+interface Filter {
+  from: string;
+  where: string;
+  params: unknown[];
+  order: string;
+}
+
+const COLUMNS = `c.id, c.at, c.host, c.server, c.server_id, c.tool, c.arguments, c.risk, c.reasons,
+  c.decision, c.decided_by, c.rule_id, c.message, c.decided_at,
+  c.outcome_error, c.outcome_duration_ms, c.outcome_size`;
+
+/** SQL shape and parameters for a query; values are always bound, never spliced. */
+export function buildFilter(q: HistoryQuery): Filter {
+  const clauses = ['c.decision IS NOT NULL'];
+  const params: unknown[] = [];
+  let from = 'calls c';
+  let idCol = 'c.id';
+  if (q.search !== undefined && q.search.trim() !== '') {
+    const match = ftsQuery(q.search);
+    if (match === null) {
+      clauses.push('0');
+    } else {
+      // The full-text index drives the scan (its rowids come out in order, newest first), and
+      // each hit is joined to its call: a page stops after `limit` hits even for common words.
+      from = 'calls_fts f JOIN calls c ON c.id = f.rowid';
+      idCol = 'f.rowid';
+      clauses.push('calls_fts MATCH ?');
+      params.push(match);
+    }
+  }
+  const eq = (col: string, v: string | undefined) => {
+    if (v === undefined) return;
+    clauses.push(`${col} = ?`);
+    params.push(v);
+  };
+  eq('c.server', q.server);
+  eq('c.tool', q.tool);
+  eq('c.decision', q.decision);
+  eq('c.risk', q.risk);
+  // Unary + keeps the time index out of page queries: a time range walked by id stops after
+  // one page, whereas the time index would fetch the whole range and sort it.
+  if (q.since !== undefined) {
+    clauses.push('+c.at >= ?');
+    params.push(q.since);
+  }
+  if (q.until !== undefined) {
+    clauses.push('+c.at <= ?');
+    params.push(q.until);
+  }
+  if (q.beforeId !== undefined) {
+    clauses.push(`${idCol} < ?`);
+    params.push(q.beforeId);
+  }
+  return { from, where: clauses.join(' AND '), params, order: `${idCol} DESC` };
+}
+
+function pageLimit(q: HistoryQuery): number {
+  const n = q.limit ?? DEFAULT_PAGE;
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(n)));
+}
+
+type HistoryDbRow = Omit<CallDbRow, 'session_id' | 'would_have'>;
+
+export function toHistoryRow(r: HistoryDbRow): HistoryRow {
+  return {
+    id: r.id,
+    at: r.at,
+    host: r.host,
+    server: r.server,
+    serverId: r.server_id,
+    tool: r.tool,
+    arguments: parseJson<unknown>(r.arguments, r.arguments),
+    risk: r.risk as RiskLevel,
+    reasons: parseJson<RiskReason[]>(r.reasons, []),
+    decision: r.decision as DecisionKind,
+    decidedBy: r.decided_by as DecidedBy | null,
+    ruleId: r.rule_id,
+    message: r.message,
+    latencyMs: r.decided_at === null ? null : Math.max(0, r.decided_at - r.at),
+    outcome:
+      r.outcome_error === null
+        ? null
+        : {
+            isError: r.outcome_error === 1,
+            durationMs: r.outcome_duration_ms ?? 0,
+            size: r.outcome_size ?? 0,
+          },
+  };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function historyRepo(r: Database.Database): HistoryRepo {
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string): Database.Statement => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = r.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const one = r.prepare<[number], HistoryDbRow>(
+    `SELECT ${COLUMNS} FROM calls c WHERE c.id = ? AND c.decision IS NOT NULL`,
+  );
+
+  function rows(q: HistoryQuery, limit: number | null): IterableIterator<HistoryDbRow> {
+    const f = buildFilter(q);
+    const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${f.where} ORDER BY ${f.order}${limit === null ? '' : ' LIMIT ?'}`;
+    const params = limit === null ? f.params : [...f.params, limit];
+    return stmt(sql).iterate(...params) as IterableIterator<HistoryDbRow>;
+  }
+
+  function exportRows(
+    q: HistoryQuery,
+    write: (chunk: string) => void,
+    line: (row: HistoryRow, raw: HistoryDbRow, first: boolean) => string,
+  ): number {
+    let buf = '';
+    let n = 0;
+    const limit = q.limit === undefined ? null : Math.max(0, Math.floor(q.limit));
+    for (const raw of rows(q, limit)) {
+      buf += line(toHistoryRow(raw), raw, n === 0);
+      n++;
+      if (buf.length >= 65_536) {
+        write(buf);
+        buf = '';
+      }
+    }
+    if (buf) write(buf);
+    return n;
+  }
+
+  return {
+    query: (q) => Array.from(rows(q, pageLimit(q)), toHistoryRow),
+    get(id) {
+      const row = one.get(id);
+      return row ? toHistoryRow(row) : null;
+    },
+    count(q) {
+      const f = buildFilter(q);
+      return stmt(`SELECT count(*) FROM ${f.from} WHERE ${f.where}`)
+        .pluck()
+        .get(...f.params) as number;
+    },
+    statsPerDay(q, days, now) {
+      const f = buildFilter({ ...q, since: Math.max(q.since ?? 0, now - days * DAY_MS) });
+      const sql = `SELECT date(c.at / 1000, 'unixepoch', 'localtime') AS day, c.decision AS decision,
+        count(*) AS n FROM ${f.from} WHERE ${f.where} GROUP BY day, c.decision ORDER BY day, c.decision`;
+      return stmt(sql).all(...f.params) as DayStat[];
+    },
+    topTools(q, n) {
+      const f = buildFilter(q);
+      const sql = `SELECT c.server AS server, c.tool AS tool, count(*) AS n FROM ${f.from}
+        WHERE ${f.where} GROUP BY c.server, c.tool ORDER BY n DESC, c.server, c.tool LIMIT ?`;
+      return stmt(sql).all(...f.params, n) as ToolCount[];
+    },
+    exportCsv(q, write) {
+      write(
+        csvLine([
+          'id',
+          'time',
+          'host',
+          'server',
+          'tool',
+          'arguments',
+          'risk',
+          'reasons',
+          'decision',
+          'decided_by',
+          'rule_id',
+          'message',
+          'latency_ms',
+          'outcome_error',
+          'outcome_duration_ms',
+          'outcome_size',
+        ]),
+      );
+      // Arguments are exported as recorded, not re-serialized (big integers keep their digits).
+      return exportRows(q, write, (h, raw) =>
+        csvLine([
+          h.id,
+          new Date(h.at).toISOString(),
+          h.host,
+          h.server,
+          h.tool,
+          raw.arguments,
+          h.risk,
+          h.reasons.map((x) => x.code).join(' '),
+          h.decision,
+          h.decidedBy,
+          h.ruleId,
+          h.message,
+          h.latencyMs,
+          h.outcome === null ? null : h.outcome.isError,
+          h.outcome?.durationMs,
+          h.outcome?.size,
+        ]),
+      );
+    },
+    exportJson(q, write) {
+      write('[');
+      const n = exportRows(q, write, (h, raw, first) => {
+        const { arguments: _parsed, ...rest } = h;
+        const args = isJson(raw.arguments) ? raw.arguments : JSON.stringify(raw.arguments);
+        return `${first ? '\n' : ',\n'}${JSON.stringify(rest).slice(0, -1)},"arguments":${args}}`;
+      });
+      write(n > 0 ? '\n]\n' : ']\n');
+      return n;
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { Migration } from './types';
+import { initial } from './001_initial';
+import { callSearch } from './002_call_search';
+
+export type { Migration } from './types';
+
+/** In order; each version is its position + 1. Add new steps at the end only. */
+export const MIGRATIONS: readonly Migration[] = [initial, callSearch];

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { verifyStore } from './audit';
+import { callRepo, type CallRepo } from './calls';
+import { eventAppender } from './chain';
+import type { StoreContext } from './context';
+import { historyRepo, type HistoryRepo } from './history';
+import { migrate } from './migrate';
+import { retentionRepo, type RetentionRepo } from './retention';
+import { ruleRepo, type RuleRepo } from './rules';
+import { serverRepo, type ServerRepo } from './servers';
+import { settingsRepo, type SettingsRepo } from './settings';
+import { toolRepo, type ToolRepo } from './tools';
+import type { VerifyResult } from './types';
+
+export interface Store {
+  readonly file: string;
+  close(): void;
+  servers: ServerRepo;
+  tools: ToolRepo;
+  calls: CallRepo;
+  history: HistoryRepo;
+  rules: RuleRepo;
+  settings: SettingsRepo;
+  audit: { verify(): VerifyResult };
+  retention: RetentionRepo;
+  /** Groups several writes into one transaction (used by seeding and bulk imports). */
+  transaction<T>(fn: () => T): T;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating it and its directory if needed) and migrates the store. Only the gate
+ * process writes in normal use; the CLI may open the same file while the gate runs (WAL lets
+ * readers and one writer share it; writers wait up to busy_timeout for each other).
+ */
+export function openStore(file: string): Store {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  const w = new Database(file);
+  let r: Database.Database | null = null;
+  try {
+    w.pragma('journal_mode = WAL');
+    // FULL: a decision that returned is on disk before the call is forwarded, even on power loss.
+    w.pragma('synchronous = FULL');
+    w.pragma('foreign_keys = ON');
+    w.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    migrate(w);
+    r = new Database(file, { readonly: true });
+    r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (err) {
+    r?.close();
+    w.close();
+    throw err;
+  }
+  const reader = r;
+  const append = eventAppender(w);
+  const ctx: StoreContext = {
+    w,
+    r: reader,
+    append,
+    write: (fn) => w.transaction(fn).immediate(),
+  };
+  let closed = false;
+  return {
+    file,
+    close() {
+      if (closed) return;
+      closed = true;
+      reader.close();
+      w.close();
+    },
+    servers: serverRepo(ctx),
+    tools: toolRepo(ctx),
+    calls: callRepo(ctx),
+    history: historyRepo(reader),
+    rules: ruleRepo(ctx),
+    settings: settingsRepo(ctx),
+    audit: { verify: () => verifyStore(reader) },
+    retention: retentionRepo(ctx),
+    transaction: ctx.write,
+  };
+}

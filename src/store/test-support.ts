@@ -1,0 +1,49 @@
+// Helpers for the store's tests: real SQLite files in a fresh temp directory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RiskAssessment } from '../contract/types';
+import { openStore, type Store } from './store';
+import type { CallDecision, CallStart } from './types';
+
+const dirs: string[] = [];
+
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-store-'));
+  dirs.push(dir);
+  return dir;
+}
+
+export function tempStore(): { store: Store; file: string } {
+  const file = path.join(tempDir(), 'nested', 'airlock.db');
+  return { store: openStore(file), file };
+}
+
+/** For afterEach: removes every temp directory made so far. */
+export function removeTempDirs(): void {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export const LOW: RiskAssessment = { level: 'low', reasons: [] };
+export const HIGH: RiskAssessment = {
+  level: 'high',
+  reasons: [{ code: 'args.shell', level: 'high', text: 'The arguments contain a shell command' }],
+};
+
+export function call(over: Partial<CallStart> = {}): CallStart {
+  return {
+    at: 1_000,
+    sessionId: 'sess-1',
+    host: 'claude-desktop',
+    serverId: null,
+    server: 'filesystem',
+    tool: 'write_file',
+    argumentsRaw: '{"path":"/home/ana/notes.md","content":"hello"}',
+    risk: HIGH,
+    ...over,
+  };
+}
+
+export function decision(over: Partial<CallDecision> = {}): CallDecision {
+  return { kind: 'approved', decidedBy: 'user', ruleId: null, message: null, at: 3_000, ...over };
+}

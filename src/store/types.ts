@@ -1,0 +1,69 @@
+// Shapes the store adds to the shared contract (src/contract/types.ts).
+import type { DecidedBy, DecisionKind, RiskAssessment, ServerIdentity } from '../contract/types';
+
+export interface ServerRow {
+  id: number;
+  identity: ServerIdentity;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** A gated call as received, before any decision. */
+export interface CallStart {
+  at: number;
+  sessionId: string;
+  host: string;
+  serverId: number | null;
+  server: string;
+  tool: string;
+  /** Exactly the bytes shown and approved; stored as is. Falls back to JSON of `arguments`. */
+  argumentsRaw?: string;
+  arguments?: unknown;
+  risk: RiskAssessment;
+}
+
+export interface CallDecision {
+  kind: DecisionKind;
+  decidedBy: DecidedBy | null;
+  ruleId: number | null;
+  message: string | null;
+  at: number;
+  /** Observe mode: what the decision would have been. */
+  wouldHave?: string | null;
+}
+
+export interface CallOutcome {
+  isError: boolean;
+  durationMs: number;
+  size: number;
+}
+
+export type VerifyResult =
+  | { ok: true; rows: number; calls: number }
+  | {
+      ok: false;
+      /** First event row found bad; null when the problem is a call row with no event at all. */
+      firstBadSeq: number | null;
+      /** Set when the problem is a call row disagreeing with (or missing from) the chain. */
+      callId?: number;
+      problem: string;
+    };
+
+export interface PruneResult {
+  calls: number;
+  events: number;
+  /** Seq of the 'pruned' event, or null when nothing was old enough to prune. */
+  seq: number | null;
+}
+
+export interface DayStat {
+  day: string;
+  decision: DecisionKind;
+  n: number;
+}
+
+export interface ToolCount {
+  server: string;
+  tool: string;
+  n: number;
+}
