@@ -1,0 +1,278 @@
+// `airlock hosts …`: scan, install, uninstall. The CLI passes everything in (env, data dir, the
+// shim launcher), so the command runs the same in tests with a temporary HOME.
+import { unifiedDiff } from './line-diff';
+import { HOST_LABELS } from './paths';
+import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
+import { scanHosts } from './scan';
+import type {
+  HostId,
+  HostsContext,
+  Platform,
+  ScanResult,
+  ServerEntry,
+  ShimLauncher,
+} from './types';
+import { HOST_IDS } from './types';
+
+export interface HostsIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  dataDirIsDefault: boolean;
+  shimLauncher: ShimLauncher;
+  /** Defaults to the running OS; tests pass another to exercise its layout. */
+  platform?: Platform;
+}
+
+export const HOSTS_HELP = `Usage:
+  airlock hosts scan [--json] [--project DIR]...
+  airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
+  airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
+
+Hosts: ${HOST_IDS.join(', ')}
+
+scan       lists every host config found, each server, whether it is guarded, and its posture grade.
+install    rewrites the chosen servers' command/args so the host starts them through the Airlock
+           shim (absolute paths; env, other keys, comments and formatting are kept). The file is
+           backed up into the data directory and replaced atomically; --dry-run prints the diff.
+uninstall  restores the original command/args exactly.
+--project  adds a project's files (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, …); with install
+           and uninstall it chooses that project's servers instead of the user-level ones.
+`;
+
+interface Parsed {
+  sub: string | undefined;
+  json: boolean;
+  dryRun: boolean;
+  all: boolean;
+  host?: string;
+  servers: string[];
+  projects: string[];
+  help: boolean;
+}
+
+function parseArgs(argv: string[]): Parsed | string {
+  const p: Parsed = {
+    sub: undefined,
+    json: false,
+    dryRun: false,
+    all: false,
+    servers: [],
+    projects: [],
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        p.help = true;
+        break;
+      case '--json':
+        p.json = true;
+        break;
+      case '--dry-run':
+        p.dryRun = true;
+        break;
+      case '--all':
+        p.all = true;
+        break;
+      case '--host': {
+        const v = value();
+        if (!v) return '--host needs a value';
+        p.host = v;
+        break;
+      }
+      case '--server': {
+        const v = value();
+        if (!v) return '--server needs a value';
+        p.servers.push(v);
+        break;
+      }
+      case '--project': {
+        const v = value();
+        if (!v) return '--project needs a directory';
+        p.projects.push(v);
+        break;
+      }
+      default:
+        if (a.startsWith('-') || p.sub !== undefined) return `unexpected argument: ${a}`;
+        p.sub = a;
+    }
+  }
+  return p;
+}
+
+function currentPlatform(): Platform {
+  return process.platform === 'win32' || process.platform === 'darwin' ? process.platform : 'linux';
+}
+
+export async function hostsCommand(argv: string[], io: HostsIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (typeof parsed === 'string') {
+    io.stderr(`airlock hosts: ${parsed}\n\n${HOSTS_HELP}`);
+    return 2;
+  }
+  if (parsed.help || parsed.sub === undefined || parsed.sub === 'help') {
+    io.stdout(HOSTS_HELP);
+    return parsed.sub === undefined && !parsed.help ? 2 : 0;
+  }
+  const ctx: HostsContext = {
+    env: io.env,
+    platform: io.platform ?? currentPlatform(),
+    dataDir: io.dataDir,
+    dataDirIsDefault: io.dataDirIsDefault,
+    shimLauncher: io.shimLauncher,
+  };
+  try {
+    if (parsed.sub === 'scan') return scanCommand(parsed, ctx, io);
+    if (parsed.sub === 'install' || parsed.sub === 'uninstall')
+      return changeCommand(parsed.sub, parsed, ctx, io);
+  } catch (e) {
+    io.stderr(`airlock hosts: ${(e as Error).message}\n`);
+    return 1;
+  }
+  io.stderr(`airlock hosts: unknown command "${parsed.sub}"\n\n${HOSTS_HELP}`);
+  return 2;
+}
+
+function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
+  const result = scanHosts({ env: ctx.env, platform: ctx.platform, projects: p.projects });
+  if (p.json) {
+    io.stdout(`${JSON.stringify(redact(result), null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(renderScan(result));
+  return 0;
+}
+
+/** Scan output never repeats env or header values: only their names. */
+export function redact(result: ScanResult): ScanResult {
+  const hide = (m: Record<string, string> | undefined): Record<string, string> | undefined =>
+    m && Object.fromEntries(Object.keys(m).map((k) => [k, '…']));
+  return {
+    hosts: result.hosts.map((h) => ({
+      ...h,
+      configs: h.configs.map((c) => ({
+        ...c,
+        servers: c.servers.map((s) => ({ ...s, env: hide(s.env), headers: hide(s.headers) })),
+      })),
+    })),
+  };
+}
+
+function status(s: ServerEntry): string {
+  if (s.transport === 'extension') return 'extension, cannot be guarded';
+  if (!s.guardable)
+    return s.transport === 'stdio'
+      ? 'cannot be guarded'
+      : `remote ${s.transport.toUpperCase()}, cannot be guarded`;
+  return s.guarded ? 'guarded' : 'NOT guarded';
+}
+
+export function renderScan(result: ScanResult): string {
+  const lines: string[] = [];
+  for (const h of result.hosts) {
+    const present = h.configs.filter((c) => c.exists);
+    if (present.length === 0) {
+      lines.push(`${h.label} (${h.host}): not found`);
+      continue;
+    }
+    lines.push(`${h.label} (${h.host})`);
+    for (const c of present) {
+      const scope =
+        c.kind === 'extensions'
+          ? 'extensions'
+          : c.scope === 'project'
+            ? `project ${c.project}`
+            : 'user';
+      lines.push(`  ${c.path}  [${scope}]`);
+      if (c.error !== undefined) {
+        lines.push(`    cannot parse: ${c.error} (left untouched)`);
+        continue;
+      }
+      if (c.servers.length === 0) lines.push('    no servers');
+      for (const s of c.servers) {
+        const where =
+          s.project !== undefined && c.project === undefined ? ` (project ${s.project})` : '';
+        const runs = s.original
+          ? `${s.original.command} ${s.original.args.join(' ')}`.trim()
+          : (s.url ?? '');
+        lines.push(
+          `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}, grade ${s.posture.grade}`,
+        );
+        if (runs) lines.push(`      runs: ${runs}`);
+        if (s.note && !s.guardable) lines.push(`      note: ${s.note}`);
+        for (const d of s.posture.deductions) lines.push(`      -${d.points} ${d.text}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function isHostId(h: string): h is HostId {
+  return (HOST_IDS as readonly string[]).includes(h);
+}
+
+function changeCommand(
+  sub: 'install' | 'uninstall',
+  p: Parsed,
+  ctx: HostsContext,
+  io: HostsIo,
+): number {
+  if (!p.host || !isHostId(p.host)) {
+    io.stderr(`airlock hosts ${sub}: --host must be one of ${HOST_IDS.join(', ')}\n`);
+    return 2;
+  }
+  if (p.all === p.servers.length > 0) {
+    io.stderr(`airlock hosts ${sub}: give --server NAME (repeatable) or --all\n`);
+    return 2;
+  }
+  const sel = { host: p.host, servers: p.all ? ('all' as const) : p.servers, projects: p.projects };
+  const plan = sub === 'install' ? planInstall(ctx, sel) : planUninstall(ctx, sel);
+  let code = 0;
+  for (const e of plan.errors) {
+    io.stderr(`refused: ${e.message}\n`);
+    code = 1;
+  }
+  for (const n of plan.notFound) {
+    io.stderr(
+      `no server named "${n}" in ${HOST_LABELS[p.host]}${p.projects.length ? ' for the given project(s)' : ''}\n`,
+    );
+    code = 1;
+  }
+  for (const u of plan.unchanged)
+    io.stdout(
+      `${u.server}: ${u.action === 'skipped' ? 'skipped' : 'unchanged'} (${u.detail ?? ''})\n`,
+    );
+  if (p.dryRun) {
+    for (const f of plan.files) io.stdout(unifiedDiff(f.path, f.oldText, f.newText));
+    if (plan.files.length === 0) io.stdout('nothing to change\n');
+    return code;
+  }
+  const applied = applyPlan(ctx, plan);
+  for (const w of applied.written) {
+    for (const c of w.changes) io.stdout(describe(c.action, c.server, w.path, c.detail));
+    if (w.backup) io.stdout(`  backup: ${w.backup}\n`);
+  }
+  for (const e of applied.errors) {
+    io.stderr(`failed: ${e.path}: ${e.message}\n`);
+    code = 1;
+  }
+  if (plan.files.length === 0 && code === 0) io.stdout('nothing to change\n');
+  return code;
+}
+
+function describe(action: string, server: string, path: string, detail?: string): string {
+  if (action === 'wrap') return `guarded ${server} in ${path}\n`;
+  if (action === 'rewrap') return `re-guarded ${server} in ${path} (new shim path)\n`;
+  return `unguarded ${server} in ${path}${detail === 'structural' ? ' (restored from the wrapped command; formatting of command/args may differ)' : ''}\n`;
+}
+
+export type { Plan };

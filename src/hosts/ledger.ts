@@ -1,0 +1,50 @@
+// What each install replaced, kept in the data directory: the exact source text of a server's
+// launch span before and after wrapping. Uninstall puts the old text back when the span still reads
+// exactly as Airlock wrote it, which makes a file nothing else touched byte-identical again.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomic } from './fs-write';
+
+export interface LedgerEntry {
+  configPath: string;
+  location: string[];
+  server: string;
+  /** Launch span text before the first install. */
+  originalText: string;
+  /** Launch span text as Airlock last wrote it. */
+  wrappedText: string;
+  originalCommand: string;
+  originalArgs: string[];
+  /** The entry had no args key before install. */
+  argsWasAbsent: boolean;
+  installedAt: string;
+}
+
+export interface Ledger {
+  version: 1;
+  entries: Record<string, LedgerEntry>;
+}
+
+export function ledgerPath(dataDir: string): string {
+  return join(dataDir, 'hosts-ledger.json');
+}
+
+export function ledgerKey(configPath: string, location: string[], server: string): string {
+  return JSON.stringify([configPath, location, server]);
+}
+
+export function readLedger(dataDir: string): Ledger {
+  try {
+    const parsed = JSON.parse(readFileSync(ledgerPath(dataDir), 'utf8')) as Ledger;
+    if (parsed && parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries)
+      return parsed;
+  } catch {
+    // Missing or unreadable: uninstall falls back to a structural restore.
+  }
+  return { version: 1, entries: {} };
+}
+
+export function writeLedger(dataDir: string, ledger: Ledger): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeAtomic(ledgerPath(dataDir), `${JSON.stringify(ledger, null, 2)}\n`, 0o600);
+}

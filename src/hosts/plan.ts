@@ -1,0 +1,370 @@
+// Install and uninstall as a plan (old text, new text, per-server changes) that can be shown as a
+// diff, then applied: backup, atomic write, ledger. Every edit is verified by re-parsing the new
+// text and checking it differs from the old one only in the fields Airlock meant to change.
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { launchPaths } from './entry';
+import { backupFile, realTarget, writeAtomic } from './fs-write';
+import { ledgerKey, readLedger, writeLedger, type LedgerEntry } from './ledger';
+import { allTargets, type ConfigTarget } from './paths';
+import { entriesOf, getAt, loadConfig, openDocument } from './scan';
+import type { ConfigDocument } from './document';
+import type { HostId, HostsContext, LaunchShape, ServerEntry } from './types';
+import { wrapLaunch } from './wrap';
+
+export interface Selection {
+  host: HostId;
+  /** Server names, or every server of the host in the chosen scope. */
+  servers: 'all' | string[];
+  /** Project directories; without any, only user-level (non-project) servers are chosen. */
+  projects?: string[];
+}
+
+export type ChangeAction = 'wrap' | 'rewrap' | 'unwrap' | 'unchanged' | 'skipped';
+
+export interface ServerChange {
+  host: HostId;
+  server: string;
+  configPath: string;
+  location: string[];
+  project?: string;
+  action: ChangeAction;
+  /** Why skipped / unchanged, or how an uninstall restored ("exact" or "structural"). */
+  detail?: string;
+  before?: { command: string; args: string[] };
+  after?: { command: string; args: string[] };
+}
+
+export interface FilePlan {
+  path: string;
+  oldText: string;
+  newText: string;
+  changes: ServerChange[];
+  ledgerSet: Record<string, LedgerEntry>;
+  ledgerDelete: string[];
+}
+
+export interface Plan {
+  kind: 'install' | 'uninstall';
+  host: HostId;
+  /** Files that change. */
+  files: FilePlan[];
+  /** Servers chosen but left as they are (already done, or cannot be guarded). */
+  unchanged: ServerChange[];
+  /** Files refused (unreadable, unparsable, or an edit that did not verify); nothing is written to them. */
+  errors: { path: string; message: string }[];
+  /** Requested server names found in no config of this host. */
+  notFound: string[];
+}
+
+function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
+  const projects = (sel.projects ?? []).map((p) => resolve(p));
+  return allTargets(ctx.env, ctx.platform, projects).filter((t) => t.host === sel.host);
+}
+
+function inScope(e: ServerEntry, sel: Selection): boolean {
+  const projects = (sel.projects ?? []).map((p) => resolve(p));
+  if (projects.length === 0) return e.project === undefined;
+  return e.project !== undefined && projects.includes(resolve(e.project));
+}
+
+function setAt(value: unknown, path: readonly string[], v: unknown): void {
+  let cur = value as Record<string, unknown>;
+  for (const k of path.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  const last = path[path.length - 1]!;
+  if (v === undefined) delete cur[last];
+  else
+    Object.defineProperty(cur, last, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+}
+
+/** Throws unless `newText` means `oldText` with only this server's command/args changed. */
+function verifyEdit(
+  format: 'json' | 'toml',
+  oldText: string,
+  newText: string,
+  entryPath: string[],
+  shape: LaunchShape,
+  command: string,
+  args: string[] | null,
+): void {
+  const expected = openDocument(format, oldText).value;
+  const paths = launchPaths(shape);
+  setAt(expected, [...entryPath, ...paths.command], command);
+  setAt(expected, [...entryPath, ...paths.args], args === null ? undefined : args);
+  const actual = openDocument(format, newText).value;
+  if (!isDeepStrictEqual(normalise(actual), normalise(expected)))
+    throw new Error(
+      `the edit of "${entryPath[entryPath.length - 1]}" did not verify; file left untouched`,
+    );
+}
+
+/** Key order is not meaning: compare objects key-sorted. */
+function normalise(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort())
+      Object.defineProperty(out, k, {
+        value: normalise((v as Record<string, unknown>)[k]),
+        enumerable: true,
+      });
+    return out;
+  }
+  return v;
+}
+
+function spanText(doc: ConfigDocument, e: ServerEntry): string | undefined {
+  const span = doc.launchSpan(e.location, e.name, e.shape ?? 'flat');
+  return span && doc.text.slice(span.start, span.end);
+}
+
+function changeOf(
+  e: ServerEntry,
+  action: ChangeAction,
+  extra: Partial<ServerChange> = {},
+): ServerChange {
+  return {
+    host: e.host,
+    server: e.name,
+    configPath: e.configPath,
+    location: e.location,
+    ...(e.project !== undefined ? { project: e.project } : {}),
+    action,
+    ...extra,
+  };
+}
+
+function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'): Plan {
+  const out: Plan = { kind, host: sel.host, files: [], unchanged: [], errors: [], notFound: [] };
+  const ledger = readLedger(ctx.dataDir);
+  const seen = new Set<string>();
+  for (const target of selectedTargets(ctx, sel)) {
+    const loaded = loadConfig(target);
+    if (!loaded.exists) continue;
+    const chosen = (doc: ConfigDocument): ServerEntry[] =>
+      entriesOf(target, doc).filter(
+        (e) => inScope(e, sel) && (sel.servers === 'all' || sel.servers.includes(e.name)),
+      );
+    if (loaded.error !== undefined) {
+      // Only refuse loudly when the user could have meant this file.
+      out.errors.push({
+        path: target.path,
+        message: `cannot parse ${target.path}: ${loaded.error}`,
+      });
+      continue;
+    }
+    const file: FilePlan = {
+      path: target.path,
+      oldText: loaded.text,
+      newText: loaded.text,
+      changes: [],
+      ledgerSet: {},
+      ledgerDelete: [],
+    };
+    try {
+      for (const first of chosen(loaded.doc)) {
+        seen.add(first.name);
+        // Re-read the entry from the current text: earlier edits in this file moved offsets.
+        const doc = openDocument(target.format, file.newText);
+        const e = chosen(doc).find(
+          (x) => x.name === first.name && isDeepStrictEqual(x.location, first.location),
+        )!;
+        const change =
+          kind === 'install'
+            ? planWrap(ctx, sel, target, doc, e, ledger.entries, file)
+            : planUnwrap(target, doc, e, ledger.entries, file);
+        if (change.action === 'unchanged' || change.action === 'skipped')
+          out.unchanged.push(change);
+        else file.changes.push(change);
+      }
+    } catch (err) {
+      out.errors.push({ path: target.path, message: (err as Error).message });
+      continue;
+    }
+    if (
+      file.newText !== file.oldText ||
+      Object.keys(file.ledgerSet).length > 0 ||
+      file.ledgerDelete.length > 0
+    )
+      out.files.push(file);
+  }
+  if (sel.servers !== 'all') out.notFound = sel.servers.filter((s) => !seen.has(s));
+  return out;
+}
+
+function planWrap(
+  ctx: HostsContext,
+  sel: Selection,
+  target: ConfigTarget,
+  doc: ConfigDocument,
+  e: ServerEntry,
+  ledger: Record<string, LedgerEntry>,
+  file: FilePlan,
+): ServerChange {
+  if (!e.guardable || !e.original || e.command === undefined || e.args === undefined)
+    return changeOf(e, 'skipped', { detail: e.note ?? 'cannot be guarded' });
+  const desired = wrapLaunch(e.original, {
+    server: e.name,
+    host: sel.host,
+    launcher: ctx.shimLauncher,
+    dataDir: ctx.dataDir,
+    dataDirIsDefault: ctx.dataDirIsDefault,
+  });
+  if (e.command === desired.command && isDeepStrictEqual(e.args, desired.args))
+    return changeOf(e, 'unchanged', { detail: 'already guarded' });
+  const shape = e.shape ?? 'flat';
+  const entryPath = [...e.location, e.name];
+  const before = spanText(doc, e);
+  // Only the head of args changes: the original arguments after `--` keep their own formatting.
+  const insert = desired.args.slice(
+    0,
+    desired.args.length - e.original.args.length - (e.guarded ? 1 : 0),
+  );
+  const remove = e.guarded ? e.args.length - e.original.args.length - 1 : 0;
+  const newText = doc.withLaunch(e.location, e.name, shape, desired.command, desired.args, {
+    remove,
+    insert,
+  });
+  verifyEdit(target.format, doc.text, newText, entryPath, shape, desired.command, desired.args);
+  const after = spanText(openDocument(target.format, newText), e);
+  if (before === undefined || after === undefined)
+    throw new Error(`cannot locate "${e.name}" in ${target.path}`);
+  const key = ledgerKey(realTarget(target.path), e.location, e.name);
+  const prior = ledger[key];
+  const argsWasAbsent = getAt(doc.value, [...entryPath, ...launchPaths(shape).args]) === undefined;
+  const entry: LedgerEntry = e.guarded
+    ? prior && prior.wrappedText === before
+      ? { ...prior, wrappedText: after }
+      : {
+          configPath: realTarget(target.path),
+          location: e.location,
+          server: e.name,
+          originalText: '',
+          wrappedText: after,
+          originalCommand: e.original.command,
+          originalArgs: e.original.args,
+          argsWasAbsent: false,
+          installedAt: new Date().toISOString(),
+        }
+    : {
+        configPath: realTarget(target.path),
+        location: e.location,
+        server: e.name,
+        originalText: before,
+        wrappedText: after,
+        originalCommand: e.command,
+        originalArgs: e.args,
+        argsWasAbsent,
+        installedAt: new Date().toISOString(),
+      };
+  file.ledgerSet[key] = entry;
+  file.newText = newText;
+  return changeOf(e, e.guarded ? 'rewrap' : 'wrap', {
+    before: { command: e.command, args: e.args },
+    after: desired,
+  });
+}
+
+function planUnwrap(
+  target: ConfigTarget,
+  doc: ConfigDocument,
+  e: ServerEntry,
+  ledger: Record<string, LedgerEntry>,
+  file: FilePlan,
+): ServerChange {
+  if (!e.guarded || !e.original || e.command === undefined || e.args === undefined)
+    return changeOf(e, e.guardable ? 'unchanged' : 'skipped', {
+      detail: e.guardable ? 'not guarded' : e.note,
+    });
+  const shape = e.shape ?? 'flat';
+  const entryPath = [...e.location, e.name];
+  const key = ledgerKey(realTarget(target.path), e.location, e.name);
+  const prior = ledger[key];
+  const span = doc.launchSpan(e.location, e.name, shape);
+  const current = span && doc.text.slice(span.start, span.end);
+  const restoreArgs = prior?.argsWasAbsent && e.original.args.length === 0 ? null : e.original.args;
+  let newText: string | undefined;
+  let detail = 'exact';
+  if (span && prior && prior.originalText !== '' && prior.wrappedText === current) {
+    const candidate = doc.replaceSpan(span, prior.originalText);
+    try {
+      verifyEdit(
+        target.format,
+        doc.text,
+        candidate,
+        entryPath,
+        shape,
+        e.original.command,
+        restoreArgs,
+      );
+      newText = candidate;
+    } catch {
+      newText = undefined;
+    }
+  }
+  if (newText === undefined) {
+    // The ledger is missing or the entry was edited since: rebuild command/args from the wrap itself.
+    detail = 'structural';
+    newText = doc.withLaunch(e.location, e.name, shape, e.original.command, restoreArgs, {
+      remove: e.args.length - e.original.args.length,
+      insert: [],
+    });
+    verifyEdit(target.format, doc.text, newText, entryPath, shape, e.original.command, restoreArgs);
+  }
+  file.newText = newText;
+  file.ledgerDelete.push(key);
+  return changeOf(e, 'unwrap', {
+    detail,
+    before: { command: e.command, args: e.args },
+    after: e.original,
+  });
+}
+
+export function planInstall(ctx: HostsContext, sel: Selection): Plan {
+  return plan(ctx, sel, 'install');
+}
+
+export function planUninstall(ctx: HostsContext, sel: Selection): Plan {
+  return plan(ctx, sel, 'uninstall');
+}
+
+export interface ApplyResult {
+  written: { path: string; backup: string; changes: ServerChange[] }[];
+  errors: { path: string; message: string }[];
+}
+
+/** Writes a plan: each file is checked unchanged since planning, backed up, then replaced atomically. */
+export function applyPlan(ctx: HostsContext, p: Plan, now: Date = new Date()): ApplyResult {
+  const result: ApplyResult = { written: [], errors: [] };
+  for (const f of p.files) {
+    try {
+      const current = readFileSync(f.path, 'utf8');
+      if (current !== f.oldText)
+        throw new Error(`${f.path} changed since it was read; run the command again`);
+      const ledger = readLedger(ctx.dataDir);
+      for (const [k, v] of Object.entries(f.ledgerSet)) ledger.entries[k] = v;
+      for (const k of f.ledgerDelete) delete ledger.entries[k];
+      let backup = '';
+      if (f.newText !== f.oldText) {
+        const mode = statSync(realTarget(f.path)).mode & 0o7777;
+        backup = backupFile(f.path, ctx.dataDir, now);
+        // Install records the original before the file changes; uninstall forgets it only after.
+        if (p.kind === 'install') writeLedger(ctx.dataDir, ledger);
+        writeAtomic(f.path, f.newText, mode);
+        if (p.kind === 'uninstall') writeLedger(ctx.dataDir, ledger);
+      } else {
+        writeLedger(ctx.dataDir, ledger);
+      }
+      result.written.push({ path: f.path, backup, changes: f.changes });
+    } catch (e) {
+      result.errors.push({ path: f.path, message: (e as Error).message });
+    }
+  }
+  return result;
+}
