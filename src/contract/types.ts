@@ -111,6 +111,18 @@ export type DecisionKind =
   | 'unreachable' // shim could not reach the gate: recorded by nobody, denied by the shim
   | 'interrupted'; // the gate stopped while the call waited
 
+export const DECISION_KINDS: readonly DecisionKind[] = [
+  'approved',
+  'denied',
+  'auto-approved',
+  'auto-denied',
+  'observed',
+  'timed-out',
+  'cancelled',
+  'unreachable',
+  'interrupted',
+];
+
 export type DecidedBy = 'user' | 'rule' | 'policy' | 'timeout' | 'host' | 'gate';
 
 export interface PendingCall {

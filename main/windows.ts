@@ -1,0 +1,75 @@
+// The main window and the consent popup: same page, the popup with #popup.
+import { BrowserWindow, screen, type Rectangle } from 'electron';
+import { popupPosition } from './placement';
+import { hardenContents, webPreferences } from './security';
+
+export interface PageLocation {
+  /** Absolute path of out/renderer/index.html. */
+  file: string;
+  /** electron-vite dev server URL when developing. */
+  devUrl: string | null;
+  preload: string;
+}
+
+function load(win: BrowserWindow, page: PageLocation, hash: string): void {
+  if (page.devUrl) void win.loadURL(`${page.devUrl}${hash ? `#${hash}` : ''}`);
+  else void win.loadFile(page.file, hash ? { hash } : {});
+}
+
+export function createMainWindow(page: PageLocation): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'Airlock',
+    webPreferences: webPreferences(page.preload),
+  });
+  hardenContents(win.webContents);
+  win.once('ready-to-show', () => win.show());
+  load(win, page, '');
+  return win;
+}
+
+const POPUP_SIZE = { width: 460, height: 600 };
+
+export function createPopupWindow(page: PageLocation): BrowserWindow {
+  const win = new BrowserWindow({
+    ...POPUP_SIZE,
+    show: false,
+    frame: false,
+    resizable: true,
+    alwaysOnTop: true,
+    skipTaskbar: true,
+    fullscreenable: false,
+    minimizable: false,
+    maximizable: false,
+    title: 'Airlock: call waiting',
+    webPreferences: webPreferences(page.preload),
+  });
+  win.setAlwaysOnTop(true, 'floating');
+  // Closing the popup only hides it: calls keep waiting and it comes back with the next one.
+  win.on('close', (event) => {
+    if (!quitting) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  hardenContents(win.webContents);
+  load(win, page, 'popup');
+  return win;
+}
+
+export function placePopup(win: BrowserWindow, trayBounds: Rectangle | null): void {
+  const anchor = trayBounds ?? screen.getCursorScreenPoint();
+  const display = screen.getDisplayNearestPoint({ x: anchor.x, y: anchor.y });
+  const [width = POPUP_SIZE.width, height = POPUP_SIZE.height] = win.getSize();
+  const { x, y } = popupPosition(trayBounds, display.workArea, { width, height }, process.platform);
+  win.setPosition(x, y);
+}
+
+let quitting = false;
+export function markQuitting(): void {
+  quitting = true;
+}

@@ -1,0 +1,43 @@
+// Small display helpers.
+import type { DecisionKind, PendingCall, RiskLevel } from '../../src/contract/types';
+
+export const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export function isHighRisk(level: RiskLevel): boolean {
+  return RISK_ORDER[level] >= RISK_ORDER.high;
+}
+
+export const DECISION_LABEL: Record<DecisionKind, string> = {
+  approved: 'Approved',
+  denied: 'Denied',
+  'auto-approved': 'Auto-approved',
+  'auto-denied': 'Auto-denied',
+  observed: 'Observed',
+  'timed-out': 'Timed out',
+  cancelled: 'Cancelled',
+  unreachable: 'Unreachable',
+  interrupted: 'Interrupted',
+};
+
+export const DECISION_KINDS = Object.keys(DECISION_LABEL) as DecisionKind[];
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString();
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Calls the user can decide together with `call`: same host, server and tool. */
+export function similarCalls(call: PendingCall, pending: PendingCall[]): PendingCall[] {
+  return pending.filter(
+    (p) => p.host === call.host && p.server === call.server && p.tool === call.tool,
+  );
+}
+
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

@@ -1,0 +1,92 @@
+// The seam between the desktop UI and the core: every operation the UI needs, one method per
+// IPC channel (same name), plus one event stream. `createAppServices(gate)` implements it over
+// the gate service, the store and the policy; `createHandlers` binds it to the channels.
+import type {
+  AppEvent,
+  Channel,
+  DecideRequest,
+  DecideResult,
+  ExportFile,
+  HistoryFilter,
+  HistoryPage,
+  HistoryStats,
+  HostReport,
+  RequestOf,
+  ResponseOf,
+  RuleDraft,
+  RuleTestResult,
+  ServerView,
+  Settings,
+  ToolView,
+} from '../contract/ipc';
+import type { HistoryQuery, HistoryRow, PendingCall, Rule } from '../contract/types';
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface AppServices {
+  /** Calls waiting for the user, oldest first. */
+  listPending(): Awaitable<PendingCall[]>;
+  /** Approve (optionally saving a rule) or deny (optionally telling the agent why) calls. */
+  decide(req: DecideRequest): Awaitable<DecideResult>;
+  /**
+   * While `holding`, these calls' countdowns stand still (the user is reading or editing a
+   * rule); releasing restarts the countdown from the time that was left. Returns all pending.
+   */
+  holdPending(req: { ids: number[]; holding: boolean }): Awaitable<PendingCall[]>;
+
+  /** Newest first; `total` counts every row matching the filters. */
+  queryHistory(query: HistoryQuery): Awaitable<HistoryPage>;
+  /** Calls per local day by decision, and the busiest tools, over the filtered rows. */
+  historyStats(req: {
+    query: HistoryFilter;
+    tzOffsetMinutes: number;
+    top: number;
+  }): Awaitable<HistoryStats>;
+  getHistoryRow(req: { id: number }): Awaitable<HistoryRow | null>;
+  exportHistory(req: { query: HistoryFilter; format: 'csv' | 'json' }): Awaitable<ExportFile>;
+
+  listRules(): Awaitable<Rule[]>;
+  /** Saves a rule with origin "manual". */
+  addRule(draft: RuleDraft): Awaitable<Rule>;
+  updateRule(req: { id: number; patch: Partial<RuleDraft> }): Awaitable<Rule>;
+  removeRule(req: { id: number }): Awaitable<{ removed: boolean }>;
+  /** The past calls a (possibly unsaved) rule would match. */
+  testRule(req: { rule: RuleDraft; limit: number }): Awaitable<RuleTestResult>;
+
+  listServers(): Awaitable<ServerView[]>;
+  /** A disabled tool is hidden from `tools/list` and its calls are denied. */
+  setToolEnabled(req: { serverId: number; tool: string; enabled: boolean }): Awaitable<ToolView>;
+  /** Accepts the definition with this hash (the one whose diff the user saw). */
+  markToolReviewed(req: { serverId: number; tool: string; hash: string }): Awaitable<ToolView>;
+
+  getSettings(): Awaitable<Settings>;
+  setSettings(patch: Partial<Settings>): Awaitable<Settings>;
+
+  scanHosts(): Awaitable<HostReport[]>;
+  /** Installs the shim into every server entry of this host's config. */
+  guardHost(req: { host: string }): Awaitable<HostReport>;
+  /** Restores the host's config exactly as it was. */
+  unguardHost(req: { host: string }): Awaitable<HostReport>;
+
+  /** Every AppEvent, in order; returns the unsubscribe function. */
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
+
+// Compile-time check that each channel has a method taking the parsed payload and returning
+// the channel's response.
+type MethodFits<C extends Channel> = AppServices[C] extends (...args: infer A) => Awaitable<infer R>
+  ? [R] extends [ResponseOf<C>]
+    ? undefined extends RequestOf<C>
+      ? A extends []
+        ? true
+        : false
+      : [RequestOf<C>] extends [A[0]]
+        ? true
+        : false
+    : false
+  : false;
+export type ServicesMatchContract = { [C in Channel]: MethodFits<C> }[Channel] extends true
+  ? true
+  : never;
+const _servicesMatchContract: ServicesMatchContract = true;
+void _servicesMatchContract;

@@ -1,0 +1,325 @@
+// The typed IPC contract between the renderer and the core: for every channel, a zod schema
+// for what the renderer sends (parsed in main and in the e2e harness, never trusted) and the
+// type of what comes back. Shared by main, preload, renderer and src/app; no Node here.
+import { z } from 'zod';
+import type { Channel } from './channels';
+import type {
+  ArgCondition,
+  DecisionKind,
+  HistoryQuery,
+  HistoryRow,
+  PendingCall,
+  RiskAssessment,
+  Rule,
+  RuleExpiry,
+  ServerIdentity,
+  ToolRecord,
+} from './types';
+
+export { CHANNELS, EVENT_CHANNEL, IPC_PREFIX, isChannel, type Channel } from './channels';
+
+// ---------------------------------------------------------------------------------------------
+// Schemas of the pieces payloads are made of
+
+const id = z.number().int().positive();
+const riskLevel = z.enum(['low', 'medium', 'high', 'critical']);
+const decisionKind = z.enum([
+  'approved',
+  'denied',
+  'auto-approved',
+  'auto-denied',
+  'observed',
+  'timed-out',
+  'cancelled',
+  'unreachable',
+  'interrupted',
+]);
+const time = z.number().int().nonnegative();
+
+const argPath = z.string().max(500);
+export const argConditionSchema = z.discriminatedUnion('op', [
+  z.strictObject({ path: argPath, op: z.literal('under'), value: z.string().min(1).max(4096) }),
+  z.strictObject({ path: argPath, op: z.literal('equals'), value: z.unknown() }),
+  z.strictObject({ path: argPath, op: z.literal('oneOf'), value: z.array(z.unknown()).max(1000) }),
+  z.strictObject({
+    path: argPath,
+    op: z.literal('regex'),
+    value: z
+      .string()
+      .max(1000)
+      .refine((s) => isValidRegex(s), 'not a valid regular expression'),
+  }),
+  z
+    .strictObject({
+      path: argPath,
+      op: z.literal('range'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .refine((c) => c.min !== undefined || c.max !== undefined, 'a range needs min or max'),
+]) satisfies z.ZodType<ArgCondition>;
+
+export const ruleExpirySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('forever') }),
+  z.strictObject({ kind: z.literal('until'), at: time }),
+  z.strictObject({ kind: z.literal('session'), sessionId: z.string().min(1).max(200) }),
+]) satisfies z.ZodType<RuleExpiry>;
+
+/** A rule as the user edits it, before the core gives it an id, an origin and a date. */
+export const ruleDraftSchema = z.strictObject({
+  serverId: id.nullable(),
+  tool: z.string().min(1).max(200),
+  conditions: z.array(argConditionSchema).max(50),
+  action: z.enum(['allow', 'ask', 'deny']),
+  expiry: ruleExpirySchema,
+  riskCeiling: riskLevel.nullable(),
+  note: z.string().max(2000),
+  enabled: z.boolean(),
+});
+export type RuleDraft = z.infer<typeof ruleDraftSchema>;
+// A draft must stay a Rule minus what the core assigns.
+const _draftFitsRule = (d: RuleDraft): Omit<Rule, 'id' | 'origin' | 'createdAt'> => d;
+void _draftFitsRule;
+
+export const historyFilterSchema = z.strictObject({
+  server: z.string().max(200).optional(),
+  tool: z.string().max(200).optional(),
+  decision: decisionKind.optional(),
+  risk: riskLevel.optional(),
+  search: z.string().max(1000).optional(),
+  since: time.optional(),
+  until: time.optional(),
+});
+export type HistoryFilter = z.infer<typeof historyFilterSchema>;
+
+export const historyQuerySchema = historyFilterSchema.extend({
+  limit: z.number().int().min(1).max(5000).optional(),
+  beforeId: id.optional(),
+}) satisfies z.ZodType<HistoryQuery>;
+
+export const settingsSchema = z.strictObject({
+  /** How long a call waits for the user before it is denied. */
+  timeoutSeconds: z.number().int().min(5).max(3600),
+  mode: z.enum(['ask', 'observe']),
+  /** Deny every new gated call until resumed. */
+  paused: z.boolean(),
+  retentionDays: z.number().int().min(1).max(3650),
+  startAtLogin: z.boolean(),
+  sound: z.boolean(),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export type Theme = Settings['theme'];
+
+const toolRef = { serverId: id, tool: z.string().min(1).max(200) };
+
+// ---------------------------------------------------------------------------------------------
+// Requests, one schema per channel
+
+const none = z.undefined();
+
+export const decideRequestSchema = z.discriminatedUnion('verdict', [
+  z.strictObject({
+    ids: z.array(id).min(1).max(500),
+    verdict: z.literal('approve'),
+    /** Approve and save this rule (its origin becomes the decision). */
+    rule: ruleDraftSchema.optional(),
+  }),
+  z.strictObject({
+    ids: z.array(id).min(1).max(500),
+    verdict: z.literal('deny'),
+    /** Told to the agent in the denial result. */
+    message: z.string().max(4000).optional(),
+  }),
+]);
+export type DecideRequest = z.infer<typeof decideRequestSchema>;
+
+export const requestSchemas = {
+  listPending: none,
+  decide: decideRequestSchema,
+  /** The user is interacting with these calls: stop (or restart) their countdown. */
+  holdPending: z.strictObject({ ids: z.array(id).min(1).max(500), holding: z.boolean() }),
+  queryHistory: historyQuerySchema,
+  historyStats: z.strictObject({
+    query: historyFilterSchema,
+    /** The viewer's `Date#getTimezoneOffset()`, so days are the viewer's days. */
+    tzOffsetMinutes: z.number().int().min(-900).max(900),
+    top: z.number().int().min(1).max(100),
+  }),
+  getHistoryRow: z.strictObject({ id }),
+  exportHistory: z.strictObject({ query: historyFilterSchema, format: z.enum(['csv', 'json']) }),
+  listRules: none,
+  addRule: ruleDraftSchema,
+  updateRule: z.strictObject({ id, patch: ruleDraftSchema.partial() }),
+  removeRule: z.strictObject({ id }),
+  testRule: z.strictObject({ rule: ruleDraftSchema, limit: z.number().int().min(1).max(5000) }),
+  listServers: none,
+  setToolEnabled: z.strictObject({ ...toolRef, enabled: z.boolean() }),
+  /** `hash` is the definition the user looked at: a newer change stays unreviewed. */
+  markToolReviewed: z.strictObject({ ...toolRef, hash: z.string().min(1).max(200) }),
+  getSettings: none,
+  setSettings: settingsSchema.partial(),
+  scanHosts: none,
+  guardHost: z.strictObject({ host: z.string().min(1).max(100) }),
+  unguardHost: z.strictObject({ host: z.string().min(1).max(100) }),
+} satisfies Record<Channel, z.ZodType>;
+
+export type RequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+/** What the renderer may pass (before defaults and transforms). */
+export type RequestInputOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export interface DecideResult {
+  /** Calls this decision answered. */
+  decided: number[];
+  /** Calls no longer waiting (decided elsewhere, timed out, cancelled). */
+  notPending: number[];
+  /** The rule saved with an approval, if any. */
+  ruleId: number | null;
+}
+
+export interface HistoryPage {
+  rows: HistoryRow[];
+  /** Rows matching the filters, ignoring limit and beforeId. */
+  total: number;
+}
+
+export interface DayCount {
+  /** Local calendar day, YYYY-MM-DD. */
+  day: string;
+  counts: Partial<Record<DecisionKind, number>>;
+}
+
+export interface ToolCount {
+  server: string;
+  tool: string;
+  count: number;
+}
+
+export interface HistoryStats {
+  perDay: DayCount[];
+  topTools: ToolCount[];
+}
+
+export interface ExportFile {
+  filename: string;
+  mimeType: string;
+  content: string;
+}
+
+export interface RuleTestResult {
+  /** Past calls the rule would match, newest first, at most `limit`. */
+  rows: HistoryRow[];
+  /** How many past calls it would match in all. */
+  matched: number;
+}
+
+export interface ToolView extends ToolRecord {
+  /** The tool's standing risk (annotations, verbs, state, poison findings). */
+  risk: RiskAssessment;
+}
+
+export interface ServerView {
+  id: number;
+  identity: ServerIdentity;
+  firstSeen: number;
+  lastSeen: number;
+  /** Worst of its tools, with the reasons. */
+  grade: RiskAssessment;
+  tools: ToolView[];
+}
+
+export interface HostServerEntry {
+  name: string;
+  command: string;
+  args: string[];
+  guarded: boolean;
+}
+
+export interface HostReport {
+  /** Stable id, e.g. "claude-desktop". */
+  host: string;
+  label: string;
+  configPath: string | null;
+  found: boolean;
+  servers: HostServerEntry[];
+  error: string | null;
+}
+
+export interface ResponseMap {
+  listPending: PendingCall[];
+  decide: DecideResult;
+  /** The calls still waiting, with their deadlines as they now stand. */
+  holdPending: PendingCall[];
+  queryHistory: HistoryPage;
+  historyStats: HistoryStats;
+  getHistoryRow: HistoryRow | null;
+  exportHistory: ExportFile;
+  listRules: Rule[];
+  addRule: Rule;
+  updateRule: Rule;
+  removeRule: { removed: boolean };
+  testRule: RuleTestResult;
+  listServers: ServerView[];
+  setToolEnabled: ToolView;
+  markToolReviewed: ToolView;
+  getSettings: Settings;
+  setSettings: Settings;
+  scanHosts: HostReport[];
+  guardHost: HostReport;
+  unguardHost: HostReport;
+}
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+// ---------------------------------------------------------------------------------------------
+// Events, main → renderer
+
+export type AppEvent =
+  | { type: 'pending-changed'; pending: PendingCall[] }
+  /** New rows, or rows that changed (an outcome arrived): replace by id. */
+  | { type: 'history-appended'; rows: HistoryRow[] }
+  | { type: 'servers-changed' }
+  | { type: 'rules-changed' }
+  | { type: 'settings-changed'; settings: Settings };
+
+// ---------------------------------------------------------------------------------------------
+// window.airlock, as the preload (and the e2e harness) define it
+
+type Fn<C extends Channel> =
+  undefined extends RequestInputOf<C>
+    ? () => Promise<ResponseOf<C>>
+    : (payload: RequestInputOf<C>) => Promise<ResponseOf<C>>;
+
+export type AirlockApi = { readonly [C in Channel]: Fn<C> } & {
+  /** Subscribe to AppEvents; returns the unsubscribe function. */
+  readonly onEvent: (listener: (event: AppEvent) => void) => () => void;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export class IpcPayloadError extends Error {
+  override name = 'IpcPayloadError';
+}
+
+/** Parses a channel's payload; throws IpcPayloadError saying what is wrong. */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): RequestOf<C> {
+  const schema: z.ZodType = requestSchemas[channel];
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    throw new IpcPayloadError(
+      `Invalid payload for "${channel}": ${z.prettifyError(result.error).replace(/\n/g, '; ')}`,
+    );
+  }
+  return result.data as RequestOf<C>;
+}
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
