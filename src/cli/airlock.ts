@@ -46,6 +46,14 @@ async function run(argv: string[], io: Io): Promise<Result> {
       return (await import('./commands/decide')).decideCommand(command, rest, io);
     case 'status':
       return (await import('./commands/decide')).statusCommand(rest, io);
+    case 'history':
+      return (await import('./commands/history')).historyCommand(rest, io);
+    case 'rules':
+      return (await import('./commands/rules')).rulesCommand(rest, io);
+    case 'audit':
+      return (await import('./commands/audit')).auditCommand(rest, io);
+    case 'hosts':
+      return (await import('./commands/hosts')).hostsCli(rest, io);
     default:
       throw new UsageError(`unknown command "${command}" (see airlock --help)`);
   }

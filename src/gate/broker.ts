@@ -14,7 +14,9 @@ export interface Resolution {
 
 interface Waiting {
   call: PendingCall;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | null;
+  /** While the user holds the countdown: the time that was left. */
+  heldRemaining: number | null;
   resolve: (r: Resolution) => void;
 }
 
@@ -36,20 +38,49 @@ export class ApprovalBroker extends EventEmitter {
     const receivedAt = this.now();
     const timeout = this.timeoutMs();
     const call: PendingCall = { ...request, receivedAt, deadline: receivedAt + timeout };
-    const timer = setTimeout(
+    const w: Waiting = { call, timer: null, heldRemaining: null, resolve };
+    this.waiting.set(call.id, w);
+    this.arm(w, timeout);
+    this.emit('changed');
+    return call;
+  }
+
+  /**
+   * Stop a call's countdown while the user reads it or edits a rule; releasing restarts it
+   * from the time that was left. The host's own timeout still runs: progress keeps it alive.
+   */
+  setHolding(id: number, holding: boolean): boolean {
+    const w = this.waiting.get(id);
+    if (!w) return false;
+    if (holding && w.heldRemaining === null) {
+      if (w.timer) clearTimeout(w.timer);
+      w.timer = null;
+      w.heldRemaining = Math.max(0, w.call.deadline - this.now());
+    } else if (!holding && w.heldRemaining !== null) {
+      const remaining = w.heldRemaining;
+      w.heldRemaining = null;
+      w.call = { ...w.call, deadline: this.now() + remaining };
+      this.arm(w, remaining);
+    } else {
+      return true;
+    }
+    this.emit('changed');
+    return true;
+  }
+
+  private arm(w: Waiting, ms: number): void {
+    const timeout = this.timeoutMs();
+    w.timer = setTimeout(
       () =>
-        this.settle(call.id, {
+        this.settle(w.call.id, {
           verdict: 'deny',
           kind: 'timed-out',
           decidedBy: 'timeout',
           message: `no decision within ${Math.round(timeout / 1000)} seconds`,
         }),
-      timeout,
+      ms,
     );
-    timer.unref?.();
-    this.waiting.set(call.id, { call, timer, resolve });
-    this.emit('changed');
-    return call;
+    w.timer.unref?.();
   }
 
   /** A person's decision. False when the call is no longer waiting. */
@@ -100,7 +131,7 @@ export class ApprovalBroker extends EventEmitter {
     const w = this.waiting.get(id);
     if (!w) return false;
     this.waiting.delete(id);
-    clearTimeout(w.timer);
+    if (w.timer) clearTimeout(w.timer);
     w.resolve({ ...r, latencyMs: this.now() - w.call.receivedAt });
     this.emit('changed');
     return true;

@@ -1,48 +1,89 @@
-// The gate service: the socket, the handshake, the shim sessions and the approval broker.
-// The same service runs in `airlock gate` (headless) and in the Electron main process.
+// The gate service: the socket, the handshake, the shim sessions, the approval broker, the
+// policy and the record. The same service runs in `airlock gate` (headless) and in the
+// Electron main process.
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Mode, PendingCall, ToolDefinition } from '../contract/types';
+import type { DecidedBy, DecisionKind, HistoryRow, Mode, PendingCall, Rule, ServerIdentity, ToolDefinition } from '../contract/types';
+import { databasePath } from '../core/dataDir';
+import { parseHostLine } from '../mcp/hostLine';
+import { parseStrictJsonDetailed } from '../mcp/strictJson';
+import { nodePathEnv, type PathEnv } from '../policy/paths';
+import { touchesSensitiveData } from '../policy/risk';
+import { toolHash } from '../registry/hash';
+import { packageVersionOf } from '../registry/packageVersion';
+import { scanDescription } from '../registry/poison';
+import { openStore, type Store } from '../store/store';
 import { clientProof, decisionMac, gateProof, newNonce, sameProof, sessionKey } from './auth';
 import { ApprovalBroker, type Resolution } from './broker';
+import { evaluateCall } from './evaluate';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
-import { parseHostLine } from '../mcp/hostLine';
 import type { ControlRequest, SessionInfo, Verdict } from './wire';
 import { WIRE_VERSION } from './wire';
 
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
+const DAY_MS = 86_400_000;
 
 export interface GateOptions {
   dataDir: string;
+  /** For this run only; otherwise the saved setting (default ask). */
   mode?: Mode;
+  /** For this run only; otherwise the saved setting (default 45 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
+}
+
+/** The settings the gate itself acts on; the app keeps its own beside them in the store. */
+export interface GateSettings {
+  mode: Mode;
+  paused: boolean;
+  timeoutSeconds: number;
+  /** Prune the record older than this many days; null keeps everything. */
+  retentionDays: number | null;
 }
 
 /** One connected shim: one server run by one host. */
 export interface ShimSession {
   id: string;
   info: SessionInfo | null;
+  serverId: number | null;
   tools: Map<string, ToolDefinition>;
   roots: string[];
+  /** An earlier call of this session touched sensitive data (for exfiltration risk). */
+  readSensitive: boolean;
   channel: LineChannel;
   key: string;
-  /** rid → pending call id, for cancellation. */
-  held: Map<number, number>;
+  /** rid → call id, for cancellation and outcomes. */
+  calls: Map<number, number>;
 }
 
-export interface GateService extends EventEmitter {
+export interface GateEvents {
+  'pending-changed': [];
+  'history-appended': [rows: HistoryRow[]];
+  'servers-changed': [];
+  'rules-changed': [];
+  'settings-changed': [settings: GateSettings];
+  'sessions-changed': [];
+}
+
+export interface GateService extends EventEmitter<GateEvents> {
   readonly dataDir: string;
   readonly socketPath: string;
   readonly broker: ApprovalBroker;
-  mode: Mode;
-  timeoutMs: number;
+  readonly store: Store;
+  readonly env: PathEnv;
   sessions(): ShimSession[];
   pending(): PendingCall[];
+  settings(): GateSettings;
+  updateSettings(patch: Partial<GateSettings>): GateSettings;
+  /** A person's decision on a waiting call. */
   decide(id: number, verdict: Verdict, message?: string | null): boolean;
+  /** Tell the shims of a server which of its tools are switched off. */
+  pushDisabledTools(serverId: number): void;
+  /** Rules changed (added, edited, removed): say so to listeners. */
+  rulesChanged(): void;
   close(): Promise<void>;
 }
 
@@ -52,25 +93,35 @@ export async function startGateService(opts: GateOptions): Promise<GateService> 
   return gate;
 }
 
-class Gate extends EventEmitter implements GateService {
+const SETTING_DEFAULTS: GateSettings = { mode: 'ask', paused: false, timeoutSeconds: 45, retentionDays: null };
+
+class Gate extends EventEmitter<GateEvents> implements GateService {
   readonly dataDir: string;
-  mode: Mode;
-  timeoutMs: number;
   readonly broker: ApprovalBroker;
+  readonly env = nodePathEnv();
+  private storeRef: Store | null = null;
   private listening: Listening | null = null;
   private readonly live = new Map<string, ShimSession>();
   private readonly sockets = new Set<Socket>();
-  private nextCallId = 1;
   private readonly log: (line: string) => void;
+  private readonly runOverrides: Partial<GateSettings>;
+  private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: GateOptions) {
     super();
     this.dataDir = opts.dataDir;
-    this.mode = opts.mode ?? 'ask';
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.log = opts.log ?? (() => {});
-    this.broker = new ApprovalBroker(() => this.timeoutMs);
+    this.runOverrides = {
+      ...(opts.mode ? { mode: opts.mode } : {}),
+      ...(opts.timeoutMs ? { timeoutSeconds: opts.timeoutMs / 1000 } : {}),
+    };
+    this.broker = new ApprovalBroker(() => this.settings().timeoutSeconds * 1000);
     this.broker.on('changed', () => this.emit('pending-changed'));
+  }
+
+  get store(): Store {
+    if (!this.storeRef) throw new Error('the gate is not running');
+    return this.storeRef;
   }
 
   get socketPath(): string {
@@ -79,6 +130,19 @@ class Gate extends EventEmitter implements GateService {
 
   async listen(): Promise<void> {
     this.listening = await listenOnSocket(this.dataDir, (socket) => this.accept(socket));
+    try {
+      this.storeRef = openStore(databasePath(this.dataDir));
+      // Calls left waiting by a gate that died can never be answered now: say so in the record.
+      const interrupted = this.storeRef.calls.markInterrupted(Date.now());
+      if (interrupted) this.log(`${interrupted} call(s) left waiting by the previous run marked interrupted`);
+    } catch (err) {
+      await this.listening.close();
+      this.listening = null;
+      throw err;
+    }
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), DAY_MS);
+    this.pruneTimer.unref();
   }
 
   sessions(): ShimSession[] {
@@ -89,15 +153,68 @@ class Gate extends EventEmitter implements GateService {
     return this.broker.list();
   }
 
+  settings(): GateSettings {
+    const s = this.store.settings;
+    return {
+      mode: s.get<Mode>('mode', SETTING_DEFAULTS.mode),
+      paused: s.get('paused', SETTING_DEFAULTS.paused),
+      timeoutSeconds: s.get('timeoutSeconds', SETTING_DEFAULTS.timeoutSeconds),
+      retentionDays: s.get<number | null>('retentionDays', SETTING_DEFAULTS.retentionDays),
+      ...this.runOverrides,
+    };
+  }
+
+  updateSettings(patch: Partial<GateSettings>): GateSettings {
+    const now = Date.now();
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      this.store.settings.set(key, value, now);
+      delete this.runOverrides[key as keyof GateSettings]; // a person's choice beats the flag
+    }
+    const settings = this.settings();
+    if (patch.retentionDays !== undefined) this.prune();
+    this.emit('settings-changed', settings);
+    return settings;
+  }
+
   decide(id: number, verdict: Verdict, message?: string | null): boolean {
     return this.broker.decide(id, verdict, message);
   }
 
+  pushDisabledTools(serverId: number): void {
+    const disabled = this.store.tools
+      .listForServer(serverId)
+      .filter((t) => !t.enabled)
+      .map((t) => t.name);
+    for (const s of this.live.values()) {
+      if (s.serverId === serverId) s.channel.send({ t: 'disabled', tools: disabled });
+    }
+    this.emit('servers-changed');
+  }
+
+  rulesChanged(): void {
+    this.emit('rules-changed');
+  }
+
   async close(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.broker.interruptAll('the Airlock gate stopped');
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
     this.listening = null;
+    this.storeRef?.close();
+    this.storeRef = null;
+  }
+
+  private prune(): void {
+    const days = this.settings().retentionDays;
+    if (days === null || !(days > 0)) return;
+    try {
+      const pruned = this.store.retention.prune(days, Date.now());
+      if (pruned.calls) this.log(`pruned ${pruned.calls} call(s) older than ${days} days`);
+    } catch (err) {
+      this.log(`could not prune the record: ${(err as Error).message}`);
+    }
   }
 
   private accept(socket: Socket): void {
@@ -126,14 +243,16 @@ class Gate extends EventEmitter implements GateService {
           const session: ShimSession = {
             id: randomUUID(),
             info: null,
+            serverId: null,
             tools: new Map(),
             roots: [],
+            readSensitive: false,
             channel,
             key,
-            held: new Map(),
+            calls: new Map(),
           };
           this.live.set(session.id, session);
-          route = (m) => this.onShimMessage(session, m);
+          route = (m) => this.guard(session, () => this.onShimMessage(session, m));
           onClose = () => {
             this.live.delete(session.id);
             this.broker.cancelSession(session.id, 'the shim disconnected');
@@ -151,47 +270,94 @@ class Gate extends EventEmitter implements GateService {
     channel.send({ t: 'challenge', v: WIRE_VERSION, nonce: gateNonce });
   }
 
+  /** A failure while handling one shim message must not take the gate down. */
+  private guard(session: ShimSession, handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.log(`error handling a message from ${session.info?.server ?? 'a shim'}: ${(err as Error).message}`);
+    }
+  }
+
   private onShimMessage(session: ShimSession, msg: Record<string, unknown>): void {
     switch (msg.t) {
       case 'session':
-        session.info = {
-          server: String(msg.server ?? ''),
-          host: String(msg.host ?? ''),
-          command: String(msg.command ?? ''),
-          args: Array.isArray(msg.args) ? msg.args.map(String) : [],
-          cwd: String(msg.cwd ?? ''),
-          pid: Number(msg.pid ?? 0),
-        };
-        this.emit('sessions-changed');
-        return;
+        return this.onSession(session, msg);
       case 'tools':
-        if (Array.isArray(msg.tools)) {
-          session.tools = new Map(
-            (msg.tools as ToolDefinition[])
-              .filter((t) => t && typeof t.name === 'string')
-              .map((t) => [t.name, t]),
-          );
-          this.emit('sessions-changed');
-        }
-        return;
+        return this.onTools(session, msg);
       case 'roots':
-        if (Array.isArray(msg.roots))
-          session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
+        if (Array.isArray(msg.roots)) session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
         return;
       case 'ask':
         return this.onAsk(session, msg);
       case 'cancel': {
-        const id = session.held.get(Number(msg.rid));
-        if (id !== undefined)
-          this.broker.cancel(id, `cancelled by the host: ${String(msg.reason ?? '')}`);
+        const id = session.calls.get(Number(msg.rid));
+        if (id !== undefined) this.broker.cancel(id, `cancelled by the host${msg.reason ? `: ${String(msg.reason)}` : ''}`);
         return;
       }
-      case 'outcome':
+      case 'outcome': {
+        const id = session.calls.get(Number(msg.rid));
+        if (id === undefined) return;
+        session.calls.delete(Number(msg.rid));
+        this.store.calls.outcome(id, {
+          isError: msg.isError === true,
+          durationMs: Number(msg.durationMs) || 0,
+          size: Number(msg.size) || 0,
+        });
+        return this.announce(id);
+      }
       case 'offline':
-        return; // recorded by the store (issue 3)
+        return this.onOffline(session, msg);
       default:
         this.log(`ignoring unknown shim message ${JSON.stringify(msg.t)}`);
     }
+  }
+
+  private onSession(session: ShimSession, msg: Record<string, unknown>): void {
+    const args = Array.isArray(msg.args) ? msg.args.map(String) : [];
+    session.info = {
+      server: String(msg.server ?? ''),
+      host: String(msg.host ?? ''),
+      command: String(msg.command ?? ''),
+      args,
+      cwd: String(msg.cwd ?? ''),
+      pid: Number(msg.pid ?? 0),
+    };
+    const packageVersion = packageVersionOf(session.info.command, args, session.info.cwd);
+    const identity: ServerIdentity = {
+      host: session.info.host,
+      name: session.info.server,
+      command: session.info.command,
+      args,
+      ...(packageVersion ? { packageVersion } : {}),
+    };
+    session.serverId = this.store.servers.upsert(identity, Date.now()).id;
+    this.pushDisabledTools(session.serverId);
+    this.emit('sessions-changed');
+  }
+
+  private onTools(session: ShimSession, msg: Record<string, unknown>): void {
+    if (!Array.isArray(msg.tools)) return;
+    const tools = (msg.tools as ToolDefinition[]).filter((t) => t && typeof t.name === 'string');
+    session.tools = new Map(tools.map((t) => [t.name, t]));
+    if (session.serverId === null) return;
+    // Shadowing: a description that names another server's tools. Its own tools are fair game.
+    const elsewhere = [...this.live.values()]
+      .filter((s) => s.serverId !== session.serverId)
+      .flatMap((s) => [...s.tools.keys()]);
+    const recorded = this.store.tools.recordList(
+      session.serverId,
+      tools.map((definition) => ({
+        definition,
+        hash: toolHash(definition),
+        poison: scanDescription(definition, elsewhere),
+      })),
+      Date.now(),
+    );
+    for (const r of recorded) {
+      if (r.changed) this.log(`tool ${session.info?.server}/${r.record.name} changed its definition: its allow rules are suspended until reviewed`);
+    }
+    this.emit('servers-changed');
   }
 
   private onAsk(session: ShimSession, msg: Record<string, unknown>): void {
@@ -199,54 +365,155 @@ class Gate extends EventEmitter implements GateService {
     const line = typeof msg.line === 'string' ? msg.line : '';
     const digest = typeof msg.digest === 'string' ? msg.digest : '';
     const answer = (verdict: Verdict, text: string): void => {
-      session.channel.send({
-        t: 'decision',
-        rid,
-        verdict,
-        text,
-        mac: decisionMac(session.key, rid, digest, verdict),
-      });
+      session.channel.send({ t: 'decision', rid, verdict, text, mac: decisionMac(session.key, rid, digest, verdict) });
     };
     if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     }
-    const parsed = parseHostLine(Buffer.from(line, 'utf8'));
-    if (
-      parsed.kind !== 'request' ||
-      parsed.method !== 'tools/call' ||
-      typeof parsed.params?.name !== 'string'
-    ) {
-      return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    const call = readToolCall(line);
+    if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    try {
+      this.judge(session, rid, call, answer);
+    } catch (err) {
+      // Fail closed: a call the gate could not record is not forwarded.
+      this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
+      answer('deny', `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`);
     }
-    const tool = parsed.params.name;
-    const args = parsed.params.arguments ?? {};
-    if (this.mode === 'observe') return answer('allow', 'Allowed by Airlock (observe mode)');
+  }
 
-    const id = this.nextCallId++;
-    session.held.set(rid, id);
-    const definition = session.tools.get(tool);
-    const call = this.broker.hold(
+  private judge(session: ShimSession, rid: number, call: ToolCall, answer: (v: Verdict, text: string) => void): void {
+    const now = Date.now();
+    const record = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const { tool, risk, decision } = evaluateCall(
+      {
+        tool: call.tool,
+        arguments: call.arguments,
+        record,
+        sessionId: session.id,
+        serverId: session.serverId,
+        roots: session.roots,
+        readSensitiveEarlier: session.readSensitive,
+        knownDomains: [],
+      },
+      this.rulesNow(),
+      this.settings(),
+      now,
+      this.env,
+    );
+    const start = {
+      at: now,
+      sessionId: session.id,
+      host: session.info?.host ?? '',
+      serverId: session.serverId,
+      server: session.info?.server ?? '',
+      tool: call.tool,
+      argumentsRaw: call.argumentsRaw,
+      risk,
+    };
+    const allowed = (): void => {
+      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env)) session.readSensitive = true;
+    };
+
+    if (decision.verdict !== 'ask') {
+      const kind: DecisionKind = decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
+      const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
+      const reason = decision.reasons.join(' ');
+      const id = this.store.calls.record(start, {
+        kind,
+        decidedBy,
+        ruleId: decision.ruleId,
+        message: reason,
+        at: now,
+        wouldHave: decision.wouldHave ?? null,
+      });
+      session.calls.set(rid, id);
+      this.announce(id);
+      if (decision.verdict === 'allow') {
+        allowed();
+        return answer('allow', `Allowed by Airlock: ${reason}`);
+      }
+      return answer('deny', `Denied by Airlock: ${reason}`);
+    }
+
+    const id = this.store.calls.begin(start);
+    session.calls.set(rid, id);
+    this.broker.hold(
       {
         id,
         sessionId: session.id,
-        host: session.info?.host ?? '',
-        server: session.info?.server ?? '',
-        serverId: null,
-        tool,
-        description: definition?.description ?? null,
-        arguments: args,
-        risk: { level: 'medium', reasons: [] },
-        definitionChanged: false,
+        host: start.host,
+        server: start.server,
+        serverId: session.serverId,
+        tool: call.tool,
+        description: tool.definition?.description ?? session.tools.get(call.tool)?.description ?? null,
+        arguments: call.arguments,
+        risk,
+        definitionChanged: tool.changed,
       },
-      (r: Resolution) => {
-        session.held.delete(rid);
-        if (r.kind === 'cancelled') return; // the host withdrew it, or the shim is gone
-        answer(r.verdict, denialOrApproval(r));
-      },
+      (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
     );
-    session.channel.send({ t: 'held', rid, deadline: call.deadline });
+    session.channel.send({ t: 'held', rid, deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now });
+  }
+
+  private onResolved(
+    session: ShimSession,
+    rid: number,
+    id: number,
+    r: Resolution,
+    answer: (v: Verdict, text: string) => void,
+    allowed: () => void,
+  ): void {
+    try {
+      // Committed before the shim may forward the call.
+      this.store.calls.decide(id, { kind: r.kind, decidedBy: r.decidedBy, ruleId: null, message: r.message, at: Date.now() });
+      this.announce(id);
+    } catch (err) {
+      this.log(`could not record the decision on call ${id}: ${(err as Error).message}`);
+      if (r.kind !== 'cancelled') answer('deny', `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`);
+      return;
+    }
+    if (r.kind === 'cancelled') {
+      session.calls.delete(rid);
+      return; // the host withdrew it, or the shim is gone: nobody to answer
+    }
+    if (r.verdict === 'allow') allowed();
+    answer(r.verdict, denialOrApproval(r));
+  }
+
+  private onOffline(session: ShimSession, msg: Record<string, unknown>): void {
+    if (!Array.isArray(msg.calls)) return;
+    for (const c of msg.calls.slice(0, 100) as { at?: unknown; line?: unknown; reason?: unknown }[]) {
+      const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
+      if (!call) continue;
+      const at = typeof c.at === 'number' ? c.at : Date.now();
+      const id = this.store.calls.record(
+        {
+          at,
+          sessionId: session.id,
+          host: session.info?.host ?? '',
+          serverId: session.serverId,
+          server: session.info?.server ?? '',
+          tool: call.tool,
+          argumentsRaw: call.argumentsRaw,
+          risk: { level: 'medium', reasons: [] },
+        },
+        { kind: 'unreachable', decidedBy: null, ruleId: null, message: typeof c.reason === 'string' ? c.reason : null, at },
+      );
+      this.announce(id);
+    }
+  }
+
+  /** Rules as of now; expired ones stay in the list (shown as expired) but never match. */
+  private rulesNow(): Rule[] {
+    return this.store.rules.list();
+  }
+
+  private announce(id: number): void {
+    if (this.listenerCount('history-appended') === 0) return;
+    const row = this.store.history.get(id);
+    if (row) this.emit('history-appended', [row]);
   }
 
   private onControl(channel: LineChannel, req: ControlRequest): void {
@@ -255,17 +522,14 @@ class Gate extends EventEmitter implements GateService {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });
       case 'decide': {
-        if (req.verdict !== 'allow' && req.verdict !== 'deny')
-          return reply({ t: 'error', message: 'verdict must be allow or deny' });
+        if (req.verdict !== 'allow' && req.verdict !== 'deny') return reply({ t: 'error', message: 'verdict must be allow or deny' });
         const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
-        return reply(
-          ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` },
-        );
+        return reply(ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` });
       }
       case 'status':
         return reply({
           t: 'status',
-          mode: this.mode,
+          mode: this.settings().mode,
           pending: this.broker.size,
           sessions: this.live.size,
           dataDir: this.dataDir,
@@ -275,6 +539,22 @@ class Gate extends EventEmitter implements GateService {
         return reply({ t: 'error', message: 'unknown request' });
     }
   }
+}
+
+interface ToolCall {
+  tool: string;
+  arguments: unknown;
+  /** The arguments exactly as the host wrote them (big integers and all). */
+  argumentsRaw: string;
+}
+
+/** A host line as the gate reads it: strictly, with the arguments' own source text. */
+function readToolCall(line: string): ToolCall | null {
+  const parsed = parseHostLine(Buffer.from(line, 'utf8'));
+  if (parsed.kind !== 'request' || parsed.method !== 'tools/call' || typeof parsed.params?.name !== 'string') return null;
+  const { raw } = parseStrictJsonDetailed(line, { capture: [['params', 'arguments']] });
+  const args = parsed.params.arguments ?? {};
+  return { tool: parsed.params.name, arguments: args, argumentsRaw: raw[0] ?? JSON.stringify(args) };
 }
 
 /** The text the agent (and the model behind it) reads. */

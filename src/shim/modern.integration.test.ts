@@ -159,15 +159,14 @@ describe('the 2026-07-28 era with the gate observing', () => {
   afterAll(() => gate.close());
 
   it('a v2 client sees the same discover, tools and results, input_required flow included, direct and through the shim', async () => {
-    // What the shim read for its own bookkeeping: the tools of the 2026 tools/list result.
-    const learned = new Set<string>();
-    const onSessions = () => {
-      for (const s of gate.sessions()) if (s.info?.server === 'modern') for (const name of s.tools.keys()) learned.add(name);
-    };
-    gate.on('sessions-changed', onSessions);
     const direct = await session();
     const shimmed = await session(dataDir);
-    gate.off('sessions-changed', onSessions);
+    // What the shim read for its own bookkeeping: the tools of the 2026 tools/list result,
+    // now in the gate's registry.
+    const learned = gate.store.servers
+      .list()
+      .filter((s) => s.identity.name === 'modern')
+      .flatMap((s) => gate.store.tools.listForServer(s.id).map((t) => t.name));
     expect(direct.era).toBe(ERA);
     expect(direct.discover).toMatchObject({
       supportedVersions: [ERA],

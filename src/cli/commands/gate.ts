@@ -10,9 +10,11 @@ over a local socket; decide waiting calls with \`airlock pending\`, \`airlock ap
 and \`airlock deny ID\` from another terminal.
 
 Options:
-  --mode ask        every gated tools/call waits for a person (default)
-  --mode observe    allow and record everything (onboarding)
+  --mode ask        calls that are not clearly read-only and low risk wait for a person,
+                    unless a rule decides them (the default)
+  --mode observe    allow and record everything, with what would have been decided
   --timeout S       deny a call nobody decided after S seconds (default 45)
+Both flags apply to this run only; without them the saved settings apply.
   --data-dir DIR    where the database, secret and socket live`;
 
 export async function gateCommand(argv: string[], io: Io): Promise<number | 'running'> {

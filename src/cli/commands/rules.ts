@@ -1,0 +1,225 @@
+import { parse, dataDirOf, str, UsageError, type Parsed } from '../args';
+import type { Io } from '../output';
+import { openStore, type Store } from '../../store/store';
+import { databasePath } from '../../core/dataDir';
+import { expiryFromChoice, ruleApplies, validateRule, type ExpiryChoice } from '../../policy/rules';
+import { nodePathEnv } from '../../policy/paths';
+import { hasWildcard } from '../../policy/glob';
+import type { ArgCondition, Rule } from '../../contract/types';
+import { historyLine } from './history';
+
+export const RULES_HELP = `Usage:
+  airlock rules list [--json]
+  airlock rules add --tool GLOB [--server NAME|ID] [--action allow|ask|deny] [CONDITIONS]
+                    [--expires 15m|1h|forever] [--max-risk low|medium|high] [--note TEXT]
+  airlock rules remove ID
+  airlock rules test ID [--limit N]        which recorded calls rule ID would match
+
+Rules decide calls without asking. Precedence: deny > ask > allow, the most specific rule
+wins among equals, an expired rule never matches, and a critical-risk call always asks.
+A tool whose definition changed has its allow rules suspended until you review it.
+
+Conditions (repeatable; JSON paths into the arguments such as path, $.options.mode, files[*]):
+  --under PATH=DIR       a path argument lies under DIR (compared by component, ~ and .. resolved)
+  --equals PATH=VALUE    equals VALUE (read as JSON when it parses, else as text)
+  --one-of PATH=A,B,C    one of the values
+  --regex PATH=RE        matches the regular expression
+  --range PATH=MIN..MAX  a number in the range (either end may be empty)`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  tool: { type: 'string' },
+  server: { type: 'string' },
+  action: { type: 'string' },
+  under: { type: 'string', multiple: true },
+  equals: { type: 'string', multiple: true },
+  'one-of': { type: 'string', multiple: true },
+  regex: { type: 'string', multiple: true },
+  range: { type: 'string', multiple: true },
+  expires: { type: 'string' },
+  'max-risk': { type: 'string' },
+  note: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+export async function rulesCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(sub && !sub.startsWith('-') ? rest : argv, OPTIONS);
+  if (values.help || sub === undefined || sub.startsWith('-')) {
+    io.out(RULES_HELP);
+    return values.help ? 0 : 2;
+  }
+  const store = openStore(databasePath(dataDirOf(values).dir));
+  try {
+    switch (sub) {
+      case 'list':
+        return listRules(store, values, io);
+      case 'add':
+        return addRule(store, values, io);
+      case 'remove': {
+        const id = ruleId(positionals);
+        if (!store.rules.remove(id)) throw new Error(`there is no rule ${id}`);
+        io.out(`Removed rule ${id}.`);
+        return 0;
+      }
+      case 'test':
+        return testRule(store, ruleId(positionals), values, io);
+      default:
+        throw new UsageError(`unknown rules command "${sub}" (see airlock rules --help)`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function ruleId(positionals: string[]): number {
+  const id = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1) throw new UsageError('give one rule ID (see airlock rules list)');
+  return id;
+}
+
+function listRules(store: Store, values: Parsed['values'], io: Io): number {
+  const rules = store.rules.list();
+  if (values.json) io.out(JSON.stringify(rules, null, 2));
+  else if (rules.length === 0) io.out('No rules.');
+  else for (const rule of rules) io.out(describeRule(rule, store));
+  return 0;
+}
+
+export function describeRule(rule: Rule, store: Store): string {
+  const server = rule.serverId === null ? 'any server' : serverLabel(store, rule.serverId);
+  const conditions = rule.conditions.map(describeCondition).join(' and ');
+  const expiry =
+    rule.expiry.kind === 'forever'
+      ? ''
+      : rule.expiry.kind === 'until'
+        ? ` until ${new Date(rule.expiry.at).toISOString().slice(0, 16).replace('T', ' ')}`
+        : ' until the host restarts';
+  const ceiling = rule.riskCeiling ? ` up to ${rule.riskCeiling} risk` : '';
+  const off = rule.enabled ? '' : ' (disabled)';
+  const note = rule.note ? ` — ${rule.note}` : '';
+  return `${rule.id}  ${rule.action} ${rule.tool} on ${server}${conditions ? ` when ${conditions}` : ''}${ceiling}${expiry}${off}  [${rule.origin}]${note}`;
+}
+
+function serverLabel(store: Store, id: number): string {
+  const s = store.servers.get(id);
+  return s ? `${s.identity.host}/${s.identity.name} (#${id})` : `server #${id}`;
+}
+
+function describeCondition(c: ArgCondition): string {
+  switch (c.op) {
+    case 'under':
+      return `${c.path} under ${c.value}`;
+    case 'equals':
+      return `${c.path} = ${JSON.stringify(c.value)}`;
+    case 'oneOf':
+      return `${c.path} in ${JSON.stringify(c.value)}`;
+    case 'regex':
+      return `${c.path} ~ /${c.value}/`;
+    case 'range':
+      return `${c.path} in ${c.min ?? ''}..${c.max ?? ''}`;
+  }
+}
+
+function pairs(values: Parsed['values'], name: string): [string, string][] {
+  const list = (values[name] as string[] | undefined) ?? [];
+  return list.map((item) => {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`--${name} takes PATH=VALUE, got "${item}"`);
+    return [item.slice(0, at), item.slice(at + 1)];
+  });
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function conditionsFromFlags(values: Parsed['values']): ArgCondition[] {
+  const out: ArgCondition[] = [];
+  for (const [path, value] of pairs(values, 'under')) out.push({ path, op: 'under', value });
+  for (const [path, value] of pairs(values, 'equals')) out.push({ path, op: 'equals', value: jsonOrText(value) });
+  for (const [path, value] of pairs(values, 'one-of')) out.push({ path, op: 'oneOf', value: value.split(',').map(jsonOrText) });
+  for (const [path, value] of pairs(values, 'regex')) out.push({ path, op: 'regex', value });
+  for (const [path, value] of pairs(values, 'range')) {
+    const m = /^(-?[\d.]*)\.\.(-?[\d.]*)$/.exec(value);
+    if (!m || (m[1] === '' && m[2] === '')) throw new UsageError(`--range takes PATH=MIN..MAX, got "${value}"`);
+    out.push({ path, op: 'range', ...(m[1] ? { min: Number(m[1]) } : {}), ...(m[2] ? { max: Number(m[2]) } : {}) });
+  }
+  return out;
+}
+
+function resolveServer(store: Store, text: string | undefined): number | null {
+  if (text === undefined) return null;
+  if (/^\d+$/.test(text)) {
+    if (!store.servers.get(Number(text))) throw new Error(`there is no server #${text}`);
+    return Number(text);
+  }
+  const matches = store.servers.list().filter((s) => s.identity.name === text);
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length === 0) throw new Error(`no server named "${text}" has been seen yet`);
+  const ids = matches.map((s) => `#${s.id} (${s.identity.host})`).join(', ');
+  throw new Error(`"${text}" names several servers: ${ids}; give its number`);
+}
+
+function addRule(store: Store, values: Parsed['values'], io: Io): number {
+  const tool = str(values, 'tool');
+  if (!tool) throw new UsageError('rules add needs --tool GLOB');
+  const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
+  if (!['15m', '1h', 'forever'].includes(expires)) throw new UsageError('--expires must be 15m, 1h or forever');
+  const now = Date.now();
+  const checked = validateRule({
+    serverId: resolveServer(store, str(values, 'server')),
+    tool,
+    conditions: conditionsFromFlags(values),
+    action: str(values, 'action') ?? 'allow',
+    expiry: expiryFromChoice(expires, now, 'cli'),
+    riskCeiling: str(values, 'max-risk') ?? null,
+    note: str(values, 'note') ?? '',
+    origin: 'manual',
+  });
+  if (!checked.ok) throw new UsageError(checked.error.split('\n').join('; '));
+  const rule = store.rules.add(checked.rule, now);
+  io.out(`Added rule ${describeRule(rule, store)}`);
+  return 0;
+}
+
+/** Replay a rule over the record: which past calls would it have matched? */
+function testRule(store: Store, id: number, values: Parsed['values'], io: Io): number {
+  const rule = store.rules.get(id);
+  if (!rule) throw new Error(`there is no rule ${id}`);
+  const limit = Number(str(values, 'limit') ?? 50);
+  const matches = matchHistory(store, rule, limit);
+  if (values.json) io.out(JSON.stringify(matches, null, 2));
+  else {
+    io.out(`Rule ${describeRule(rule, store)}`);
+    io.out(matches.length ? `would match ${matches.length}${matches.length === limit ? '+' : ''} recorded call(s):` : 'would match no recorded call.');
+    for (const row of matches) io.out(`  ${historyLine(row)}`);
+  }
+  return 0;
+}
+
+/** The newest recorded calls a rule matches, ignoring expiry (it is about the past). */
+export function matchHistory(store: Store, rule: Rule, limit: number): ReturnType<Store['history']['query']> {
+  const env = nodePathEnv();
+  const timeless: Rule = { ...rule, enabled: true, expiry: { kind: 'forever' } };
+  const found: ReturnType<Store['history']['query']> = [];
+  let beforeId: number | undefined;
+  for (;;) {
+    const page = store.history.query({
+      limit: 500,
+      ...(hasWildcard(rule.tool) ? {} : { tool: rule.tool }),
+      ...(beforeId ? { beforeId } : {}),
+    });
+    for (const row of page) {
+      const call = { serverId: row.serverId, sessionId: '', tool: row.tool, arguments: row.arguments };
+      if (ruleApplies(timeless, call, row.at, env)) found.push(row);
+      if (found.length >= limit) return found;
+    }
+    if (page.length < 500) return found;
+    beforeId = page[page.length - 1]!.id;
+  }
+}

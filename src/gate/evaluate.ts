@@ -1,0 +1,61 @@
+// From a call and what the gate knows about its tool and session, to a decision. Pure: the
+// service gathers the facts (store, session) and records the result.
+import type { Mode, RiskAssessment, Rule, ToolRecord } from '../contract/types';
+import { decide, type Decision } from '../policy/decide';
+import type { PathEnv } from '../policy/paths';
+import { assessRisk, type ToolState } from '../policy/risk';
+
+export interface CallContext {
+  tool: string;
+  arguments: unknown;
+  /** The registry's record of the tool, once a tools/list result named it. */
+  record: ToolRecord | null;
+  sessionId: string;
+  serverId: number | null;
+  roots: string[];
+  readSensitiveEarlier: boolean;
+  knownDomains: string[];
+}
+
+export interface Settings {
+  mode: Mode;
+  paused: boolean;
+}
+
+export interface Evaluation {
+  tool: ToolState & { enabled: boolean };
+  risk: RiskAssessment;
+  decision: Decision;
+}
+
+/** A tool the server never listed is new, and not trusted any further than a new one. */
+export function toolStateOf(record: ToolRecord | null): ToolState & { enabled: boolean } {
+  if (!record) return { definition: null, isNew: true, changed: false, poison: [], enabled: true };
+  return {
+    definition: record.definition,
+    isNew: false,
+    changed: record.reviewedHash !== null && record.reviewedHash !== record.hash,
+    poison: record.poison,
+    enabled: record.enabled,
+  };
+}
+
+export function evaluateCall(call: CallContext, rules: Rule[], settings: Settings, now: number, env: PathEnv): Evaluation {
+  const tool = toolStateOf(call.record);
+  const risk = assessRisk(
+    { tool: call.tool, arguments: call.arguments },
+    tool,
+    { roots: call.roots, env, readSensitiveEarlier: call.readSensitiveEarlier, knownDomains: call.knownDomains },
+  );
+  const decision = decide({
+    call: { serverId: call.serverId, sessionId: call.sessionId, tool: call.tool, arguments: call.arguments },
+    tool,
+    rules,
+    mode: settings.mode,
+    paused: settings.paused,
+    risk,
+    now,
+    env,
+  });
+  return { tool, risk, decision };
+}

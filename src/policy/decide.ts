@@ -1,0 +1,123 @@
+import type { DecisionKind, Mode, RiskAssessment, Rule } from '../contract/types';
+import { applicableRules, type CallFacts } from './rules';
+import { riskRank, type ToolState } from './risk';
+import { nameActs, nameClearlyReads, nameVerbs } from './verbs';
+import type { PathEnv } from './paths';
+
+export interface DecideInput {
+  call: CallFacts;
+  tool: ToolState & { enabled: boolean };
+  rules: Rule[];
+  mode: Mode;
+  paused: boolean;
+  risk: RiskAssessment;
+  now: number;
+  env: PathEnv;
+}
+
+export type Verdict = 'allow' | 'deny' | 'ask';
+
+export interface Decision {
+  verdict: Verdict;
+  /** null when the verdict is ask: a person decides. */
+  kind: DecisionKind | null;
+  ruleId: number | null;
+  reasons: string[];
+  /** In observe mode: what would have been decided. */
+  wouldHave?: Verdict;
+}
+
+/** Read-only means the tool says so or its name reads, and nothing in its name acts. */
+export function isReadOnly(toolName: string, tool: ToolState): boolean {
+  if (nameActs(nameVerbs(toolName))) return false;
+  return tool.definition?.annotations?.readOnlyHint === true || nameClearlyReads(toolName);
+}
+
+function decideAsking(input: DecideInput): Decision {
+  const { call, tool, risk } = input;
+  if (!tool.enabled) {
+    return {
+      verdict: 'deny',
+      kind: 'auto-denied',
+      ruleId: null,
+      reasons: ['This tool is switched off in Airlock.'],
+    };
+  }
+  if (input.paused) {
+    return {
+      verdict: 'deny',
+      kind: 'auto-denied',
+      ruleId: null,
+      reasons: ['Airlock is paused: every new call is denied.'],
+    };
+  }
+  const rules = applicableRules(input.rules, call, input.now, input.env);
+  const deny = rules.find((r) => r.action === 'deny');
+  if (deny)
+    return {
+      verdict: 'deny',
+      kind: 'auto-denied',
+      ruleId: deny.id,
+      reasons: [`Denied by rule ${deny.id}.`],
+    };
+
+  if (risk.level === 'critical') {
+    return {
+      verdict: 'ask',
+      kind: null,
+      ruleId: null,
+      reasons: ['Critical risk always asks, whatever the rules say.'],
+    };
+  }
+  const ask = rules.find((r) => r.action === 'ask');
+  if (ask)
+    return { verdict: 'ask', kind: null, ruleId: ask.id, reasons: [`Rule ${ask.id} says to ask.`] };
+
+  const notes: string[] = [];
+  // Only the most specific allow rule speaks: a narrow rule with a ceiling is not overridden
+  // by a broader one without.
+  const allow = rules.find((r) => r.action === 'allow');
+  if (allow) {
+    if (tool.changed) {
+      notes.push(`Rule ${allow.id} is suspended until the changed tool definition is reviewed.`);
+    } else if (allow.riskCeiling !== null && riskRank(risk.level) > riskRank(allow.riskCeiling)) {
+      notes.push(
+        `Rule ${allow.id} allows up to ${allow.riskCeiling} risk; this call is ${risk.level}.`,
+      );
+    } else {
+      return {
+        verdict: 'allow',
+        kind: 'auto-approved',
+        ruleId: allow.id,
+        reasons: [`Allowed by rule ${allow.id}.`],
+      };
+    }
+  }
+  if (risk.level === 'low' && !tool.changed && isReadOnly(call.tool, tool)) {
+    return {
+      verdict: 'allow',
+      kind: 'auto-approved',
+      ruleId: null,
+      reasons: [...notes, 'Read-only and low risk.'],
+    };
+  }
+  return {
+    verdict: 'ask',
+    kind: null,
+    ruleId: null,
+    reasons: [...notes, 'Not clearly read-only and low risk, so a person decides.'],
+  };
+}
+
+/**
+ * The gate's decision for one call. Order: disabled tool, pause, deny rule, critical risk,
+ * ask rule, allow rule (unless suspended or over its ceiling), read-only and low risk, else ask.
+ * Observe mode allows and reports what would have happened; a switched-off tool and a pause
+ * still deny there, since they are explicit switches a person just flipped.
+ */
+export function decide(input: DecideInput): Decision {
+  const decision = decideAsking(input);
+  if (input.mode !== 'observe') return decision;
+  if (decision.verdict === 'deny' && decision.ruleId === null) return decision;
+  return { ...decision, verdict: 'allow', kind: 'observed', wouldHave: decision.verdict };
+}
