@@ -9,7 +9,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out',
-      emptyOutDir: false,
+      // main builds first: it empties out/ so stale hashed chunks never pile up.
+      emptyOutDir: true,
       rollupOptions: {
         input: {
           'main/index': resolve(__dirname, 'main/index.ts'),

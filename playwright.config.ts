@@ -12,7 +12,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: 'test-results/e2e',
   use: {
     browserName: 'chromium',
     viewport: { width: 1100, height: 760 },

@@ -1,18 +1,17 @@
 // The real core for the e2e suites: the gate service on a real socket with a real SQLite file,
 // AppServices over it, and a real MCP client reaching server-filesystem through the real shim
-// (out/cli/airlock.js). createAppServices is the lead's (src/app/createServices.ts); until it
-// lands, `startWorld` returns null and the suites skip with that reason.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// (out/cli/airlock.js).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { AppServices } from '../src/app/services';
 import { startGateService, type GateService } from '../src/gate/service';
+import { createAppServices } from '../src/app/createServices';
 
 const root = resolve(__dirname, '..');
 export const CLI = join(root, 'out/cli/airlock.js');
-const WIRING = join(root, 'src/app/createServices.ts');
 export const FS_SERVER = join(
   root,
   'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js',
@@ -29,18 +28,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export const notWiredReason = existsSync(WIRING) ? null : 'src/app/createServices.ts not wired yet';
-
 export async function startWorld(): Promise<World> {
-  // Required at run time so this file compiles before the lead's module exists.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createAppServices } = require(WIRING) as {
-    createAppServices(gate: GateService): AppServices;
-  };
   const dataDir = mkdtempSync(join(tmpdir(), 'airlock-e2e-data-'));
   const workDir = mkdtempSync(join(tmpdir(), 'airlock-e2e-work-'));
   const gate = await startGateService({ dataDir });
-  const services = createAppServices(gate);
+  const services = createAppServices(gate, { shimLauncher: { node: process.execPath, cli: CLI } });
   const clients: Client[] = [];
   return {
     dataDir,

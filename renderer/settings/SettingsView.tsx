@@ -57,16 +57,16 @@ export function SettingsView() {
           Paused: deny every new gated call
         </label>
         <label>
-          Keep history (days)
+          Keep history (days, 0 = keep everything)
           <input
             type="number"
-            min={1}
+            min={0}
             max={3650}
             defaultValue={settings.retentionDays}
             key={settings.retentionDays}
             onBlur={(e) => {
               const n = Number(e.target.value);
-              if (Number.isInteger(n) && n >= 1 && n <= 3650 && n !== settings.retentionDays) {
+              if (Number.isInteger(n) && n >= 0 && n <= 3650 && n !== settings.retentionDays) {
                 set({ retentionDays: n });
               }
             }}

@@ -103,7 +103,8 @@ export const settingsSchema = z.strictObject({
   mode: z.enum(['ask', 'observe']),
   /** Deny every new gated call until resumed. */
   paused: z.boolean(),
-  retentionDays: z.number().int().min(1).max(3650),
+  /** Prune calls older than this many days; 0 keeps everything. */
+  retentionDays: z.number().int().min(0).max(3650),
   startAtLogin: z.boolean(),
   sound: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),

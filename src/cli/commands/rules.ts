@@ -2,9 +2,9 @@ import { parse, dataDirOf, str, UsageError, type Parsed } from '../args';
 import type { Io } from '../output';
 import { openStore, type Store } from '../../store/store';
 import { databasePath } from '../../core/dataDir';
-import { expiryFromChoice, ruleApplies, validateRule, type ExpiryChoice } from '../../policy/rules';
+import { expiryFromChoice, validateRule, type ExpiryChoice } from '../../policy/rules';
+import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
-import { hasWildcard } from '../../policy/glob';
 import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
 
@@ -192,34 +192,17 @@ function testRule(store: Store, id: number, values: Parsed['values'], io: Io): n
   const rule = store.rules.get(id);
   if (!rule) throw new Error(`there is no rule ${id}`);
   const limit = Number(str(values, 'limit') ?? 50);
-  const matches = matchHistory(store, rule, limit);
-  if (values.json) io.out(JSON.stringify(matches, null, 2));
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+  const result = replayRule(store, rule, limit, nodePathEnv());
+  if (values.json) io.out(JSON.stringify(result, null, 2));
   else {
     io.out(`Rule ${describeRule(rule, store)}`);
-    io.out(matches.length ? `would match ${matches.length}${matches.length === limit ? '+' : ''} recorded call(s):` : 'would match no recorded call.');
-    for (const row of matches) io.out(`  ${historyLine(row)}`);
+    io.out(
+      result.matched
+        ? `would match ${result.matched} of ${result.scanned} recorded call(s)${result.matched > limit ? `; the newest ${limit}:` : ':'}`
+        : `would match none of ${result.scanned} recorded call(s).`,
+    );
+    for (const row of result.rows) io.out(`  ${historyLine(row)}`);
   }
   return 0;
-}
-
-/** The newest recorded calls a rule matches, ignoring expiry (it is about the past). */
-export function matchHistory(store: Store, rule: Rule, limit: number): ReturnType<Store['history']['query']> {
-  const env = nodePathEnv();
-  const timeless: Rule = { ...rule, enabled: true, expiry: { kind: 'forever' } };
-  const found: ReturnType<Store['history']['query']> = [];
-  let beforeId: number | undefined;
-  for (;;) {
-    const page = store.history.query({
-      limit: 500,
-      ...(hasWildcard(rule.tool) ? {} : { tool: rule.tool }),
-      ...(beforeId ? { beforeId } : {}),
-    });
-    for (const row of page) {
-      const call = { serverId: row.serverId, sessionId: '', tool: row.tool, arguments: row.arguments };
-      if (ruleApplies(timeless, call, row.at, env)) found.push(row);
-      if (found.length >= limit) return found;
-    }
-    if (page.length < 500) return found;
-    beforeId = page[page.length - 1]!.id;
-  }
 }

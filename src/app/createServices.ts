@@ -1,0 +1,266 @@
+// AppServices over the real gate service: what the desktop UI (and the e2e harness) calls.
+// Plain TypeScript over the core, so main/ only binds it to ipcMain.
+import { join } from 'node:path';
+import type {
+  AppEvent,
+  DecideRequest,
+  DecideResult,
+  HistoryFilter,
+  HostReport,
+  RuleDraft,
+  ServerView,
+  Settings,
+  ToolView,
+} from '../contract/ipc';
+import type { HistoryRow, RiskAssessment, Rule, ToolRecord } from '../contract/types';
+import type { GateService, GateSettings } from '../gate/service';
+import { replayRule } from '../gate/ruleReplay';
+import { toolStateOf } from '../gate/evaluate';
+import { applyPlan, planInstall, planUninstall, scanHosts, HOST_LABELS, type HostId, type HostsContext } from '../hosts';
+import { assessRisk, maxLevel } from '../policy/risk';
+import { validateRule } from '../policy/rules';
+import type { AppServices } from './services';
+
+export interface AppServicesOptions {
+  /** How a guarded host entry starts the shim: a Node runtime and the CLI script. */
+  shimLauncher?: { node: string; cli: string };
+  dataDirIsDefault?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** App-only settings, kept beside the gate's in the store. */
+const APP_DEFAULTS = { startAtLogin: false, sound: true, theme: 'system' as Settings['theme'] };
+
+export function createAppServices(gate: GateService, opts: AppServicesOptions = {}): AppServices {
+  const store = gate.store;
+
+  const settings = (): Settings => {
+    const g = gate.settings();
+    return {
+      mode: g.mode,
+      paused: g.paused,
+      timeoutSeconds: g.timeoutSeconds,
+      retentionDays: g.retentionDays ?? 0,
+      startAtLogin: store.settings.get('startAtLogin', APP_DEFAULTS.startAtLogin),
+      sound: store.settings.get('sound', APP_DEFAULTS.sound),
+      theme: store.settings.get('theme', APP_DEFAULTS.theme),
+    };
+  };
+
+  const checkedRule = (draft: RuleDraft, origin: string): Omit<Rule, 'id' | 'createdAt'> => {
+    const result = validateRule({ ...draft, origin });
+    if (!result.ok) throw new Error(result.error);
+    return result.rule;
+  };
+
+  const toolView = (record: ToolRecord): ToolView => ({
+    ...record,
+    // The tool's standing risk: what any call of it starts from.
+    risk: assessRisk({ tool: record.name, arguments: {} }, toolStateOf(record), {
+      roots: [],
+      env: gate.env,
+      readSensitiveEarlier: false,
+      knownDomains: [],
+    }),
+  });
+
+  const hostsContext = (): HostsContext => ({
+    env: opts.env ?? process.env,
+    platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+    dataDir: gate.dataDir,
+    dataDirIsDefault: opts.dataDirIsDefault ?? false,
+    shimLauncher: opts.shimLauncher ?? { node: process.execPath, cli: join(__dirname, '../cli/airlock.js') },
+  });
+
+  const hostReports = (): HostReport[] =>
+    scanHosts({ env: hostsContext().env, platform: hostsContext().platform }).hosts.map((h) => {
+      const configs = h.configs.filter((c) => c.kind === 'config');
+      const found = configs.find((c) => c.exists) ?? configs[0];
+      return {
+        host: h.host,
+        label: h.label,
+        configPath: found?.path ?? null,
+        found: h.found,
+        servers: h.configs.flatMap((c) =>
+          c.servers.map((s) => ({
+            name: s.name,
+            command: s.original?.command ?? s.command ?? s.url ?? '',
+            args: s.original?.args ?? s.args ?? [],
+            guarded: s.guarded,
+          })),
+        ),
+        error: h.configs.find((c) => c.error)?.error ?? null,
+      };
+    });
+
+  const changeHost = (host: string, how: 'install' | 'uninstall'): HostReport => {
+    if (!(host in HOST_LABELS)) throw new Error(`unknown host "${host}"`);
+    const ctx = hostsContext();
+    const plan = (how === 'install' ? planInstall : planUninstall)(ctx, { host: host as HostId, servers: 'all' });
+    // A file that cannot be parsed is refused untouched; say which and why.
+    const errors = [...plan.errors, ...applyPlan(ctx, plan).errors];
+    if (errors.length) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    gate.emit('servers-changed');
+    const report = hostReports().find((r) => r.host === host);
+    if (!report) throw new Error(`host "${host}" not found after the change`);
+    return report;
+  };
+
+  return {
+    listPending: () => gate.pending(),
+
+    decide(req: DecideRequest): DecideResult {
+      const waiting = new Set(gate.pending().map((c) => c.id));
+      const live = req.ids.filter((id) => waiting.has(id));
+      const notPending = req.ids.filter((id) => !waiting.has(id));
+      let ruleId: number | null = null;
+      if (req.verdict === 'approve' && req.rule && live.length) {
+        // The rule is saved first, so it is in force for the next call however quickly it comes.
+        ruleId = store.rules.add(checkedRule(req.rule, `decision:${live[0]}`), Date.now()).id;
+        gate.rulesChanged();
+      }
+      const decided: number[] = [];
+      for (const id of live) {
+        const ok =
+          req.verdict === 'approve' ? gate.decide(id, 'allow') : gate.decide(id, 'deny', req.message ?? null);
+        (ok ? decided : notPending).push(id);
+      }
+      return { decided, notPending, ruleId };
+    },
+
+    holdPending({ ids, holding }) {
+      for (const id of ids) gate.broker.setHolding(id, holding);
+      return gate.pending();
+    },
+
+    queryHistory: (query) => ({ rows: store.history.query(query), total: store.history.count(query) }),
+
+    historyStats({ query, top }) {
+      const perDay = new Map<string, Partial<Record<string, number>>>();
+      for (const s of store.history.statsPerDay(query, 30, Date.now())) {
+        const counts = perDay.get(s.day) ?? {};
+        counts[s.decision] = s.n;
+        perDay.set(s.day, counts);
+      }
+      return {
+        perDay: [...perDay].map(([day, counts]) => ({ day, counts })),
+        topTools: store.history.topTools(query, top).map((t) => ({ server: t.server, tool: t.tool, count: t.n })),
+      };
+    },
+
+    getHistoryRow: ({ id }) => store.history.get(id),
+
+    exportHistory({ query, format }: { query: HistoryFilter; format: 'csv' | 'json' }) {
+      let content = '';
+      const write = (chunk: string): void => {
+        content += chunk;
+      };
+      if (format === 'csv') store.history.exportCsv(query, write);
+      else store.history.exportJson(query, write);
+      const day = new Date().toISOString().slice(0, 10);
+      return {
+        filename: `airlock-history-${day}.${format}`,
+        mimeType: format === 'csv' ? 'text/csv' : 'application/json',
+        content,
+      };
+    },
+
+    listRules: () => store.rules.list(),
+
+    addRule(draft) {
+      const rule = store.rules.add(checkedRule(draft, 'manual'), Date.now());
+      gate.rulesChanged();
+      return rule;
+    },
+
+    updateRule({ id, patch }) {
+      const current = store.rules.get(id);
+      if (!current) throw new Error(`there is no rule ${id}`);
+      const merged = checkedRule({ ...current, ...patch }, current.origin);
+      const rule = store.rules.update(id, merged, Date.now());
+      gate.rulesChanged();
+      return rule;
+    },
+
+    removeRule({ id }) {
+      const removed = store.rules.remove(id, Date.now());
+      if (removed) gate.rulesChanged();
+      return { removed };
+    },
+
+    testRule({ rule, limit }) {
+      const { rows, matched } = replayRule(store, checkedRule(rule, 'manual'), limit, gate.env);
+      return { rows, matched };
+    },
+
+    listServers(): ServerView[] {
+      return store.servers.list().map((server) => {
+        const tools = store.tools.listForServer(server.id).map(toolView);
+        const worst = maxLevel(tools.map((t) => t.risk.level));
+        const grade: RiskAssessment = {
+          level: worst,
+          reasons: tools.filter((t) => t.risk.level === worst).flatMap((t) => t.risk.reasons.filter((r) => r.level === worst)),
+        };
+        return { id: server.id, identity: server.identity, firstSeen: server.firstSeen, lastSeen: server.lastSeen, grade, tools };
+      });
+    },
+
+    setToolEnabled({ serverId, tool, enabled }) {
+      store.tools.setEnabled(serverId, tool, enabled, Date.now());
+      gate.pushDisabledTools(serverId);
+      const record = store.tools.get(serverId, tool);
+      if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
+      return toolView(record);
+    },
+
+    markToolReviewed({ serverId, tool, hash }) {
+      const record = store.tools.get(serverId, tool);
+      if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
+      // Accept only the definition the user saw: a newer change needs its own review.
+      if (record.hash !== hash) throw new Error(`"${tool}" changed again since you looked: review the new definition`);
+      store.tools.markReviewed(serverId, tool, Date.now());
+      gate.emit('servers-changed');
+      return toolView(store.tools.get(serverId, tool)!);
+    },
+
+    getSettings: settings,
+
+    setSettings(patch) {
+      const gatePatch: Partial<GateSettings> = {};
+      if (patch.mode !== undefined) gatePatch.mode = patch.mode;
+      if (patch.paused !== undefined) gatePatch.paused = patch.paused;
+      if (patch.timeoutSeconds !== undefined) gatePatch.timeoutSeconds = patch.timeoutSeconds;
+      if (patch.retentionDays !== undefined) gatePatch.retentionDays = patch.retentionDays === 0 ? null : patch.retentionDays;
+      for (const key of ['startAtLogin', 'sound', 'theme'] as const) {
+        if (patch[key] !== undefined) store.settings.set(key, patch[key], Date.now());
+      }
+      // Always through the gate, so every listener hears one settings-changed.
+      gate.updateSettings(gatePatch);
+      return settings();
+    },
+
+    scanHosts: hostReports,
+    guardHost: ({ host }) => changeHost(host, 'install'),
+    unguardHost: ({ host }) => changeHost(host, 'uninstall'),
+
+    subscribe(listener: (event: AppEvent) => void) {
+      const onPending = (): void => listener({ type: 'pending-changed', pending: gate.pending() });
+      const onHistory = (rows: HistoryRow[]): void => listener({ type: 'history-appended', rows });
+      const onServers = (): void => listener({ type: 'servers-changed' });
+      const onRules = (): void => listener({ type: 'rules-changed' });
+      const onSettings = (): void => listener({ type: 'settings-changed', settings: settings() });
+      gate.on('pending-changed', onPending);
+      gate.on('history-appended', onHistory);
+      gate.on('servers-changed', onServers);
+      gate.on('rules-changed', onRules);
+      gate.on('settings-changed', onSettings);
+      return () => {
+        gate.off('pending-changed', onPending);
+        gate.off('history-appended', onHistory);
+        gate.off('servers-changed', onServers);
+        gate.off('rules-changed', onRules);
+        gate.off('settings-changed', onSettings);
+      };
+    },
+  };
+}
