@@ -116,7 +116,7 @@ function currentPlatform(): Platform {
 export async function hostsCommand(argv: string[], io: HostsIo): Promise<number> {
   const parsed = parseArgs(argv);
   if (typeof parsed === 'string') {
-    io.stderr(`airlock hosts: ${parsed}\n\n${HOSTS_HELP}`);
+    io.stderr(`airlock hosts: ${parsed} (see airlock hosts --help)`);
     return 2;
   }
   if (parsed.help || parsed.sub === undefined || parsed.sub === 'help') {
@@ -138,7 +138,7 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
     io.stderr(`airlock hosts: ${(e as Error).message}\n`);
     return 1;
   }
-  io.stderr(`airlock hosts: unknown command "${parsed.sub}"\n\n${HOSTS_HELP}`);
+  io.stderr(`airlock hosts: unknown command "${parsed.sub}" (see airlock hosts --help)`);
   return 2;
 }
 
