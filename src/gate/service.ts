@@ -386,6 +386,15 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private judge(session: ShimSession, rid: number, call: ToolCall, answer: (v: Verdict, text: string) => void): void {
     const now = Date.now();
     const record = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const settings = this.settings();
+    // Observe mode logs and never blocks: unless a switch a person flipped (pause, a tool
+    // switched off) denies, the call goes ahead at once and is evaluated and recorded after.
+    const observing = settings.mode === 'observe' && !settings.paused && (record?.enabled ?? true);
+    let answered = false;
+    if (observing) {
+      answer('allow', 'Allowed by Airlock (observe mode)');
+      answered = true;
+    }
     const { tool, risk, decision } = evaluateCall(
       {
         tool: call.tool,
@@ -398,7 +407,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         knownDomains: [],
       },
       this.rulesNow(),
-      this.settings(),
+      settings,
       now,
       this.env,
     );
@@ -430,10 +439,9 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       });
       session.calls.set(rid, id);
       this.announce(id);
-      if (decision.verdict === 'allow') {
-        allowed();
-        return answer('allow', `Allowed by Airlock: ${reason}`);
-      }
+      if (decision.verdict === 'allow') allowed();
+      if (answered) return;
+      if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
       return answer('deny', `Denied by Airlock: ${reason}`);
     }
 
