@@ -155,6 +155,8 @@ export interface HistoryRow {
   decidedBy: DecidedBy | null;
   ruleId: number | null;
   message: string | null;
+  /** Observe mode: what would have been decided (allow, deny or ask). */
+  wouldHave: 'allow' | 'deny' | 'ask' | null;
   latencyMs: number | null;
   outcome: { isError: boolean; durationMs: number; size: number } | null;
 }

@@ -30,6 +30,8 @@ export class GateLink {
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
   disabledTools = new Set<string>();
+  /** Called when the user switched a tool of this server on or off. */
+  onDisabledChanged: () => void = () => {};
 
   constructor(
     private readonly dataDir: string,
@@ -107,7 +109,10 @@ export class GateLink {
 
   private onMessage(msg: Record<string, unknown>): void {
     if (msg.t === 'disabled' && Array.isArray(msg.tools)) {
-      this.disabledTools = new Set(msg.tools.filter((t): t is string => typeof t === 'string'));
+      const next = new Set(msg.tools.filter((t): t is string => typeof t === 'string'));
+      const changed = next.size !== this.disabledTools.size || [...next].some((t) => !this.disabledTools.has(t));
+      this.disabledTools = next;
+      if (changed) this.onDisabledChanged();
       return;
     }
     const rid = Number(msg.rid);

@@ -149,6 +149,15 @@ export class ShimProxy {
     }
   }
 
+  /**
+   * The user switched a tool on or off: the tools the host may see changed, so tell a host
+   * that has listed them to list again (the next tools/list is filtered accordingly).
+   */
+  onDisabledToolsChanged(): void {
+    if (this.tools.length === 0 || this.serverGone) return;
+    this.io.toHost('{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}');
+  }
+
   /** The host closed its side: nothing held will ever be answered. */
   onHostEnd(): void {
     for (const [key, h] of this.held) {

@@ -75,6 +75,8 @@ export function runShim(opts: ShimOptions): void {
     { maxLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
   );
 
+  gate.onDisabledChanged = () => proxy.onDisabledToolsChanged();
+
   // Host → server, with backpressure: stop reading the host while the server's stdin is full.
   const fromHost = new LineSplitter({
     maxLineBytes,

@@ -40,7 +40,7 @@ interface Filter {
 }
 
 const COLUMNS = `c.id, c.at, c.host, c.server, c.server_id, c.tool, c.arguments, c.risk, c.reasons,
-  c.decision, c.decided_by, c.rule_id, c.message, c.decided_at,
+  c.decision, c.decided_by, c.rule_id, c.message, c.decided_at, c.would_have,
   c.outcome_error, c.outcome_duration_ms, c.outcome_size`;
 
 /** SQL shape and parameters for a query; values are always bound, never spliced. */
@@ -93,7 +93,7 @@ function pageLimit(q: HistoryQuery): number {
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(n)));
 }
 
-type HistoryDbRow = Omit<CallDbRow, 'session_id' | 'would_have'>;
+type HistoryDbRow = Omit<CallDbRow, 'session_id'>;
 
 export function toHistoryRow(r: HistoryDbRow): HistoryRow {
   return {
@@ -110,6 +110,7 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     decidedBy: r.decided_by as DecidedBy | null,
     ruleId: r.rule_id,
     message: r.message,
+    wouldHave: (r.would_have as HistoryRow['wouldHave']) ?? null,
     latencyMs: r.decided_at === null ? null : Math.max(0, r.decided_at - r.at),
     outcome:
       r.outcome_error === null
@@ -211,6 +212,7 @@ export function historyRepo(r: Database.Database): HistoryRepo {
           'decided_by',
           'rule_id',
           'message',
+          'would_have',
           'latency_ms',
           'outcome_error',
           'outcome_duration_ms',
@@ -232,6 +234,7 @@ export function historyRepo(r: Database.Database): HistoryRepo {
           h.decidedBy,
           h.ruleId,
           h.message,
+          h.wouldHave,
           h.latencyMs,
           h.outcome === null ? null : h.outcome.isError,
           h.outcome?.durationMs,

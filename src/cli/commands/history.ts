@@ -95,5 +95,6 @@ export function historyLine(row: HistoryRow): string {
   const args = JSON.stringify(row.arguments) ?? '';
   const shown = args.length > 100 ? `${args.slice(0, 97)}...` : args;
   const message = row.message ? ` “${row.message}”` : '';
-  return `${row.id}  ${when}  ${row.host}/${row.server} ${row.tool} [${row.risk}] ${row.decision}${by}${message}  ${shown}`;
+  const would = row.wouldHave ? ` (would have: ${row.wouldHave})` : '';
+  return `${row.id}  ${when}  ${row.host}/${row.server} ${row.tool} [${row.risk}] ${row.decision}${would}${by}${message}  ${shown}`;
 }
