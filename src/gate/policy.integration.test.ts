@@ -453,7 +453,11 @@ describe('observe mode', () => {
     expect(res2.isError).toBeFalsy();
     expect(existsSync(denied)).toBe(true);
 
-    const rows = await historyViaCli(dataDir, '--decision', 'observed');
+    // Observe mode records in batches just behind the calls.
+    const rows = await waitFor(async () => {
+      const found = await historyViaCli(dataDir, '--decision', 'observed');
+      return found.length === 2 && found;
+    }, 10_000, 'both observed calls in the record');
     expect(rows.map((r) => [r.decision, r.decidedBy, r.ruleId])).toEqual([
       ['observed', 'rule', denyRule.id],
       ['observed', 'policy', null],

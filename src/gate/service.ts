@@ -25,6 +25,8 @@ import { WIRE_VERSION } from './wire';
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
 const DAY_MS = 86_400_000;
+/** Observe mode records in batches at most this far behind the calls. */
+const OBSERVE_FLUSH_MS = 50;
 
 export interface GateOptions {
   dataDir: string;
@@ -198,6 +200,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.flush();
     this.broker.interruptAll('the Airlock gate stopped');
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
@@ -296,15 +299,19 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         return;
       }
       case 'outcome': {
-        const id = session.calls.get(Number(msg.rid));
-        if (id === undefined) return;
-        session.calls.delete(Number(msg.rid));
-        this.store.calls.outcome(id, {
-          isError: msg.isError === true,
-          durationMs: Number(msg.durationMs) || 0,
-          size: Number(msg.size) || 0,
-        });
-        return this.announce(id);
+        const write = (): void => {
+          const id = session.calls.get(Number(msg.rid));
+          if (id === undefined) return;
+          session.calls.delete(Number(msg.rid));
+          this.store.calls.outcome(id, {
+            isError: msg.isError === true,
+            durationMs: Number(msg.durationMs) || 0,
+            size: Number(msg.size) || 0,
+          });
+          this.announce(id);
+        };
+        // An observed call may not be recorded yet: its outcome waits in line behind it.
+        return this.deferred.length ? this.later(write) : write();
       }
       case 'offline':
         return this.onOffline(session, msg);
@@ -385,17 +392,57 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   private judge(session: ShimSession, rid: number, call: ToolCall, answer: (v: Verdict, text: string) => void): void {
     const now = Date.now();
-    const record = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const tool = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
     const settings = this.settings();
     // Observe mode logs and never blocks: unless a switch a person flipped (pause, a tool
-    // switched off) denies, the call goes ahead at once and is evaluated and recorded after.
-    const observing = settings.mode === 'observe' && !settings.paused && (record?.enabled ?? true);
-    let answered = false;
-    if (observing) {
+    // switched off) denies, the call goes ahead at once; it is evaluated and recorded just
+    // after, in a batch (one commit for many calls), so recording never slows the agent.
+    if (settings.mode === 'observe' && !settings.paused && (tool?.enabled ?? true)) {
       answer('allow', 'Allowed by Airlock (observe mode)');
-      answered = true;
+      return this.record(session, rid, call, settings, now, true);
     }
-    const { tool, risk, decision } = evaluateCall(
+    this.record(session, rid, call, settings, now, false, answer);
+  }
+
+  /** Writes that may wait a moment (observe mode), committed together. */
+  private readonly deferred: (() => void)[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  private later(write: () => void): void {
+    this.deferred.push(write);
+    this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const writes = this.deferred.splice(0);
+    if (writes.length === 0) return;
+    try {
+      this.store.transaction(() => {
+        for (const write of writes) write();
+      });
+    } catch (err) {
+      this.log(`could not record ${writes.length} observed call(s): ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Evaluate a call and record the decision. With `answer`, the shim is told the verdict (or
+   * the call is held for a person); when `answered`, the call was already allowed (observe
+   * mode) and the record joins the next batch.
+   */
+  private record(
+    session: ShimSession,
+    rid: number,
+    call: ToolCall,
+    settings: GateSettings,
+    now: number,
+    answered: boolean,
+    answer: (v: Verdict, text: string) => void = () => {},
+  ): void {
+    const record = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const evaluated = evaluateCall(
       {
         tool: call.tool,
         arguments: call.arguments,
@@ -411,6 +458,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       now,
       this.env,
     );
+    const { tool, risk } = evaluated;
+    // An observed call went ahead already: whatever changed since, record it as observed.
+    const decision =
+      answered && evaluated.decision.kind !== 'observed'
+        ? { ...evaluated.decision, verdict: 'allow' as const, kind: 'observed' as const, wouldHave: evaluated.decision.verdict }
+        : evaluated.decision;
     const start = {
       at: now,
       sessionId: session.id,
@@ -429,18 +482,22 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       const kind: DecisionKind = decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
       const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
       const reason = decision.reasons.join(' ');
-      const id = this.store.calls.record(start, {
-        kind,
-        decidedBy,
-        ruleId: decision.ruleId,
-        message: reason,
-        at: now,
-        wouldHave: decision.wouldHave ?? null,
-      });
-      session.calls.set(rid, id);
-      this.announce(id);
+      const write = (): void => {
+        const id = this.store.calls.record(start, {
+          kind,
+          decidedBy,
+          ruleId: decision.ruleId,
+          message: reason,
+          at: now,
+          wouldHave: decision.wouldHave ?? null,
+        });
+        session.calls.set(rid, id);
+        this.announce(id);
+      };
       if (decision.verdict === 'allow') allowed();
-      if (answered) return;
+      // Decided now, written with the next batch: the call has gone ahead already.
+      if (answered) return this.later(write);
+      write();
       if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
       return answer('deny', `Denied by Airlock: ${reason}`);
     }

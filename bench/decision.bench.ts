@@ -1,0 +1,369 @@
+// Decision latency for an auto-approved call (issue 3): what the gate adds when a rule allows
+// a call, against observe mode (which records every call but never decides) and, end to end,
+// against no Airlock at all. Target: auto-approved adds under 2 ms median over observe mode.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Mode, ServerIdentity, ToolDefinition } from '../src/contract/types';
+import { databasePath } from '../src/core/dataDir';
+import { evaluateCall } from '../src/gate/evaluate';
+import { nodePathEnv } from '../src/policy/paths';
+import { toolHash } from '../src/registry/hash';
+import { scanDescription } from '../src/registry/poison';
+import { openStore, type Store } from '../src/store/store';
+import {
+  connectClient,
+  filesystemServer,
+  NODE,
+  startGateProcess,
+  tempDir,
+} from '../src/testing/harness';
+import { ms, summarize, writeSection, type Summary } from './report';
+
+const FILES = 10;
+const IN_PROCESS = { calls: 3000, warmup: 300, rounds: 30 };
+const END_TO_END = { calls: 2000, warmup: 200, rounds: 40 };
+
+/** A folder of small text files, the kind of thing an agent reads. */
+function fileFolder(): string {
+  const dir = join(tempDir('airlock-bench-files-'), 'project');
+  mkdirSync(dir);
+  for (let i = 0; i < FILES; i++)
+    writeFileSync(join(dir, `notes-${i}.txt`), `note ${i}\n`.repeat(100));
+  return dir;
+}
+
+const filePath = (dir: string, i: number): string => join(dir, `notes-${i % FILES}.txt`);
+
+function allowFolderRule(store: Store, dir: string, serverId: number | null): number {
+  return store.rules.add(
+    {
+      serverId,
+      tool: 'read_text_file',
+      conditions: [{ path: 'path', op: 'under', value: dir }],
+      action: 'allow',
+      expiry: { kind: 'forever' },
+      riskCeiling: null,
+      note: 'bench',
+      origin: 'manual',
+      enabled: true,
+    },
+    Date.now(),
+  ).id;
+}
+
+async function readTextFileDefinition(dir: string): Promise<ToolDefinition> {
+  const client = await connectClient(filesystemServer(dir));
+  try {
+    const { tools } = await client.listTools();
+    const def = tools.find((t) => t.name === 'read_text_file');
+    if (!def) throw new Error('server-filesystem lists no read_text_file');
+    return def as ToolDefinition;
+  } finally {
+    await client.close();
+  }
+}
+
+interface Phases {
+  reads: number[];
+  evaluate: number[];
+  record: number[];
+  total: number[];
+}
+
+/**
+ * What the gate does for one call that needs no person (see Gate.judge): read the tool record
+ * and the rules, evaluate, then commit the record before answering.
+ */
+function judgeInProcess(
+  store: Store,
+  serverId: number,
+  dir: string,
+  mode: Mode,
+  n: number,
+  offset: number,
+  into: Phases | null,
+  expected: string,
+): void {
+  const env = nodePathEnv();
+  for (let i = 0; i < n; i++) {
+    const args = { path: filePath(dir, offset + i) };
+    const t0 = performance.now();
+    const record = store.tools.get(serverId, 'read_text_file');
+    const rules = store.rules.list();
+    const paused = store.settings.get('paused', false);
+    const t1 = performance.now();
+    const now = Date.now();
+    const { risk, decision } = evaluateCall(
+      {
+        tool: 'read_text_file',
+        arguments: args,
+        record,
+        sessionId: 'bench',
+        serverId,
+        roots: [],
+        readSensitiveEarlier: false,
+        knownDomains: [],
+      },
+      rules,
+      { mode, paused },
+      now,
+      env,
+    );
+    const t2 = performance.now();
+    store.calls.record(
+      {
+        at: now,
+        sessionId: 'bench',
+        host: 'bench',
+        serverId,
+        server: 'filesystem',
+        tool: 'read_text_file',
+        argumentsRaw: JSON.stringify(args),
+        risk,
+      },
+      {
+        kind: decision.kind ?? 'auto-denied',
+        decidedBy: decision.ruleId !== null ? 'rule' : 'policy',
+        ruleId: decision.ruleId,
+        message: decision.reasons.join(' '),
+        at: now,
+        wouldHave: decision.wouldHave ?? null,
+      },
+    );
+    const t3 = performance.now();
+    if (decision.kind !== expected) throw new Error(`expected ${expected}, got ${decision.kind}`);
+    if (into) {
+      into.reads.push(t1 - t0);
+      into.evaluate.push(t2 - t1);
+      into.record.push(t3 - t2);
+      into.total.push(t3 - t0);
+    }
+  }
+}
+
+const signed = (v: number): string => (v >= 0 ? '+' : '−') + ms(Math.abs(v));
+const summary = (samples: number[]): Summary => summarize(samples, 1);
+const emptyPhases = (): Phases => ({ reads: [], evaluate: [], record: [], total: [] });
+
+function inProcess(dir: string, definition: ToolDefinition): string {
+  const dataDir = tempDir('airlock-bench-decision-');
+  const store = openStore(databasePath(dataDir));
+  try {
+    const identity: ServerIdentity = {
+      host: 'bench',
+      name: 'filesystem',
+      command: NODE,
+      args: filesystemServer(dir).args,
+    };
+    const serverId = store.servers.upsert(identity, Date.now()).id;
+    store.tools.recordList(
+      serverId,
+      [{ definition, hash: toolHash(definition), poison: scanDescription(definition, []) }],
+      Date.now(),
+    );
+    const ruleId = allowFolderRule(store, dir, serverId);
+    const modes = [
+      { mode: 'observe' as const, expected: 'observed', phases: emptyPhases() },
+      { mode: 'ask' as const, expected: 'auto-approved', phases: emptyPhases() },
+    ];
+    for (const m of modes)
+      judgeInProcess(store, serverId, dir, m.mode, IN_PROCESS.warmup, 0, null, m.expected);
+    // Interleaved rounds, so drift in the machine (or the WAL growing) hits both modes alike.
+    const perRound = IN_PROCESS.calls / IN_PROCESS.rounds;
+    for (let r = 0; r < IN_PROCESS.rounds; r++) {
+      for (const m of r % 2 ? [...modes].reverse() : modes) {
+        judgeInProcess(store, serverId, dir, m.mode, perRound, r * perRound, m.phases, m.expected);
+      }
+    }
+    const approved = store.history.query({ decision: 'auto-approved', limit: 1 })[0];
+    expect(approved?.ruleId).toBe(ruleId);
+    expect(store.history.count({ decision: 'auto-approved' })).toBe(
+      IN_PROCESS.calls + IN_PROCESS.warmup,
+    );
+    expect(store.history.count({ decision: 'observed' })).toBe(
+      IN_PROCESS.calls + IN_PROCESS.warmup,
+    );
+
+    const rows = modes.map(({ mode, phases }) => {
+      const [reads, evaluate, record, total] = [
+        phases.reads,
+        phases.evaluate,
+        phases.record,
+        phases.total,
+      ].map(summary) as [Summary, Summary, Summary, Summary];
+      return { mode, reads, evaluate, record, total };
+    });
+    const [observe, ask] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    const table = rows
+      .map(
+        (r) =>
+          `| ${r.mode === 'ask' ? 'ask, allow rule → auto-approved' : 'observe → observed'} | ${ms(r.reads.median)} | ${ms(r.evaluate.median)} | ${ms(r.evaluate.p99)} | ${ms(r.record.median)} | ${ms(r.record.p99)} | ${ms(r.total.median)} | ${ms(r.total.p99)} |`,
+      )
+      .join('\n');
+    return `### In process: policy and store
+
+What the gate does for a call no person needs to see (\`Gate.judge\`): read the tool record,
+the rules and the pause switch, \`evaluateCall\` (risk + rules + decide), then
+\`store.calls.record\` (one transaction with its audit event, on a real file, WAL +
+synchronous=FULL, so one fsync per call). A \`read_text_file\` of a file under a folder with an
+allow rule (server-filesystem's real tool definition), ${IN_PROCESS.calls} calls per mode after
+${IN_PROCESS.warmup} warm-up, interleaved in ${IN_PROCESS.rounds} rounds. Times in ms.
+
+| mode | reads median | evaluate median | evaluate p99 | record median | record p99 | total median | total p99 |
+|---|---|---|---|---|---|---|---|
+${table}
+
+Auto-approved over observe, median: **${signed(ask.total.median - observe.total.median)} ms**
+(evaluate alone: ${signed(ask.evaluate.median - observe.evaluate.median)} ms). Observe mode runs the
+same policy (it records what would have happened), so the gap is only the verdict; without
+Airlock none of this runs, so the whole total column is what the gate spends per call, and the
+commit dominates it. p99 is the occasional fsync or WAL checkpoint.`;
+  } finally {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function roundTrips(
+  client: Client,
+  dir: string,
+  n: number,
+  offset: number,
+  into: number[] | null,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await client.callTool({
+      name: 'read_text_file',
+      arguments: { path: filePath(dir, offset + i) },
+    });
+    const took = performance.now() - t;
+    if (res.isError) throw new Error(`read_text_file failed: ${JSON.stringify(res.content)}`);
+    into?.push(took);
+  }
+}
+
+async function endToEnd(dir: string): Promise<string> {
+  const observeDir = tempDir('airlock-bench-observe-');
+  const askDir = tempDir('airlock-bench-ask-');
+  const seed = openStore(databasePath(askDir));
+  const ruleId = allowFolderRule(seed, dir, null);
+  seed.close();
+
+  const observeGate = await startGateProcess(observeDir, ['--mode', 'observe']);
+  const askGate = await startGateProcess(askDir, ['--mode', 'ask']);
+  const clients: Client[] = [];
+  try {
+    const variants = [
+      {
+        label: 'direct (no Airlock)',
+        client: await connectClient(filesystemServer(dir)),
+        samples: [] as number[],
+      },
+      {
+        label: 'shim, gate `--mode observe`',
+        client: await connectClient(filesystemServer(dir), { dataDir: observeDir }),
+        samples: [] as number[],
+      },
+      {
+        label: 'shim, gate `--mode ask` + allow rule',
+        client: await connectClient(filesystemServer(dir), { dataDir: askDir }),
+        samples: [] as number[],
+      },
+    ];
+    clients.push(...variants.map((v) => v.client));
+    for (const v of variants) await roundTrips(v.client, dir, END_TO_END.warmup, 0, null);
+    const perRound = END_TO_END.calls / END_TO_END.rounds;
+    for (let r = 0; r < END_TO_END.rounds; r++) {
+      const order = [...variants.slice(r % 3), ...variants.slice(0, r % 3)];
+      for (const v of order) await roundTrips(v.client, dir, perRound, r * perRound, v.samples);
+    }
+    for (const c of clients) await c.close();
+    clients.length = 0;
+
+    // Every call went through the gate and was decided as this benchmark says it was.
+    const askStore = openStore(databasePath(askDir));
+    const observeStore = openStore(databasePath(observeDir));
+    try {
+      const total = END_TO_END.calls + END_TO_END.warmup;
+      expect(askStore.history.count({ decision: 'auto-approved', tool: 'read_text_file' })).toBe(
+        total,
+      );
+      expect(askStore.history.query({ limit: 1 })[0]?.ruleId).toBe(ruleId);
+      expect(observeStore.history.count({ decision: 'observed', tool: 'read_text_file' })).toBe(
+        total,
+      );
+    } finally {
+      askStore.close();
+      observeStore.close();
+    }
+
+    const [direct, observe, ask] = variants.map((v) => summary(v.samples)) as [
+      Summary,
+      Summary,
+      Summary,
+    ];
+    const rows = variants
+      .map((v, i) => {
+        const s = [direct, observe, ask][i]!;
+        return `| ${v.label} | ${s.n} | ${ms(s.median)} | ${ms(s.p99)} | ${(s.median / direct.median).toFixed(2)}× |`;
+      })
+      .join('\n');
+    return `### End to end: server-filesystem through the shim
+
+\`read_text_file\` (a 700-byte file) from the SDK client over stdio to the real
+\`@modelcontextprotocol/server-filesystem\`: direct, and through the shim with \`airlock gate\`
+as its own process, once in observe mode and once in ask mode with an allow rule for the
+folder (so every call is decided by the rule, committed, then forwarded). ${END_TO_END.calls} calls per
+variant after ${END_TO_END.warmup} warm-up, interleaved in ${END_TO_END.rounds} rounds; the record was checked
+afterwards (every call \`observed\`, resp. \`auto-approved\` by the rule). Times in ms.
+
+| path | calls | median | p99 | vs direct |
+|---|---|---|---|---|
+${rows}
+
+Auto-approved adds **${signed(ask.median - observe.median)} ms** median over observe mode; the
+shim and gate together add ${signed(ask.median - direct.median)} ms median over direct. p99 is noisy
+here (two cores shared by client, shim, server and gate; fsync), compare medians.`;
+  } finally {
+    for (const c of clients) await c.close().catch(() => {});
+    observeGate.kill('SIGTERM');
+    askGate.kill('SIGTERM');
+    await Promise.all(
+      [observeGate, askGate].map((g) =>
+        g.exitCode !== null ? null : new Promise((done) => g.once('exit', done)),
+      ),
+    );
+    rmSync(observeDir, { recursive: true, force: true });
+    rmSync(askDir, { recursive: true, force: true });
+  }
+}
+
+it('decision latency for an auto-approved call', async () => {
+  const dir = fileFolder();
+  let local: string;
+  let e2e: string;
+  let load: string;
+  try {
+    const definition = await readTextFileDefinition(dir);
+    local = inProcess(dir, definition);
+    e2e = await endToEnd(dir);
+    load = loadavg()[1]!.toFixed(1);
+  } finally {
+    rmSync(dirname(dir), { recursive: true, force: true });
+  }
+  writeSection(
+    'decision',
+    `## Decision latency (issue 3)
+
+Target: an auto-approved call adds under 2 ms median over observe mode. Load average (5 min)
+at the end of the run: ${load}; the end-to-end medians move with it.
+
+${local}
+
+${e2e}`,
+  );
+}, 600_000);
