@@ -6,6 +6,7 @@ import type {
   DecideRequest,
   DecideResult,
   HistoryFilter,
+  HostEvent,
   HostReport,
   RuleDraft,
   ServerView,
@@ -16,7 +17,20 @@ import type { HistoryRow, RiskAssessment, Rule, ToolRecord } from '../contract/t
 import type { GateService, GateSettings } from '../gate/service';
 import { replayRule } from '../gate/ruleReplay';
 import { toolStateOf } from '../gate/evaluate';
-import { applyPlan, planInstall, planUninstall, scanHosts, HOST_LABELS, type HostId, type HostsContext } from '../hosts';
+import {
+  applyPlan,
+  planInstall,
+  planUninstall,
+  scanHosts,
+  HOST_LABELS,
+  type HostId,
+  type HostsContext,
+  type Platform,
+  type ScanEvent,
+  type Selection,
+} from '../hosts';
+import { HostWatcher } from '../hosts/watcher';
+import { hostReportsOf, toolFactsLookup } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
 import type { AppServices } from './services';
@@ -25,8 +39,20 @@ export interface AppServicesOptions {
   /** How a guarded host entry starts the shim: a Node runtime and the CLI script. */
   shimLauncher?: { node: string; cli: string };
   dataDirIsDefault?: boolean;
+  /** Where host configs are looked for (HOME, APPDATA…); a temporary HOME in tests. */
   env?: NodeJS.ProcessEnv;
+  platform?: Platform;
+  /** Project folders whose configs are scanned and watched too. */
+  projects?: string[];
+  /**
+   * Watch the host configs and report new unguarded servers and removed wraps as
+   * `hosts-changed` events. Off unless asked (the Electron app asks).
+   */
+  watchHosts?: boolean | { debounceMs?: number; pollMs?: number };
 }
+
+/** Watcher events kept for a window opened after they happened. */
+const MAX_HOST_EVENTS = 50;
 
 /** App-only settings, kept beside the gate's in the store. */
 const APP_DEFAULTS = { startAtLogin: false, sound: true, theme: 'system' as Settings['theme'] };
@@ -64,47 +90,118 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     }),
   });
 
+  const env = opts.env ?? process.env;
+  const platform: Platform =
+    opts.platform ??
+    (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux');
+  const projects = opts.projects ?? [];
+
   const hostsContext = (): HostsContext => ({
-    env: opts.env ?? process.env,
-    platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+    env,
+    platform,
     dataDir: gate.dataDir,
     dataDirIsDefault: opts.dataDirIsDefault ?? false,
-    shimLauncher: opts.shimLauncher ?? { node: process.execPath, cli: join(__dirname, '../cli/airlock.js') },
+    shimLauncher: opts.shimLauncher ?? {
+      node: process.execPath,
+      cli: join(__dirname, '../cli/airlock.js'),
+    },
   });
 
-  const hostReports = (): HostReport[] =>
-    scanHosts({ env: hostsContext().env, platform: hostsContext().platform }).hosts.map((h) => {
-      const configs = h.configs.filter((c) => c.kind === 'config');
-      const found = configs.find((c) => c.exists) ?? configs[0];
-      return {
-        host: h.host,
-        label: h.label,
-        configPath: found?.path ?? null,
-        found: h.found,
-        servers: h.configs.flatMap((c) =>
-          c.servers.map((s) => ({
-            name: s.name,
-            command: s.original?.command ?? s.command ?? s.url ?? '',
-            args: s.original?.args ?? s.args ?? [],
-            guarded: s.guarded,
-          })),
-        ),
-        error: h.configs.find((c) => c.error)?.error ?? null,
-      };
-    });
+  const hostReports = (): HostReport[] => {
+    const toolFacts = toolFactsLookup(
+      store.servers
+        .list()
+        .map((s) => ({
+          id: s.id,
+          host: s.identity.host,
+          name: s.identity.name,
+          lastSeen: s.lastSeen,
+        })),
+      (id) => store.tools.listForServer(id),
+    );
+    return hostReportsOf(scanHosts({ env, platform, projects, toolFacts }));
+  };
 
-  const changeHost = (host: string, how: 'install' | 'uninstall'): HostReport => {
+  const hostListeners = new Set<(event: AppEvent) => void>();
+  let hostEvents: HostEvent[] = [];
+  let nextHostEventId = 1;
+  const onScanEvents = (events: ScanEvent[]): void => {
+    const now = Date.now();
+    const fresh = events.map((e): HostEvent => ({
+      id: nextHostEventId++,
+      at: now,
+      kind: e.kind,
+      host: e.host,
+      server: e.server,
+      configPath: e.configPath,
+      project: e.project ?? null,
+      message: e.message,
+    }));
+    // A newer notice about the same entry replaces the older one.
+    const key = (e: HostEvent): string =>
+      JSON.stringify([e.host, e.configPath, e.project, e.server]);
+    const replaced = new Set(fresh.map(key));
+    hostEvents = [...hostEvents.filter((e) => !replaced.has(key(e))), ...fresh].slice(
+      -MAX_HOST_EVENTS,
+    );
+    for (const l of hostListeners) l({ type: 'hosts-changed', events: fresh });
+  };
+  const watcher = opts.watchHosts
+    ? new HostWatcher({
+        env,
+        platform,
+        projects,
+        onEvents: onScanEvents,
+        ...(typeof opts.watchHosts === 'object' ? opts.watchHosts : {}),
+      })
+    : null;
+  watcher?.start();
+
+  /** Events about entries that are guarded now are settled: drop them. */
+  const openHostEvents = (): HostEvent[] => {
+    if (hostEvents.length === 0) return [];
+    const guarded = new Set(
+      hostReports().flatMap((r) =>
+        r.servers
+          .filter((s) => s.guarded)
+          .map((s) => JSON.stringify([r.host, s.configPath, s.project, s.name])),
+      ),
+    );
+    hostEvents = hostEvents.filter(
+      (e) => !guarded.has(JSON.stringify([e.host, e.configPath, e.project, e.server])),
+    );
+    return hostEvents;
+  };
+
+  const changeHosts = (
+    host: string,
+    how: 'install' | 'uninstall',
+    selection: Omit<Selection, 'host'>,
+  ): HostReport => {
     if (!(host in HOST_LABELS)) throw new Error(`unknown host "${host}"`);
     const ctx = hostsContext();
-    const plan = (how === 'install' ? planInstall : planUninstall)(ctx, { host: host as HostId, servers: 'all' });
+    const plan = (how === 'install' ? planInstall : planUninstall)(ctx, {
+      host: host as HostId,
+      ...selection,
+    });
+    if (plan.notFound.length > 0)
+      throw new Error(
+        `no server ${plan.notFound.map((n) => `"${n}"`).join(', ')} in ${HOST_LABELS[host as HostId]}`,
+      );
     // A file that cannot be parsed is refused untouched; say which and why.
     const errors = [...plan.errors, ...applyPlan(ctx, plan).errors];
+    // Our own edit is no news: the watcher starts again from the file as we left it.
+    watcher?.resync();
     if (errors.length) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     gate.emit('servers-changed');
     const report = hostReports().find((r) => r.host === host);
     if (!report) throw new Error(`host "${host}" not found after the change`);
     return report;
   };
+  const serverSelection = (req: { server: string; project?: string }): Omit<Selection, 'host'> => ({
+    servers: [req.server],
+    ...(req.project !== undefined ? { projects: [req.project] } : {}),
+  });
 
   return {
     listPending: () => gate.pending(),
@@ -122,7 +219,9 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const decided: number[] = [];
       for (const id of live) {
         const ok =
-          req.verdict === 'approve' ? gate.decide(id, 'allow') : gate.decide(id, 'deny', req.message ?? null);
+          req.verdict === 'approve'
+            ? gate.decide(id, 'allow')
+            : gate.decide(id, 'deny', req.message ?? null);
         (ok ? decided : notPending).push(id);
       }
       return { decided, notPending, ruleId };
@@ -133,7 +232,10 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       return gate.pending();
     },
 
-    queryHistory: (query) => ({ rows: store.history.query(query), total: store.history.count(query) }),
+    queryHistory: (query) => ({
+      rows: store.history.query(query),
+      total: store.history.count(query),
+    }),
 
     historyStats({ query, top }) {
       const perDay = new Map<string, Partial<Record<string, number>>>();
@@ -144,7 +246,9 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       }
       return {
         perDay: [...perDay].map(([day, counts]) => ({ day, counts })),
-        topTools: store.history.topTools(query, top).map((t) => ({ server: t.server, tool: t.tool, count: t.n })),
+        topTools: store.history
+          .topTools(query, top)
+          .map((t) => ({ server: t.server, tool: t.tool, count: t.n })),
       };
     },
 
@@ -199,9 +303,18 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         const worst = maxLevel(tools.map((t) => t.risk.level));
         const grade: RiskAssessment = {
           level: worst,
-          reasons: tools.filter((t) => t.risk.level === worst).flatMap((t) => t.risk.reasons.filter((r) => r.level === worst)),
+          reasons: tools
+            .filter((t) => t.risk.level === worst)
+            .flatMap((t) => t.risk.reasons.filter((r) => r.level === worst)),
         };
-        return { id: server.id, identity: server.identity, firstSeen: server.firstSeen, lastSeen: server.lastSeen, grade, tools };
+        return {
+          id: server.id,
+          identity: server.identity,
+          firstSeen: server.firstSeen,
+          lastSeen: server.lastSeen,
+          grade,
+          tools,
+        };
       });
     },
 
@@ -217,7 +330,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const record = store.tools.get(serverId, tool);
       if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
       // Accept only the definition the user saw: a newer change needs its own review.
-      if (record.hash !== hash) throw new Error(`"${tool}" changed again since you looked: review the new definition`);
+      if (record.hash !== hash)
+        throw new Error(`"${tool}" changed again since you looked: review the new definition`);
       store.tools.markReviewed(serverId, tool, Date.now());
       gate.emit('servers-changed');
       return toolView(store.tools.get(serverId, tool)!);
@@ -230,7 +344,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       if (patch.mode !== undefined) gatePatch.mode = patch.mode;
       if (patch.paused !== undefined) gatePatch.paused = patch.paused;
       if (patch.timeoutSeconds !== undefined) gatePatch.timeoutSeconds = patch.timeoutSeconds;
-      if (patch.retentionDays !== undefined) gatePatch.retentionDays = patch.retentionDays === 0 ? null : patch.retentionDays;
+      if (patch.retentionDays !== undefined)
+        gatePatch.retentionDays = patch.retentionDays === 0 ? null : patch.retentionDays;
       for (const key of ['startAtLogin', 'sound', 'theme'] as const) {
         if (patch[key] !== undefined) store.settings.set(key, patch[key], Date.now());
       }
@@ -240,8 +355,16 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     },
 
     scanHosts: hostReports,
-    guardHost: ({ host }) => changeHost(host, 'install'),
-    unguardHost: ({ host }) => changeHost(host, 'uninstall'),
+    guardHost: ({ host }) => changeHosts(host, 'install', { servers: 'all' }),
+    unguardHost: ({ host }) => changeHosts(host, 'uninstall', { servers: 'all' }),
+    guardServer: (req) => changeHosts(req.host, 'install', serverSelection(req)),
+    unguardServer: (req) => changeHosts(req.host, 'uninstall', serverSelection(req)),
+    listHostEvents: openHostEvents,
+    dismissHostEvents({ ids }) {
+      const drop = ids ? new Set(ids) : null;
+      hostEvents = drop ? hostEvents.filter((e) => !drop.has(e.id)) : [];
+      return openHostEvents();
+    },
 
     subscribe(listener: (event: AppEvent) => void) {
       const onPending = (): void => listener({ type: 'pending-changed', pending: gate.pending() });
@@ -254,13 +377,20 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       gate.on('servers-changed', onServers);
       gate.on('rules-changed', onRules);
       gate.on('settings-changed', onSettings);
+      hostListeners.add(listener);
       return () => {
+        hostListeners.delete(listener);
         gate.off('pending-changed', onPending);
         gate.off('history-appended', onHistory);
         gate.off('servers-changed', onServers);
         gate.off('rules-changed', onRules);
         gate.off('settings-changed', onSettings);
       };
+    },
+
+    close() {
+      watcher?.stop();
+      hostListeners.clear();
     },
   };
 }

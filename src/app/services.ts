@@ -10,6 +10,7 @@ import type {
   HistoryFilter,
   HistoryPage,
   HistoryStats,
+  HostEvent,
   HostReport,
   RequestOf,
   ResponseOf,
@@ -67,9 +68,20 @@ export interface AppServices {
   guardHost(req: { host: string }): Awaitable<HostReport>;
   /** Restores the host's config exactly as it was. */
   unguardHost(req: { host: string }): Awaitable<HostReport>;
+  /** Installs the shim into one server entry (the same plan `airlock hosts install` runs). */
+  guardServer(req: { host: string; server: string; project?: string }): Awaitable<HostReport>;
+  /** Restores one server entry exactly as it was before Guard. */
+  unguardServer(req: { host: string; server: string; project?: string }): Awaitable<HostReport>;
+  /** What the host watcher noticed and the user has not dismissed, oldest first. */
+  listHostEvents(): Awaitable<HostEvent[]>;
+  /** Dismisses these events (every one without ids); returns those left. */
+  dismissHostEvents(req: { ids?: number[] }): Awaitable<HostEvent[]>;
 
   /** Every AppEvent, in order; returns the unsubscribe function. */
   subscribe(listener: (event: AppEvent) => void): () => void;
+
+  /** Stops what the services started (the host watcher); the gate is closed by its owner. */
+  close(): void;
 }
 
 // Compile-time check that each channel has a method taking the parsed payload and returning

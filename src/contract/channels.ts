@@ -22,6 +22,10 @@ export const CHANNELS = [
   'scanHosts',
   'guardHost',
   'unguardHost',
+  'guardServer',
+  'unguardServer',
+  'listHostEvents',
+  'dismissHostEvents',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

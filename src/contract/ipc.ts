@@ -114,6 +114,13 @@ export type Theme = Settings['theme'];
 
 const toolRef = { serverId: id, tool: z.string().min(1).max(200) };
 
+const serverRef = z.strictObject({
+  host: z.string().min(1).max(100),
+  server: z.string().min(1).max(500),
+  project: z.string().min(1).max(4096).optional(),
+});
+export type ServerRef = z.infer<typeof serverRef>;
+
 // ---------------------------------------------------------------------------------------------
 // Requests, one schema per channel
 
@@ -163,6 +170,13 @@ export const requestSchemas = {
   scanHosts: none,
   guardHost: z.strictObject({ host: z.string().min(1).max(100) }),
   unguardHost: z.strictObject({ host: z.string().min(1).max(100) }),
+  /** One server entry of a host; `project` picks a project-scoped entry. */
+  guardServer: serverRef,
+  unguardServer: serverRef,
+  /** What the host watcher noticed and the user has not dismissed. */
+  listHostEvents: none,
+  /** Dismiss these events (by id), or every one when `ids` is left out. */
+  dismissHostEvents: z.strictObject({ ids: z.array(id).max(1000).optional() }),
 } satisfies Record<Channel, z.ZodType>;
 
 export type RequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
@@ -232,11 +246,46 @@ export interface ServerView {
   tools: ToolView[];
 }
 
+export type PostureGrade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+export interface PostureDeduction {
+  points: number;
+  /** Stable machine code, e.g. "unguarded", "unpinned", "secret". */
+  code: string;
+  text: string;
+}
+
 export interface HostServerEntry {
   name: string;
+  /** What runs behind the shim (or the URL of a remote server). */
   command: string;
   args: string[];
   guarded: boolean;
+  transport: 'stdio' | 'http' | 'sse' | 'extension';
+  /** False for remote servers and extensions: the stdio shim cannot stand in front of them. */
+  guardable: boolean;
+  /** Why it cannot be guarded, or anything else worth knowing. */
+  note: string | null;
+  configPath: string;
+  /** Set for a project-scoped entry. */
+  project: string | null;
+  disabled: boolean;
+  grade: PostureGrade;
+  score: number;
+  deductions: PostureDeduction[];
+}
+
+/** Something the host watcher noticed in a host's config. */
+export interface HostEvent {
+  id: number;
+  at: number;
+  kind: 'new-unguarded' | 'wrap-removed';
+  host: string;
+  server: string;
+  configPath: string;
+  project: string | null;
+  /** Ready to show, e.g. "New MCP server 'x' in Cursor is not guarded — Guard it?". */
+  message: string;
 }
 
 export interface HostReport {
@@ -271,6 +320,10 @@ export interface ResponseMap {
   scanHosts: HostReport[];
   guardHost: HostReport;
   unguardHost: HostReport;
+  guardServer: HostReport;
+  unguardServer: HostReport;
+  listHostEvents: HostEvent[];
+  dismissHostEvents: HostEvent[];
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
@@ -283,7 +336,13 @@ export type AppEvent =
   | { type: 'history-appended'; rows: HistoryRow[] }
   | { type: 'servers-changed' }
   | { type: 'rules-changed' }
-  | { type: 'settings-changed'; settings: Settings };
+  | { type: 'settings-changed'; settings: Settings }
+  /** The host watcher noticed these (new unguarded servers, removed wraps). */
+  | { type: 'hosts-changed'; events: HostEvent[] }
+  /** Main asks the window to show a view (a notification was clicked). */
+  | { type: 'show-view'; view: AppView };
+
+export type AppView = 'pending' | 'history' | 'rules' | 'servers' | 'settings';
 
 // ---------------------------------------------------------------------------------------------
 // window.airlock, as the preload (and the e2e harness) define it

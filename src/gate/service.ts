@@ -175,6 +175,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     }
     const settings = this.settings();
     if (patch.retentionDays !== undefined) this.prune();
+    if (patch.mode !== undefined || patch.paused !== undefined) this.pushMode();
     this.emit('settings-changed', settings);
     return settings;
   }
@@ -293,6 +294,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         return;
       case 'ask':
         return this.onAsk(session, msg);
+      case 'observed':
+        return this.onObserved(session, msg);
       case 'cancel': {
         const id = session.calls.get(Number(msg.rid));
         if (id !== undefined) this.broker.cancel(id, `cancelled by the host${msg.reason ? `: ${String(msg.reason)}` : ''}`);
@@ -340,6 +343,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     };
     session.serverId = this.store.servers.upsert(identity, Date.now()).id;
     this.pushDisabledTools(session.serverId);
+    this.pushMode(session);
     this.emit('sessions-changed');
   }
 
@@ -388,6 +392,23 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
       answer('deny', `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`);
     }
+  }
+
+  /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
+  private onObserved(session: ShimSession, msg: Record<string, unknown>): void {
+    const rid = Number(msg.rid);
+    const line = typeof msg.line === 'string' ? msg.line : '';
+    if (!Number.isSafeInteger(rid)) return;
+    if (createHash('sha256').update(line, 'utf8').digest('hex') !== msg.digest) return;
+    const call = readToolCall(line);
+    if (call) this.record(session, rid, call, this.settings(), Date.now(), true);
+  }
+
+  /** Tell every shim whether calls may go ahead without asking. */
+  private pushMode(only?: ShimSession): void {
+    const s = this.settings();
+    const msg = { t: 'mode', observe: s.mode === 'observe' && !s.paused };
+    for (const session of only ? [only] : this.live.values()) session.channel.send(msg);
   }
 
   private judge(session: ShimSession, rid: number, call: ToolCall, answer: (v: Verdict, text: string) => void): void {

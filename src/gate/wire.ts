@@ -26,6 +26,8 @@ export type ShimMessage =
   | { t: 'roots'; roots: string[] }
   /** `line` is the exact request text the host sent; the gate parses it itself. */
   | { t: 'ask'; rid: number; line: string; digest: string }
+  /** Observe mode: the call went ahead already; record it. */
+  | { t: 'observed'; rid: number; line: string; digest: string }
   | { t: 'cancel'; rid: number; reason: string }
   | { t: 'outcome'; rid: number; isError: boolean; durationMs: number; size: number }
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
@@ -37,7 +39,9 @@ export type Verdict = 'allow' | 'deny';
 export type GateMessage =
   | { t: 'held'; rid: number; deadline: number }
   | { t: 'decision'; rid: number; verdict: Verdict; text: string; mac: string }
-  | { t: 'disabled'; tools: string[] };
+  | { t: 'disabled'; tools: string[] }
+  /** Whether calls may go ahead without asking (observe mode, not paused). */
+  | { t: 'mode'; observe: boolean };
 
 /** Control clients (the CLI's pending/approve/deny) → gate; each carries a request number. */
 export type ControlRequest =

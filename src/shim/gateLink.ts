@@ -30,6 +30,8 @@ export class GateLink {
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
   disabledTools = new Set<string>();
+  /** The gate is observing (and not paused): calls go ahead and are reported after. */
+  observing = false;
   /** Called when the user switched a tool of this server on or off. */
   onDisabledChanged: () => void = () => {};
 
@@ -115,6 +117,10 @@ export class GateLink {
       if (changed) this.onDisabledChanged();
       return;
     }
+    if (msg.t === 'mode') {
+      this.observing = msg.observe === true;
+      return;
+    }
     const rid = Number(msg.rid);
     const a = this.asked.get(rid);
     if (!a) return;
@@ -158,6 +164,7 @@ export class GateLink {
 
   private onLost(reason: string): void {
     this.conn = null;
+    this.observing = false; // without the gate, nothing goes ahead
     if (!this.closed && this.asked.size)
       this.log(`lost the connection to the Airlock gate: ${reason}`);
     for (const rid of [...this.asked.keys()]) {

@@ -16,6 +16,8 @@ export interface Gate {
   cancel(rid: number, reason: string): void;
   send(msg: ShimMessage): void;
   readonly disabledTools: ReadonlySet<string>;
+  /** Observe mode: forward at once and report the call (never true without a live gate). */
+  readonly observing: boolean;
 }
 
 export interface ProxyIO {
@@ -213,10 +215,16 @@ export class ShimProxy {
       );
     }
     const rid = this.nextRid++;
+    const digest = createHash('sha256').update(line).digest('hex');
+    if (this.gate.observing && !this.gate.disabledTools.has(m.params.name)) {
+      // Observe mode logs and never blocks: forward now, the gate records it just after.
+      this.inFlight.set(m.idKey, { idRaw: m.idRaw, kind: 'tools/call', rid, startedAt: Date.now() });
+      this.gate.send({ t: 'observed', rid, line: line.toString('utf8'), digest });
+      return this.io.toServer(line);
+    }
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
     this.held.set(m.idKey, h);
-    const digest = createHash('sha256').update(line).digest('hex');
     void this.gate
       .ask(rid, line.toString('utf8'), digest)
       .then((d) => this.onDecision(m.idKey, rid, d));

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { ToolDefinition, ToolRecord } from '../contract/types';
+import { isDestructive, toolFactsLookup, toolFactsOf } from './hostReports';
+
+const record = (
+  name: string,
+  more: Partial<ToolRecord> & { annotations?: ToolDefinition['annotations'] } = {},
+): ToolRecord => {
+  const { annotations, ...rest } = more;
+  return {
+    serverId: 1,
+    name,
+    definition: { name, ...(annotations ? { annotations } : {}) },
+    hash: 'h1',
+    reviewedHash: 'h1',
+    previousDefinition: null,
+    firstSeen: 0,
+    lastSeen: 0,
+    enabled: true,
+    poison: [],
+    ...rest,
+  };
+};
+
+describe('isDestructive', () => {
+  it.each([
+    [{ name: 'read_file', annotations: { destructiveHint: true } }, true],
+    [{ name: 'delete_file' }, true],
+    [{ name: 'run_command' }, true],
+    [{ name: 'write_file' }, true],
+    [{ name: 'read_file' }, false],
+    [{ name: 'add' }, false],
+    // The server answered the question either way: its answer stands unless it says destructive.
+    [{ name: 'delete_file', annotations: { readOnlyHint: true } }, false],
+    [{ name: 'delete_file', annotations: { destructiveHint: false } }, false],
+    [{ name: 'delete_file', annotations: { title: 'Delete' } }, true],
+  ] satisfies [ToolDefinition, boolean][])('%o → %s', (definition, expected) => {
+    expect(isDestructive(definition)).toBe(expected);
+  });
+});
+
+describe('toolFactsOf', () => {
+  it('lists destructive, poisoned and changed tools by name', () => {
+    const facts = toolFactsOf([
+      record('write_file'),
+      record('read_file', { poison: [{ code: 'hidden', text: 'hidden instruction' }] }),
+      record('list_dir', { hash: 'h2', reviewedHash: 'h1' }),
+      record('stat', { reviewedHash: null }),
+    ]);
+    expect(facts).toEqual({
+      destructiveTools: ['write_file'],
+      poisoned: ['read_file'],
+      changed: ['list_dir'],
+    });
+  });
+});
+
+describe('toolFactsLookup', () => {
+  it('matches by host and name, the most recently seen registry server speaking', () => {
+    const tools: Record<number, ToolRecord[]> = {
+      1: [record('delete_all')],
+      2: [record('read_file')],
+    };
+    const lookup = toolFactsLookup(
+      [
+        { id: 1, host: 'cursor', name: 'notes', lastSeen: 100 },
+        { id: 2, host: 'cursor', name: 'notes', lastSeen: 200 },
+        { id: 3, host: 'vscode', name: 'other', lastSeen: 50 },
+      ],
+      (id) => tools[id] ?? [],
+    );
+    expect(lookup('cursor', 'notes')?.destructiveTools).toEqual([]);
+    expect(lookup('claude-desktop', 'notes')).toBeUndefined();
+    expect(lookup('vscode', 'other')).toEqual({ destructiveTools: [], poisoned: [], changed: [] });
+  });
+});
