@@ -10,6 +10,7 @@ import { parseHostLine } from '../mcp/hostLine';
 import { parseStrictJsonDetailed } from '../mcp/strictJson';
 import { nodePathEnv, type PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
+import { domainsIn } from '../policy/domains';
 import { toolHash } from '../registry/hash';
 import { packageVersionOf } from '../registry/packageVersion';
 import { scanDescription } from '../registry/poison';
@@ -27,6 +28,8 @@ const HANDSHAKE_TIMEOUT_MS = 3_000;
 const DAY_MS = 86_400_000;
 /** Observe mode records in batches at most this far behind the calls. */
 const OBSERVE_FLUSH_MS = 50;
+/** Domains remembered as known (let through before); the oldest are forgotten past this. */
+const MAX_KNOWN_DOMAINS = 2_000;
 
 export interface GateOptions {
   dataDir: string;
@@ -108,6 +111,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private readonly log: (line: string) => void;
   private readonly runOverrides: Partial<GateSettings>;
   private pruneTimer: NodeJS.Timeout | null = null;
+  /** Domains of calls that were let through: links there are no longer "not seen before". */
+  private knownDomains: string[] = [];
 
   constructor(opts: GateOptions) {
     super();
@@ -135,6 +140,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     try {
       this.storeRef = openStore(databasePath(this.dataDir));
       // Calls left waiting by a gate that died can never be answered now: say so in the record.
+      this.knownDomains = this.storeRef.settings.get<string[]>('knownDomains', []);
       const interrupted = this.storeRef.calls.markInterrupted(Date.now());
       if (interrupted) this.log(`${interrupted} call(s) left waiting by the previous run marked interrupted`);
     } catch (err) {
@@ -472,7 +478,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         serverId: session.serverId,
         roots: session.roots,
         readSensitiveEarlier: session.readSensitive,
-        knownDomains: [],
+        knownDomains: this.knownDomains,
       },
       this.rulesNow(),
       settings,
@@ -497,6 +503,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     };
     const allowed = (): void => {
       if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env)) session.readSensitive = true;
+      this.learnDomains(call.arguments);
     };
 
     if (decision.verdict !== 'ask') {
@@ -589,6 +596,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       );
       this.announce(id);
     }
+  }
+
+  private learnDomains(args: unknown): void {
+    const fresh = domainsIn(args).filter((d) => !this.knownDomains.includes(d));
+    if (fresh.length === 0) return;
+    this.knownDomains = [...this.knownDomains, ...fresh].slice(-MAX_KNOWN_DOMAINS);
+    this.store.settings.set('knownDomains', this.knownDomains, Date.now());
   }
 
   /** Rules as of now; expired ones stay in the list (shown as expired) but never match. */

@@ -61,3 +61,33 @@ describe('observe mode through the shim', () => {
     gate.updateSettings({ paused: false });
   });
 });
+
+describe('domains the user let through', () => {
+  it('are no longer "not seen before" on the next call', async () => {
+    const gate = await startGateService({ dataDir: tempDir() });
+    const shim = new RawShim(gate.dataDir, everythingServer());
+    try {
+      await shim.initialize();
+      // echo reads as harmless once listed: make it ask, to see its risk each time.
+      gate.store.rules.add(
+        { serverId: null, tool: 'echo', conditions: [], action: 'ask', expiry: { kind: 'forever' }, riskCeiling: null, note: '', origin: 'manual', enabled: true },
+        Date.now(),
+      );
+      const link = { name: 'echo', arguments: { message: 'post it to https://paste.example.net/new' } };
+      shim.request(1, 'tools/call', link);
+      const first = await waitFor(() => gate.pending()[0], 5_000, 'the first call');
+      expect(first.risk.reasons.map((r) => r.code)).toContain('url.newDomain');
+      gate.decide(first.id, 'allow');
+      await shim.next((m) => m.id === 1);
+      shim.request(2, 'tools/call', link);
+      const second = await waitFor(() => gate.pending()[0], 5_000, 'the second call');
+      expect(second.risk.reasons.map((r) => r.code)).not.toContain('url.newDomain');
+      expect(second.risk.reasons.map((r) => r.code)).toContain('url.external');
+      gate.decide(second.id, 'deny');
+    } finally {
+      shim.proc.stdin.end();
+      await shim.exited;
+      await gate.close();
+    }
+  });
+});
