@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Debian's Chromium, never a downloaded one (`playwright install` is not used here).
-const chromium = process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumUse } from './e2e/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,20 +11,5 @@ export default defineConfig({
   fullyParallel: false,
   reporter: [['list']],
   outputDir: 'test-results/e2e',
-  use: {
-    browserName: 'chromium',
-    viewport: { width: 1100, height: 760 },
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
-    trace: 'off',
-  },
+  use: chromiumUse,
 });

@@ -28,11 +28,27 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'airlock-e2e-data-'));
+export interface WorldOptions {
+  /** Environment host configs are found through (a temporary HOME); none are scanned otherwise. */
+  env?: NodeJS.ProcessEnv;
+  /** Watch the host configs as the Electron app does. */
+  watchHosts?: boolean | { debounceMs?: number; pollMs?: number };
+  /** Use this data dir (already seeded, say) instead of a fresh one; it is removed on close. */
+  dataDir?: string;
+}
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'airlock-e2e-data-'));
   const workDir = mkdtempSync(join(tmpdir(), 'airlock-e2e-work-'));
   const gate = await startGateService({ dataDir });
-  const services = createAppServices(gate, { shimLauncher: { node: process.execPath, cli: CLI } });
+  // Never the developer's own HOME: without a given env, hosts are looked for in an empty one.
+  const env = opts.env ?? { HOME: join(workDir, 'no-home') };
+  const services = createAppServices(gate, {
+    shimLauncher: { node: process.execPath, cli: CLI },
+    env,
+    platform: 'linux',
+    ...(opts.watchHosts !== undefined ? { watchHosts: opts.watchHosts } : {}),
+  });
   const clients: Client[] = [];
   return {
     dataDir,
@@ -66,6 +82,7 @@ export async function startWorld(): Promise<World> {
     },
     async close() {
       await Promise.allSettled(clients.map((c) => c.close()));
+      services.close();
       await gate.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(workDir, { recursive: true, force: true });

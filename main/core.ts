@@ -12,6 +12,13 @@ export interface Core {
 
 export async function startCore(dataDir: string, mode?: Mode): Promise<Core> {
   const gate = await startGateService({ dataDir, ...(mode ? { mode } : {}) });
-  const services = createAppServices(gate);
-  return { services, close: () => gate.close() };
+  // The app watches host configs so a server added behind its back is announced at once.
+  const services = createAppServices(gate, { watchHosts: true });
+  return {
+    services,
+    close: async () => {
+      services.close();
+      await gate.close();
+    },
+  };
 }

@@ -4,7 +4,13 @@ import { app, BrowserWindow, dialog, Notification } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHandlers } from '../src/app/handlers';
-import { EVENT_CHANNEL, type AppEvent, type Settings } from '../src/contract/ipc';
+import {
+  EVENT_CHANNEL,
+  type AppEvent,
+  type AppView,
+  type HostEvent,
+  type Settings,
+} from '../src/contract/ipc';
 import type { PendingCall } from '../src/contract/types';
 import { resolveDataDir } from '../src/core/dataDir';
 import { escapeInvisible } from '../src/registry/visible';
@@ -95,6 +101,21 @@ function onEvent(event: AppEvent): void {
   }
   if (event.type === 'pending-changed') onPending(event.pending);
   if (event.type === 'settings-changed') applySettings(event.settings);
+  if (event.type === 'hosts-changed') notifyHosts(event.events);
+}
+
+function notifyHosts(events: HostEvent[]): void {
+  if (!Notification.isSupported()) return;
+  const first = events[0];
+  if (!first) return;
+  const more = events.length > 1 ? ` (and ${events.length - 1} more)` : '';
+  const n = new Notification({
+    title: 'Airlock: check your MCP servers',
+    body: `${escapeInvisible(first.message)}${more}`,
+    silent: !(settings?.sound ?? true),
+  });
+  n.on('click', () => openMain('servers'));
+  n.show();
 }
 
 function onPending(next: PendingCall[]): void {
@@ -142,13 +163,18 @@ function showPopup(): void {
   popup.focus();
 }
 
-function openMain(): void {
+function openMain(view?: AppView): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow(page);
+    // A new window starts on the view named in its URL.
+    mainWindow = createMainWindow(page, view);
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
   } else {
+    if (view) {
+      const event: AppEvent = { type: 'show-view', view };
+      mainWindow.webContents.send(EVENT_CHANNEL, event);
+    }
     mainWindow.show();
     mainWindow.focus();
   }

@@ -16,7 +16,8 @@ function load(win: BrowserWindow, page: PageLocation, hash: string): void {
   else void win.loadFile(page.file, hash ? { hash } : {});
 }
 
-export function createMainWindow(page: PageLocation): BrowserWindow {
+/** `view` picks the view the window opens on (index.html#servers). */
+export function createMainWindow(page: PageLocation, view?: string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1100,
     height: 760,
@@ -28,7 +29,7 @@ export function createMainWindow(page: PageLocation): BrowserWindow {
   });
   hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());
-  load(win, page, '');
+  load(win, page, view ?? '');
   return win;
 }
 

@@ -19,6 +19,7 @@ export function MainWindow() {
   const tab = useStore((s) => s.tab);
   const setTab = useStore((s) => s.setTab);
   const waiting = useStore((s) => s.pending.length);
+  const notices = useStore((s) => s.hostEvents.length);
   const paused = useStore((s) => s.settings?.paused ?? false);
   const mode = useStore((s) => s.settings?.mode ?? 'ask');
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
@@ -56,6 +57,11 @@ export function MainWindow() {
               {t.id === 'pending' && waiting > 0 ? (
                 <span className="badge" aria-label={`${waiting} waiting`}>
                   {waiting}
+                </span>
+              ) : null}
+              {t.id === 'servers' && notices > 0 ? (
+                <span className="badge" aria-label={`${notices} host notices`}>
+                  {notices}
                 </span>
               ) : null}
             </button>

@@ -64,7 +64,7 @@ export function HistoryCharts() {
         <ResponsiveContainer width="100%" height={180}>
           <BarChart data={top} layout="vertical" margin={{ left: 20 }}>
             <XAxis type="number" allowDecimals={false} fontSize={11} />
-            <YAxis type="category" dataKey="name" width={150} fontSize={11} />
+            <YAxis type="category" dataKey="name" width={150} fontSize={11} interval={0} />
             <Tooltip />
             <Bar dataKey="count" name="Calls" fill="#4c6ef5" isAnimationActive={false} />
           </BarChart>

@@ -25,9 +25,7 @@ export function HistoryView() {
   const [range, setRange] = useState(0);
 
   useEffect(() => {
-    const s = useStore.getState();
-    void s.reloadHistory();
-    void s.loadStats();
+    void useStore.getState().refreshHistory();
   }, []);
 
   // Typing settles before a query goes out.

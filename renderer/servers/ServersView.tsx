@@ -6,20 +6,23 @@ import { VisibleText } from '../components/VisibleText';
 import { definitionText } from '../lib/diff';
 import { formatTime } from '../lib/format';
 import { useStore } from '../store';
+import { HostsSection } from './HostsSection';
 
 export function ServersView() {
   const servers = useStore((s) => s.servers);
-  if (servers.length === 0) {
-    return (
-      <p className="muted">No servers seen yet. They appear when a guarded host starts one.</p>
-    );
-  }
   return (
-    <section className="servers" aria-label="Servers">
-      {servers.map((s) => (
-        <ServerCard key={s.id} server={s} />
-      ))}
-    </section>
+    <>
+      <HostsSection />
+      <section className="servers" aria-label="Servers">
+        <h2>Servers seen by Airlock</h2>
+        {servers.length === 0 ? (
+          <p className="muted">No servers seen yet. They appear when a guarded host starts one.</p>
+        ) : null}
+        {servers.map((s) => (
+          <ServerCard key={s.id} server={s} />
+        ))}
+      </section>
+    </>
   );
 }
 

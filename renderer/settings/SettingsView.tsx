@@ -1,11 +1,10 @@
-import { useEffect } from 'react';
 import type { Settings } from '../../src/contract/ipc';
-import { VisibleText } from '../components/VisibleText';
 import { useStore } from '../store';
 
 export function SettingsView() {
   const settings = useStore((s) => s.settings);
   const update = useStore((s) => s.updateSettings);
+  const setTab = useStore((s) => s.setTab);
   if (!settings) return <p className="muted">Loading…</p>;
   const set = (patch: Partial<Settings>) => void update(patch);
   return (
@@ -100,59 +99,13 @@ export function SettingsView() {
           </select>
         </label>
       </form>
-      <Hosts />
-    </section>
-  );
-}
-
-function Hosts() {
-  const hosts = useStore((s) => s.hosts);
-  const scanHosts = useStore((s) => s.scanHosts);
-  const guardHost = useStore((s) => s.guardHost);
-  useEffect(() => {
-    if (hosts === null) void scanHosts();
-  }, [hosts, scanHosts]);
-  return (
-    <section aria-label="Hosts">
-      <h2>
-        MCP hosts{' '}
-        <button type="button" onClick={() => void scanHosts()}>
-          Rescan
+      <p className="muted">
+        Hosts and the servers they launch are listed, graded and guarded in{' '}
+        <button type="button" className="link" onClick={() => setTab('servers')}>
+          Servers
         </button>
-      </h2>
-      {(hosts ?? []).map((h) => {
-        const guarded = h.servers.length > 0 && h.servers.every((s) => s.guarded);
-        return (
-          <article key={h.host} className="host">
-            <h3>
-              {h.label} <span className="muted">{h.found ? h.configPath : 'not found'}</span>
-            </h3>
-            {h.error ? (
-              <p className="warning">
-                <VisibleText text={h.error} />
-              </p>
-            ) : null}
-            <ul>
-              {h.servers.map((s) => (
-                <li key={s.name}>
-                  <span className={s.guarded ? 'chip' : 'chip chip-warn'}>
-                    {s.guarded ? 'guarded' : 'not guarded'}
-                  </span>{' '}
-                  <VisibleText text={s.name} />{' '}
-                  <code className="muted">
-                    <VisibleText text={[s.command, ...s.args].join(' ')} />
-                  </code>
-                </li>
-              ))}
-            </ul>
-            {h.found ? (
-              <button type="button" onClick={() => void guardHost(h.host, !guarded)}>
-                {guarded ? `Remove Airlock from ${h.label}` : `Guard ${h.label} with Airlock`}
-              </button>
-            ) : null}
-          </article>
-        );
-      })}
+        .
+      </p>
     </section>
   );
 }

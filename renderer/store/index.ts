@@ -39,6 +39,12 @@ export function applyEvent(event: AppEvent): void {
     case 'settings-changed':
       s.setSettingsState(event.settings);
       break;
+    case 'hosts-changed':
+      s.hostEventsArrived(event.events);
+      break;
+    case 'show-view':
+      s.setTab(event.view);
+      break;
   }
 }
 
@@ -50,5 +56,6 @@ export function startStore(): () => void {
   void s.loadSettings();
   void s.loadServers();
   void s.loadRules();
+  void s.loadHostEvents();
   return off;
 }

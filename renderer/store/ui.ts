@@ -1,6 +1,14 @@
+import type { AppView } from '../../src/contract/ipc';
 import type { Slice } from './types';
 
-export type Tab = 'pending' | 'history' | 'rules' | 'servers' | 'settings';
+export type Tab = AppView;
+export const TAB_IDS: readonly Tab[] = ['pending', 'history', 'rules', 'servers', 'settings'];
+
+/** The view a window opens on: main opens `index.html#servers` from a notification. */
+export function initialTab(hash: string): Tab {
+  const named = hash.replace(/^#/, '');
+  return (TAB_IDS as readonly string[]).includes(named) ? (named as Tab) : 'pending';
+}
 
 export interface UiSlice {
   tab: Tab;
@@ -12,7 +20,7 @@ export interface UiSlice {
 }
 
 export const uiSlice: Slice<UiSlice> = (set) => ({
-  tab: 'pending',
+  tab: typeof window === 'undefined' ? 'pending' : initialTab(window.location.hash),
   error: null,
   setTab: (tab) => set({ tab }),
   fail: (error) => set({ error: error instanceof Error ? error.message : String(error) }),

@@ -109,14 +109,12 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
 
   const hostReports = (): HostReport[] => {
     const toolFacts = toolFactsLookup(
-      store.servers
-        .list()
-        .map((s) => ({
-          id: s.id,
-          host: s.identity.host,
-          name: s.identity.name,
-          lastSeen: s.lastSeen,
-        })),
+      store.servers.list().map((s) => ({
+        id: s.id,
+        host: s.identity.host,
+        name: s.identity.name,
+        lastSeen: s.lastSeen,
+      })),
       (id) => store.tools.listForServer(id),
     );
     return hostReportsOf(scanHosts({ env, platform, projects, toolFacts }));
@@ -232,10 +230,12 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       return gate.pending();
     },
 
-    queryHistory: (query) => ({
-      rows: store.history.query(query),
-      total: store.history.count(query),
-    }),
+    queryHistory(query) {
+      // The total counts every row matching the filters: a later page (beforeId) must not
+      // shrink it, or the list's length would change while the user scrolls.
+      const { beforeId: _page, limit: _limit, ...filter } = query;
+      return { rows: store.history.query(query), total: store.history.count(filter) };
+    },
 
     historyStats({ query, top }) {
       const perDay = new Map<string, Partial<Record<string, number>>>();

@@ -1,9 +1,10 @@
-// AppServices' host side over a real gate (real socket, real SQLite) and a temporary HOME.
+// AppServices over a real gate (real socket, real SQLite) and a temporary HOME.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
 import { toolHash } from '../registry/hash';
 import { makeHome } from '../hosts/test-home';
+import { seedCalls, seededRng } from '../store/seed';
 import type { AppEvent, HostReport } from '../contract/ipc';
 import { createAppServices } from './createServices';
 import type { AppServices } from './services';
@@ -142,5 +143,17 @@ describe('createAppServices: hosts', () => {
     const left = await services.dismissHostEvents({ ids: [events[0]!.id] });
     expect(left.map((e) => e.id)).toEqual([events[1]!.id]);
     expect(await services.dismissHostEvents({})).toEqual([]);
+  });
+});
+
+describe('createAppServices: history', () => {
+  it('counts every matching row on every page, whatever beforeId says', async () => {
+    const { gate, services } = await setup();
+    const { lastId } = seedCalls(gate.store, 300, seededRng(2));
+    const first = await services.queryHistory({ limit: 100 });
+    const later = await services.queryHistory({ limit: 100, beforeId: lastId - 150 });
+    expect(first.total).toBe(300);
+    expect(later.total).toBe(300);
+    expect(later.rows[0]?.id).toBe(lastId - 151);
   });
 });

@@ -1,0 +1,190 @@
+// Every host found on this machine and each server entry in its configs: posture grade,
+// transport, and a Guard switch that runs the same plan as `airlock hosts install --server`.
+import { useEffect, useId, useState } from 'react';
+import type { HostReport, HostServerEntry } from '../../src/contract/ipc';
+import { VisibleText } from '../components/VisibleText';
+import { useStore } from '../store';
+import { entryKey } from '../store/servers';
+
+export function HostsSection() {
+  const hosts = useStore((s) => s.hosts);
+  const scanHosts = useStore((s) => s.scanHosts);
+  useEffect(() => {
+    void scanHosts();
+  }, [scanHosts]);
+  const found = (hosts ?? []).filter((h) => h.found);
+  const missing = (hosts ?? []).filter((h) => !h.found);
+  return (
+    <section className="hosts" aria-label="Hosts">
+      <h2>
+        MCP hosts on this computer{' '}
+        <button type="button" onClick={() => void scanHosts()}>
+          Rescan
+        </button>
+      </h2>
+      <HostNotices />
+      {hosts === null ? <p className="muted">Looking for host configs…</p> : null}
+      {hosts !== null && found.length === 0 ? (
+        <p className="muted">No MCP host config found.</p>
+      ) : null}
+      {found.map((h) => (
+        <HostCard key={h.host} host={h} />
+      ))}
+      {missing.length > 0 ? (
+        <p className="muted">Not found: {missing.map((h) => h.label).join(', ')}.</p>
+      ) : null}
+    </section>
+  );
+}
+
+/** What the host watcher noticed: new unguarded servers, removed wraps. */
+function HostNotices() {
+  const events = useStore((s) => s.hostEvents);
+  const hosts = useStore((s) => s.hosts);
+  const dismiss = useStore((s) => s.dismissHostEvents);
+  const guardEntry = useStore((s) => s.guardEntry);
+  if (events.length === 0) return null;
+  return (
+    <div className="notices" role="status" aria-label="Host notices">
+      {events.map((e) => {
+        const entry = hosts
+          ?.find((h) => h.host === e.host)
+          ?.servers.find(
+            (s) => s.name === e.server && s.configPath === e.configPath && s.project === e.project,
+          );
+        return (
+          <p key={e.id} className="warning notice" data-testid="host-notice">
+            <VisibleText text={e.message} />{' '}
+            {entry && entry.guardable && !entry.guarded ? (
+              <button
+                type="button"
+                className="primary"
+                onClick={() =>
+                  void guardEntry({ host: e.host, server: e.server, project: e.project }, true)
+                }
+              >
+                Guard
+              </button>
+            ) : null}{' '}
+            <button type="button" onClick={() => void dismiss([e.id])}>
+              Dismiss
+            </button>
+          </p>
+        );
+      })}
+    </div>
+  );
+}
+
+function HostCard({ host }: { host: HostReport }) {
+  const guardHost = useStore((s) => s.guardHost);
+  const guardable = host.servers.filter((s) => s.guardable);
+  const allGuarded = guardable.length > 0 && guardable.every((s) => s.guarded);
+  return (
+    <article className="host" data-host={host.host} aria-labelledby={`host-${host.host}`}>
+      <header className="host-head">
+        <h3 id={`host-${host.host}`}>{host.label}</h3>
+        <code className="muted">
+          <VisibleText text={host.configPath ?? ''} />
+        </code>
+        {guardable.length > 1 ? (
+          <button type="button" onClick={() => void guardHost(host.host, !allGuarded)}>
+            {allGuarded ? `Unguard all in ${host.label}` : `Guard all in ${host.label}`}
+          </button>
+        ) : null}
+      </header>
+      {host.error ? (
+        <p className="warning">
+          <VisibleText text={host.error} />
+        </p>
+      ) : null}
+      {host.servers.length === 0 ? (
+        <p className="muted">No servers configured.</p>
+      ) : (
+        <ul className="entries">
+          {host.servers.map((s) => (
+            <EntryRow
+              key={`${s.configPath}\n${s.project ?? ''}\n${s.name}`}
+              host={host}
+              entry={s}
+            />
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function EntryRow({ host, entry }: { host: HostReport; entry: HostServerEntry }) {
+  const guardEntry = useStore((s) => s.guardEntry);
+  const ref = { host: host.host, server: entry.name, project: entry.project };
+  const busy = useStore((s) => s.guarding.includes(entryKey(ref)));
+  const [open, setOpen] = useState(false);
+  const reasonId = useId();
+  const why = entry.guardable ? null : (entry.note ?? 'This entry cannot be guarded.');
+  const deductions = entry.deductions.map((d) => `−${d.points} ${d.text}`).join('\n');
+  return (
+    <li
+      className="entry"
+      data-testid="host-entry"
+      data-host={host.host}
+      data-server={entry.name}
+      data-guarded={entry.guarded}
+    >
+      <div className="entry-head">
+        <label className="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={entry.guarded}
+            disabled={!entry.guardable || busy}
+            aria-label={`Guard ${entry.name} in ${host.label}`}
+            aria-describedby={why ? reasonId : undefined}
+            onChange={(e) => void guardEntry(ref, e.target.checked)}
+          />
+          <span>{entry.guarded ? 'guarded' : 'not guarded'}</span>
+        </label>
+        <span
+          className={`grade grade-${entry.grade}`}
+          data-testid="grade"
+          title={deductions || 'No deductions'}
+          aria-label={`Grade ${entry.grade}, score ${entry.score}`}
+        >
+          {entry.grade}
+        </span>
+        <strong>
+          <VisibleText text={entry.name} />
+        </strong>
+        <span className="chip">{entry.transport}</span>
+        {entry.project ? (
+          <span className="chip" title={entry.project}>
+            project
+          </span>
+        ) : null}
+        {entry.disabled ? <span className="chip">disabled</span> : null}
+        <code className="muted entry-cmd">
+          <VisibleText text={[entry.command, ...entry.args].join(' ')} />
+        </code>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide' : 'Why'}
+        </button>
+      </div>
+      {why ? (
+        <p className="muted entry-why" id={reasonId}>
+          <VisibleText text={why} />
+        </p>
+      ) : null}
+      {open ? (
+        <ul className="deductions" aria-label={`Deductions of ${entry.name}`}>
+          {entry.deductions.length === 0 ? <li>No deductions: score 100.</li> : null}
+          {entry.deductions.map((d, i) => (
+            <li key={`${d.code}-${i}`}>
+              <span className="points">−{d.points}</span> <VisibleText text={d.text} />{' '}
+              <code className="muted">{d.code}</code>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
