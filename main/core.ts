@@ -4,16 +4,22 @@ import type { AppServices } from '../src/app/services';
 import type { Mode } from '../src/contract/types';
 import { startGateService } from '../src/gate/service';
 import { createAppServices } from '../src/app/createServices';
+import { shimLauncherFor } from './shimLauncher';
 
 export interface Core {
   services: AppServices;
   close(): Promise<void>;
 }
 
-export async function startCore(dataDir: string, mode?: Mode): Promise<Core> {
+export async function startCore(
+  dataDir: string,
+  app: { packaged: boolean; resourcesPath: string; appRoot: string },
+  mode?: Mode,
+): Promise<Core> {
   const gate = await startGateService({ dataDir, ...(mode ? { mode } : {}) });
+  const shimLauncher = shimLauncherFor({ ...app, env: process.env, platform: process.platform });
   // The app watches host configs so a server added behind its back is announced at once.
-  const services = createAppServices(gate, { watchHosts: true });
+  const services = createAppServices(gate, { watchHosts: true, shimLauncher });
   return {
     services,
     close: async () => {

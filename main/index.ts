@@ -76,7 +76,11 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   hardenSession(devUrl ? new URL(devUrl).origin : null);
-  core = await startCore(dataDir);
+  core = await startCore(dataDir, {
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appRoot: app.getAppPath(),
+  });
   const services = core.services;
   bindIpc(createHandlers(services), {
     fileUrl: pathToFileURL(page.file).href,

@@ -37,7 +37,11 @@ import type { AppServices } from './services';
 
 export interface AppServicesOptions {
   /** How a guarded host entry starts the shim: a Node runtime and the CLI script. */
-  shimLauncher?: { node: string; cli: string };
+  /**
+   * How a guarded host entry starts the shim. null: no Node runtime was found, so guarding
+   * from the app is refused with a clear error (scanning still works).
+   */
+  shimLauncher?: { node: string; cli: string } | null;
   dataDirIsDefault?: boolean;
   /** Where host configs are looked for (HOME, APPDATA…); a temporary HOME in tests. */
   env?: NodeJS.ProcessEnv;
@@ -96,16 +100,25 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     (process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux');
   const projects = opts.projects ?? [];
 
-  const hostsContext = (): HostsContext => ({
+  /** Uninstalling needs no launcher: the original command comes back from the entry itself. */
+  const hostsContext = (installing = true): HostsContext => ({
     env,
     platform,
     dataDir: gate.dataDir,
     dataDirIsDefault: opts.dataDirIsDefault ?? false,
-    shimLauncher: opts.shimLauncher ?? {
-      node: process.execPath,
-      cli: join(__dirname, '../cli/airlock.js'),
-    },
+    shimLauncher: installing ? launcher() : (opts.shimLauncher ?? { node: '', cli: '' }),
   });
+
+  const launcher = (): { node: string; cli: string } => {
+    if (opts.shimLauncher === null) {
+      throw new Error(
+        'No Node.js runtime found on PATH to run the shim: install Node.js or set AIRLOCK_NODE.',
+      );
+    }
+    return (
+      opts.shimLauncher ?? { node: process.execPath, cli: join(__dirname, '../cli/airlock.js') }
+    );
+  };
 
   const hostReports = (): HostReport[] => {
     const toolFacts = toolFactsLookup(
@@ -177,7 +190,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     selection: Omit<Selection, 'host'>,
   ): HostReport => {
     if (!(host in HOST_LABELS)) throw new Error(`unknown host "${host}"`);
-    const ctx = hostsContext();
+    const ctx = hostsContext(how === 'install');
     const plan = (how === 'install' ? planInstall : planUninstall)(ctx, {
       host: host as HostId,
       ...selection,
