@@ -30,7 +30,7 @@ import {
   type Selection,
 } from '../hosts';
 import { HostWatcher } from '../hosts/watcher';
-import { hostReportsOf, toolFactsLookup } from './hostReports';
+import { hostReportsOf, registryToolFacts } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
 import type { AppServices } from './services';
@@ -121,15 +121,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
   };
 
   const hostReports = (): HostReport[] => {
-    const toolFacts = toolFactsLookup(
-      store.servers.list().map((s) => ({
-        id: s.id,
-        host: s.identity.host,
-        name: s.identity.name,
-        lastSeen: s.lastSeen,
-      })),
-      (id) => store.tools.listForServer(id),
-    );
+    const toolFacts = registryToolFacts(store);
     return hostReportsOf(scanHosts({ env, platform, projects, toolFacts }));
   };
 

@@ -4,6 +4,7 @@ import type { HostReport, HostServerEntry } from '../contract/ipc';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
 import type { HostId, ScanResult, ServerEntry, ToolFacts } from '../hosts';
 import { nameActs, nameVerbs } from '../policy/verbs';
+import type { Store } from '../store/store';
 
 /**
  * A tool counts as destructive when the server says so (`destructiveHint: true`), or when it says
@@ -99,4 +100,21 @@ export function hostReportsOf(scan: ScanResult): HostReport[] {
       error: h.configs.find((c) => c.error)?.error ?? null,
     };
   });
+}
+
+/** toolFactsLookup over the store's registry (the app and `airlock hosts scan` both grade so). */
+export function registryToolFacts(
+  store: Store,
+): (host: HostId, server: string) => ToolFacts | undefined {
+  return toolFactsLookup(
+    store.servers
+      .list()
+      .map((s) => ({
+        id: s.id,
+        host: s.identity.host,
+        name: s.identity.name,
+        lastSeen: s.lastSeen,
+      })),
+    (id) => store.tools.listForServer(id),
+  );
 }

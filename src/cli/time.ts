@@ -7,6 +7,7 @@ export function parseSince(text: string, now: number): number {
   const span = /^(\d+)\s*([smhdw])$/.exec(text.trim());
   if (span) return now - Number(span[1]) * UNITS[span[2]!]!;
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new UsageError(`cannot read the time "${text}" (use e.g. 2h, 7d or 2026-11-01T09:00)`);
+  if (Number.isNaN(at))
+    throw new UsageError(`cannot read the time "${text}" (use e.g. 2h, 7d or 2026-11-01T09:00)`);
   return at;
 }

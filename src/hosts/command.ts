@@ -11,6 +11,7 @@ import type {
   ScanResult,
   ServerEntry,
   ShimLauncher,
+  ToolFacts,
 } from './types';
 import { HOST_IDS } from './types';
 
@@ -23,6 +24,8 @@ export interface HostsIo {
   shimLauncher: ShimLauncher;
   /** Defaults to the running OS; tests pass another to exercise its layout. */
   platform?: Platform;
+  /** What the gate's registry knows of a server's tools, for the posture grade. */
+  toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
 }
 
 export const HOSTS_HELP = `Usage:
@@ -143,7 +146,12 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
 }
 
 function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
-  const result = scanHosts({ env: ctx.env, platform: ctx.platform, projects: p.projects });
+  const result = scanHosts({
+    env: ctx.env,
+    platform: ctx.platform,
+    projects: p.projects,
+    toolFacts: io.toolFacts,
+  });
   if (p.json) {
     io.stdout(`${JSON.stringify(redact(result), null, 2)}\n`);
     return 0;

@@ -16,14 +16,17 @@ export async function auditCommand(argv: string[], io: Io): Promise<number> {
     io.out(AUDIT_HELP);
     return values.help ? 0 : 2;
   }
-  if (sub !== 'verify') throw new UsageError(`unknown audit command "${sub}" (see airlock audit --help)`);
+  if (sub !== 'verify')
+    throw new UsageError(`unknown audit command "${sub}" (see airlock audit --help)`);
   const store = openStore(databasePath(dataDirOf(values).dir));
   try {
     const result = store.audit.verify();
     if (values.json) io.out(JSON.stringify(result));
-    else if (result.ok) io.out(`The record is intact: ${result.rows} events, ${result.calls} calls.`);
+    else if (result.ok)
+      io.out(`The record is intact: ${result.rows} events, ${result.calls} calls.`);
     else {
-      const where = result.firstBadSeq !== null ? `event ${result.firstBadSeq}` : `call ${result.callId}`;
+      const where =
+        result.firstBadSeq !== null ? `event ${result.firstBadSeq}` : `call ${result.callId}`;
       io.out(`The record has been altered: first bad row is ${where}: ${result.problem}`);
     }
     return result.ok ? 0 : 4;

@@ -3,7 +3,14 @@ import type { Io } from '../output';
 import { parseSince } from '../time';
 import { openStore } from '../../store/store';
 import { databasePath } from '../../core/dataDir';
-import { DECISION_KINDS, RISK_LEVELS, type DecisionKind, type HistoryQuery, type HistoryRow, type RiskLevel } from '../../contract/types';
+import {
+  DECISION_KINDS,
+  RISK_LEVELS,
+  type DecisionKind,
+  type HistoryQuery,
+  type HistoryRow,
+  type RiskLevel,
+} from '../../contract/types';
 
 export const HISTORY_HELP = `Usage: airlock history [--json] [FILTERS] [--limit N]
        airlock history export --format csv|json [FILTERS]
@@ -31,7 +38,11 @@ const FILTERS = {
   format: { type: 'string' },
 } as const;
 
-export function historyQuery(values: Parsed['values'], now: number, defaultLimit: number | undefined): HistoryQuery {
+export function historyQuery(
+  values: Parsed['values'],
+  now: number,
+  defaultLimit: number | undefined,
+): HistoryQuery {
   const q: HistoryQuery = {};
   const server = str(values, 'server');
   const tool = str(values, 'tool');
@@ -43,18 +54,21 @@ export function historyQuery(values: Parsed['values'], now: number, defaultLimit
   if (server) q.server = server;
   if (tool) q.tool = tool;
   if (decision) {
-    if (!DECISION_KINDS.includes(decision as DecisionKind)) throw new UsageError(`--decision must be one of ${DECISION_KINDS.join(', ')}`);
+    if (!DECISION_KINDS.includes(decision as DecisionKind))
+      throw new UsageError(`--decision must be one of ${DECISION_KINDS.join(', ')}`);
     q.decision = decision as DecisionKind;
   }
   if (risk) {
-    if (!RISK_LEVELS.includes(risk as RiskLevel)) throw new UsageError(`--risk must be one of ${RISK_LEVELS.join(', ')}`);
+    if (!RISK_LEVELS.includes(risk as RiskLevel))
+      throw new UsageError(`--risk must be one of ${RISK_LEVELS.join(', ')}`);
     q.risk = risk as RiskLevel;
   }
   if (search) q.search = search;
   if (since) q.since = parseSince(since, now);
   if (limit !== undefined) {
     const n = Number(limit);
-    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('--limit must be a positive whole number');
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new UsageError('--limit must be a positive whole number');
     q.limit = n;
   } else if (defaultLimit !== undefined) q.limit = defaultLimit;
   return q;
@@ -68,7 +82,8 @@ export async function historyCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = str(values, 'format');
-  if (exporting && format !== 'csv' && format !== 'json') throw new UsageError('history export needs --format csv or --format json');
+  if (exporting && format !== 'csv' && format !== 'json')
+    throw new UsageError('history export needs --format csv or --format json');
   if (!exporting && format) throw new UsageError('--format goes with "history export"');
   const store = openStore(databasePath(dataDirOf(values).dir));
   try {
@@ -91,7 +106,8 @@ export async function historyCommand(argv: string[], io: Io): Promise<number> {
 
 export function historyLine(row: HistoryRow): string {
   const when = new Date(row.at).toISOString().replace('T', ' ').slice(0, 19);
-  const by = row.ruleId !== null ? ` by rule ${row.ruleId}` : row.decidedBy ? ` by ${row.decidedBy}` : '';
+  const by =
+    row.ruleId !== null ? ` by rule ${row.ruleId}` : row.decidedBy ? ` by ${row.decidedBy}` : '';
   const args = JSON.stringify(row.arguments) ?? '';
   const shown = args.length > 100 ? `${args.slice(0, 97)}...` : args;
   const message = row.message ? ` “${row.message}”` : '';

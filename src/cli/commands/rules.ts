@@ -74,7 +74,8 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
 
 function ruleId(positionals: string[]): number {
   const id = Number(positionals[0]);
-  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1) throw new UsageError('give one rule ID (see airlock rules list)');
+  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1)
+    throw new UsageError('give one rule ID (see airlock rules list)');
   return id;
 }
 
@@ -141,13 +142,21 @@ function jsonOrText(text: string): unknown {
 export function conditionsFromFlags(values: Parsed['values']): ArgCondition[] {
   const out: ArgCondition[] = [];
   for (const [path, value] of pairs(values, 'under')) out.push({ path, op: 'under', value });
-  for (const [path, value] of pairs(values, 'equals')) out.push({ path, op: 'equals', value: jsonOrText(value) });
-  for (const [path, value] of pairs(values, 'one-of')) out.push({ path, op: 'oneOf', value: value.split(',').map(jsonOrText) });
+  for (const [path, value] of pairs(values, 'equals'))
+    out.push({ path, op: 'equals', value: jsonOrText(value) });
+  for (const [path, value] of pairs(values, 'one-of'))
+    out.push({ path, op: 'oneOf', value: value.split(',').map(jsonOrText) });
   for (const [path, value] of pairs(values, 'regex')) out.push({ path, op: 'regex', value });
   for (const [path, value] of pairs(values, 'range')) {
     const m = /^(-?[\d.]*)\.\.(-?[\d.]*)$/.exec(value);
-    if (!m || (m[1] === '' && m[2] === '')) throw new UsageError(`--range takes PATH=MIN..MAX, got "${value}"`);
-    out.push({ path, op: 'range', ...(m[1] ? { min: Number(m[1]) } : {}), ...(m[2] ? { max: Number(m[2]) } : {}) });
+    if (!m || (m[1] === '' && m[2] === ''))
+      throw new UsageError(`--range takes PATH=MIN..MAX, got "${value}"`);
+    out.push({
+      path,
+      op: 'range',
+      ...(m[1] ? { min: Number(m[1]) } : {}),
+      ...(m[2] ? { max: Number(m[2]) } : {}),
+    });
   }
   return out;
 }
@@ -169,7 +178,8 @@ function addRule(store: Store, values: Parsed['values'], io: Io): number {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
   const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
-  if (!['15m', '1h', 'forever'].includes(expires)) throw new UsageError('--expires must be 15m, 1h or forever');
+  if (!['15m', '1h', 'forever'].includes(expires))
+    throw new UsageError('--expires must be 15m, 1h or forever');
   const now = Date.now();
   const checked = validateRule({
     serverId: resolveServer(store, str(values, 'server')),
@@ -192,7 +202,8 @@ function testRule(store: Store, id: number, values: Parsed['values'], io: Io): n
   const rule = store.rules.get(id);
   if (!rule) throw new Error(`there is no rule ${id}`);
   const limit = Number(str(values, 'limit') ?? 50);
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new UsageError('--limit must be a positive whole number');
   const result = replayRule(store, rule, limit, nodePathEnv());
   if (values.json) io.out(JSON.stringify(result, null, 2));
   else {
