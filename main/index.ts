@@ -13,7 +13,7 @@ import {
 } from '../src/contract/ipc';
 import type { PendingCall } from '../src/contract/types';
 import { resolveDataDir } from '../src/core/dataDir';
-import { escapeInvisible } from '../src/registry/visible';
+import { escapeInvisible } from '../src/contract/visible';
 import { startCore, type Core } from './core';
 import { bindIpc } from './ipc';
 import { hardenSession } from './security';

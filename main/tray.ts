@@ -3,7 +3,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electr
 import { join } from 'node:path';
 import type { Settings } from '../src/contract/ipc';
 import type { PendingCall } from '../src/contract/types';
-import { escapeInvisible } from '../src/registry/visible';
+import { escapeInvisible } from '../src/contract/visible';
 
 export type TrayState = 'idle' | 'waiting' | 'paused';
 

@@ -1,4 +1,4 @@
-import { lineDiff, type DiffLine } from '../lib/diff';
+import { lineDiff, type DiffLine } from '../../src/contract/lineDiff';
 import { VisibleText } from './VisibleText';
 
 const SIGN: Record<DiffLine['op'], string> = { same: ' ', add: '+', del: '−' };

@@ -1,5 +1,5 @@
 // Untrusted text as React text nodes, with invisible and control characters as visible escapes.
-import { visibleSegments } from '../lib/visible';
+import { visibleSegments } from '../../src/contract/visible';
 
 export function VisibleText({ text }: { text: string }) {
   return (

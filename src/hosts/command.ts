@@ -260,7 +260,8 @@ function changeCommand(
       `${u.server}: ${u.action === 'skipped' ? 'skipped' : 'unchanged'} (${u.detail ?? ''})\n`,
     );
   if (p.dryRun) {
-    for (const f of plan.files) io.stdout(unifiedDiff(f.path, f.oldText, f.newText));
+    const label = sub === 'install' ? 'guarded' : 'restored';
+    for (const f of plan.files) io.stdout(unifiedDiff(f.path, f.oldText, f.newText, label));
     if (plan.files.length === 0) io.stdout('nothing to change\n');
     return code;
   }

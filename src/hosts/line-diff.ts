@@ -1,50 +1,21 @@
-// A unified diff of two texts for --dry-run. Config edits are local, so the common head and tail
-// are trimmed before the quadratic LCS runs on what is left.
+// A unified diff of two texts for --dry-run, with the hunks grouped as `diff -u` does.
+import { lineDiff } from '../contract/lineDiff';
 
 type Op = { kind: ' ' | '-' | '+'; line: string };
 
-function lcsOps(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const table: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      table[i]![j] =
-        a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ kind: ' ', line: a[i]! });
-      i++;
-      j++;
-    } else if (j < m && (i >= n || table[i]![j + 1]! >= table[i + 1]![j]!))
-      ops.push({ kind: '+', line: b[j++]! });
-    else ops.push({ kind: '-', line: a[i++]! });
-  }
-  return ops;
-}
+const KIND = { same: ' ', del: '-', add: '+' } as const;
 
-export function unifiedDiff(path: string, before: string, after: string, context = 3): string {
+/** `label` names the new side in the header, e.g. "guarded" or "restored". */
+export function unifiedDiff(
+  path: string,
+  before: string,
+  after: string,
+  label: string,
+  context = 3,
+): string {
   if (before === after) return '';
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (
-    tail < a.length - head &&
-    tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
-  )
-    tail++;
-  const ops: Op[] = [
-    ...a.slice(0, head).map((line) => ({ kind: ' ' as const, line })),
-    ...lcsOps(a.slice(head, a.length - tail), b.slice(head, b.length - tail)),
-    ...a.slice(a.length - tail).map((line) => ({ kind: ' ' as const, line })),
-  ];
-  const out = [`--- ${path}`, `+++ ${path} (guarded)`];
+  const ops: Op[] = lineDiff(before, after).map((d) => ({ kind: KIND[d.op], line: d.text }));
+  const out = [`--- ${path}`, `+++ ${path} (${label})`];
   let k = 0;
   while (k < ops.length) {
     if (ops[k]!.kind === ' ') {

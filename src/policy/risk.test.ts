@@ -668,7 +668,7 @@ describe('assessRisk: reasons people can read', () => {
       session,
     );
     expect(result.reasons.find((r) => r.code === 'shell.command')?.text).toBe(
-      'Runs the command "echo⟨U+202E⟩hi".',
+      'Runs the command "echo<U+202E>hi".',
     );
   });
 

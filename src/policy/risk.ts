@@ -6,7 +6,7 @@ import type {
   ToolDefinition,
 } from '../contract/types';
 import { RISK_LEVELS } from '../contract/types';
-import { decodeTagChars, hiddenKinds, preview } from '../registry/visible';
+import { decodeTagChars, hiddenKinds, preview } from '../contract/visible';
 import { argStrings, type ArgString } from './argStrings';
 import { displayPath, isPathUnder, normalizePath, pathKeyParts, type PathEnv } from './paths';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';

@@ -1,5 +1,5 @@
 import type { PoisonFinding, ToolDefinition } from '../contract/types';
-import { decodeTagChars, hiddenKinds, preview } from './visible';
+import { decodeTagChars, hiddenKinds, preview } from '../contract/visible';
 
 // Descriptions go straight into the model's context, so a server can address the model
 // through them ("tool poisoning", "shadowing"). These patterns flag text meant for the

@@ -13,6 +13,7 @@ import { parseJson } from './context';
 import { csvLine } from './csv';
 import type { CallDbRow } from './facts';
 import { ftsQuery } from './search';
+import { aggregateAnswers, statsReader, type StatsReader } from './stats';
 import type { DayStat, ToolCount } from './types';
 
 export const DEFAULT_PAGE = 50;
@@ -132,7 +133,18 @@ function isJson(text: string): boolean {
   }
 }
 
-export function historyRepo(r: Database.Database): HistoryRepo {
+export interface HistoryOptions {
+  /**
+   * Answer the charts from the call_stats aggregate when the query allows it (the default).
+   * Off, every chart is a scan of calls: the reference the aggregate is tested against.
+   */
+  aggregate?: boolean;
+}
+
+export function historyRepo(r: Database.Database, opts: HistoryOptions = {}): HistoryRepo {
+  const useAggregate = opts.aggregate ?? true;
+  let agg: StatsReader | null = null;
+  const aggregate = (): StatsReader => (agg ??= statsReader(r));
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string): Database.Statement => {
     let s = cache.get(sql);
@@ -186,12 +198,15 @@ export function historyRepo(r: Database.Database): HistoryRepo {
         .get(...f.params) as number;
     },
     statsPerDay(q, days, now) {
-      const f = buildFilter({ ...q, since: Math.max(q.since ?? 0, now - days * DAY_MS) });
+      const since = Math.max(q.since ?? 0, now - days * DAY_MS);
+      if (useAggregate && aggregateAnswers(q)) return aggregate().statsPerDay(since, q.until);
+      const f = buildFilter({ ...q, since });
       const sql = `SELECT date(c.at / 1000, 'unixepoch', 'localtime') AS day, c.decision AS decision,
         count(*) AS n FROM ${f.from} WHERE ${f.where} GROUP BY day, c.decision ORDER BY day, c.decision`;
       return stmt(sql).all(...f.params) as DayStat[];
     },
     topTools(q, n) {
+      if (useAggregate && aggregateAnswers(q)) return aggregate().topTools(q.since, q.until, n);
       const f = buildFilter(q);
       const sql = `SELECT c.server AS server, c.tool AS tool, count(*) AS n FROM ${f.from}
         WHERE ${f.where} GROUP BY c.server, c.tool ORDER BY n DESC, c.server, c.tool LIMIT ?`;
