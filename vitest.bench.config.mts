@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['bench/**/*.bench.ts'],
-    globalSetup: ['./scripts/vitest-global-setup.ts'],
+    globalSetup: ['./scripts/build-once.ts'],
     fileParallelism: false,
     testTimeout: 900_000,
     pool: 'forks',

@@ -51,6 +51,7 @@ if (built) {
   if (existsSync(join(root, 'playwright.config.ts'))) {
     run('e2e (playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+      AIRLOCK_SKIP_BUILD: '1',
     });
     countPlaywright(pwJson);
   }

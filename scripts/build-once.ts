@@ -1,4 +1,5 @@
-// Integration tests spawn the real built CLI (`out/cli/airlock.js`), so build it first.
+// Integration and e2e tests spawn the real built CLI (`out/cli/airlock.js`) and load the built
+// renderer, so build first (a global setup of vitest and of Playwright).
 // `npm test` has built already and sets AIRLOCK_SKIP_BUILD=1.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
