@@ -8,12 +8,24 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'docs/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-control-regex': 'off',
     },
   },
@@ -31,8 +43,14 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'electron is imported only in main/.' }],
           patterns: [
-            { group: ['react', 'react-dom', 'react/*', 'zustand'], message: 'src/ is Node-only core.' },
-            { group: ['**/renderer/**', '**/main/**'], message: 'src/ never imports the shell or the UI.' },
+            {
+              group: ['react', 'react-dom', 'react/*', 'zustand'],
+              message: 'src/ is Node-only core.',
+            },
+            {
+              group: ['**/renderer/**', '**/main/**'],
+              message: 'src/ never imports the shell or the UI.',
+            },
           ],
         },
       ],
@@ -44,7 +62,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins.map((name) => ({ name, message: 'src/contract is shared with the renderer: no Node.' })), { name: 'electron' }],
+          paths: [
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'src/contract is shared with the renderer: no Node.',
+            })),
+            { name: 'electron' },
+          ],
           patterns: [{ group: ['../*', '!../contract/*'], message: 'src/contract stands alone.' }],
         },
       ],
@@ -57,7 +81,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser: no Node built-ins.' })), { name: 'electron', message: 'The renderer talks to main through window.airlock only.' }],
+          paths: [
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'The renderer runs in a browser: no Node built-ins.',
+            })),
+            {
+              name: 'electron',
+              message: 'The renderer talks to main through window.airlock only.',
+            },
+          ],
           patterns: [
             {
               regex: '^(\\.\\./)+src/(?!contract/)',

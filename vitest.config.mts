@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'main/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'renderer/**/*.test.tsx',
+      'main/**/*.test.ts',
+    ],
     globalSetup: ['./scripts/build-once.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, build, every vitest suite, and the Playwright e2e suites.
+// `npm test`: lint, format, typecheck, build, every vitest suite, and the Playwright e2e suites.
 // It ends with one line, "N passed, N failed[, N skipped]", counting every test and check it
-// ran (lint and typecheck count as one check each); the same line goes to
+// ran (lint, format, typecheck and build count as one check each); the same line goes to
 // test-results/summary.txt for CI.
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -31,6 +31,7 @@ function check(label, command, args) {
 }
 
 check('lint', bin('eslint'), ['.']);
+check('format (prettier)', bin('prettier'), ['--check', '.']);
 check('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
 check('typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
 const built = check('build', bin('electron-vite'), ['build']);

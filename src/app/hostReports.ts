@@ -107,14 +107,12 @@ export function registryToolFacts(
   store: Store,
 ): (host: HostId, server: string) => ToolFacts | undefined {
   return toolFactsLookup(
-    store.servers
-      .list()
-      .map((s) => ({
-        id: s.id,
-        host: s.identity.host,
-        name: s.identity.name,
-        lastSeen: s.lastSeen,
-      })),
+    store.servers.list().map((s) => ({
+      id: s.id,
+      host: s.identity.host,
+      name: s.identity.name,
+      lastSeen: s.lastSeen,
+    })),
     (id) => store.tools.listForServer(id),
   );
 }

@@ -19,7 +19,10 @@ describe('ApprovalBroker', () => {
 
   it('resolves once with the person’s decision and message, and lists oldest first', () => {
     let clock = 1_000;
-    const broker = new ApprovalBroker(() => 45_000, () => clock);
+    const broker = new ApprovalBroker(
+      () => 45_000,
+      () => clock,
+    );
     const got: Resolution[] = [];
     broker.hold(call(2), (r) => got.push(r));
     clock += 5;
@@ -27,7 +30,14 @@ describe('ApprovalBroker', () => {
     expect(broker.list().map((c) => c.id)).toEqual([2, 1]);
     expect(broker.decide(2, 'deny', '  not there  ')).toBe(true);
     expect(broker.decide(2, 'allow')).toBe(false); // already answered
-    expect(got).toEqual([expect.objectContaining({ verdict: 'deny', kind: 'denied', decidedBy: 'user', message: 'not there' })]);
+    expect(got).toEqual([
+      expect.objectContaining({
+        verdict: 'deny',
+        kind: 'denied',
+        decidedBy: 'user',
+        message: 'not there',
+      }),
+    ]);
     broker.interruptAll('stopping');
   });
 
@@ -44,7 +54,14 @@ describe('ApprovalBroker', () => {
     vi.advanceTimersByTime(5_999);
     expect(got).toEqual([]);
     vi.advanceTimersByTime(2);
-    expect(got).toEqual([expect.objectContaining({ verdict: 'deny', kind: 'timed-out', decidedBy: 'timeout', message: 'no decision within 10 seconds' })]);
+    expect(got).toEqual([
+      expect.objectContaining({
+        verdict: 'deny',
+        kind: 'timed-out',
+        decidedBy: 'timeout',
+        message: 'no decision within 10 seconds',
+      }),
+    ]);
   });
 
   it('cancels a session’s calls when its shim goes away, and interrupts all on stop', () => {

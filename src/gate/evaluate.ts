@@ -40,15 +40,27 @@ export function toolStateOf(record: ToolRecord | null): ToolState & { enabled: b
   };
 }
 
-export function evaluateCall(call: CallContext, rules: Rule[], settings: Settings, now: number, env: PathEnv): Evaluation {
+export function evaluateCall(
+  call: CallContext,
+  rules: Rule[],
+  settings: Settings,
+  now: number,
+  env: PathEnv,
+): Evaluation {
   const tool = toolStateOf(call.record);
-  const risk = assessRisk(
-    { tool: call.tool, arguments: call.arguments },
-    tool,
-    { roots: call.roots, env, readSensitiveEarlier: call.readSensitiveEarlier, knownDomains: call.knownDomains },
-  );
+  const risk = assessRisk({ tool: call.tool, arguments: call.arguments }, tool, {
+    roots: call.roots,
+    env,
+    readSensitiveEarlier: call.readSensitiveEarlier,
+    knownDomains: call.knownDomains,
+  });
   const decision = decide({
-    call: { serverId: call.serverId, sessionId: call.sessionId, tool: call.tool, arguments: call.arguments },
+    call: {
+      serverId: call.serverId,
+      sessionId: call.sessionId,
+      tool: call.tool,
+      arguments: call.arguments,
+    },
     tool,
     rules,
     mode: settings.mode,

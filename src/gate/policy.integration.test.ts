@@ -454,10 +454,14 @@ describe('observe mode', () => {
     expect(existsSync(denied)).toBe(true);
 
     // Observe mode records in batches just behind the calls.
-    const rows = await waitFor(async () => {
-      const found = await historyViaCli(dataDir, '--decision', 'observed');
-      return found.length === 2 && found;
-    }, 10_000, 'both observed calls in the record');
+    const rows = await waitFor(
+      async () => {
+        const found = await historyViaCli(dataDir, '--decision', 'observed');
+        return found.length === 2 && found;
+      },
+      10_000,
+      'both observed calls in the record',
+    );
     expect(rows.map((r) => [r.decision, r.decidedBy, r.ruleId])).toEqual([
       ['observed', 'rule', denyRule.id],
       ['observed', 'policy', null],

@@ -18,8 +18,20 @@ export interface ReplayResult {
   scanned: number;
 }
 
-export function replayRule(store: Store, rule: Omit<Rule, 'id' | 'createdAt' | 'origin'>, limit: number, env: PathEnv): ReplayResult {
-  const timeless: Rule = { ...rule, id: 0, createdAt: 0, origin: 'manual', enabled: true, expiry: { kind: 'forever' } };
+export function replayRule(
+  store: Store,
+  rule: Omit<Rule, 'id' | 'createdAt' | 'origin'>,
+  limit: number,
+  env: PathEnv,
+): ReplayResult {
+  const timeless: Rule = {
+    ...rule,
+    id: 0,
+    createdAt: 0,
+    origin: 'manual',
+    enabled: true,
+    expiry: { kind: 'forever' },
+  };
   const rows: HistoryRow[] = [];
   let matched = 0;
   let scanned = 0;
@@ -31,7 +43,12 @@ export function replayRule(store: Store, rule: Omit<Rule, 'id' | 'createdAt' | '
       ...(beforeId ? { beforeId } : {}),
     });
     for (const row of page) {
-      const call = { serverId: row.serverId, sessionId: '', tool: row.tool, arguments: row.arguments };
+      const call = {
+        serverId: row.serverId,
+        sessionId: '',
+        tool: row.tool,
+        arguments: row.arguments,
+      };
       if (ruleApplies(timeless, call, row.at, env)) {
         matched += 1;
         if (rows.length < limit) rows.push(row);

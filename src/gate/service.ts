@@ -4,7 +4,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { DecidedBy, DecisionKind, HistoryRow, Mode, PendingCall, Rule, ServerIdentity, ToolDefinition } from '../contract/types';
+import type {
+  DecidedBy,
+  DecisionKind,
+  HistoryRow,
+  Mode,
+  PendingCall,
+  Rule,
+  ServerIdentity,
+  ToolDefinition,
+} from '../contract/types';
 import { databasePath } from '../core/dataDir';
 import { parseHostLine } from '../mcp/hostLine';
 import { parseStrictJsonDetailed } from '../mcp/strictJson';
@@ -98,7 +107,12 @@ export async function startGateService(opts: GateOptions): Promise<GateService> 
   return gate;
 }
 
-const SETTING_DEFAULTS: GateSettings = { mode: 'ask', paused: false, timeoutSeconds: 45, retentionDays: null };
+const SETTING_DEFAULTS: GateSettings = {
+  mode: 'ask',
+  paused: false,
+  timeoutSeconds: 45,
+  retentionDays: null,
+};
 
 class Gate extends EventEmitter<GateEvents> implements GateService {
   readonly dataDir: string;
@@ -142,7 +156,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       // Calls left waiting by a gate that died can never be answered now: say so in the record.
       this.knownDomains = this.storeRef.settings.get<string[]>('knownDomains', []);
       const interrupted = this.storeRef.calls.markInterrupted(Date.now());
-      if (interrupted) this.log(`${interrupted} call(s) left waiting by the previous run marked interrupted`);
+      if (interrupted)
+        this.log(`${interrupted} call(s) left waiting by the previous run marked interrupted`);
     } catch (err) {
       await this.listening.close();
       this.listening = null;
@@ -285,7 +300,9 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     try {
       handle();
     } catch (err) {
-      this.log(`error handling a message from ${session.info?.server ?? 'a shim'}: ${(err as Error).message}`);
+      this.log(
+        `error handling a message from ${session.info?.server ?? 'a shim'}: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -296,7 +313,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       case 'tools':
         return this.onTools(session, msg);
       case 'roots':
-        if (Array.isArray(msg.roots)) session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
+        if (Array.isArray(msg.roots))
+          session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
         return;
       case 'ask':
         return this.onAsk(session, msg);
@@ -304,7 +322,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         return this.onObserved(session, msg);
       case 'cancel': {
         const id = session.calls.get(Number(msg.rid));
-        if (id !== undefined) this.broker.cancel(id, `cancelled by the host${msg.reason ? `: ${String(msg.reason)}` : ''}`);
+        if (id !== undefined)
+          this.broker.cancel(
+            id,
+            `cancelled by the host${msg.reason ? `: ${String(msg.reason)}` : ''}`,
+          );
         return;
       }
       case 'outcome': {
@@ -372,7 +394,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       Date.now(),
     );
     for (const r of recorded) {
-      if (r.changed) this.log(`tool ${session.info?.server}/${r.record.name} changed its definition: its allow rules are suspended until reviewed`);
+      if (r.changed)
+        this.log(
+          `tool ${session.info?.server}/${r.record.name} changed its definition: its allow rules are suspended until reviewed`,
+        );
     }
     this.emit('servers-changed');
   }
@@ -382,7 +407,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     const line = typeof msg.line === 'string' ? msg.line : '';
     const digest = typeof msg.digest === 'string' ? msg.digest : '';
     const answer = (verdict: Verdict, text: string): void => {
-      session.channel.send({ t: 'decision', rid, verdict, text, mac: decisionMac(session.key, rid, digest, verdict) });
+      session.channel.send({
+        t: 'decision',
+        rid,
+        verdict,
+        text,
+        mac: decisionMac(session.key, rid, digest, verdict),
+      });
     };
     if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
@@ -396,7 +427,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     } catch (err) {
       // Fail closed: a call the gate could not record is not forwarded.
       this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
-      answer('deny', `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`);
+      answer(
+        'deny',
+        `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
+      );
     }
   }
 
@@ -417,9 +451,15 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     for (const session of only ? [only] : this.live.values()) session.channel.send(msg);
   }
 
-  private judge(session: ShimSession, rid: number, call: ToolCall, answer: (v: Verdict, text: string) => void): void {
+  private judge(
+    session: ShimSession,
+    rid: number,
+    call: ToolCall,
+    answer: (v: Verdict, text: string) => void,
+  ): void {
     const now = Date.now();
-    const tool = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const tool =
+      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
     const settings = this.settings();
     // Observe mode logs and never blocks: unless a switch a person flipped (pause, a tool
     // switched off) denies, the call goes ahead at once; it is evaluated and recorded just
@@ -468,7 +508,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     answered: boolean,
     answer: (v: Verdict, text: string) => void = () => {},
   ): void {
-    const record = session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const record =
+      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
     const evaluated = evaluateCall(
       {
         tool: call.tool,
@@ -489,7 +530,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     // An observed call went ahead already: whatever changed since, record it as observed.
     const decision =
       answered && evaluated.decision.kind !== 'observed'
-        ? { ...evaluated.decision, verdict: 'allow' as const, kind: 'observed' as const, wouldHave: evaluated.decision.verdict }
+        ? {
+            ...evaluated.decision,
+            verdict: 'allow' as const,
+            kind: 'observed' as const,
+            wouldHave: evaluated.decision.verdict,
+          }
         : evaluated.decision;
     const start = {
       at: now,
@@ -502,12 +548,14 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       risk,
     };
     const allowed = (): void => {
-      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env)) session.readSensitive = true;
+      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env))
+        session.readSensitive = true;
       this.learnDomains(call.arguments);
     };
 
     if (decision.verdict !== 'ask') {
-      const kind: DecisionKind = decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
+      const kind: DecisionKind =
+        decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
       const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
       const reason = decision.reasons.join(' ');
       const write = (): void => {
@@ -540,14 +588,19 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         server: start.server,
         serverId: session.serverId,
         tool: call.tool,
-        description: tool.definition?.description ?? session.tools.get(call.tool)?.description ?? null,
+        description:
+          tool.definition?.description ?? session.tools.get(call.tool)?.description ?? null,
         arguments: call.arguments,
         risk,
         definitionChanged: tool.changed,
       },
       (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
     );
-    session.channel.send({ t: 'held', rid, deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now });
+    session.channel.send({
+      t: 'held',
+      rid,
+      deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now,
+    });
   }
 
   private onResolved(
@@ -560,11 +613,21 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   ): void {
     try {
       // Committed before the shim may forward the call.
-      this.store.calls.decide(id, { kind: r.kind, decidedBy: r.decidedBy, ruleId: null, message: r.message, at: Date.now() });
+      this.store.calls.decide(id, {
+        kind: r.kind,
+        decidedBy: r.decidedBy,
+        ruleId: null,
+        message: r.message,
+        at: Date.now(),
+      });
       this.announce(id);
     } catch (err) {
       this.log(`could not record the decision on call ${id}: ${(err as Error).message}`);
-      if (r.kind !== 'cancelled') answer('deny', `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`);
+      if (r.kind !== 'cancelled')
+        answer(
+          'deny',
+          `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
+        );
       return;
     }
     if (r.kind === 'cancelled') {
@@ -577,7 +640,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   private onOffline(session: ShimSession, msg: Record<string, unknown>): void {
     if (!Array.isArray(msg.calls)) return;
-    for (const c of msg.calls.slice(0, 100) as { at?: unknown; line?: unknown; reason?: unknown }[]) {
+    for (const c of msg.calls.slice(0, 100) as {
+      at?: unknown;
+      line?: unknown;
+      reason?: unknown;
+    }[]) {
       const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
       if (!call) continue;
       const at = typeof c.at === 'number' ? c.at : Date.now();
@@ -592,7 +659,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           argumentsRaw: call.argumentsRaw,
           risk: { level: 'medium', reasons: [] },
         },
-        { kind: 'unreachable', decidedBy: null, ruleId: null, message: typeof c.reason === 'string' ? c.reason : null, at },
+        {
+          kind: 'unreachable',
+          decidedBy: null,
+          ruleId: null,
+          message: typeof c.reason === 'string' ? c.reason : null,
+          at,
+        },
       );
       this.announce(id);
     }
@@ -622,9 +695,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });
       case 'decide': {
-        if (req.verdict !== 'allow' && req.verdict !== 'deny') return reply({ t: 'error', message: 'verdict must be allow or deny' });
+        if (req.verdict !== 'allow' && req.verdict !== 'deny')
+          return reply({ t: 'error', message: 'verdict must be allow or deny' });
         const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
-        return reply(ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` });
+        return reply(
+          ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` },
+        );
       }
       case 'status':
         return reply({
@@ -651,10 +727,19 @@ interface ToolCall {
 /** A host line as the gate reads it: strictly, with the arguments' own source text. */
 function readToolCall(line: string): ToolCall | null {
   const parsed = parseHostLine(Buffer.from(line, 'utf8'));
-  if (parsed.kind !== 'request' || parsed.method !== 'tools/call' || typeof parsed.params?.name !== 'string') return null;
+  if (
+    parsed.kind !== 'request' ||
+    parsed.method !== 'tools/call' ||
+    typeof parsed.params?.name !== 'string'
+  )
+    return null;
   const { raw } = parseStrictJsonDetailed(line, { capture: [['params', 'arguments']] });
   const args = parsed.params.arguments ?? {};
-  return { tool: parsed.params.name, arguments: args, argumentsRaw: raw[0] ?? JSON.stringify(args) };
+  return {
+    tool: parsed.params.name,
+    arguments: args,
+    argumentsRaw: raw[0] ?? JSON.stringify(args),
+  };
 }
 
 /** The text the agent (and the model behind it) reads. */

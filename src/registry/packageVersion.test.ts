@@ -6,7 +6,13 @@ const ROOT = join(__dirname, '../..');
 
 describe('packageVersionOf', () => {
   it('reads an exact version written in the command', () => {
-    expect(packageVersionOf('npx', ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'], '/')).toBe('2026.8.31');
+    expect(
+      packageVersionOf(
+        'npx',
+        ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'],
+        '/',
+      ),
+    ).toBe('2026.8.31');
   });
   it('does not take a tag or a range for a version', () => {
     expect(packageVersionOf('npx', ['-y', 'some-server@latest'], '/')).toBeNull();

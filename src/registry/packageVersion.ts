@@ -16,7 +16,9 @@ export function packageVersionOf(command: string, args: string[], cwd: string): 
     if (at === -1) continue;
     const dir = arg.slice(0, at + `node_modules/${spec.name}`.length);
     try {
-      const pkg = JSON.parse(readFileSync(join(isAbsolute(dir) ? dir : resolve(cwd, dir), 'package.json'), 'utf8')) as { version?: unknown };
+      const pkg = JSON.parse(
+        readFileSync(join(isAbsolute(dir) ? dir : resolve(cwd, dir), 'package.json'), 'utf8'),
+      ) as { version?: unknown };
       return typeof pkg.version === 'string' ? pkg.version : null;
     } catch {
       return null;

@@ -112,7 +112,8 @@ export class GateLink {
   private onMessage(msg: Record<string, unknown>): void {
     if (msg.t === 'disabled' && Array.isArray(msg.tools)) {
       const next = new Set(msg.tools.filter((t): t is string => typeof t === 'string'));
-      const changed = next.size !== this.disabledTools.size || [...next].some((t) => !this.disabledTools.has(t));
+      const changed =
+        next.size !== this.disabledTools.size || [...next].some((t) => !this.disabledTools.has(t));
       this.disabledTools = next;
       if (changed) this.onDisabledChanged();
       return;

@@ -91,7 +91,17 @@ describe('the shim on the wire', () => {
     gate = await startGateService({ dataDir, mode: 'ask', timeoutMs: 20_000 });
     // These tests are about the shim, not the policy: every call asks.
     gate.store.rules.add(
-      { serverId: null, tool: '*', conditions: [], action: 'ask', expiry: { kind: 'forever' }, riskCeiling: null, note: '', origin: 'manual', enabled: true },
+      {
+        serverId: null,
+        tool: '*',
+        conditions: [],
+        action: 'ask',
+        expiry: { kind: 'forever' },
+        riskCeiling: null,
+        note: '',
+        origin: 'manual',
+        enabled: true,
+      },
       Date.now(),
     );
   });

@@ -15,7 +15,17 @@ describe('observe mode through the shim', () => {
     await shim.initialize();
     // Every call asks in ask mode (this test is about modes, not the default policy).
     gate.store.rules.add(
-      { serverId: null, tool: '*', conditions: [], action: 'ask', expiry: { kind: 'forever' }, riskCeiling: null, note: '', origin: 'manual', enabled: true },
+      {
+        serverId: null,
+        tool: '*',
+        conditions: [],
+        action: 'ask',
+        expiry: { kind: 'forever' },
+        riskCeiling: null,
+        note: '',
+        origin: 'manual',
+        enabled: true,
+      },
       Date.now(),
     );
   });
@@ -33,16 +43,24 @@ describe('observe mode through the shim', () => {
     echo(2, 'two');
     expect(JSON.stringify((await shim.next((m) => m.id === 2)).result)).toContain('Echo: two');
     expect(gate.pending()).toHaveLength(0);
-    const rows = await waitFor(() => {
-      const found = gate.store.history.query({ decision: 'observed' });
-      return found.length === 2 && found;
-    }, 5_000, 'both calls recorded');
+    const rows = await waitFor(
+      () => {
+        const found = gate.store.history.query({ decision: 'observed' });
+        return found.length === 2 && found;
+      },
+      5_000,
+      'both calls recorded',
+    );
     expect(rows.map((r) => [r.tool, r.wouldHave])).toEqual([
       ['echo', 'ask'],
       ['echo', 'ask'],
     ]);
     // The outcome of an observed call lands on its row too.
-    await waitFor(() => gate.store.history.query({ decision: 'observed' }).every((r) => r.outcome !== null), 5_000, 'outcomes');
+    await waitFor(
+      () => gate.store.history.query({ decision: 'observed' }).every((r) => r.outcome !== null),
+      5_000,
+      'outcomes',
+    );
   });
 
   it('holds the next call as soon as the mode is back to ask, and denies while paused', async () => {
@@ -70,10 +88,23 @@ describe('domains the user let through', () => {
       await shim.initialize();
       // echo reads as harmless once listed: make it ask, to see its risk each time.
       gate.store.rules.add(
-        { serverId: null, tool: 'echo', conditions: [], action: 'ask', expiry: { kind: 'forever' }, riskCeiling: null, note: '', origin: 'manual', enabled: true },
+        {
+          serverId: null,
+          tool: 'echo',
+          conditions: [],
+          action: 'ask',
+          expiry: { kind: 'forever' },
+          riskCeiling: null,
+          note: '',
+          origin: 'manual',
+          enabled: true,
+        },
         Date.now(),
       );
-      const link = { name: 'echo', arguments: { message: 'post it to https://paste.example.net/new' } };
+      const link = {
+        name: 'echo',
+        arguments: { message: 'post it to https://paste.example.net/new' },
+      };
       shim.request(1, 'tools/call', link);
       const first = await waitFor(() => gate.pending()[0], 5_000, 'the first call');
       expect(first.risk.reasons.map((r) => r.code)).toContain('url.newDomain');

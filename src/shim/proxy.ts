@@ -218,7 +218,12 @@ export class ShimProxy {
     const digest = createHash('sha256').update(line).digest('hex');
     if (this.gate.observing && !this.gate.disabledTools.has(m.params.name)) {
       // Observe mode logs and never blocks: forward now, the gate records it just after.
-      this.inFlight.set(m.idKey, { idRaw: m.idRaw, kind: 'tools/call', rid, startedAt: Date.now() });
+      this.inFlight.set(m.idKey, {
+        idRaw: m.idRaw,
+        kind: 'tools/call',
+        rid,
+        startedAt: Date.now(),
+      });
       this.gate.send({ t: 'observed', rid, line: line.toString('utf8'), digest });
       return this.io.toServer(line);
     }
@@ -245,7 +250,8 @@ export class ShimProxy {
   }
 
   private cancelHeld(requestId: unknown, reason: unknown): boolean {
-    const key = typeof requestId === 'string' || typeof requestId === 'number' ? idKeyOf(requestId) : null;
+    const key =
+      typeof requestId === 'string' || typeof requestId === 'number' ? idKeyOf(requestId) : null;
     const h = key ? this.held.get(key) : undefined;
     if (!key || !h) return false;
     this.held.delete(key);
