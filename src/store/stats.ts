@@ -4,7 +4,7 @@
 // through the (at, decision) index, so the answers equal the scan's exactly.
 import type Database from 'better-sqlite3';
 import type { DecisionKind, HistoryQuery } from '../contract/types';
-import { HOUR_MS } from './migrations/003_call_stats';
+import { DAY_MS, HOUR_MS } from './migrations/003_call_stats';
 import type { DayStat, ToolCount } from './types';
 
 /** A range of call times counted from calls: [from, to), or [from, to] when inclusive. */
@@ -20,6 +20,18 @@ export interface Split {
   toHour: number;
   edges: Edge[];
 }
+
+/** Whole UTC days [fromDay, toDay) within some whole hours, and the hours left on either side. */
+export interface DaySplit {
+  fromDay: number;
+  toDay: number;
+  /** Two ranges [from, to) of hours, either possibly empty. */
+  hours: [[number, number], [number, number]];
+}
+
+const HOURS_PER_DAY = DAY_MS / HOUR_MS;
+/** Stands for an open end, in hours: a whole number of days, so it splits into days exactly. */
+export const OPEN_HOURS = HOURS_PER_DAY * 2 ** 45;
 
 /** True when only since/until narrow the query, the one shape the aggregate can answer. */
 export function aggregateAnswers(q: HistoryQuery): boolean {
@@ -37,9 +49,9 @@ export function aggregateAnswers(q: HistoryQuery): boolean {
 export function splitRange(since: number | undefined, until: number | undefined): Split {
   const none: Split = { fromHour: 0, toHour: 0, edges: [] };
   if (since !== undefined && until !== undefined && since > until) return none;
-  const fromHour = since === undefined ? Number.MIN_SAFE_INTEGER : Math.ceil(since / HOUR_MS);
+  const fromHour = since === undefined ? -OPEN_HOURS : Math.ceil(since / HOUR_MS);
   // Hour h is whole only if every time in it, up to (h + 1) * HOUR_MS, is at or before until.
-  const toHour = until === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(until / HOUR_MS);
+  const toHour = until === undefined ? OPEN_HOURS : Math.floor(until / HOUR_MS);
   if (fromHour >= toHour) {
     // since and until are both set here: the range lies within about two hours.
     return { ...none, edges: [{ from: since ?? 0, to: until ?? 0, inclusive: true }] };
@@ -52,11 +64,69 @@ export function splitRange(since: number | undefined, until: number | undefined)
   return { fromHour, toHour, edges };
 }
 
+export function splitDays(fromHour: number, toHour: number): DaySplit {
+  const fromDay = Math.ceil(fromHour / HOURS_PER_DAY);
+  const toDay = Math.floor(toHour / HOURS_PER_DAY);
+  if (fromDay >= toDay)
+    return {
+      fromDay: 0,
+      toDay: 0,
+      hours: [
+        [fromHour, toHour],
+        [0, 0],
+      ],
+    };
+  return {
+    fromDay,
+    toDay,
+    hours: [
+      [fromHour, fromDay * HOURS_PER_DAY],
+      [toDay * HOURS_PER_DAY, toHour],
+    ],
+  };
+}
+
 /** The local calendar day of a time, as SQLite's date(…, 'localtime') writes it. */
 export function localDay(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1, 2)}-${pad(d.getDate(), 2)}`;
+}
+
+/** Consecutive whole hours [from, to) that fall on one local day. */
+export interface DayRun {
+  day: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Groups the hours [fromHour, toHour) by local day, the offset looked up for each hour so a DST
+ * change falls where it should. An hour that local midnight cuts in two (a zone at a half-hour
+ * offset) belongs to no run: it is returned in `cut`, to be counted from calls.
+ */
+export function localDayRuns(
+  fromHour: number,
+  toHour: number,
+  dayOf: (ms: number) => string = localDay,
+): { runs: DayRun[]; cut: number[] } {
+  const runs: DayRun[] = [];
+  const cut: number[] = [];
+  let run: DayRun | null = null;
+  for (let h = fromHour; h < toHour; h++) {
+    const day = dayOf(h * HOUR_MS);
+    // The last second of the hour: SQLite's date() reads whole seconds.
+    if (dayOf((h + 1) * HOUR_MS - 1000) !== day) {
+      cut.push(h);
+      run = null;
+    } else if (run !== null && run.day === day) {
+      run.to = h + 1;
+    } else {
+      run = { day, from: h, to: h + 1 };
+      runs.push(run);
+    }
+  }
+  return { runs, cut };
 }
 
 /** Merges per-day counts and orders them as the scan's ORDER BY day, decision does. */
@@ -78,10 +148,16 @@ export interface StatsReader {
 }
 
 export function statsReader(r: Database.Database): StatsReader {
-  const hourly = r
-    .prepare<[number, number], [number, string, number]>(
-      `SELECT hour, decision, sum(n) FROM call_stats WHERE hour >= ? AND hour < ?
-       GROUP BY hour, decision`,
+  const hourBounds = r
+    .prepare<[number, number], [number | null, number | null]>(
+      'SELECT min(hour), max(hour) FROM call_stats_by_hour WHERE hour >= ? AND hour < ?',
+    )
+    .raw();
+  // One small query per local day: a few rows out instead of one per hour and decision.
+  const perDecision = r
+    .prepare<[number, number], [string, number]>(
+      `SELECT decision, sum(n) FROM call_stats_by_hour WHERE hour >= ? AND hour < ?
+       GROUP BY decision`,
     )
     .raw();
   const scanDays = (inclusive: boolean) =>
@@ -94,9 +170,13 @@ export function statsReader(r: Database.Database): StatsReader {
       .raw();
   const scanDaysOpen = scanDays(false);
   const scanDaysClosed = scanDays(true);
-  // Edges that do not apply are bound as empty ranges (from 1 to 0), so one statement serves all.
-  const tools = r.prepare<[number, number, number, number, number, number, number], ToolCount>(
+  // Ranges that do not apply are bound empty (from 1 to 0), so one statement serves every split.
+  const tools = r.prepare<number[], ToolCount>(
     `SELECT server, tool, sum(n) AS n FROM (
+       SELECT server, tool, n FROM call_stats_by_day WHERE day >= ? AND day < ?
+       UNION ALL
+       SELECT server, tool, n FROM call_stats WHERE hour >= ? AND hour < ?
+       UNION ALL
        SELECT server, tool, n FROM call_stats WHERE hour >= ? AND hour < ?
        UNION ALL
        SELECT server, tool, 1 FROM calls WHERE at >= ? AND at < ? AND decision IS NOT NULL
@@ -113,21 +193,15 @@ export function statsReader(r: Database.Database): StatsReader {
         const key = `${day}\n${decision}`;
         counts.set(key, (counts.get(key) ?? 0) + n);
       };
+      const [first, last] = hourBounds.get(fromHour, toHour) ?? [null, null];
       const scans = [...edges];
-      let lastHour: number | null = null;
-      let day: string | null = null;
-      for (const [hour, decision, n] of hourly.iterate(fromHour, toHour)) {
-        if (hour !== lastHour) {
-          lastHour = hour;
-          const start = hour * HOUR_MS;
-          // The offset is looked up per hour, so a DST change falls where it should.
-          day = localDay(start);
-          if (localDay(start + HOUR_MS - 1000) !== day) {
-            day = null;
-            scans.push({ from: start, to: start + HOUR_MS, inclusive: false });
-          }
+      if (first !== null && last !== null) {
+        const { runs, cut } = localDayRuns(first, last + 1);
+        for (const run of runs) {
+          for (const [decision, n] of perDecision.all(run.from, run.to)) bump(run.day, decision, n);
         }
-        if (day !== null) bump(day, decision, n);
+        for (const h of cut)
+          scans.push({ from: h * HOUR_MS, to: (h + 1) * HOUR_MS, inclusive: false });
       }
       for (const e of scans) {
         const stmt = e.inclusive ? scanDaysClosed : scanDaysOpen;
@@ -138,9 +212,13 @@ export function statsReader(r: Database.Database): StatsReader {
 
     topTools(since, until, n) {
       const { fromHour, toHour, edges } = splitRange(since, until);
+      const { fromDay, toDay, hours } = splitDays(fromHour, toHour);
       const open = edges.find((e) => !e.inclusive) ?? { from: 1, to: 0 };
       const closed = edges.find((e) => e.inclusive) ?? { from: 1, to: 0 };
-      return tools.all(fromHour, toHour, open.from, open.to, closed.from, closed.to, n);
+      return tools.all(
+        ...[fromDay, toDay, ...hours[0], ...hours[1], open.from, open.to, closed.from, closed.to],
+        n,
+      );
     },
   };
 }

@@ -47,3 +47,31 @@ export function call(over: Partial<CallStart> = {}): CallStart {
 export function decision(over: Partial<CallDecision> = {}): CallDecision {
   return { kind: 'approved', decidedBy: 'user', ruleId: null, message: null, at: 3_000, ...over };
 }
+
+/**
+ * The call_stats tables as they should be, recomputed with GROUP BY over calls, next to what
+ * they hold. Both sorted the same way, for toEqual.
+ */
+export function statsTables(db: import('better-sqlite3').Database): {
+  expected: unknown[][];
+  actual: unknown[][];
+} {
+  const q = (sql: string) => db.prepare(sql).raw().all();
+  const hour = '(at - ((at % 3600000) + 3600000) % 3600000) / 3600000';
+  const day = '(at - ((at % 86400000) + 86400000) % 86400000) / 86400000';
+  const decided = 'FROM calls WHERE decision IS NOT NULL';
+  return {
+    expected: [
+      q(
+        `SELECT ${hour} h, decision, server, tool, count(*) ${decided} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      ),
+      q(`SELECT ${hour} h, decision, count(*) ${decided} GROUP BY 1, 2 ORDER BY 1, 2`),
+      q(`SELECT ${day} d, server, tool, count(*) ${decided} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+    ],
+    actual: [
+      q('SELECT hour, decision, server, tool, n FROM call_stats ORDER BY 1, 2, 3, 4'),
+      q('SELECT hour, decision, n FROM call_stats_by_hour ORDER BY 1, 2'),
+      q('SELECT day, server, tool, n FROM call_stats_by_day ORDER BY 1, 2, 3'),
+    ],
+  };
+}

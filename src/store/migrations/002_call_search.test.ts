@@ -25,7 +25,7 @@ const match = (db: Database.Database, q: string) =>
 describe('migration 002 call search', () => {
   it('applies on an empty database', () => {
     const db = new Database(path.join(tempDir(), 'a.db'));
-    expect(migrate(db)).toEqual({ from: 0, to: 2 });
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toEqual({ from: 0, to: 2 });
     expect(match(db, 'anything')).toEqual([]);
     db.close();
   });
@@ -34,7 +34,7 @@ describe('migration 002 call search', () => {
     const db = new Database(path.join(tempDir(), 'a.db'));
     migrate(db, [initial]);
     const old = insertCall(db, 'read_file', '{"path":"/etc/passwd"}');
-    expect(migrate(db, MIGRATIONS)).toEqual({ from: 1, to: 2 });
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toEqual({ from: 1, to: 2 });
     expect(userVersion(db)).toBe(2);
     expect(match(db, 'passwd')).toEqual([Number(old)]);
     expect(match(db, 'read_file')).toEqual([Number(old)]);
