@@ -16,6 +16,7 @@ Commands:
   approve   approve a waiting call
   deny      deny a waiting call, optionally with a message for the agent
   status    say whether a gate is running
+  settings  show or change the gate's settings (mode, paused, timeout, retention)
   hosts     find MCP hosts and servers on this machine; guard or unguard them
   history   the recorded calls and decisions
   rules     list, add, remove and test auto-approve rules
@@ -52,6 +53,8 @@ async function run(argv: string[], io: Io): Promise<Result> {
       return (await import('./commands/rules')).rulesCommand(rest, io);
     case 'audit':
       return (await import('./commands/audit')).auditCommand(rest, io);
+    case 'settings':
+      return (await import('./commands/settings')).settingsCommand(rest, io);
     case 'hosts':
       return (await import('./commands/hosts')).hostsCli(rest, io);
     default:

@@ -23,6 +23,7 @@ const COMMANDS = [
   'history',
   'rules',
   'audit',
+  'settings',
 ];
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
@@ -425,6 +426,45 @@ describe('against a running gate with recorded calls', () => {
       AIRLOCK_HOME: dataDir,
     });
     expect(flagWins).toEqual([]);
+  });
+});
+
+describe('settings', () => {
+  it('are saved for the next start when no gate runs, and applied at once by a running gate', async () => {
+    const dataDir = tempDir();
+    const offline = await cli(['settings', 'set', 'retention', '30', '--data-dir', dataDir]);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toMatch(/applies at the next start/);
+    const gate = await startGateService({ dataDir });
+    try {
+      expect(gate.settings().retentionDays).toBe(30);
+      const live = await cli(['settings', 'set', 'mode', 'observe', '--data-dir', dataDir]);
+      expect(live.stdout).toMatch(/the running gate applied it/);
+      expect(gate.settings().mode).toBe('observe');
+      await cli(['settings', 'set', 'paused', 'true', '--data-dir', dataDir]);
+      expect(await json(['settings', '--json', '--data-dir', dataDir])).toEqual({
+        mode: 'observe',
+        paused: true,
+        timeoutSeconds: 45,
+        retentionDays: 30,
+      });
+      await cli(['settings', 'set', 'retention', '0', '--data-dir', dataDir]);
+      expect(gate.settings().retentionDays).toBeNull();
+    } finally {
+      await gate.close();
+    }
+  });
+
+  it.each([
+    [['settings', 'set', 'mode', 'yolo'], /mode is ask or observe/],
+    [['settings', 'set', 'timeout', '2'], /timeout is a whole number of seconds from 5 to 3600/],
+    [['settings', 'set', 'colour', 'blue'], /unknown setting "colour"/],
+    [['settings', 'get', 'mode'], /airlock settings set KEY VALUE/],
+  ])('%j is refused with one line and exit 2', async (args, message) => {
+    const res = await cli([...args, '--data-dir', tempDir()]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(message);
   });
 });
 

@@ -1,11 +1,13 @@
 // One request to a running gate over an authenticated control connection.
 import { connectGate } from '../gate/client';
 import type { ControlResponse } from '../gate/wire';
+import type { GateSettings } from '../gate/settings';
 
 type Body =
   | { t: 'pending' }
   | { t: 'status' }
-  | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string };
+  | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string }
+  | { t: 'settings'; patch: Partial<GateSettings> };
 
 export async function controlRequest(
   dataDir: string,

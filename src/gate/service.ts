@@ -31,6 +31,9 @@ import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
 import type { ControlRequest, SessionInfo, Verdict } from './wire';
 import { WIRE_VERSION } from './wire';
+import { readGateSettings, type GateSettings } from './settings';
+
+export type { GateSettings } from './settings';
 
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
@@ -47,15 +50,6 @@ export interface GateOptions {
   /** For this run only; otherwise the saved setting (default 45 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
-}
-
-/** The settings the gate itself acts on; the app keeps its own beside them in the store. */
-export interface GateSettings {
-  mode: Mode;
-  paused: boolean;
-  timeoutSeconds: number;
-  /** Prune the record older than this many days; null keeps everything. */
-  retentionDays: number | null;
 }
 
 /** One connected shim: one server run by one host. */
@@ -106,13 +100,6 @@ export async function startGateService(opts: GateOptions): Promise<GateService> 
   await gate.listen();
   return gate;
 }
-
-const SETTING_DEFAULTS: GateSettings = {
-  mode: 'ask',
-  paused: false,
-  timeoutSeconds: 45,
-  retentionDays: null,
-};
 
 class Gate extends EventEmitter<GateEvents> implements GateService {
   readonly dataDir: string;
@@ -177,14 +164,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   }
 
   settings(): GateSettings {
-    const s = this.store.settings;
-    return {
-      mode: s.get<Mode>('mode', SETTING_DEFAULTS.mode),
-      paused: s.get('paused', SETTING_DEFAULTS.paused),
-      timeoutSeconds: s.get('timeoutSeconds', SETTING_DEFAULTS.timeoutSeconds),
-      retentionDays: s.get<number | null>('retentionDays', SETTING_DEFAULTS.retentionDays),
-      ...this.runOverrides,
-    };
+    return { ...readGateSettings(this.store), ...this.runOverrides };
   }
 
   updateSettings(patch: Partial<GateSettings>): GateSettings {
@@ -702,6 +682,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` },
         );
       }
+      case 'settings': {
+        const patch = parseSettingsPatch(req.patch);
+        if (!patch) return reply({ t: 'error', message: 'invalid settings' });
+        this.updateSettings(patch);
+        return reply({ t: 'ok' });
+      }
       case 'status':
         return reply({
           t: 'status',
@@ -740,6 +726,32 @@ function readToolCall(line: string): ToolCall | null {
     arguments: args,
     argumentsRaw: raw[0] ?? JSON.stringify(args),
   };
+}
+
+/** A settings change from a control client, checked field by field; null when invalid. */
+function parseSettingsPatch(input: unknown): Partial<GateSettings> | null {
+  if (!input || typeof input !== 'object') return null;
+  const p = input as Record<string, unknown>;
+  const out: Partial<GateSettings> = {};
+  for (const [key, value] of Object.entries(p)) {
+    if (key === 'mode' && (value === 'ask' || value === 'observe')) out.mode = value;
+    else if (key === 'paused' && typeof value === 'boolean') out.paused = value;
+    else if (
+      key === 'timeoutSeconds' &&
+      Number.isInteger(value) &&
+      (value as number) >= 5 &&
+      (value as number) <= 3600
+    )
+      out.timeoutSeconds = value as number;
+    else if (
+      key === 'retentionDays' &&
+      (value === null ||
+        (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3650))
+    )
+      out.retentionDays = value as number | null;
+    else return null;
+  }
+  return out;
 }
 
 /** The text the agent (and the model behind it) reads. */

@@ -1,6 +1,7 @@
 // The shim ↔ gate protocol: newline-delimited JSON over the local socket. Types only, so the
 // shim (which must start fast and stay small) pays nothing for them at run time.
 import type { PendingCall, ToolDefinition } from '../contract/types';
+import type { GateSettings } from './settings';
 
 export const WIRE_VERSION = 1;
 
@@ -47,7 +48,8 @@ export type GateMessage =
 export type ControlRequest =
   | { t: 'pending'; req: number }
   | { t: 'decide'; req: number; id: number; verdict: Verdict; message?: string }
-  | { t: 'status'; req: number };
+  | { t: 'status'; req: number }
+  | { t: 'settings'; req: number; patch: Partial<GateSettings> };
 
 export type ControlResponse =
   | { t: 'pending'; req: number; calls: PendingCall[] }
