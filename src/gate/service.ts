@@ -1,47 +1,39 @@
 // The gate service: the socket, the handshake, the shim sessions, the approval broker, the
 // policy and the record. The same service runs in `airlock gate` (headless) and in the
 // Electron main process.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type {
-  DecidedBy,
-  DecisionKind,
   HistoryRow,
   Mode,
   PendingCall,
-  Rule,
   ServerIdentity,
   ToolDefinition,
 } from '../contract/types';
 import { databasePath } from '../core/dataDir';
-import { parseHostLine } from '../mcp/hostLine';
-import { parseStrictJsonDetailed } from '../mcp/strictJson';
 import { nodePathEnv, type PathEnv } from '../policy/paths';
-import { touchesSensitiveData } from '../policy/risk';
-import { domainsIn } from '../policy/domains';
 import { toolHash } from '../registry/hash';
 import { packageVersionOf } from '../registry/packageVersion';
 import { scanDescription } from '../registry/poison';
 import { openStore, type Store } from '../store/store';
-import { clientProof, decisionMac, gateProof, newNonce, sameProof, sessionKey } from './auth';
-import { ApprovalBroker, type Resolution } from './broker';
-import { evaluateCall } from './evaluate';
+import { clientProof, gateProof, newNonce, sameProof, sessionKey } from './auth';
+import { ApprovalBroker } from './broker';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
-import type { ControlRequest, SessionInfo, Verdict } from './wire';
+import type { ControlRequest, Verdict } from './wire';
 import { WIRE_VERSION } from './wire';
-import { readGateSettings, type GateSettings } from './settings';
+import { parseSettingsPatch, readGateSettings, type GateSettings } from './settings';
+import { CallDesk } from './callDesk';
+import type { ShimSession } from './session';
 
 export type { GateSettings } from './settings';
+export type { ShimSession } from './session';
+export { denialOrApproval } from './toolCall';
 
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
 const DAY_MS = 86_400_000;
-/** Observe mode records in batches at most this far behind the calls. */
-const OBSERVE_FLUSH_MS = 50;
-/** Domains remembered as known (let through before); the oldest are forgotten past this. */
-const MAX_KNOWN_DOMAINS = 2_000;
 
 export interface GateOptions {
   dataDir: string;
@@ -50,21 +42,6 @@ export interface GateOptions {
   /** For this run only; otherwise the saved setting (default 45 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
-}
-
-/** One connected shim: one server run by one host. */
-export interface ShimSession {
-  id: string;
-  info: SessionInfo | null;
-  serverId: number | null;
-  tools: Map<string, ToolDefinition>;
-  roots: string[];
-  /** An earlier call of this session touched sensitive data (for exfiltration risk). */
-  readSensitive: boolean;
-  channel: LineChannel;
-  key: string;
-  /** rid → call id, for cancellation and outcomes. */
-  calls: Map<number, number>;
 }
 
 export interface GateEvents {
@@ -112,8 +89,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private readonly log: (line: string) => void;
   private readonly runOverrides: Partial<GateSettings>;
   private pruneTimer: NodeJS.Timeout | null = null;
-  /** Domains of calls that were let through: links there are no longer "not seen before". */
-  private knownDomains: string[] = [];
+  /** Evaluates, records and answers the calls (set once the store is open). */
+  private desk: CallDesk | null = null;
 
   constructor(opts: GateOptions) {
     super();
@@ -140,8 +117,15 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     this.listening = await listenOnSocket(this.dataDir, (socket) => this.accept(socket));
     try {
       this.storeRef = openStore(databasePath(this.dataDir));
+      this.desk = new CallDesk({
+        store: () => this.store,
+        broker: this.broker,
+        env: this.env,
+        settings: () => this.settings(),
+        log: this.log,
+        announce: (id) => this.announce(id),
+      });
       // Calls left waiting by a gate that died can never be answered now: say so in the record.
-      this.knownDomains = this.storeRef.settings.get<string[]>('knownDomains', []);
       const interrupted = this.storeRef.calls.markInterrupted(Date.now());
       if (interrupted)
         this.log(`${interrupted} call(s) left waiting by the previous run marked interrupted`);
@@ -202,7 +186,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.flush();
+    this.desk?.flush();
     this.broker.interruptAll('the Airlock gate stopped');
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
@@ -297,9 +281,9 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
         return;
       case 'ask':
-        return this.onAsk(session, msg);
+        return this.desk?.ask(session, msg);
       case 'observed':
-        return this.onObserved(session, msg);
+        return this.desk?.observed(session, msg);
       case 'cancel': {
         const id = session.calls.get(Number(msg.rid));
         if (id !== undefined)
@@ -309,23 +293,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           );
         return;
       }
-      case 'outcome': {
-        const write = (): void => {
-          const id = session.calls.get(Number(msg.rid));
-          if (id === undefined) return;
-          session.calls.delete(Number(msg.rid));
-          this.store.calls.outcome(id, {
-            isError: msg.isError === true,
-            durationMs: Number(msg.durationMs) || 0,
-            size: Number(msg.size) || 0,
-          });
-          this.announce(id);
-        };
-        // An observed call may not be recorded yet: its outcome waits in line behind it.
-        return this.deferred.length ? this.later(write) : write();
-      }
+      case 'outcome':
+        return this.desk?.outcome(session, msg);
       case 'offline':
-        return this.onOffline(session, msg);
+        return this.desk?.offline(session, msg);
       default:
         this.log(`ignoring unknown shim message ${JSON.stringify(msg.t)}`);
     }
@@ -382,285 +353,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     this.emit('servers-changed');
   }
 
-  private onAsk(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    const digest = typeof msg.digest === 'string' ? msg.digest : '';
-    const answer = (verdict: Verdict, text: string): void => {
-      session.channel.send({
-        t: 'decision',
-        rid,
-        verdict,
-        text,
-        mac: decisionMac(session.key, rid, digest, verdict),
-      });
-    };
-    if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
-    // The gate decides on exactly the bytes it is shown: it parses the line itself.
-    if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
-      return answer('deny', 'Denied by Airlock: the request did not match its digest');
-    }
-    const call = readToolCall(line);
-    if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
-    try {
-      this.judge(session, rid, call, answer);
-    } catch (err) {
-      // Fail closed: a call the gate could not record is not forwarded.
-      this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
-      answer(
-        'deny',
-        `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
-      );
-    }
-  }
-
-  /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
-  private onObserved(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    if (!Number.isSafeInteger(rid)) return;
-    if (createHash('sha256').update(line, 'utf8').digest('hex') !== msg.digest) return;
-    const call = readToolCall(line);
-    if (call) this.record(session, rid, call, this.settings(), Date.now(), true);
-  }
-
   /** Tell every shim whether calls may go ahead without asking. */
   private pushMode(only?: ShimSession): void {
     const s = this.settings();
     const msg = { t: 'mode', observe: s.mode === 'observe' && !s.paused };
     for (const session of only ? [only] : this.live.values()) session.channel.send(msg);
-  }
-
-  private judge(
-    session: ShimSession,
-    rid: number,
-    call: ToolCall,
-    answer: (v: Verdict, text: string) => void,
-  ): void {
-    const now = Date.now();
-    const tool =
-      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
-    const settings = this.settings();
-    // Observe mode logs and never blocks: unless a switch a person flipped (pause, a tool
-    // switched off) denies, the call goes ahead at once; it is evaluated and recorded just
-    // after, in a batch (one commit for many calls), so recording never slows the agent.
-    if (settings.mode === 'observe' && !settings.paused && (tool?.enabled ?? true)) {
-      answer('allow', 'Allowed by Airlock (observe mode)');
-      return this.record(session, rid, call, settings, now, true);
-    }
-    this.record(session, rid, call, settings, now, false, answer);
-  }
-
-  /** Writes that may wait a moment (observe mode), committed together. */
-  private readonly deferred: (() => void)[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-
-  private later(write: () => void): void {
-    this.deferred.push(write);
-    this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
-  }
-
-  private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    const writes = this.deferred.splice(0);
-    if (writes.length === 0) return;
-    try {
-      this.store.transaction(() => {
-        for (const write of writes) write();
-      });
-    } catch (err) {
-      this.log(`could not record ${writes.length} observed call(s): ${(err as Error).message}`);
-    }
-  }
-
-  /**
-   * Evaluate a call and record the decision. With `answer`, the shim is told the verdict (or
-   * the call is held for a person); when `answered`, the call was already allowed (observe
-   * mode) and the record joins the next batch.
-   */
-  private record(
-    session: ShimSession,
-    rid: number,
-    call: ToolCall,
-    settings: GateSettings,
-    now: number,
-    answered: boolean,
-    answer: (v: Verdict, text: string) => void = () => {},
-  ): void {
-    const record =
-      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
-    const evaluated = evaluateCall(
-      {
-        tool: call.tool,
-        arguments: call.arguments,
-        record,
-        sessionId: session.id,
-        serverId: session.serverId,
-        roots: session.roots,
-        readSensitiveEarlier: session.readSensitive,
-        knownDomains: this.knownDomains,
-      },
-      this.rulesNow(),
-      settings,
-      now,
-      this.env,
-    );
-    const { tool, risk } = evaluated;
-    // An observed call went ahead already: whatever changed since, record it as observed.
-    const decision =
-      answered && evaluated.decision.kind !== 'observed'
-        ? {
-            ...evaluated.decision,
-            verdict: 'allow' as const,
-            kind: 'observed' as const,
-            wouldHave: evaluated.decision.verdict,
-          }
-        : evaluated.decision;
-    const start = {
-      at: now,
-      sessionId: session.id,
-      host: session.info?.host ?? '',
-      serverId: session.serverId,
-      server: session.info?.server ?? '',
-      tool: call.tool,
-      argumentsRaw: call.argumentsRaw,
-      risk,
-    };
-    const allowed = (): void => {
-      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env))
-        session.readSensitive = true;
-      this.learnDomains(call.arguments);
-    };
-
-    if (decision.verdict !== 'ask') {
-      const kind: DecisionKind =
-        decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
-      const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
-      const reason = decision.reasons.join(' ');
-      const write = (): void => {
-        const id = this.store.calls.record(start, {
-          kind,
-          decidedBy,
-          ruleId: decision.ruleId,
-          message: reason,
-          at: now,
-          wouldHave: decision.wouldHave ?? null,
-        });
-        session.calls.set(rid, id);
-        this.announce(id);
-      };
-      if (decision.verdict === 'allow') allowed();
-      // Decided now, written with the next batch: the call has gone ahead already.
-      if (answered) return this.later(write);
-      write();
-      if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
-      return answer('deny', `Denied by Airlock: ${reason}`);
-    }
-
-    const id = this.store.calls.begin(start);
-    session.calls.set(rid, id);
-    this.broker.hold(
-      {
-        id,
-        sessionId: session.id,
-        host: start.host,
-        server: start.server,
-        serverId: session.serverId,
-        tool: call.tool,
-        description:
-          tool.definition?.description ?? session.tools.get(call.tool)?.description ?? null,
-        arguments: call.arguments,
-        risk,
-        definitionChanged: tool.changed,
-      },
-      (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
-    );
-    session.channel.send({
-      t: 'held',
-      rid,
-      deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now,
-    });
-  }
-
-  private onResolved(
-    session: ShimSession,
-    rid: number,
-    id: number,
-    r: Resolution,
-    answer: (v: Verdict, text: string) => void,
-    allowed: () => void,
-  ): void {
-    try {
-      // Committed before the shim may forward the call.
-      this.store.calls.decide(id, {
-        kind: r.kind,
-        decidedBy: r.decidedBy,
-        ruleId: null,
-        message: r.message,
-        at: Date.now(),
-      });
-      this.announce(id);
-    } catch (err) {
-      this.log(`could not record the decision on call ${id}: ${(err as Error).message}`);
-      if (r.kind !== 'cancelled')
-        answer(
-          'deny',
-          `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
-        );
-      return;
-    }
-    if (r.kind === 'cancelled') {
-      session.calls.delete(rid);
-      return; // the host withdrew it, or the shim is gone: nobody to answer
-    }
-    if (r.verdict === 'allow') allowed();
-    answer(r.verdict, denialOrApproval(r));
-  }
-
-  private onOffline(session: ShimSession, msg: Record<string, unknown>): void {
-    if (!Array.isArray(msg.calls)) return;
-    for (const c of msg.calls.slice(0, 100) as {
-      at?: unknown;
-      line?: unknown;
-      reason?: unknown;
-    }[]) {
-      const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
-      if (!call) continue;
-      const at = typeof c.at === 'number' ? c.at : Date.now();
-      const id = this.store.calls.record(
-        {
-          at,
-          sessionId: session.id,
-          host: session.info?.host ?? '',
-          serverId: session.serverId,
-          server: session.info?.server ?? '',
-          tool: call.tool,
-          argumentsRaw: call.argumentsRaw,
-          risk: { level: 'medium', reasons: [] },
-        },
-        {
-          kind: 'unreachable',
-          decidedBy: null,
-          ruleId: null,
-          message: typeof c.reason === 'string' ? c.reason : null,
-          at,
-        },
-      );
-      this.announce(id);
-    }
-  }
-
-  private learnDomains(args: unknown): void {
-    const fresh = domainsIn(args).filter((d) => !this.knownDomains.includes(d));
-    if (fresh.length === 0) return;
-    this.knownDomains = [...this.knownDomains, ...fresh].slice(-MAX_KNOWN_DOMAINS);
-    this.store.settings.set('knownDomains', this.knownDomains, Date.now());
-  }
-
-  /** Rules as of now; expired ones stay in the list (shown as expired) but never match. */
-  private rulesNow(): Rule[] {
-    return this.store.rules.list();
   }
 
   private announce(id: number): void {
@@ -700,69 +397,5 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       default:
         return reply({ t: 'error', message: 'unknown request' });
     }
-  }
-}
-
-interface ToolCall {
-  tool: string;
-  arguments: unknown;
-  /** The arguments exactly as the host wrote them (big integers and all). */
-  argumentsRaw: string;
-}
-
-/** A host line as the gate reads it: strictly, with the arguments' own source text. */
-function readToolCall(line: string): ToolCall | null {
-  const parsed = parseHostLine(Buffer.from(line, 'utf8'));
-  if (
-    parsed.kind !== 'request' ||
-    parsed.method !== 'tools/call' ||
-    typeof parsed.params?.name !== 'string'
-  )
-    return null;
-  const { raw } = parseStrictJsonDetailed(line, { capture: [['params', 'arguments']] });
-  const args = parsed.params.arguments ?? {};
-  return {
-    tool: parsed.params.name,
-    arguments: args,
-    argumentsRaw: raw[0] ?? JSON.stringify(args),
-  };
-}
-
-/** A settings change from a control client, checked field by field; null when invalid. */
-function parseSettingsPatch(input: unknown): Partial<GateSettings> | null {
-  if (!input || typeof input !== 'object') return null;
-  const p = input as Record<string, unknown>;
-  const out: Partial<GateSettings> = {};
-  for (const [key, value] of Object.entries(p)) {
-    if (key === 'mode' && (value === 'ask' || value === 'observe')) out.mode = value;
-    else if (key === 'paused' && typeof value === 'boolean') out.paused = value;
-    else if (
-      key === 'timeoutSeconds' &&
-      Number.isInteger(value) &&
-      (value as number) >= 5 &&
-      (value as number) <= 3600
-    )
-      out.timeoutSeconds = value as number;
-    else if (
-      key === 'retentionDays' &&
-      (value === null ||
-        (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3650))
-    )
-      out.retentionDays = value as number | null;
-    else return null;
-  }
-  return out;
-}
-
-/** The text the agent (and the model behind it) reads. */
-export function denialOrApproval(r: Pick<Resolution, 'verdict' | 'kind' | 'message'>): string {
-  if (r.verdict === 'allow') return 'Approved in Airlock';
-  switch (r.kind) {
-    case 'denied':
-      return `Denied by user in Airlock${r.message ? `: ${r.message}` : ''}`;
-    case 'timed-out':
-      return `Denied by Airlock: ${r.message ?? 'no decision in time'}`;
-    default:
-      return `Denied by Airlock${r.message ? `: ${r.message}` : ''}`;
   }
 }

@@ -1,0 +1,344 @@
+// The call desk: every gated call a shim reports is evaluated (policy, risk, rules, the tool's
+// registry record), recorded, and answered — at once, or after a person decides. Observe mode
+// records in batches just behind the calls, so recording never slows the agent.
+import { createHash } from 'node:crypto';
+import type { DecidedBy, DecisionKind, Rule } from '../contract/types';
+import { domainsIn } from '../policy/domains';
+import type { PathEnv } from '../policy/paths';
+import { touchesSensitiveData } from '../policy/risk';
+import type { Store } from '../store/store';
+import { decisionMac } from './auth';
+import type { ApprovalBroker, Resolution } from './broker';
+import { evaluateCall } from './evaluate';
+import type { ShimSession } from './session';
+import type { GateSettings } from './settings';
+import { denialOrApproval, readToolCall, type ToolCall } from './toolCall';
+import type { Verdict } from './wire';
+
+/** Observe mode records in batches at most this far behind the calls. */
+const OBSERVE_FLUSH_MS = 50;
+/** Domains remembered as known (let through before); the oldest are forgotten past this. */
+const MAX_KNOWN_DOMAINS = 2_000;
+
+export interface CallDeskDeps {
+  store: () => Store;
+  broker: ApprovalBroker;
+  env: PathEnv;
+  settings: () => GateSettings;
+  log: (line: string) => void;
+  /** A history row was written or changed. */
+  announce: (callId: number) => void;
+}
+
+export class CallDesk {
+  private readonly broker: ApprovalBroker;
+  private readonly env: PathEnv;
+  private readonly log: (line: string) => void;
+  /** Domains of calls that were let through: links there are no longer "not seen before". */
+  private knownDomains: string[];
+
+  constructor(private readonly deps: CallDeskDeps) {
+    this.broker = deps.broker;
+    this.env = deps.env;
+    this.log = deps.log;
+    this.knownDomains = deps.store().settings.get<string[]>('knownDomains', []);
+  }
+
+  private get store(): Store {
+    return this.deps.store();
+  }
+
+  /** The call's result came back: record its outcome (behind the call's own record). */
+  outcome(session: ShimSession, msg: Record<string, unknown>): void {
+    const write = (): void => {
+      const id = session.calls.get(Number(msg.rid));
+      if (id === undefined) return;
+      session.calls.delete(Number(msg.rid));
+      this.store.calls.outcome(id, {
+        isError: msg.isError === true,
+        durationMs: Number(msg.durationMs) || 0,
+        size: Number(msg.size) || 0,
+      });
+      this.deps.announce(id);
+    };
+    // An observed call may not be recorded yet: its outcome waits in line behind it.
+    return this.deferred.length ? this.later(write) : write();
+  }
+
+  /** A call the shim holds until the gate answers. */
+  ask(session: ShimSession, msg: Record<string, unknown>): void {
+    const rid = Number(msg.rid);
+    const line = typeof msg.line === 'string' ? msg.line : '';
+    const digest = typeof msg.digest === 'string' ? msg.digest : '';
+    const answer = (verdict: Verdict, text: string): void => {
+      session.channel.send({
+        t: 'decision',
+        rid,
+        verdict,
+        text,
+        mac: decisionMac(session.key, rid, digest, verdict),
+      });
+    };
+    if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
+    // The gate decides on exactly the bytes it is shown: it parses the line itself.
+    if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
+      return answer('deny', 'Denied by Airlock: the request did not match its digest');
+    }
+    const call = readToolCall(line);
+    if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    try {
+      this.judge(session, rid, call, answer);
+    } catch (err) {
+      // Fail closed: a call the gate could not record is not forwarded.
+      this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
+      answer(
+        'deny',
+        `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
+      );
+    }
+  }
+
+  /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
+  observed(session: ShimSession, msg: Record<string, unknown>): void {
+    const rid = Number(msg.rid);
+    const line = typeof msg.line === 'string' ? msg.line : '';
+    if (!Number.isSafeInteger(rid)) return;
+    if (createHash('sha256').update(line, 'utf8').digest('hex') !== msg.digest) return;
+    const call = readToolCall(line);
+    if (call) this.record(session, rid, call, this.deps.settings(), Date.now(), true);
+  }
+
+  private judge(
+    session: ShimSession,
+    rid: number,
+    call: ToolCall,
+    answer: (v: Verdict, text: string) => void,
+  ): void {
+    const now = Date.now();
+    const tool =
+      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const settings = this.deps.settings();
+    // Observe mode logs and never blocks: unless a switch a person flipped (pause, a tool
+    // switched off) denies, the call goes ahead at once; it is evaluated and recorded just
+    // after, in a batch (one commit for many calls), so recording never slows the agent.
+    if (settings.mode === 'observe' && !settings.paused && (tool?.enabled ?? true)) {
+      answer('allow', 'Allowed by Airlock (observe mode)');
+      return this.record(session, rid, call, settings, now, true);
+    }
+    this.record(session, rid, call, settings, now, false, answer);
+  }
+
+  /** Writes that may wait a moment (observe mode), committed together. */
+  private readonly deferred: (() => void)[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  private later(write: () => void): void {
+    this.deferred.push(write);
+    this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
+  }
+
+  /** Commit the deferred writes now (also when the gate stops). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const writes = this.deferred.splice(0);
+    if (writes.length === 0) return;
+    try {
+      this.store.transaction(() => {
+        for (const write of writes) write();
+      });
+    } catch (err) {
+      this.log(`could not record ${writes.length} observed call(s): ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Evaluate a call and record the decision. With `answer`, the shim is told the verdict (or
+   * the call is held for a person); when `answered`, the call was already allowed (observe
+   * mode) and the record joins the next batch.
+   */
+  private record(
+    session: ShimSession,
+    rid: number,
+    call: ToolCall,
+    settings: GateSettings,
+    now: number,
+    answered: boolean,
+    answer: (v: Verdict, text: string) => void = () => {},
+  ): void {
+    const record =
+      session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
+    const evaluated = evaluateCall(
+      {
+        tool: call.tool,
+        arguments: call.arguments,
+        record,
+        sessionId: session.id,
+        serverId: session.serverId,
+        roots: session.roots,
+        readSensitiveEarlier: session.readSensitive,
+        knownDomains: this.knownDomains,
+      },
+      this.rulesNow(),
+      settings,
+      now,
+      this.env,
+    );
+    const { tool, risk } = evaluated;
+    // An observed call went ahead already: whatever changed since, record it as observed.
+    const decision =
+      answered && evaluated.decision.kind !== 'observed'
+        ? {
+            ...evaluated.decision,
+            verdict: 'allow' as const,
+            kind: 'observed' as const,
+            wouldHave: evaluated.decision.verdict,
+          }
+        : evaluated.decision;
+    const start = {
+      at: now,
+      sessionId: session.id,
+      host: session.info?.host ?? '',
+      serverId: session.serverId,
+      server: session.info?.server ?? '',
+      tool: call.tool,
+      argumentsRaw: call.argumentsRaw,
+      risk,
+    };
+    const allowed = (): void => {
+      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env))
+        session.readSensitive = true;
+      this.learnDomains(call.arguments);
+    };
+
+    if (decision.verdict !== 'ask') {
+      const kind: DecisionKind =
+        decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
+      const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
+      const reason = decision.reasons.join(' ');
+      const write = (): void => {
+        const id = this.store.calls.record(start, {
+          kind,
+          decidedBy,
+          ruleId: decision.ruleId,
+          message: reason,
+          at: now,
+          wouldHave: decision.wouldHave ?? null,
+        });
+        session.calls.set(rid, id);
+        this.deps.announce(id);
+      };
+      if (decision.verdict === 'allow') allowed();
+      // Decided now, written with the next batch: the call has gone ahead already.
+      if (answered) return this.later(write);
+      write();
+      if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
+      return answer('deny', `Denied by Airlock: ${reason}`);
+    }
+
+    const id = this.store.calls.begin(start);
+    session.calls.set(rid, id);
+    this.broker.hold(
+      {
+        id,
+        sessionId: session.id,
+        host: start.host,
+        server: start.server,
+        serverId: session.serverId,
+        tool: call.tool,
+        description:
+          tool.definition?.description ?? session.tools.get(call.tool)?.description ?? null,
+        arguments: call.arguments,
+        risk,
+        definitionChanged: tool.changed,
+      },
+      (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
+    );
+    session.channel.send({
+      t: 'held',
+      rid,
+      deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now,
+    });
+  }
+
+  private onResolved(
+    session: ShimSession,
+    rid: number,
+    id: number,
+    r: Resolution,
+    answer: (v: Verdict, text: string) => void,
+    allowed: () => void,
+  ): void {
+    try {
+      // Committed before the shim may forward the call.
+      this.store.calls.decide(id, {
+        kind: r.kind,
+        decidedBy: r.decidedBy,
+        ruleId: null,
+        message: r.message,
+        at: Date.now(),
+      });
+      this.deps.announce(id);
+    } catch (err) {
+      this.log(`could not record the decision on call ${id}: ${(err as Error).message}`);
+      if (r.kind !== 'cancelled')
+        answer(
+          'deny',
+          `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
+        );
+      return;
+    }
+    if (r.kind === 'cancelled') {
+      session.calls.delete(rid);
+      return; // the host withdrew it, or the shim is gone: nobody to answer
+    }
+    if (r.verdict === 'allow') allowed();
+    answer(r.verdict, denialOrApproval(r));
+  }
+
+  /** Calls the shim denied while the gate was unreachable. */
+  offline(session: ShimSession, msg: Record<string, unknown>): void {
+    if (!Array.isArray(msg.calls)) return;
+    for (const c of msg.calls.slice(0, 100) as {
+      at?: unknown;
+      line?: unknown;
+      reason?: unknown;
+    }[]) {
+      const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
+      if (!call) continue;
+      const at = typeof c.at === 'number' ? c.at : Date.now();
+      const id = this.store.calls.record(
+        {
+          at,
+          sessionId: session.id,
+          host: session.info?.host ?? '',
+          serverId: session.serverId,
+          server: session.info?.server ?? '',
+          tool: call.tool,
+          argumentsRaw: call.argumentsRaw,
+          risk: { level: 'medium', reasons: [] },
+        },
+        {
+          kind: 'unreachable',
+          decidedBy: null,
+          ruleId: null,
+          message: typeof c.reason === 'string' ? c.reason : null,
+          at,
+        },
+      );
+      this.deps.announce(id);
+    }
+  }
+
+  private learnDomains(args: unknown): void {
+    const fresh = domainsIn(args).filter((d) => !this.knownDomains.includes(d));
+    if (fresh.length === 0) return;
+    this.knownDomains = [...this.knownDomains, ...fresh].slice(-MAX_KNOWN_DOMAINS);
+    this.store.settings.set('knownDomains', this.knownDomains, Date.now());
+  }
+
+  /** Rules as of now; expired ones stay in the list (shown as expired) but never match. */
+  private rulesNow(): Rule[] {
+    return this.store.rules.list();
+  }
+}

@@ -1,0 +1,19 @@
+// One connected shim, as the gate keeps it.
+import type { ToolDefinition } from '../contract/types';
+import type { LineChannel } from './lineChannel';
+import type { SessionInfo } from './wire';
+
+/** One connected shim: one server run by one host. */
+export interface ShimSession {
+  id: string;
+  info: SessionInfo | null;
+  serverId: number | null;
+  tools: Map<string, ToolDefinition>;
+  roots: string[];
+  /** An earlier call of this session touched sensitive data (for exfiltration risk). */
+  readSensitive: boolean;
+  channel: LineChannel;
+  key: string;
+  /** rid → call id, for cancellation and outcomes. */
+  calls: Map<number, number>;
+}
