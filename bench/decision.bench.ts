@@ -74,7 +74,7 @@ interface Phases {
 }
 
 /**
- * What the gate does for one call that needs no person (see Gate.judge): read the tool record
+ * What the gate does for one call that needs no person (see CallDesk.record): read the tool record
  * and the rules, evaluate, then commit the record before answering.
  */
 function judgeInProcess(
