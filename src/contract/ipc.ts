@@ -3,6 +3,7 @@
 // type of what comes back. Shared by main, preload, renderer and src/app; no Node here.
 import { z } from 'zod';
 import type { Channel } from './channels';
+import { DECISION_KINDS, RISK_LEVELS, type RiskLevel } from './types';
 import type {
   ArgCondition,
   DecisionKind,
@@ -22,18 +23,8 @@ export { CHANNELS, EVENT_CHANNEL, IPC_PREFIX, isChannel, type Channel } from './
 // Schemas of the pieces payloads are made of
 
 const id = z.number().int().positive();
-const riskLevel = z.enum(['low', 'medium', 'high', 'critical']);
-const decisionKind = z.enum([
-  'approved',
-  'denied',
-  'auto-approved',
-  'auto-denied',
-  'observed',
-  'timed-out',
-  'cancelled',
-  'unreachable',
-  'interrupted',
-]);
+const riskLevel = z.enum(RISK_LEVELS as [RiskLevel, ...RiskLevel[]]);
+const decisionKind = z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]);
 const time = z.number().int().nonnegative();
 
 const argPath = z.string().max(500);

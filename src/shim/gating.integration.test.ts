@@ -11,6 +11,7 @@ import {
   RawShim,
   tempDir,
   waitFor,
+  askEveryCall,
 } from '../testing/harness';
 
 describe('gating server-filesystem write_file', () => {
@@ -90,20 +91,7 @@ describe('the shim on the wire', () => {
     dataDir = tempDir();
     gate = await startGateService({ dataDir, mode: 'ask', timeoutMs: 20_000 });
     // These tests are about the shim, not the policy: every call asks.
-    gate.store.rules.add(
-      {
-        serverId: null,
-        tool: '*',
-        conditions: [],
-        action: 'ask',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
-      Date.now(),
-    );
+    askEveryCall(gate);
   });
   afterAll(() => gate.close());
 

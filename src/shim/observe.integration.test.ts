@@ -2,7 +2,7 @@
 // after. Switching to ask (or pausing) reaches the shims at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
-import { everythingServer, RawShim, tempDir, waitFor } from '../testing/harness';
+import { askEveryCall, everythingServer, RawShim, tempDir, waitFor } from '../testing/harness';
 
 describe('observe mode through the shim', () => {
   let gate: GateService;
@@ -14,20 +14,7 @@ describe('observe mode through the shim', () => {
     shim = new RawShim(gate.dataDir, everythingServer());
     await shim.initialize();
     // Every call asks in ask mode (this test is about modes, not the default policy).
-    gate.store.rules.add(
-      {
-        serverId: null,
-        tool: '*',
-        conditions: [],
-        action: 'ask',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
-      Date.now(),
-    );
+    askEveryCall(gate);
   });
   afterAll(async () => {
     shim.proc.stdin.end();
@@ -87,20 +74,7 @@ describe('domains the user let through', () => {
     try {
       await shim.initialize();
       // echo reads as harmless once listed: make it ask, to see its risk each time.
-      gate.store.rules.add(
-        {
-          serverId: null,
-          tool: 'echo',
-          conditions: [],
-          action: 'ask',
-          expiry: { kind: 'forever' },
-          riskCeiling: null,
-          note: '',
-          origin: 'manual',
-          enabled: true,
-        },
-        Date.now(),
-      );
+      askEveryCall(gate, 'echo');
       const link = {
         name: 'echo',
         arguments: { message: 'post it to https://paste.example.net/new' },

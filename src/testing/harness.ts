@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { GateService } from '../gate/service';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'out/cli/airlock.js');
@@ -30,6 +31,24 @@ export const filesystemServer = (...dirs: string[]): ServerCommand => ({
   command: NODE,
   args: [join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'), ...dirs],
 });
+
+/** A rule that makes every call of `tool` (a glob) ask: for tests about the shim, not the policy. */
+export function askEveryCall(gate: GateService, tool = '*'): void {
+  gate.store.rules.add(
+    {
+      serverId: null,
+      tool,
+      conditions: [],
+      action: 'ask',
+      expiry: { kind: 'forever' },
+      riskCeiling: null,
+      note: '',
+      origin: 'manual',
+      enabled: true,
+    },
+    Date.now(),
+  );
+}
 
 export function tempDir(prefix = 'airlock-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
