@@ -120,8 +120,12 @@ export class ShimProxy {
         }
         if (f.kind === 'tools/list')
           return this.io.toHost(this.readTools(p.message, f.append ?? false) ?? line);
-        if (f.kind === 'tools/call' && f.rid !== undefined)
+        if (f.kind === 'tools/call' && f.rid !== undefined) {
+          // The host first: the outcome is bookkeeping.
+          const ok = this.io.toHost(line);
           this.reportOutcome(f, p.message, line.length);
+          return ok;
+        }
       }
     } else if (p.kind === 'request' && p.method === 'roots/list') {
       if (this.serverRequests.size >= MAX_TRACKED_SERVER_REQUESTS) this.serverRequests.clear();
@@ -224,8 +228,10 @@ export class ShimProxy {
         rid,
         startedAt: Date.now(),
       });
+      // The server first: reporting to the gate is off the call's critical path.
+      const ok = this.io.toServer(line);
       this.gate.send({ t: 'observed', rid, line: line.toString('utf8'), digest });
-      return this.io.toServer(line);
+      return ok;
     }
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
