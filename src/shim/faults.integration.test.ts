@@ -85,6 +85,27 @@ describe('faults', () => {
     }
   });
 
+  it('denies a call whose decision cannot be recorded (the database is gone)', async () => {
+    const dataDir = tempDir();
+    const gate = await startGateService({ dataDir });
+    const shim = new RawShim(dataDir, everythingServer());
+    try {
+      await shim.initialize();
+      gate.store.close(); // as a full disk or a broken file would: every write now fails
+      shim.request(9, 'tools/call', echoCall(9));
+      const reply = await shim.next((m) => m.id === 9);
+      expect(reply.result).toMatchObject({ isError: true });
+      expect(JSON.stringify(reply.result)).toMatch(
+        /Denied by Airlock: the decision could not be recorded/,
+      );
+      expect(gate.pending()).toHaveLength(0);
+    } finally {
+      shim.proc.stdin.end();
+      await shim.exited;
+      await gate.close().catch(() => {});
+    }
+  });
+
   it('ends the server and all its descendants when the host closes stdin with a call pending', async () => {
     const dataDir = tempDir();
     const gate = await startGateService({ dataDir });
