@@ -184,6 +184,20 @@ describe('faults', () => {
     await expectNoDescendants(shim, 5_000);
   });
 
+  it('says in one line that a server command cannot be started, and exits 127', async () => {
+    const shim = new RawShim(tempDir(), {
+      name: 'missing',
+      command: '/nonexistent/mcp-server',
+      args: [],
+    });
+    const { code } = await shim.exited;
+    expect(code).toBe(127);
+    expect(shim.stderr.trim()).toMatch(
+      /^airlock shim \[missing\]: could not start \/nonexistent\/mcp-server: .*ENOENT$/,
+    );
+    expect(shim.lines).toEqual([]);
+  });
+
   it('starts and exits quickly when a host only probes it, and prints nothing on stdout', async () => {
     const shim = new RawShim(tempDir(), everythingServer());
     const started = Date.now();

@@ -1,6 +1,9 @@
 // The shim process: spawn the real server, frame both directions, hand lines to the proxy,
 // respect backpressure, and make sure no descendant outlives us.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn as spawnPlain, type ChildProcessByStdio } from 'node:child_process';
+// Hosts name servers as `npx …` or `uvx …`: on Windows those are .cmd shims that
+// child_process cannot start without a shell; cross-spawn resolves and quotes them.
+import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../mcp/framing';
@@ -39,7 +42,7 @@ export function runShim(opts: ShimOptions): void {
       stdio: ['pipe', 'pipe', 'inherit'], // the server's stderr is ours; stdout is protocol only
       detached: process.platform !== 'win32', // its own process group, so we can end all of it
       windowsHide: true,
-    });
+    }) as Child; // stdio pipes as asked, so stdin and stdout are there
   } catch (err) {
     log(`could not start ${opts.command}: ${(err as Error).message}`);
     process.exit(127);
@@ -160,7 +163,7 @@ export function killTree(child: { pid?: number | undefined }, signal: 'SIGTERM' 
   if (!pid) return;
   try {
     if (process.platform === 'win32') {
-      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      spawnPlain('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
     } else {
       process.kill(-pid, signal);
     }
