@@ -146,6 +146,12 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
         </details>
       ) : null}
 
+      {call.askReasons.length ? (
+        <p className="muted" data-testid="ask-reasons">
+          Asking because: {call.askReasons.join(' ')}
+        </p>
+      ) : null}
+
       <h3>Why this risk</h3>
       <RiskReasons risk={call.risk} />
 

@@ -139,6 +139,8 @@ export interface PendingCall {
   deadline: number;
   /** Set when the tool's definition changed since the user last reviewed it. */
   definitionChanged: boolean;
+  /** Why the gate asks a person rather than deciding (a rule, critical risk, the default policy). */
+  askReasons: string[];
 }
 
 export interface HistoryRow {

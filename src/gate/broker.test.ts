@@ -12,6 +12,7 @@ const call = (id: number, sessionId = 's1') => ({
   arguments: { path: '/x' },
   risk: { level: 'medium' as const, reasons: [] },
   definitionChanged: false,
+  askReasons: [],
 });
 
 describe('ApprovalBroker', () => {

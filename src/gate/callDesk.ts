@@ -251,6 +251,7 @@ export class CallDesk {
         arguments: call.arguments,
         risk,
         definitionChanged: tool.changed,
+        askReasons: decision.reasons,
       },
       (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
     );

@@ -55,6 +55,7 @@ describe('observe mode through the shim', () => {
     await new Promise((r) => setTimeout(r, 300)); // the mode message reaches the shim
     echo(3, 'three');
     const p = await waitFor(() => gate.pending()[0], 5_000, 'a held call');
+    expect(p.askReasons).toEqual([expect.stringMatching(/^Rule \d+ says to ask\.$/)]);
     gate.decide(p.id, 'allow');
     await shim.next((m) => m.id === 3);
 

@@ -32,6 +32,7 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   for (const call of res.calls) {
     const left = Math.max(0, Math.round((call.deadline - Date.now()) / 1000));
     io.out(`${call.id}  ${describe(call)}  (${left}s left)`);
+    if (call.askReasons.length) io.out(`    asking because: ${call.askReasons.join(' ')}`);
   }
   return 0;
 }
