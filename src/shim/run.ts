@@ -163,7 +163,10 @@ export function killTree(child: { pid?: number | undefined }, signal: 'SIGTERM' 
   if (!pid) return;
   try {
     if (process.platform === 'win32') {
-      spawnPlain('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      spawnPlain('taskkill', ['/pid', String(pid), '/T', '/F'], {
+        stdio: 'ignore',
+        windowsHide: true,
+      });
     } else {
       process.kill(-pid, signal);
     }
