@@ -16,7 +16,10 @@ export async function startCore(
   app: { packaged: boolean; resourcesPath: string; appRoot: string },
   mode?: Mode,
 ): Promise<Core> {
-  const gate = await startGateService({ dataDir, ...(mode ? { mode } : {}) });
+  // `npm start` builds better-sqlite3 for Electron beside Node's own build and names it here;
+  // a packaged app has it rebuilt in place by electron-builder.
+  const nativeBinding = process.env.AIRLOCK_SQLITE_BINDING || undefined;
+  const gate = await startGateService({ dataDir, nativeBinding, ...(mode ? { mode } : {}) });
   const shimLauncher = shimLauncherFor({ ...app, env: process.env, platform: process.platform });
   // The app watches host configs so a server added behind its back is announced at once.
   const services = createAppServices(gate, { watchHosts: true, shimLauncher });

@@ -42,6 +42,8 @@ export interface GateOptions {
   /** For this run only; otherwise the saved setting (default 45 s). */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** See StoreOptions.nativeBinding. */
+  nativeBinding?: string;
 }
 
 export interface GateEvents {
@@ -87,6 +89,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private readonly live = new Map<string, ShimSession>();
   private readonly sockets = new Set<Socket>();
   private readonly log: (line: string) => void;
+  private readonly nativeBinding: string | undefined;
   private readonly runOverrides: Partial<GateSettings>;
   private pruneTimer: NodeJS.Timeout | null = null;
   /** Evaluates, records and answers the calls (set once the store is open). */
@@ -96,6 +99,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     super();
     this.dataDir = opts.dataDir;
     this.log = opts.log ?? (() => {});
+    this.nativeBinding = opts.nativeBinding;
     this.runOverrides = {
       ...(opts.mode ? { mode: opts.mode } : {}),
       ...(opts.timeoutMs ? { timeoutSeconds: opts.timeoutMs / 1000 } : {}),
@@ -116,7 +120,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   async listen(): Promise<void> {
     this.listening = await listenOnSocket(this.dataDir, (socket) => this.accept(socket));
     try {
-      this.storeRef = openStore(databasePath(this.dataDir));
+      this.storeRef = openStore(databasePath(this.dataDir), { nativeBinding: this.nativeBinding });
       this.desk = new CallDesk({
         store: () => this.store,
         broker: this.broker,

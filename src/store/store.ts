@@ -36,9 +36,18 @@ const BUSY_TIMEOUT_MS = 5000;
  * process writes in normal use; the CLI may open the same file while the gate runs (WAL lets
  * readers and one writer share it; writers wait up to busy_timeout for each other).
  */
-export function openStore(file: string): Store {
+export interface StoreOptions {
+  /**
+   * better-sqlite3's native module built for another runtime than the one in node_modules:
+   * the Electron app in development loads an Electron build while Node keeps its own.
+   */
+  nativeBinding?: string;
+}
+
+export function openStore(file: string, opts: StoreOptions = {}): Store {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
-  const w = new Database(file);
+  const binding = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+  const w = new Database(file, binding);
   let r: Database.Database | null = null;
   try {
     w.pragma('journal_mode = WAL');
@@ -47,7 +56,7 @@ export function openStore(file: string): Store {
     w.pragma('foreign_keys = ON');
     w.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(w);
-    r = new Database(file, { readonly: true });
+    r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (err) {
     r?.close();
