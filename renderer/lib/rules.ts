@@ -90,20 +90,7 @@ export function draftOf(rule: Rule): RuleDraft {
   return { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled };
 }
 
-export function describeCondition(c: ArgCondition): string {
-  switch (c.op) {
-    case 'under':
-      return `${c.path} under ${c.value}`;
-    case 'equals':
-      return `${c.path} = ${JSON.stringify(c.value)}`;
-    case 'oneOf':
-      return `${c.path} one of ${c.value.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'regex':
-      return `${c.path} matches /${c.value}/`;
-    case 'range':
-      return `${c.path} in [${c.min ?? '−∞'}, ${c.max ?? '∞'}]`;
-  }
-}
+export { describeCondition } from '../../src/contract/ruleText';
 
 export function describeExpiry(e: RuleExpiry, now: number): string {
   switch (e.kind) {

@@ -2,11 +2,12 @@
 // registry record), recorded, and answered — at once, or after a person decides. Observe mode
 // records in batches just behind the calls, so recording never slows the agent.
 import { createHash } from 'node:crypto';
-import type { DecidedBy, DecisionKind, Rule } from '../contract/types';
+import type { DecidedBy, DecisionKind, RiskAssessment, Rule } from '../contract/types';
 import { domainsIn } from '../policy/domains';
 import type { PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
 import type { Store } from '../store/store';
+import type { CallStart } from '../store/types';
 import { decisionMac } from './auth';
 import type { ApprovalBroker, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
@@ -195,16 +196,7 @@ export class CallDesk {
             wouldHave: evaluated.decision.verdict,
           }
         : evaluated.decision;
-    const start = {
-      at: now,
-      sessionId: session.id,
-      host: session.info?.host ?? '',
-      serverId: session.serverId,
-      server: session.info?.server ?? '',
-      tool: call.tool,
-      argumentsRaw: call.argumentsRaw,
-      risk,
-    };
+    const start = callStart(session, call, now, risk);
     const allowed = (): void => {
       if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env))
         session.readSensitive = true;
@@ -309,16 +301,7 @@ export class CallDesk {
       if (!call) continue;
       const at = typeof c.at === 'number' ? c.at : Date.now();
       const id = this.store.calls.record(
-        {
-          at,
-          sessionId: session.id,
-          host: session.info?.host ?? '',
-          serverId: session.serverId,
-          server: session.info?.server ?? '',
-          tool: call.tool,
-          argumentsRaw: call.argumentsRaw,
-          risk: { level: 'medium', reasons: [] },
-        },
+        callStart(session, call, at, { level: 'medium', reasons: [] }),
         {
           kind: 'unreachable',
           decidedBy: null,
@@ -342,4 +325,23 @@ export class CallDesk {
   private rulesNow(): Rule[] {
     return this.store.rules.list();
   }
+}
+
+/** What the record keeps of a call as it arrived from this session. */
+function callStart(
+  session: ShimSession,
+  call: ToolCall,
+  at: number,
+  risk: RiskAssessment,
+): CallStart {
+  return {
+    at,
+    sessionId: session.id,
+    host: session.info?.host ?? '',
+    serverId: session.serverId,
+    server: session.info?.server ?? '',
+    tool: call.tool,
+    argumentsRaw: call.argumentsRaw,
+    risk,
+  };
 }

@@ -19,7 +19,7 @@ import { allServers, getAt, scanHosts } from './scan';
 import { openJson } from './json-doc';
 import { openToml } from './toml-doc';
 import { makeHome, PROJECT, type TestHome } from './test-home';
-import type { HostId, ServerEntry } from './types';
+import { HOST_IDS, type HostId, type ServerEntry } from './types';
 
 interface Run {
   code: number;
@@ -203,17 +203,7 @@ describe.each(CASES)('$host / $server', (c) => {
 });
 
 describe('install --all / uninstall --all round trip per host', () => {
-  const hosts: HostId[] = [
-    'claude-desktop',
-    'claude-code',
-    'cursor',
-    'vscode',
-    'windsurf',
-    'cline',
-    'gemini',
-    'codex',
-    'zed',
-  ];
+  const hosts: readonly HostId[] = HOST_IDS;
   it.each(hosts)('%s', async (host) => {
     const t = makeHome();
     const before = t.snapshot();

@@ -134,36 +134,15 @@ function addAnnotationReasons(call: CallShape, tool: ToolState, reasons: Reasons
 function addNameReasons(name: string, reasons: Reasons): void {
   const v = nameVerbs(name);
   const q = (words: string[]): string => words.map((w) => `"${w}"`).join(', ');
-  if (v.destroys.length)
-    reasons.add(
-      'name.destructive',
-      'high',
-      `The tool's name says it deletes or destroys things (${q(v.destroys)}).`,
-    );
-  if (v.executes.length)
-    reasons.add(
-      'name.exec',
-      'high',
-      `The tool's name says it runs commands or code (${q(v.executes)}).`,
-    );
-  if (v.money.length)
-    reasons.add(
-      'name.money',
-      'high',
-      `The tool's name says it moves money or buys things (${q(v.money)}).`,
-    );
-  if (v.outward.length)
-    reasons.add(
-      'name.outward',
-      'medium',
-      `The tool's name says it sends or publishes data (${q(v.outward)}).`,
-    );
-  if (v.writes.length)
-    reasons.add(
-      'name.writes',
-      'medium',
-      `The tool's name says it changes things (${q(v.writes)}).`,
-    );
+  for (const [words, code, level, says] of [
+    [v.destroys, 'name.destructive', 'high', 'deletes or destroys things'],
+    [v.executes, 'name.exec', 'high', 'runs commands or code'],
+    [v.money, 'name.money', 'high', 'moves money or buys things'],
+    [v.outward, 'name.outward', 'medium', 'sends or publishes data'],
+    [v.writes, 'name.writes', 'medium', 'changes things'],
+  ] as const) {
+    if (words.length) reasons.add(code, level, `The tool's name says it ${says} (${q(words)}).`);
+  }
   const secretWords = nameWords(name).filter((w) => SECRET_WORDS.has(w));
   if (secretWords.length) {
     reasons.add(

@@ -7,6 +7,7 @@ import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
 import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
+import { describeCondition } from '../../contract/ruleText';
 
 export const RULES_HELP = `Usage:
   airlock rules list [--json]
@@ -105,21 +106,6 @@ export function describeRule(rule: Rule, store: Store): string {
 function serverLabel(store: Store, id: number): string {
   const s = store.servers.get(id);
   return s ? `${s.identity.host}/${s.identity.name} (#${id})` : `server #${id}`;
-}
-
-function describeCondition(c: ArgCondition): string {
-  switch (c.op) {
-    case 'under':
-      return `${c.path} under ${c.value}`;
-    case 'equals':
-      return `${c.path} = ${JSON.stringify(c.value)}`;
-    case 'oneOf':
-      return `${c.path} in ${JSON.stringify(c.value)}`;
-    case 'regex':
-      return `${c.path} ~ /${c.value}/`;
-    case 'range':
-      return `${c.path} in ${c.min ?? ''}..${c.max ?? ''}`;
-  }
 }
 
 function pairs(values: Parsed['values'], name: string): [string, string][] {
