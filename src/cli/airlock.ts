@@ -3,8 +3,12 @@
 // host may start only to probe it, loads nothing it does not need (no SQLite, no zod).
 import { UsageError } from './args';
 import { processIo, type Io } from './output';
+import { splitGlobalOptions } from './global';
+import { version } from '../../package.json';
 
-const HELP = `Usage: airlock <command> [options]
+const HELP = `Usage: airlock [--data-dir DIR] <command> [options]
+       airlock help <command>
+       airlock --version
 
 Airlock stands between your MCP host (Claude Desktop, Claude Code, Cursor, VS Code…)
 and the MCP servers it launches, and asks you before an agent's tool call runs.
@@ -22,20 +26,59 @@ Commands:
   rules     list, add, remove and test auto-approve rules
   audit     verify the tamper-evident record
 
-Every command takes --help, and --data-dir DIR (default: AIRLOCK_HOME, else the
-app's data folder).`;
+Every command takes --help, and --data-dir DIR before or after the command (default:
+AIRLOCK_HOME, else the app's data folder).`;
 
 type Result = number | 'running';
 
+const COMMANDS = [
+  'gate',
+  'shim',
+  'pending',
+  'approve',
+  'deny',
+  'status',
+  'settings',
+  'hosts',
+  'history',
+  'rules',
+  'audit',
+] as const;
+type Command = (typeof COMMANDS)[number];
+
+const isCommand = (word: string): word is Command => (COMMANDS as readonly string[]).includes(word);
+
+/** Which help a usage error points to; set as soon as the command is known. */
+let helpTopic = 'airlock --help';
+
 async function run(argv: string[], io: Io): Promise<Result> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case '--help':
-    case '-h':
-    case 'help':
+  const global = splitGlobalOptions(argv);
+  if (global.version) {
+    io.out(`airlock ${version}`);
+    return 0;
+  }
+  const { command, rest } = global;
+  if (command === undefined) {
+    io.out(HELP);
+    return global.help ? 0 : 2;
+  }
+  if (command === 'help') {
+    const [topic, ...extra] = rest;
+    if (topic === undefined || topic === 'help') {
       io.out(HELP);
-      return command === undefined ? 2 : 0;
+      return 0;
+    }
+    if (!isCommand(topic)) throw new UsageError(`there is no command "${topic}"`);
+    // `airlock help rules add` shows the rules help, which covers add.
+    return dispatch(topic, [...extra.filter((a) => !a.startsWith('-')).slice(0, 1), '--help'], io);
+  }
+  if (!isCommand(command)) throw new UsageError(`unknown command "${command}"`);
+  helpTopic = `airlock ${command} --help`;
+  return dispatch(command, global.help ? ['--help'] : rest, io);
+}
+
+async function dispatch(command: Command, rest: string[], io: Io): Promise<Result> {
+  switch (command) {
     case 'shim':
       return (await import('./commands/shim')).shimCommand(rest, io);
     case 'gate':
@@ -57,8 +100,6 @@ async function run(argv: string[], io: Io): Promise<Result> {
       return (await import('./commands/settings')).settingsCommand(rest, io);
     case 'hosts':
       return (await import('./commands/hosts')).hostsCli(rest, io);
-    default:
-      throw new UsageError(`unknown command "${command}" (see airlock --help)`);
   }
 }
 
@@ -68,7 +109,12 @@ run(process.argv.slice(2), processIo).then(
   },
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    processIo.err(`airlock: ${message}`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    if (err instanceof UsageError) {
+      processIo.err(`airlock: ${message} (see ${helpTopic})`);
+      process.exitCode = 2;
+    } else {
+      processIo.err(`airlock: ${message}`);
+      process.exitCode = 1;
+    }
   },
 );

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Channel } from './channels';
 import { DECISION_KINDS, RISK_LEVELS, type RiskLevel } from './types';
+import { SETTING_RANGES } from './settingRanges';
 import type {
   ArgCondition,
   DecisionKind,
@@ -90,12 +91,20 @@ export const historyQuerySchema = historyFilterSchema.extend({
 
 export const settingsSchema = z.strictObject({
   /** How long a call waits for the user before it is denied. */
-  timeoutSeconds: z.number().int().min(5).max(3600),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.timeoutSeconds.min)
+    .max(SETTING_RANGES.timeoutSeconds.max),
   mode: z.enum(['ask', 'observe']),
   /** Deny every new gated call until resumed. */
   paused: z.boolean(),
   /** Prune calls older than this many days; 0 keeps everything. */
-  retentionDays: z.number().int().min(0).max(3650),
+  retentionDays: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.retentionDays.min)
+    .max(SETTING_RANGES.retentionDays.max),
   startAtLogin: z.boolean(),
   sound: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),

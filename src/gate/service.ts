@@ -21,7 +21,7 @@ import { clientProof, gateProof, newNonce, sameProof, sessionKey } from './auth'
 import { ApprovalBroker } from './broker';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
-import type { ControlRequest, Verdict } from './wire';
+import type { ControlRequest, SettledCall, Verdict } from './wire';
 import { WIRE_VERSION } from './wire';
 import { parseSettingsPatch, readGateSettings, type GateSettings } from './settings';
 import { CallDesk } from './callDesk';
@@ -370,6 +370,19 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     if (row) this.emit('history-appended', [row]);
   }
 
+  /** What became of a call that is no longer waiting, so `airlock approve` can say so. */
+  private settledCall(id: number): SettledCall | null {
+    const row = Number.isSafeInteger(id) ? this.store.history.get(id) : null;
+    if (!row) return null;
+    return {
+      decision: row.decision,
+      decidedBy: row.decidedBy,
+      ruleId: row.ruleId,
+      message: row.message,
+      decidedAt: row.latencyMs === null ? null : row.at + row.latencyMs,
+    };
+  }
+
   private onControl(channel: LineChannel, req: ControlRequest): void {
     const reply = (msg: object): void => channel.send({ req: req.req, ...msg });
     switch (req.t) {
@@ -379,9 +392,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         if (req.verdict !== 'allow' && req.verdict !== 'deny')
           return reply({ t: 'error', message: 'verdict must be allow or deny' });
         const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
-        return reply(
-          ok ? { t: 'ok' } : { t: 'error', message: `no call ${req.id} is waiting for a decision` },
-        );
+        if (ok) return reply({ t: 'ok' });
+        const settled = this.settledCall(Number(req.id));
+        return reply({
+          t: 'error',
+          message: `no call ${req.id} is waiting for a decision`,
+          ...(settled ? { settled } : {}),
+        });
       }
       case 'settings': {
         const patch = parseSettingsPatch(req.patch);

@@ -1,5 +1,6 @@
 // The settings the gate acts on, as kept in the store (the app keeps its own beside them).
 import type { Mode } from '../contract/types';
+import { inRange, SETTING_RANGES } from '../contract/settingRanges';
 import type { Store } from '../store/store';
 
 export interface GateSettings {
@@ -35,19 +36,14 @@ export function parseSettingsPatch(input: unknown): Partial<GateSettings> | null
   for (const [key, value] of Object.entries(p)) {
     if (key === 'mode' && (value === 'ask' || value === 'observe')) out.mode = value;
     else if (key === 'paused' && typeof value === 'boolean') out.paused = value;
-    else if (
-      key === 'timeoutSeconds' &&
-      Number.isInteger(value) &&
-      (value as number) >= 5 &&
-      (value as number) <= 3600
-    )
-      out.timeoutSeconds = value as number;
+    else if (key === 'timeoutSeconds' && inRange(value, SETTING_RANGES.timeoutSeconds))
+      out.timeoutSeconds = value;
+    // Kept as null for "keep everything", so a stored 0 is refused.
     else if (
       key === 'retentionDays' &&
-      (value === null ||
-        (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3650))
+      (value === null || (inRange(value, SETTING_RANGES.retentionDays) && value > 0))
     )
-      out.retentionDays = value as number | null;
+      out.retentionDays = value;
     else return null;
   }
   return out;

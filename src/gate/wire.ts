@@ -1,6 +1,6 @@
 // The shim ↔ gate protocol: newline-delimited JSON over the local socket. Types only, so the
 // shim (which must start fast and stay small) pays nothing for them at run time.
-import type { PendingCall, ToolDefinition } from '../contract/types';
+import type { DecidedBy, DecisionKind, PendingCall, ToolDefinition } from '../contract/types';
 import type { GateSettings } from './settings';
 
 export const WIRE_VERSION = 1;
@@ -63,4 +63,15 @@ export type ControlResponse =
       dataDir: string;
       pid: number;
     }
-  | { t: 'error'; req: number; message: string };
+  /** `settled`: a `decide` for a call no longer waiting, and what became of it. */
+  | { t: 'error'; req: number; message: string; settled?: SettledCall };
+
+/** How a call that is no longer waiting was decided (from the record). */
+export interface SettledCall {
+  decision: DecisionKind;
+  decidedBy: DecidedBy | null;
+  ruleId: number | null;
+  message: string | null;
+  /** When it was decided (ms since the epoch); null when the record does not say. */
+  decidedAt: number | null;
+}

@@ -1,6 +1,7 @@
-import { parse, dataDirOf, str, UsageError } from '../args';
+import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
+import { settledSentence } from '../settled';
 import { describe } from './gate';
 
 export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
@@ -16,11 +17,12 @@ ${verb === 'approve' ? 'Approves' : 'Denies'} the waiting call ID (see \`airlock
 }`;
 
 export async function pendingCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) {
     io.out(PENDING_HELP);
     return 0;
   }
+  noExtraArguments(positionals, 0);
   const res = await controlRequest(dataDirOf(values).dir, { t: 'pending' });
   if (res.t !== 'pending')
     throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
@@ -47,10 +49,12 @@ export async function decideCommand(
     io.out(DECIDE_HELP(verb));
     return 0;
   }
+  if (positionals.length === 0)
+    throw new UsageError(`${verb} needs the ID of a waiting call, as \`airlock pending\` lists it`);
+  noExtraArguments(positionals, 1);
   const id = Number(positionals[0]);
-  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
-    throw new UsageError(`airlock ${verb} needs one call ID (see airlock pending)`);
-  }
+  if (!/^\d+$/.test(positionals[0]!) || !Number.isSafeInteger(id) || id <= 0)
+    throw new UsageError(`"${positionals[0]}" is not a call ID (a whole number such as 12)`);
   const message = str(values, 'message');
   const res = await controlRequest(dataDirOf(values).dir, {
     t: 'decide',
@@ -58,19 +62,24 @@ export async function decideCommand(
     verdict: verb === 'approve' ? 'allow' : 'deny',
     ...(message !== undefined ? { message } : {}),
   });
-  if (res.t === 'error') throw new Error(res.message);
+  if (res.t === 'error') {
+    // Someone (the popup, a rule, the clock) got there first: say what became of the call.
+    if (res.settled) throw new Error(settledSentence(id, res.settled, Date.now()));
+    throw new Error(res.message);
+  }
   io.out(`${verb === 'approve' ? 'Approved' : 'Denied'} call ${id}.`);
   return 0;
 }
 
 export async function statusCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) {
     io.out(
-      'Usage: airlock status [--json] [--data-dir DIR]\n\nSays whether a gate is running for the data directory.',
+      'Usage: airlock status [--json] [--data-dir DIR]\n\nSays whether a gate is running for the data directory (exit 3 when not).',
     );
     return 0;
   }
+  noExtraArguments(positionals, 0);
   const { dir } = dataDirOf(values);
   try {
     const res = await controlRequest(dir, { t: 'status' });

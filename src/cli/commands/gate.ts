@@ -1,4 +1,5 @@
-import { parse, dataDirOf, str, UsageError } from '../args';
+import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
+import { parseTimeoutSeconds } from './settings';
 import type { Io } from '../output';
 import { startGateService } from '../../gate/service';
 import type { Mode, PendingCall } from '../../contract/types';
@@ -13,31 +14,36 @@ Options:
   --mode ask        calls that are not clearly read-only and low risk wait for a person,
                     unless a rule decides them (the default)
   --mode observe    allow and record everything, with what would have been decided
-  --timeout S       deny a call nobody decided after S seconds (default 45)
+  --timeout S       deny a call nobody decided after S seconds (default 45; 5 to 3600)
 Both flags apply to this run only; without them the saved settings apply.
   --data-dir DIR    where the database, secret and socket live`;
 
 export async function gateCommand(argv: string[], io: Io): Promise<number | 'running'> {
-  const { values } = parse(argv, { mode: { type: 'string' }, timeout: { type: 'string' } });
+  const { values, positionals } = parse(argv, {
+    mode: { type: 'string' },
+    timeout: { type: 'string' },
+  });
   if (values.help) {
     io.out(GATE_HELP);
     return 0;
   }
-  const mode = (str(values, 'mode') ?? 'ask') as Mode;
-  if (mode !== 'ask' && mode !== 'observe') throw new UsageError('--mode must be ask or observe');
+  noExtraArguments(positionals, 0);
+  const mode = str(values, 'mode') as Mode | undefined;
+  if (mode !== undefined && mode !== 'ask' && mode !== 'observe')
+    throw new UsageError(`--mode is ask or observe, not "${mode}"`);
   const timeoutText = str(values, 'timeout');
-  const timeoutS = timeoutText === undefined ? 45 : Number(timeoutText);
-  if (!(timeoutS > 0 && timeoutS <= 3600))
-    throw new UsageError('--timeout must be between 1 and 3600 seconds');
+  const timeoutS = timeoutText === undefined ? null : parseTimeoutSeconds(timeoutText, '--timeout');
   const { dir } = dataDirOf(values);
+  // Without the flags the saved settings apply (`airlock settings`, or the app's Settings).
   const gate = await startGateService({
     dataDir: dir,
-    mode,
-    timeoutMs: timeoutS * 1000,
+    ...(mode ? { mode } : {}),
+    ...(timeoutS !== null ? { timeoutMs: timeoutS * 1000 } : {}),
     log: (l) => io.err(`airlock gate: ${l}`),
   });
+  const running = gate.settings();
   io.out(
-    `Airlock gate running (mode ${mode}, data dir ${dir}, socket ${gate.socketPath}). Ctrl-C stops it.`,
+    `Airlock gate running (mode ${running.mode}, timeout ${running.timeoutSeconds}s, data dir ${dir}, socket ${gate.socketPath}). Ctrl-C stops it.`,
   );
   const announced = new Set<number>();
   gate.on('pending-changed', () => {

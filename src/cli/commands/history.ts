@@ -1,8 +1,7 @@
-import { parse, dataDirOf, str, UsageError, type Parsed } from '../args';
+import { parse, dataDirOf, noExtraArguments, str, UsageError, type Parsed } from '../args';
 import type { Io } from '../output';
 import { parseSince } from '../time';
-import { openStore } from '../../store/store';
-import { databasePath } from '../../core/dataDir';
+import { openExistingRecord } from '../record';
 import {
   DECISION_KINDS,
   RISK_LEVELS,
@@ -55,46 +54,50 @@ export function historyQuery(
   if (tool) q.tool = tool;
   if (decision) {
     if (!DECISION_KINDS.includes(decision as DecisionKind))
-      throw new UsageError(`--decision must be one of ${DECISION_KINDS.join(', ')}`);
+      throw new UsageError(
+        `--decision must be one of ${DECISION_KINDS.join(', ')}, not "${decision}"`,
+      );
     q.decision = decision as DecisionKind;
   }
   if (risk) {
     if (!RISK_LEVELS.includes(risk as RiskLevel))
-      throw new UsageError(`--risk must be one of ${RISK_LEVELS.join(', ')}`);
+      throw new UsageError(`--risk must be one of ${RISK_LEVELS.join(', ')}, not "${risk}"`);
     q.risk = risk as RiskLevel;
   }
   if (search) q.search = search;
   if (since) q.since = parseSince(since, now);
   if (limit !== undefined) {
-    const n = Number(limit);
+    const n = /^\d+$/.test(limit) ? Number(limit) : NaN;
     if (!Number.isSafeInteger(n) || n < 1)
-      throw new UsageError('--limit must be a positive whole number');
+      throw new UsageError(`--limit is a whole number of rows, at least 1, not "${limit}"`);
     q.limit = n;
   } else if (defaultLimit !== undefined) q.limit = defaultLimit;
   return q;
 }
 
 export async function historyCommand(argv: string[], io: Io): Promise<number> {
-  const exporting = argv[0] === 'export';
-  const { values } = parse(exporting ? argv.slice(1) : argv, FILTERS);
+  const { values, positionals } = parse(argv, FILTERS);
   if (values.help) {
     io.out(HISTORY_HELP);
     return 0;
   }
+  const exporting = positionals[0] === 'export';
+  noExtraArguments(positionals, exporting ? 1 : 0);
   const format = str(values, 'format');
   if (exporting && format !== 'csv' && format !== 'json')
     throw new UsageError('history export needs --format csv or --format json');
   if (!exporting && format) throw new UsageError('--format goes with "history export"');
-  const store = openStore(databasePath(dataDirOf(values).dir));
+  // Check the flags before looking for the record, so a typo is named as such.
+  const q = historyQuery(values, Date.now(), exporting ? undefined : 50);
+  const store = openExistingRecord(dataDirOf(values).dir);
   try {
     if (exporting) {
-      const q = historyQuery(values, Date.now(), undefined);
       const write = (chunk: string): void => void process.stdout.write(chunk);
       if (format === 'csv') store.history.exportCsv(q, write);
       else store.history.exportJson(q, write);
       return 0;
     }
-    const rows = store.history.query(historyQuery(values, Date.now(), 50));
+    const rows = store.history.query(q);
     if (values.json) io.out(JSON.stringify(rows, null, 2));
     else if (rows.length === 0) io.out('No recorded calls match.');
     else for (const row of rows) io.out(historyLine(row));

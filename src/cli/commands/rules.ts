@@ -1,7 +1,8 @@
-import { parse, dataDirOf, str, UsageError, type Parsed } from '../args';
+import { parse, dataDirOf, noExtraArguments, str, UsageError, type Parsed } from '../args';
 import type { Io } from '../output';
-import { openStore, type Store } from '../../store/store';
-import { databasePath } from '../../core/dataDir';
+import { openExistingRecord, openRecordForWriting } from '../record';
+import type { Store } from '../../store/store';
+import { RISK_LEVELS } from '../../contract/types';
 import { expiryFromChoice, validateRule, type ExpiryChoice } from '../../policy/rules';
 import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
@@ -44,13 +45,19 @@ const OPTIONS = {
 } as const;
 
 export async function rulesCommand(argv: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(sub && !sub.startsWith('-') ? rest : argv, OPTIONS);
-  if (values.help || sub === undefined || sub.startsWith('-')) {
+  const { values, positionals: all } = parse(argv, OPTIONS);
+  const [sub, ...positionals] = all;
+  if (values.help || sub === undefined) {
     io.out(RULES_HELP);
     return values.help ? 0 : 2;
   }
-  const store = openStore(databasePath(dataDirOf(values).dir));
+  if (!['list', 'add', 'remove', 'test'].includes(sub))
+    throw new UsageError(`unknown rules command "${sub}" (list, add, remove or test)`);
+  noExtraArguments(positionals, sub === 'remove' || sub === 'test' ? 1 : 0);
+  const dir = dataDirOf(values).dir;
+  if (sub === 'add') checkAddFlags(values); // a mistyped rule creates nothing
+  // Only `add` may create the record; the others read or change what is already there.
+  const store = sub === 'add' ? openRecordForWriting(dir) : openExistingRecord(dir);
   try {
     switch (sub) {
       case 'list':
@@ -66,7 +73,7 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
       case 'test':
         return testRule(store, ruleId(positionals), values, io);
       default:
-        throw new UsageError(`unknown rules command "${sub}" (see airlock rules --help)`);
+        throw new UsageError(`unknown rules command "${sub}"`);
     }
   } finally {
     store.close();
@@ -74,9 +81,12 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
 }
 
 function ruleId(positionals: string[]): number {
-  const id = Number(positionals[0]);
-  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1)
-    throw new UsageError('give one rule ID (see airlock rules list)');
+  const text = positionals[0];
+  if (text === undefined)
+    throw new UsageError('give the ID of a rule, as `airlock rules list` shows it');
+  const id = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new UsageError(`"${text}" is not a rule ID (a whole number such as 3)`);
   return id;
 }
 
@@ -135,8 +145,12 @@ export function conditionsFromFlags(values: Parsed['values']): ArgCondition[] {
   for (const [path, value] of pairs(values, 'regex')) out.push({ path, op: 'regex', value });
   for (const [path, value] of pairs(values, 'range')) {
     const m = /^(-?[\d.]*)\.\.(-?[\d.]*)$/.exec(value);
-    if (!m || (m[1] === '' && m[2] === ''))
-      throw new UsageError(`--range takes PATH=MIN..MAX, got "${value}"`);
+    if (
+      !m ||
+      (m[1] === '' && m[2] === '') ||
+      [m[1], m[2]].some((end) => end !== '' && !Number.isFinite(Number(end)))
+    )
+      throw new UsageError(`--range takes PATH=MIN..MAX with numbers, got "${value}"`);
     out.push({
       path,
       op: 'range',
@@ -160,12 +174,33 @@ function resolveServer(store: Store, text: string | undefined): number | null {
   throw new Error(`"${text}" names several servers: ${ids}; give its number`);
 }
 
+/** Everything about `rules add` that can be judged without the record, in the user's terms. */
+function checkAddFlags(values: Parsed['values']): void {
+  if (!str(values, 'tool')) throw new UsageError('rules add needs --tool GLOB');
+  const expires = str(values, 'expires');
+  if (expires !== undefined && !['15m', '1h', 'forever'].includes(expires))
+    throw new UsageError(`--expires is 15m, 1h or forever, not "${expires}"`);
+  const action = str(values, 'action');
+  if (action !== undefined && !['allow', 'ask', 'deny'].includes(action))
+    throw new UsageError(`--action is allow, ask or deny, not "${action}"`);
+  const maxRisk = str(values, 'max-risk');
+  if (maxRisk !== undefined && !(RISK_LEVELS as readonly string[]).includes(maxRisk))
+    throw new UsageError(`--max-risk is one of ${RISK_LEVELS.join(', ')}, not "${maxRisk}"`);
+  const checked = validateRule({
+    serverId: null,
+    tool: str(values, 'tool'),
+    conditions: conditionsFromFlags(values),
+    action: action ?? 'allow',
+    riskCeiling: maxRisk ?? null,
+    note: str(values, 'note') ?? '',
+  });
+  if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
+}
+
 function addRule(store: Store, values: Parsed['values'], io: Io): number {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
   const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
-  if (!['15m', '1h', 'forever'].includes(expires))
-    throw new UsageError('--expires must be 15m, 1h or forever');
   const now = Date.now();
   const checked = validateRule({
     serverId: resolveServer(store, str(values, 'server')),
@@ -177,19 +212,46 @@ function addRule(store: Store, values: Parsed['values'], io: Io): number {
     note: str(values, 'note') ?? '',
     origin: 'manual',
   });
-  if (!checked.ok) throw new UsageError(checked.error.split('\n').join('; '));
+  if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
   const rule = store.rules.add(checked.rule, now);
   io.out(`Added rule ${describeRule(rule, store)}`);
   return 0;
+}
+
+/**
+ * validateRule names fields of the stored rule ("conditions.0.value: …", "riskCeiling: …");
+ * say them as the flags the user typed. Its messages are sentences already.
+ */
+export function ruleProblemInFlags(error: string): string {
+  const FLAG: Record<string, string> = {
+    tool: '--tool',
+    action: '--action',
+    riskCeiling: '--max-risk',
+    note: '--note',
+    serverId: '--server',
+    expiry: '--expires',
+  };
+  return error
+    .split('\n')
+    .map((line) => {
+      const m = /^([\w.]+): (.*)$/.exec(line);
+      if (!m) return line;
+      const [field, index] = m[1]!.split('.');
+      const flag =
+        field === 'conditions' ? `condition ${Number(index) + 1}` : (FLAG[field!] ?? field);
+      return `${flag}: ${m[2]}`;
+    })
+    .join('; ');
 }
 
 /** Replay a rule over the record: which past calls would it have matched? */
 function testRule(store: Store, id: number, values: Parsed['values'], io: Io): number {
   const rule = store.rules.get(id);
   if (!rule) throw new Error(`there is no rule ${id}`);
-  const limit = Number(str(values, 'limit') ?? 50);
+  const limitText = str(values, 'limit') ?? '50';
+  const limit = /^\d+$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new UsageError('--limit must be a positive whole number');
+    throw new UsageError(`--limit is a whole number of rows, at least 1, not "${limitText}"`);
   const result = replayRule(store, rule, limit, nodePathEnv());
   if (values.json) io.out(JSON.stringify(result, null, 2));
   else {

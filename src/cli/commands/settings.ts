@@ -1,10 +1,15 @@
-import { parse, dataDirOf, UsageError } from '../args';
+import { parse, dataDirOf, noExtraArguments, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
-import { databasePath } from '../../core/dataDir';
-import { openStore } from '../../store/store';
+import { hasRecord, openExistingRecord, openRecordForWriting } from '../record';
 import { GateUnavailableError } from '../../gate/client';
-import { readGateSettings, type GateSettings } from '../../gate/settings';
+import { readGateSettings, SETTING_DEFAULTS, type GateSettings } from '../../gate/settings';
+import {
+  describeRange,
+  inRange,
+  SETTING_RANGES,
+  type SettingRange,
+} from '../../contract/settingRanges';
 
 export const SETTINGS_HELP = `Usage: airlock settings [--json]
        airlock settings set KEY VALUE
@@ -13,8 +18,8 @@ The gate's settings, shared by the desktop app and \`airlock gate\`:
   mode        ask | observe      ask: policy and rules decide, the rest waits for you;
                                  observe: allow and record everything
   paused      true | false       deny every new gated call
-  timeout     SECONDS (5-3600)   deny a call nobody decided after this long
-  retention   DAYS (0-3650)      prune calls older than this; 0 keeps everything
+  timeout     SECONDS (${SETTING_RANGES.timeoutSeconds.min}-${SETTING_RANGES.timeoutSeconds.max})   deny a call nobody decided after this long
+  retention   DAYS (${SETTING_RANGES.retentionDays.min}-${SETTING_RANGES.retentionDays.max})      prune calls older than this; 0 keeps everything
 
 A running gate takes a change at once (through its socket); otherwise it is saved for the
 next start.`;
@@ -29,21 +34,26 @@ export function parseSetting(key: string, value: string): Patch {
     case 'paused':
       if (value !== 'true' && value !== 'false') throw new UsageError('paused is true or false');
       return { paused: value === 'true' };
-    case 'timeout': {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 5 || n > 3600)
-        throw new UsageError('timeout is a whole number of seconds from 5 to 3600');
-      return { timeoutSeconds: n };
-    }
+    case 'timeout':
+      return { timeoutSeconds: parseTimeoutSeconds(value, 'timeout') };
     case 'retention': {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > 3650)
-        throw new UsageError('retention is a whole number of days from 0 to 3650');
+      const n = wholeNumberIn(value, SETTING_RANGES.retentionDays, 'retention');
       return { retentionDays: n === 0 ? null : n };
     }
     default:
       throw new UsageError(`unknown setting "${key}" (mode, paused, timeout, retention)`);
   }
+}
+
+/** The call timeout as `settings set timeout` and `gate --timeout` both read it. */
+export function parseTimeoutSeconds(text: string, label: string): number {
+  return wholeNumberIn(text, SETTING_RANGES.timeoutSeconds, label);
+}
+
+function wholeNumberIn(text: string, range: SettingRange, label: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!inRange(n, range)) throw new UsageError(`${label} is ${describeRange(range)}, not "${text}"`);
+  return n;
 }
 
 export async function settingsCommand(argv: string[], io: Io): Promise<number> {
@@ -54,23 +64,23 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
   }
   const dir = dataDirOf(values).dir;
   if (positionals.length === 0) {
-    const store = openStore(databasePath(dir));
-    try {
-      const s = readGateSettings(store);
-      if (values.json) io.out(JSON.stringify(s));
-      else
-        io.out(
-          `mode ${s.mode}\npaused ${s.paused}\ntimeout ${s.timeoutSeconds}\nretention ${s.retentionDays ?? 0}`,
-        );
-    } finally {
-      store.close();
+    // Showing must not create the record: with none yet, the defaults are what a gate would use.
+    const saved = hasRecord(dir);
+    const s = saved ? readSettings(dir) : SETTING_DEFAULTS;
+    if (values.json) io.out(JSON.stringify(s));
+    else {
+      io.out(
+        `mode ${s.mode}\npaused ${s.paused}\ntimeout ${s.timeoutSeconds}\nretention ${s.retentionDays ?? 0}`,
+      );
+      if (!saved) io.out(`(the defaults: nothing has been saved in ${dir} yet)`);
     }
     return 0;
   }
-  const [verb, key, value, ...extra] = positionals;
-  if (verb !== 'set' || key === undefined || value === undefined || extra.length) {
-    throw new UsageError('airlock settings set KEY VALUE (see airlock settings --help)');
-  }
+  const [verb, key, value] = positionals;
+  if (verb !== 'set') throw new UsageError(`unknown settings command "${verb}" (it is: set KEY VALUE)`);
+  if (key === undefined || value === undefined)
+    throw new UsageError('settings set needs a KEY and a VALUE, as in: settings set timeout 60');
+  noExtraArguments(positionals, 3);
   const patch = parseSetting(key, value);
   try {
     // A running gate applies it itself, so the shims hear of a mode change at once.
@@ -79,7 +89,7 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
     io.out(`Set ${key} to ${value} (the running gate applied it).`);
   } catch (err) {
     if (!(err instanceof GateUnavailableError)) throw err;
-    const store = openStore(databasePath(dir));
+    const store = openRecordForWriting(dir);
     try {
       for (const [k, v] of Object.entries(patch)) store.settings.set(k, v, Date.now());
     } finally {
@@ -88,4 +98,13 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
     io.out(`Set ${key} to ${value} (no gate is running: it applies at the next start).`);
   }
   return 0;
+}
+
+function readSettings(dir: string): GateSettings {
+  const store = openExistingRecord(dir);
+  try {
+    return readGateSettings(store);
+  } finally {
+    store.close();
+  }
 }

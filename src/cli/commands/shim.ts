@@ -2,11 +2,13 @@ import { parse, dataDirOf, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { runShim } from '../../shim/run';
 
-export const SHIM_HELP = `Usage: airlock shim --server NAME [--host HOST] [--data-dir DIR] -- CMD [ARGS...]
+export const SHIM_HELP = `Usage: airlock shim --server NAME [--host HOST] [--data-dir DIR] [--] CMD [ARGS...]
 
 Runs CMD as a stdio MCP server and stands between it and the host that started this
 command: every tools/call waits for a decision from the Airlock gate (the app or
 \`airlock gate\`). Hosts run this line; \`airlock hosts install\` writes it for you.
+The server command follows the options, after \`--\` or without it; everything from
+there on is the server's, options included.
 
 Options:
   --server NAME     the server's name in the host's config (required)
@@ -15,26 +17,29 @@ Options:
   --max-line BYTES  longest message accepted in either direction (default 16 MiB)`;
 
 export function shimCommand(argv: string[], io: Io): number | 'running' {
-  const split = argv.indexOf('--');
-  const own = split === -1 ? argv : argv.slice(0, split);
-  const server = split === -1 ? [] : argv.slice(split + 1);
-  const { values } = parse(own, {
-    server: { type: 'string' },
-    host: { type: 'string' },
-    'max-line': { type: 'string' },
-  });
+  // The server command starts at `--` or at the first argument that is not one of ours: the
+  // MCP Inspector's CLI swallows the first `--` of the line it is given.
+  const { values, rest: server } = parse(
+    argv,
+    {
+      server: { type: 'string' },
+      host: { type: 'string' },
+      'max-line': { type: 'string' },
+    },
+    { stopAtPositional: true },
+  );
   if (values.help) {
     io.out(SHIM_HELP);
     return 0;
   }
   const name = str(values, 'server');
-  if (!name) throw new UsageError('airlock shim needs --server NAME');
+  if (!name) throw new UsageError('shim needs --server NAME');
   const [command, ...args] = server;
-  if (!command) throw new UsageError('airlock shim needs the server command after --');
+  if (!command) throw new UsageError('shim needs the server command after its options');
   const maxLine = str(values, 'max-line');
   const maxLineBytes = maxLine === undefined ? undefined : Number(maxLine);
   if (maxLineBytes !== undefined && !(Number.isSafeInteger(maxLineBytes) && maxLineBytes >= 1024)) {
-    throw new UsageError('--max-line must be a whole number of bytes, at least 1024');
+    throw new UsageError(`--max-line is a whole number of bytes, at least 1024, not "${maxLine}"`);
   }
   const progress = Number(process.env.AIRLOCK_PROGRESS_INTERVAL_MS);
   runShim({
