@@ -1,7 +1,7 @@
 // The built `airlock` command end to end against real data directories: usage and exit codes,
 // rules, history and its export, audit verify on an intact and a tampered record, status,
 // pending and decisions against a running gate, and AIRLOCK_HOME.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,7 +10,20 @@ import type { HistoryRow, PendingCall, Rule } from '../contract/types';
 import { databasePath } from '../core/dataDir';
 import { startGateService, type GateService } from '../gate/service';
 import type { ReplayResult } from '../gate/ruleReplay';
-import { connectClient, filesystemServer, runCli, tempDir, waitFor } from '../testing/harness';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  CLI,
+  connectClient,
+  everythingServer,
+  filesystemServer,
+  NODE,
+  ROOT,
+  runCli,
+  startGateProcess,
+  tempDir,
+  waitFor,
+} from '../testing/harness';
 
 const COMMANDS = [
   'gate',
@@ -57,28 +70,127 @@ describe('usage', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command "frobnicate"/],
-    [['history', '--bogus'], /--bogus/],
-    [['history', '--decision', 'maybe'], /--decision must be one of/],
-    [['history', '--since', 'yesterday-ish'], /cannot read the time/],
-    [['rules', 'add', '--action', 'allow'], /needs --tool/],
-    [['rules', 'frob'], /unknown rules command/],
-    [['gate', '--mode', 'sometimes'], /--mode must be ask or observe/],
-    [['approve'], /needs one call ID/],
-    [['history', 'export', '--format', 'xml'], /--format csv or --format json/],
-  ])('airlock %j: one line on stderr, exit 2', async (args, message) => {
-    const res = await cli([...args, '--data-dir', tempDir()]);
-    expect(res.code).toBe(2);
-    expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(message);
-    expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(res.stderr).toMatch(/^airlock: /);
+    [['frobnicate'], 'unknown command "frobnicate" (see airlock --help)'],
+    [['history', '--bogus'], 'unknown option --bogus (see airlock history --help)'],
+    [
+      ['history', '--limt', '3'],
+      'unknown option --limt; did you mean --limit? (see airlock history --help)',
+    ],
+    [
+      ['history', '--limit', '-3'],
+      '--limit is a whole number of rows, at least 1, not "-3" (see airlock history --help)',
+    ],
+    [['history', '--json=yes'], '--json takes no value (see airlock history --help)'],
+    [['history', '--decision', 'maybe'], /^--decision must be one of approved, .*, not "maybe"/],
+    [['history', '--since', 'yesterday-ish'], /^cannot read the time/],
+    [['history', 'extra'], 'unexpected argument "extra" (see airlock history --help)'],
+    [
+      ['rules', 'add', '--action', 'allow'],
+      'rules add needs --tool GLOB (see airlock rules --help)',
+    ],
+    [
+      ['rules', 'add', '--tool', 'x', '--action', 'maybe'],
+      '--action is allow, ask or deny, not "maybe" (see airlock rules --help)',
+    ],
+    [
+      ['rules', 'add', '--tool', 'x', '--max-risk', 'extreme'],
+      '--max-risk is one of low, medium, high, critical, not "extreme" (see airlock rules --help)',
+    ],
+    [
+      ['rules', 'add', '--tool', 'x', '--regex', 'path=('],
+      'condition 1: The regular expression does not compile. (see airlock rules --help)',
+    ],
+    [
+      ['rules', 'add', '--tool', 'x', '--under', 'path=relative/dir'],
+      /^condition 1: A directory for "under" must be absolute/,
+    ],
+    [
+      ['rules', 'frob'],
+      'unknown rules command "frob" (list, add, remove or test) (see airlock rules --help)',
+    ],
+    [['rules', 'list', 'all'], 'unexpected argument "all" (see airlock rules --help)'],
+    [['rules', 'remove', '1', '2'], 'unexpected argument "2" (see airlock rules --help)'],
+    [
+      ['gate', '--mode', 'sometimes'],
+      '--mode is ask or observe, not "sometimes" (see airlock gate --help)',
+    ],
+    [['gate', 'now'], 'unexpected argument "now" (see airlock gate --help)'],
+    [
+      ['approve'],
+      'approve needs the ID of a waiting call, as `airlock pending` lists it (see airlock approve --help)',
+    ],
+    [['approve', '3', '4'], 'unexpected argument "4" (see airlock approve --help)'],
+    [['deny', 'x3'], '"x3" is not a call ID (a whole number such as 12) (see airlock deny --help)'],
+    [
+      ['deny', '3', '--message', '-rf is fine'],
+      '--message needs a value, not "-rf is fine" (for a value that starts with "-", write --message=VALUE) (see airlock deny --help)',
+    ],
+    [['pending', 'now'], 'unexpected argument "now" (see airlock pending --help)'],
+    [['status', 'now'], 'unexpected argument "now" (see airlock status --help)'],
+    [['audit', 'verify', 'now'], 'unexpected argument "now" (see airlock audit --help)'],
+    [
+      ['audit', 'check'],
+      'unknown audit command "check" (it is: verify) (see airlock audit --help)',
+    ],
+    [
+      ['history', 'export', '--format', 'xml'],
+      'history export needs --format csv or --format json (see airlock history --help)',
+    ],
+    [
+      ['shim', '--server', 'x'],
+      'shim needs the server command after its options (see airlock shim --help)',
+    ],
+    [['shim', '--bogus', 'x', 'cmd'], 'unknown option --bogus (see airlock shim --help)'],
+    [['--bogus', 'history'], 'unknown option --bogus before the command (see airlock --help)'],
+    [['help', 'frob'], 'there is no command "frob" (see airlock --help)'],
+  ])(
+    'airlock %j: Airlock’s words on one line, the command’s --help hint, exit 2',
+    async (args, message) => {
+      const dir = join(tempDir(), 'data');
+      const res = await cli([...args, '--data-dir', dir]);
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe('');
+      expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+      const text = res.stderr.replace(/^airlock: /, '').trimEnd();
+      expect(res.stderr).toMatch(/^airlock: .* \(see airlock (\w+ )?--help\)\n$/);
+      if (typeof message === 'string') expect(text).toBe(message);
+      else expect(text).toMatch(message);
+      // Never a parser's or a validation library's own text.
+      expect(text).not.toMatch(
+        /positional|ambiguous|as in '--|Invalid option|expected one of|Invalid input/,
+      );
+      // A mistyped command creates nothing.
+      expect(existsSync(dir)).toBe(false);
+    },
+  );
+
+  it('airlock --version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      expect(await cli([flag])).toEqual({ code: 0, stdout: `airlock ${version}\n`, stderr: '' });
+    }
+  });
+
+  it.each(COMMANDS)('airlock help %s is airlock %s --help', async (command) => {
+    const viaHelp = await cli(['help', command]);
+    const viaFlag = await cli([command, '--help']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect((await cli(['--help', command])).stdout).toBe(viaFlag.stdout);
+  });
+
+  it('--help wins over other mistakes on the line', async () => {
+    const res = await cli(['history', '--bogus', '--limit', '--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Usage: airlock history/);
   });
 
   it('airlock with no command prints usage and exits 2', async () => {
     const res = await cli([]);
     expect(res.code).toBe(2);
-    expect(res.stdout).toMatch(/^Usage: airlock <command>/);
+    expect(res.stdout).toMatch(/^Usage: airlock \[--data-dir DIR\] <command>/);
   });
 });
 
@@ -224,6 +336,49 @@ describe('against a running gate with recorded calls', () => {
       expect(res.stdout).toBe('');
       expect(res.stderr).toBe('airlock: no call 424242 is waiting for a decision\n');
     }
+  });
+
+  it('approve or deny of a call already decided says what became of it (exit 1)', async () => {
+    const hhmm = '(\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d';
+    const cases: [string, number, string][] = [
+      ['approve', ids.approved, `call ${ids.approved} was already approved by you at ${hhmm}`],
+      [
+        'approve',
+        ids.denied,
+        `call ${ids.denied} was already denied by you at ${hhmm} \\(not now\\)`,
+      ],
+      [
+        'deny',
+        ids.ruleDenied,
+        `call ${ids.ruleDenied} was already denied by rule ${denyRuleId} at ${hhmm}`,
+      ],
+      [
+        'deny',
+        ids.read,
+        `call ${ids.read} was already approved automatically at ${hhmm} \\(Read-only and low risk\\.\\)`,
+      ],
+    ];
+    for (const [verb, id, sentence] of cases) {
+      const res = await cli([verb, String(id), '--data-dir', dataDir]);
+      expect(res.code).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(new RegExp(`^airlock: ${sentence}\n$`));
+    }
+    // The record is unchanged by the attempt.
+    expect(gate.store.history.get(ids.denied)).toMatchObject({
+      decision: 'denied',
+      message: 'not now',
+    });
+  });
+
+  it('--data-dir works before the command as after it', async () => {
+    const after = await json<HistoryRow[]>(['history', '--json', '--data-dir', dataDir]);
+    expect(await json<HistoryRow[]>(['--data-dir', dataDir, 'history', '--json'])).toEqual(after);
+    expect(await json<HistoryRow[]>([`--data-dir=${dataDir}`, 'history', '--json'])).toEqual(after);
+    expect(
+      await json<{ running: boolean }>(['--data-dir', dataDir, 'status', '--json']),
+    ).toMatchObject({ running: true });
+    expect((await cli(['--data-dir', dataDir, 'rules', 'list'])).stdout).toBe('No rules.\n');
   });
 
   it('history shows every decision with who decided and why', async () => {
@@ -420,12 +575,13 @@ describe('against a running gate with recorded calls', () => {
     const viaFlag = await json<HistoryRow[]>(['history', '--json', '--data-dir', dataDir]);
     const viaHome = await json<HistoryRow[]>(['history', '--json'], { AIRLOCK_HOME: dataDir });
     expect(viaHome).toEqual(viaFlag);
-    // The flag wins over the environment.
+    // The flag wins over the environment: this directory holds no record.
     const other = tempDir();
-    const flagWins = await json<HistoryRow[]>(['history', '--json', '--data-dir', other], {
+    const flagWins = await cli(['history', '--json', '--data-dir', other], {
       AIRLOCK_HOME: dataDir,
     });
-    expect(flagWins).toEqual([]);
+    expect(flagWins.code).toBe(1);
+    expect(flagWins.stderr).toContain(`there is no Airlock record in ${other}:`);
   });
 });
 
@@ -458,13 +614,51 @@ describe('settings', () => {
   it.each([
     [['settings', 'set', 'mode', 'yolo'], /mode is ask or observe/],
     [['settings', 'set', 'timeout', '2'], /timeout is a whole number of seconds from 5 to 3600/],
+    [['settings', 'set', 'timeout', '3601'], /timeout is a whole number of seconds from 5 to 3600/],
+    [['gate', '--timeout', '4'], /--timeout is a whole number of seconds from 5 to 3600, not "4"/],
+    [['settings', 'set', 'retention', '-1'], /retention is a whole number of days from 0 to 3650/],
     [['settings', 'set', 'colour', 'blue'], /unknown setting "colour"/],
-    [['settings', 'get', 'mode'], /airlock settings set KEY VALUE/],
+    [['settings', 'get', 'mode'], /unknown settings command "get" \(it is: set KEY VALUE\)/],
+    [['settings', 'set', 'mode'], /settings set needs a KEY and a VALUE/],
+    [['settings', 'set', 'mode', 'ask', 'now'], /unexpected argument "now"/],
   ])('%j is refused with one line and exit 2', async (args, message) => {
-    const res = await cli([...args, '--data-dir', tempDir()]);
+    const dir = join(tempDir(), 'data');
+    const res = await cli([...args, '--data-dir', dir]);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(message);
+    expect(res.stderr).toMatch(/\(see airlock (settings|gate) --help\)\n$/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('airlock gate keeps the saved settings unless --mode or --timeout is given', async () => {
+    const dataDir = tempDir();
+    expect((await cli(['settings', 'set', 'mode', 'observe', '--data-dir', dataDir])).code).toBe(0);
+    expect((await cli(['settings', 'set', 'timeout', '90', '--data-dir', dataDir])).code).toBe(0);
+    const saved = await startGateProcess(dataDir);
+    try {
+      expect(await json(['status', '--json', '--data-dir', dataDir])).toMatchObject({
+        running: true,
+        mode: 'observe',
+      });
+    } finally {
+      saved.kill('SIGTERM');
+      await new Promise((r) => saved.once('exit', r));
+    }
+    const flagged = await startGateProcess(dataDir, ['--mode', 'ask', '--timeout', '5']);
+    try {
+      expect(await json(['status', '--json', '--data-dir', dataDir])).toMatchObject({
+        mode: 'ask',
+      });
+    } finally {
+      flagged.kill('SIGTERM');
+      await new Promise((r) => flagged.once('exit', r));
+    }
+    // The flags were for that run only.
+    expect(await json(['settings', '--json', '--data-dir', dataDir])).toMatchObject({
+      mode: 'observe',
+      timeoutSeconds: 90,
+    });
   });
 });
 
@@ -574,4 +768,125 @@ describe('audit verify', () => {
       `The record has been altered: first bad row is event ${seq}: row ${seq} was changed (its hash does not match)\n`,
     );
   });
+});
+
+describe('no record at all', () => {
+  it('audit verify says there is no record and exits 1, for a missing directory and a deleted database', async () => {
+    const missing = join(tempDir(), 'typo');
+    const res = await cli(['audit', 'verify', '--data-dir', missing]);
+    expect(res).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `airlock: there is no Airlock record in ${missing}: no gate or desktop app has used this data directory (check --data-dir or AIRLOCK_HOME)\n`,
+    });
+    expect(existsSync(missing)).toBe(false);
+    expect((await cli(['audit', 'verify', '--json', '--data-dir', missing])).code).toBe(1);
+
+    const deleted = tempDir();
+    expect((await cli(['settings', 'set', 'retention', '30', '--data-dir', deleted])).code).toBe(0);
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(databasePath(deleted) + suffix, { force: true });
+    const again = await cli(['audit', 'verify', '--data-dir', deleted]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^airlock: there is no Airlock record in /);
+    expect(existsSync(databasePath(deleted))).toBe(false);
+  });
+
+  it('a record that holds no calls yet is intact and says so', async () => {
+    const dataDir = tempDir();
+    expect((await cli(['settings', 'set', 'paused', 'true', '--data-dir', dataDir])).code).toBe(0);
+    const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^The record is intact: \d+ events, no calls recorded yet\.\n$/);
+  });
+
+  it.each([
+    [['history'], 1],
+    [['history', '--json'], 1],
+    [['history', 'export', '--format', 'csv'], 1],
+    [['rules', 'list'], 1],
+    [['rules', 'test', '1'], 1],
+    [['rules', 'remove', '1'], 1],
+    [['audit', 'verify'], 1],
+    [['settings'], 0],
+    [['settings', '--json'], 0],
+    [['status'], 3],
+    [['pending'], 1],
+    [['approve', '1'], 1],
+  ])('airlock %j creates no data directory (exit %i)', async (args, code) => {
+    const dir = join(tempDir(), 'typo');
+    const res = await cli([...args, '--data-dir', dir]);
+    expect(res.code).toBe(code);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('settings without a record shows the defaults and says nothing is saved', async () => {
+    const dir = join(tempDir(), 'fresh');
+    const res = await cli(['settings', '--data-dir', dir]);
+    expect(res.stdout).toBe(
+      `mode ask\npaused false\ntimeout 45\nretention 0\n(the defaults: nothing has been saved in ${dir} yet)\n`,
+    );
+  });
+});
+
+describe('the shim’s server command, with or without --', () => {
+  let dataDir: string;
+  let gate: GateService;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    gate = await startGateService({ dataDir, mode: 'observe' });
+  });
+  afterAll(async () => {
+    await gate?.close();
+  });
+
+  // The MCP Inspector's CLI swallows the first `--` of the line it runs.
+  it.each([
+    ['without --', []],
+    ['with --', ['--']],
+  ])(
+    '%s: the server runs, its own options reach it, calls go through the gate',
+    async (_, dashes) => {
+      const server = everythingServer();
+      const transport = new StdioClientTransport({
+        command: NODE,
+        args: [
+          CLI,
+          'shim',
+          '--server',
+          `everything${dashes.length}`,
+          '--host',
+          'inspector',
+          '--data-dir',
+          dataDir,
+          ...dashes,
+          server.command,
+          // An option of the server's command line (node's), not the shim's.
+          '--no-warnings',
+          ...server.args,
+        ],
+        env: process.env as Record<string, string>,
+        stderr: 'pipe',
+      });
+      const client = new McpClient({ name: 'inspector-like', version: '1.0.0' });
+      await client.connect(transport);
+      try {
+        const tools = await client.listTools();
+        expect(tools.tools.map((t) => t.name)).toContain('echo');
+        const res = await client.callTool({ name: 'echo', arguments: { message: 'hi' } });
+        expect(textOf(res)).toContain('hi');
+        await waitFor(
+          () =>
+            gate.store.history
+              .query({ server: `everything${dashes.length}` })
+              .some((r) => r.tool === 'echo' && r.host === 'inspector'),
+          10_000,
+          'the echo call in the record',
+        );
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

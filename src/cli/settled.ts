@@ -5,7 +5,10 @@ import type { SettledCall } from '../gate/wire';
 export function settledSentence(id: number, s: SettledCall, now: number): string {
   const when = typeof s.decidedAt === 'number' ? ` at ${clock(s.decidedAt, now)}` : '';
   const rule = typeof s.ruleId === 'number' ? `rule ${s.ruleId}` : null;
-  const why = typeof s.message === 'string' && s.message ? ` (${s.message.replace(/\s+/g, ' ').slice(0, 200)})` : '';
+  const why =
+    typeof s.message === 'string' && s.message
+      ? ` (${s.message.replace(/\s+/g, ' ').slice(0, 200)})`
+      : '';
   const head = `call ${id} was already`;
   switch (s.decision) {
     case 'approved':

@@ -15,7 +15,9 @@ export const SETTING_RANGES = {
 } as const satisfies Record<string, SettingRange>;
 
 export function inRange(value: unknown, range: SettingRange): value is number {
-  return Number.isInteger(value) && (value as number) >= range.min && (value as number) <= range.max;
+  return (
+    Number.isInteger(value) && (value as number) >= range.min && (value as number) <= range.max
+  );
 }
 
 /** "a whole number of seconds from 5 to 3600" */

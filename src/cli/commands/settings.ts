@@ -52,7 +52,8 @@ export function parseTimeoutSeconds(text: string, label: string): number {
 
 function wholeNumberIn(text: string, range: SettingRange, label: string): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!inRange(n, range)) throw new UsageError(`${label} is ${describeRange(range)}, not "${text}"`);
+  if (!inRange(n, range))
+    throw new UsageError(`${label} is ${describeRange(range)}, not "${text}"`);
   return n;
 }
 
@@ -77,7 +78,8 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const [verb, key, value] = positionals;
-  if (verb !== 'set') throw new UsageError(`unknown settings command "${verb}" (it is: set KEY VALUE)`);
+  if (verb !== 'set')
+    throw new UsageError(`unknown settings command "${verb}" (it is: set KEY VALUE)`);
   if (key === undefined || value === undefined)
     throw new UsageError('settings set needs a KEY and a VALUE, as in: settings set timeout 60');
   noExtraArguments(positionals, 3);
