@@ -27,7 +27,7 @@ export async function auditCommand(argv: string[], io: Io): Promise<number> {
       io.out(
         result.calls === 0
           ? `The record is intact: ${result.rows} events, no calls recorded yet.`
-          : `The record is intact: ${result.rows} events, ${result.calls} calls.`,
+          : `The record is intact: ${result.rows} events, ${result.calls} call${result.calls === 1 ? '' : 's'}.`,
       );
     else {
       const where =
