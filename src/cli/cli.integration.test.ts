@@ -890,3 +890,47 @@ describe('the shim’s server command, with or without --', () => {
     },
   );
 });
+
+describe('what a server or an agent wrote never drives the terminal', () => {
+  it('control and bidi characters in a tool name and arguments are printed as \\u escapes', async () => {
+    const dataDir = tempDir();
+    const gate = await startGateService({ dataDir, mode: 'ask' });
+    const client = await connectClient(everythingServer(), { dataDir });
+    try {
+      await client.listTools();
+      const hostile = 'echo\u001b[2J\u009b31m\r\u202e';
+      const call = client.callTool({
+        name: hostile,
+        arguments: { message: 'hi\u202eevil\u001b]0;x\u0007' },
+      });
+      const [waiting] = await waitFor(
+        async () => {
+          const calls = await json<PendingCall[]>(['pending', '--json', '--data-dir', dataDir]);
+          return calls.length ? calls : null;
+        },
+        10_000,
+        'the hostile call to wait',
+      );
+      // JSON output keeps the data exactly, escaped.
+      expect(waiting!.tool).toBe(hostile);
+      const outputs = [
+        await cli(['pending', '--data-dir', dataDir]),
+        await cli(['pending', '--json', '--data-dir', dataDir]),
+      ];
+      gate.decide(waiting!.id, 'deny', 'no\u001b[8m');
+      await call.catch(() => null);
+      outputs.push(await cli(['history', '--data-dir', dataDir]));
+      outputs.push(await cli(['history', '--json', '--data-dir', dataDir]));
+      outputs.push(await cli(['approve', String(waiting!.id), '--data-dir', dataDir]));
+      for (const res of outputs) {
+        const all = res.stdout + res.stderr;
+        expect(all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      }
+      expect(outputs[0]!.stdout).toContain('echo\\u001b[2J\\u009b31m\\u000d\\u202e');
+      expect(outputs[4]!.stderr).toContain('(no\\u001b[8m)');
+    } finally {
+      await client.close();
+      await gate.close();
+    }
+  });
+});
