@@ -14,7 +14,7 @@ Options:
   --mode ask        calls that are not clearly read-only and low risk wait for a person,
                     unless a rule decides them (the default)
   --mode observe    allow and record everything, with what would have been decided
-  --timeout S       deny a call nobody decided after S seconds (default 45; 5 to 3600)
+  --timeout S       deny a call nobody decided after S seconds (5 to 3600)
 Both flags apply to this run only; without them the saved settings apply.
   --data-dir DIR    where the database, secret and socket live`;
 
