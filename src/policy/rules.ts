@@ -3,7 +3,7 @@ import type { ArgCondition, Rule, RuleExpiry } from '../contract/types';
 import { RISK_LEVELS } from '../contract/types';
 import { globMatch, hasWildcard, literalLength } from './glob';
 import { parseJsonPath, selectJsonPath } from './jsonPath';
-import { isAbsolutePath, isPathUnder, type PathEnv } from './paths';
+import { isPathUnder, unjudgeablePathReason, type PathEnv } from './paths';
 import { canonicalJson } from '../registry/hash';
 
 export interface CallFacts {
@@ -22,7 +22,11 @@ type Verdict = boolean | 'unknown';
 function testValue(condition: ArgCondition, value: unknown, env: PathEnv): Verdict {
   switch (condition.op) {
     case 'under':
-      return typeof value === 'string' && isPathUnder(value, condition.value, env);
+      if (typeof value !== 'string') return false;
+      // A path whose place the gate cannot pin down is never "under" anything: the condition
+      // cannot be judged, so an allow rule does not apply and a deny or ask rule still does.
+      if (unjudgeablePathReason(value, env) !== null) return 'unknown';
+      return isPathUnder(value, condition.value, env);
     case 'equals':
       return sameJson(value, condition.value);
     case 'oneOf':
@@ -175,8 +179,14 @@ const conditionSchema = z.discriminatedUnion('op', [
     value: z
       .string()
       .min(1)
-      .refine((p) => isAbsolutePath(p, POSIX) || isAbsolutePath(p, WINDOWS), {
-        message: 'A directory for "under" must be absolute (or start with ~).',
+      .superRefine((p, ctx) => {
+        const posix = unjudgeablePathReason(p, POSIX);
+        const windows = unjudgeablePathReason(p, WINDOWS);
+        if (posix !== null && windows !== null)
+          ctx.addIssue({
+            code: 'custom',
+            message: `A directory for "under" must be absolute (or start with ~/): ${posix}.`,
+          });
       }),
   }),
   z.object({ path: jsonPath, op: z.literal('equals'), value: z.json() }),
