@@ -332,6 +332,8 @@ describe('against a running gate with recorded calls', () => {
       'add',
       '--tool',
       'read_text_file',
+      '--action',
+      'allow',
       '--under',
       `path=${project}`,
       '--max-risk',
@@ -486,6 +488,75 @@ describe('status without a gate', () => {
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/^airlock: the Airlock approval service is not running/);
     }
+  });
+});
+
+describe('rules add is as careful as the app form', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = tempDir();
+  });
+  const add = (...args: string[]) => cli(['rules', 'add', ...args, '--data-dir', dataDir]);
+
+  it('--action defaults to ask, and says so', async () => {
+    const res = await add('--tool', 'fetch');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Added rule \d+ {2}ask fetch on any server/);
+    expect(res.stdout).toContain(
+      'Asks you about calls to tool fetch on any server with any arguments.',
+    );
+    const [rule] = await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir]);
+    expect(rule).toMatchObject({ action: 'ask', riskCeiling: null });
+  });
+
+  it('an allow rule stops at medium risk unless "any" is chosen, and the line says so', async () => {
+    const medium = await add('--tool', 'fetch', '--action', 'allow');
+    expect(medium.code).toBe(0);
+    expect(medium.stdout).toContain('allow fetch on any server up to medium risk');
+    expect(medium.stdout).toContain(
+      'Lets through, without asking, calls to tool fetch on any server with any arguments, up to medium risk (riskier calls still ask).',
+    );
+    const any = await add(
+      '--tool',
+      'fetch',
+      '--action',
+      'allow',
+      '--max-risk',
+      'any',
+      '--under',
+      'path=/srv/www',
+    );
+    expect(any.stdout).toContain('allow fetch on any server when path under /srv/www at any risk');
+    expect(any.stdout).toContain(
+      'Lets through, without asking, calls to tool fetch on any server when path under /srv/www, at any risk below critical.',
+    );
+    const rules = await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir]);
+    expect(rules.slice(-2).map((r) => r.riskCeiling)).toEqual(['medium', null]);
+  });
+
+  it('an allow rule for every tool on every server needs --yes', async () => {
+    const before = (await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir])).length;
+    const refused = await add('--tool', '*', '--action', 'allow');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/every tool on every server through without asking; add --yes/);
+    expect((await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir])).length).toBe(
+      before,
+    );
+    const yes = await add('--tool', '*', '--action', 'allow', '--yes');
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain(
+      'calls to every tool on any server with any arguments, up to medium risk',
+    );
+  });
+
+  it.each([
+    [['--tool', 'x', '--action', 'deny', '--max-risk', 'high'], /allow rules only/],
+    [['--tool', 'x', '--action', 'allow', '--max-risk', 'critical'], /low, medium, high or any/],
+    [['--tool', 'x', '--action', 'allow', '--under', 'path=~root'], /another user/],
+  ])('refuses %j', async (args, message) => {
+    const res = await add(...args);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
   });
 });
 

@@ -322,7 +322,8 @@ describe('validateRule', () => {
         conditions: [],
         action: 'allow',
         expiry: { kind: 'forever' },
-        riskCeiling: null,
+        // An allow rule without a stated ceiling stops at medium; "any risk" is chosen (null).
+        riskCeiling: 'medium',
         note: '',
         origin: 'manual',
         enabled: true,

@@ -231,10 +231,11 @@ export const ruleDraftSchema = z
     conditions: z.array(conditionSchema).max(32).default([]),
     action: z.enum(['allow', 'ask', 'deny']),
     expiry: expirySchema.default({ kind: 'forever' }),
+    // Absent: medium for allow rules (see withDefaultCeiling); null means "any risk", chosen.
     riskCeiling: z
       .enum(RISK_LEVELS as [string, ...string[]])
       .nullable()
-      .default(null),
+      .optional(),
     note: z.string().max(2000).default(''),
     origin: z
       .string()
@@ -243,10 +244,23 @@ export const ruleDraftSchema = z
     enabled: z.boolean().default(true),
     createdAt: z.number().optional(),
   })
-  .refine((r) => r.riskCeiling === null || r.action === 'allow', {
+  .refine((r) => r.riskCeiling == null || r.action === 'allow', {
     message: 'A risk ceiling applies to allow rules only.',
     path: ['riskCeiling'],
-  });
+  })
+  .transform(withDefaultCeiling);
+
+/** The risk an allow rule lets through when its author named none. */
+export const DEFAULT_RISK_CEILING = 'medium';
+
+// An allow rule never widens silently: without a stated ceiling it stops at medium, and
+// "any risk" (null) must be asked for.
+function withDefaultCeiling<T extends { action: string; riskCeiling?: string | null }>(
+  r: T,
+): T & { riskCeiling: string | null } {
+  const fallback = r.action === 'allow' ? DEFAULT_RISK_CEILING : null;
+  return { ...r, riskCeiling: r.riskCeiling === undefined ? fallback : r.riskCeiling };
+}
 
 /** A rule before the store gives it an id and a creation time. */
 export type RuleDraft = Omit<Rule, 'id' | 'createdAt'> & { id?: number; createdAt?: number };
