@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from './chain';
 import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
 
 interface EventDbRow {
@@ -35,13 +36,15 @@ export function verifyStore(r: Database.Database): VerifyResult {
     if (!chain.ok) return chain;
     const calls = verifyCalls(r, chain.lastPrune);
     if (!calls.ok) return calls;
+    const state = compareState(chain.replay, currentState(r));
+    if (state) return bad(state.seq, state.problem);
     return { ok: true as const, rows: chain.rows, calls: calls.calls };
   })();
 }
 
 function verifyChain(
   r: Database.Database,
-): Bad | { ok: true; rows: number; lastPrune: Prune | null } {
+): Bad | { ok: true; rows: number; lastPrune: Prune | null; replay: StateReplay } {
   const anchor = r
     .prepare<[], { first_seq: number; prev_hash: string }>(
       'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
@@ -55,6 +58,7 @@ function verifyChain(
   let expected = anchor.first_seq;
   let prev = anchor.prev_hash;
   let lastPrune: Prune | null = null;
+  const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
     'SELECT seq, at, type, call_id, payload, prev_hash, hash FROM events ORDER BY seq',
   );
@@ -73,7 +77,9 @@ function verifyChain(
     });
     if (computed !== e.hash)
       return bad(e.seq, `row ${e.seq} was changed (its hash does not match)`);
-    if (e.type === 'pruned') lastPrune = JSON.parse(e.payload) as Prune;
+    const payload = JSON.parse(e.payload) as Record<string, unknown>;
+    if (e.type === 'pruned') lastPrune = payload as unknown as Prune;
+    replay.apply(e.seq, e.type, payload);
     prev = e.hash;
     expected++;
   }
@@ -95,7 +101,7 @@ function verifyChain(
       `rows before ${anchor.first_seq} were removed without a prune record`,
     );
   }
-  return { ok: true, rows: last - anchor.first_seq + 1, lastPrune };
+  return { ok: true, rows: last - anchor.first_seq + 1, lastPrune, replay };
 }
 
 function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: true; calls: number } {
