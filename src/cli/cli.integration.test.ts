@@ -593,7 +593,9 @@ describe('audit verify', () => {
   it('an intact record verifies (exit 0)', async () => {
     const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^The record is intact: \d+ events, 2 calls\./);
+    expect(res.stdout).toMatch(
+      /^The record is intact: \d+ events, 2 calls; its head matches the anchor beside it\./,
+    );
     expect(
       await json<{ ok: boolean }>(['audit', 'verify', '--json', '--data-dir', dataDir]),
     ).toMatchObject({ ok: true, calls: 2 });
@@ -644,5 +646,70 @@ describe('audit verify', () => {
     expect(res.stdout).toBe(
       `The record has been altered: first bad row is event ${seq}: row ${seq} was changed (its hash does not match)\n`,
     );
+    const restore = new Database(databasePath(dataDir));
+    restore.prepare('UPDATE events SET payload = ? WHERE seq = ?').run(payload, seq);
+    restore.close();
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+  });
+
+  it('catches state edited in the file: a reviewed hash, an allow-all rule, a flipped mode', async () => {
+    const file = databasePath(dataDir);
+    const raw = (sql: string) => {
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+    };
+    raw(`UPDATE tools SET reviewed_hash = 'forged' WHERE name = 'write_file'`);
+    const reviewed = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(reviewed.code).toBe(4);
+    expect(reviewed.stdout).toMatch(
+      /tool write_file of server \d+: reviewedHash differs from what the chain recorded/,
+    );
+    raw(`UPDATE tools SET reviewed_hash = hash WHERE name = 'write_file'`);
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+
+    raw(`INSERT INTO rules (server_id, tool, conditions, action, expiry, risk_ceiling, note, origin,
+           enabled, created_at) VALUES (NULL, '*', '[]', 'allow', '{"kind":"forever"}', NULL, '',
+           'manual', 1, 1)`);
+    const inserted = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(inserted).toMatchObject({
+      code: 4,
+      stdout: 'The record has been altered: rule 1 is not on the chain (added behind its back)\n',
+    });
+    raw('DELETE FROM rules');
+
+    expect((await cli(['settings', 'set', 'mode', 'ask', '--data-dir', dataDir])).code).toBe(0);
+    raw(`UPDATE settings SET value = '"observe"' WHERE key = 'mode'`);
+    const flipped = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(flipped.code).toBe(4);
+    expect(flipped.stdout).toMatch(/setting mode: value differs from what the chain recorded/);
+    raw(`UPDATE settings SET value = '"ask"' WHERE key = 'mode'`);
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+  });
+
+  it('catches a rewind (newest rows deleted, head moved back); reanchor accepts it', async () => {
+    const added = await cli(['rules', 'add', '--tool', 'x', '--data-dir', dataDir]);
+    expect(added.code).toBe(0);
+    const db = new Database(databasePath(dataDir));
+    db.exec('DROP TRIGGER IF EXISTS events_no_delete');
+    const head = db.prepare('SELECT seq FROM chain_head').pluck().get() as number;
+    const prev = db
+      .prepare('SELECT hash FROM events WHERE seq = ?')
+      .pluck()
+      .get(head - 1);
+    db.prepare('DELETE FROM events WHERE seq = ?').run(head);
+    db.exec('DELETE FROM rules');
+    db.prepare('UPDATE chain_head SET seq = ?, hash = ?').run(head - 1, prev);
+    db.close();
+    const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(res).toMatchObject({
+      code: 4,
+      stdout: `The record has been altered: first bad row is event ${head}: the database is behind its anchor: its chain ends at row ${head - 1}, the anchor beside it records row ${head} (rows were deleted and the head moved back)\n`,
+    });
+    const accepted = await cli(['audit', 'reanchor', '--data-dir', dataDir]);
+    expect(accepted.stdout).toMatch(
+      /^The anchor now records the database’s current head \(it reported: the database is behind/,
+    );
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
   });
 });

@@ -129,6 +129,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         log: this.log,
         announce: (id) => this.announce(id),
       });
+      // A database restored from an older copy, or trimmed and its head moved back, is behind
+      // the anchor beside it: say so before anything is decided on what it holds.
+      const anchored = this.storeRef.audit.checkAnchor();
+      if (!anchored.ok)
+        this.log(
+          `WARNING: the record may have been rewound: ${anchored.problem} (see airlock audit verify)`,
+        );
       // Calls left waiting by a gate that died can never be answered now: say so in the record.
       const interrupted = this.storeRef.calls.markInterrupted(Date.now());
       if (interrupted)

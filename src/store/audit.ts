@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from './chain';
 import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import { checkAnchor, type AnchorRead, type ChainHead, type ChainView } from './headAnchor';
 import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
 
@@ -29,7 +30,23 @@ const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad 
     ? { ok: false, firstBadSeq, problem }
     : { ok: false, firstBadSeq, callId, problem };
 
-export function verifyStore(r: Database.Database): VerifyResult {
+/** The chain as one connection sees it, for checking the head anchor against. */
+export function chainViewer(db: Database.Database): () => ChainView {
+  const headQ = db.prepare<[], ChainHead>('SELECT seq, hash FROM chain_head WHERE id = 1');
+  const firstQ = db.prepare<[], number>('SELECT first_seq FROM chain_anchor WHERE id = 1').pluck();
+  const hashQ = db.prepare<[number], string>('SELECT hash FROM events WHERE seq = ?').pluck();
+  return () => ({
+    head: headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
+    firstSeq: firstQ.get() ?? 1,
+    hashAt: (seq) => hashQ.get(seq) ?? null,
+  });
+}
+
+/**
+ * `anchor` is the head file beside the database, read before the snapshot is taken: a commit
+ * racing with verify can then only leave the database ahead of it, never behind.
+ */
+export function verifyStore(r: Database.Database, anchor: AnchorRead = 'missing'): VerifyResult {
   // One read transaction: the whole check sees one snapshot while the gate keeps writing.
   return r.transaction(() => {
     const chain = verifyChain(r);
@@ -38,7 +55,9 @@ export function verifyStore(r: Database.Database): VerifyResult {
     if (!calls.ok) return calls;
     const state = compareState(chain.replay, currentState(r));
     if (state) return bad(state.seq, state.problem);
-    return { ok: true as const, rows: chain.rows, calls: calls.calls };
+    const anchored = checkAnchor(anchor, chainViewer(r)());
+    if (!anchored.ok) return bad(anchored.firstBadSeq, anchored.problem);
+    return { ok: true as const, rows: chain.rows, calls: calls.calls, anchor: anchored.anchor };
   })();
 }
 
