@@ -56,6 +56,8 @@ export interface StoreOptions {
    * the Electron app in development loads an Electron build while Node keeps its own.
    */
   nativeBinding?: string;
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 export function openStore(file: string, opts: StoreOptions = {}): Store {
@@ -68,7 +70,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     // FULL: a decision that returned is on disk before the call is forwarded, even on power loss.
     w.pragma('synchronous = FULL');
     w.pragma('foreign_keys = ON');
-    w.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    w.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     migrate(w);
     r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -3,6 +3,8 @@ import type { Io } from '../output';
 import { controlRequest } from '../control';
 import { describe } from './gate';
 
+const DECIDE_TIMEOUT_MS = 10_000;
+
 export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
 
 Lists the calls waiting for a decision, oldest first.`;
@@ -52,12 +54,17 @@ export async function decideCommand(
     throw new UsageError(`airlock ${verb} needs one call ID (see airlock pending)`);
   }
   const message = str(values, 'message');
-  const res = await controlRequest(dataDirOf(values).dir, {
-    t: 'decide',
-    id,
-    verdict: verb === 'approve' ? 'allow' : 'deny',
-    ...(message !== undefined ? { message } : {}),
-  });
+  // Generous: a gate waiting on a locked database answers with that cause, not a timeout.
+  const res = await controlRequest(
+    dataDirOf(values).dir,
+    {
+      t: 'decide',
+      id,
+      verdict: verb === 'approve' ? 'allow' : 'deny',
+      ...(message !== undefined ? { message } : {}),
+    },
+    DECIDE_TIMEOUT_MS,
+  );
   if (res.t === 'error') throw new Error(res.message);
   io.out(`${verb === 'approve' ? 'Approved' : 'Denied'} call ${id}.`);
   return 0;
