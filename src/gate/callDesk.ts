@@ -361,7 +361,11 @@ export class CallDesk {
   ): void {
     const cause = writeFailureCause(err);
     const would =
-      verdict === 'allow' ? 'Would have been allowed' : verdict === 'ask' ? 'Would have asked' : 'Denied';
+      verdict === 'allow'
+        ? 'Would have been allowed'
+        : verdict === 'ask'
+          ? 'Would have asked'
+          : 'Denied';
     this.backlog.add(`a call to ${start.tool}`, () => {
       const id = this.store.calls.record(start, {
         kind: 'auto-denied',
