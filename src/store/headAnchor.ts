@@ -5,7 +5,6 @@
 // It is evidence against someone who restores or trims the database alone, not against
 // someone who rewrites both files (see README, "The record").
 import fs from 'node:fs';
-import path from 'node:path';
 
 export interface ChainHead {
   seq: number;
@@ -20,6 +19,12 @@ export function anchorPath(dbFile: string): string {
 }
 
 export function readAnchor(file: string): AnchorRead {
+  const first = readAnchorOnce(file);
+  // A read that raced an in-place write may see half of it: one more look settles it.
+  return first === 'unreadable' ? readAnchorOnce(file) : first;
+}
+
+function readAnchorOnce(file: string): AnchorRead {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -41,13 +46,36 @@ export function readAnchor(file: string): AnchorRead {
   return 'unreadable';
 }
 
-/** Replaces the anchor atomically (temp file + rename), readable by the user only. */
-export function writeAnchor(file: string, head: ChainHead): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, `${JSON.stringify({ seq: head.seq, hash: head.hash })}\n`, {
-    mode: 0o600,
-  });
-  fs.renameSync(tmp, file);
+/** Every anchor is written at this length, so an overwrite in place never leaves a tail. */
+const ANCHOR_BYTES = 128;
+
+export function anchorText(head: ChainHead): string {
+  const json = JSON.stringify({ seq: head.seq, hash: head.hash });
+  return `${json.padEnd(ANCHOR_BYTES - 1, ' ')}\n`;
+}
+
+/**
+ * Writes the anchor in place through one open descriptor. Replacing the file (temp + rename, or
+ * truncate + write) makes ext4 flush it on every commit, which costs milliseconds per decision;
+ * an in-place write of one fixed-size block costs microseconds and never leaves a short file.
+ */
+export class AnchorWriter {
+  private fd: number | null = null;
+
+  constructor(private readonly file: string) {}
+
+  write(head: ChainHead): void {
+    if (this.fd === null) {
+      this.fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+      if (fs.fstatSync(this.fd).size !== ANCHOR_BYTES) fs.ftruncateSync(this.fd, 0);
+    }
+    fs.writeSync(this.fd, anchorText(head), 0, 'utf8');
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
 }
 
 /** What the database says about the anchor's row. */

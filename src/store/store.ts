@@ -3,11 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { chainViewer, verifyStore } from './audit';
 import {
+  AnchorWriter,
   anchorPath,
   checkAnchor,
   mayAdvance,
   readAnchor,
-  writeAnchor,
   type AnchorCheck,
 } from './headAnchor';
 import { callRepo, type CallRepo } from './calls';
@@ -82,6 +82,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   const reader = r;
   const append = eventAppender(w);
   const anchorFile = anchorPath(path.resolve(file));
+  const anchorWriter = new AnchorWriter(anchorFile);
   // After each commit that moved the chain's head, the anchor beside the database follows it.
   // Best effort: the decision is committed already, and failing here must not undo it.
   const writerView = chainViewer(w);
@@ -92,7 +93,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       const view = writerView();
       if (view.head.hash === anchoredHash) return; // this commit appended nothing
       const anchor = readAnchor(anchorFile);
-      if (mayAdvance(anchor, view)) writeAnchor(anchorFile, view.head);
+      if (mayAdvance(anchor, view)) anchorWriter.write(view.head);
       anchoredHash = view.head.hash;
     } catch {
       // An anchor that lags behind is weaker evidence, never a false alarm.
@@ -115,6 +116,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     close() {
       if (closed) return;
       closed = true;
+      anchorWriter.close();
       reader.close();
       w.close();
     },
@@ -128,7 +130,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       verify: () => verifyStore(reader, readAnchor(anchorFile)),
       checkAnchor: () => checkAnchor(readAnchor(anchorFile), readerView()),
       reanchor: () => {
-        writeAnchor(anchorFile, writerView().head);
+        anchorWriter.write(writerView().head);
         anchoredHash = null;
       },
     },
