@@ -173,18 +173,23 @@ describe('audit verify: the state that decides', () => {
   });
 
   it('a change in poisoning findings goes on the chain', () => {
-    const { store, file } = tempStore();
+    const { store } = tempStore();
     const { id } = store.servers.upsert({ host: 'h', name: 's', command: 'c', args: [] }, 1);
     store.tools.recordList(id, [{ definition: READ, hash: 'h1', poison: [] }], 2);
     const finding = { code: 'desc.shadow', text: 'Mentions another server’s tool.' };
     store.tools.recordList(id, [{ definition: READ, hash: 'h1', poison: [finding] }], 3);
+    store.tools.recordList(id, [{ definition: READ, hash: 'h1', poison: [finding] }], 4);
+    const db = new Database(store.file, { readonly: true });
+    const scanned = db
+      .prepare("SELECT payload FROM events WHERE type = 'tool.scanned'")
+      .pluck()
+      .all() as string[];
+    db.close();
+    expect(scanned.map((p) => JSON.parse(p) as unknown)).toEqual([
+      { serverId: id, name: 'read_file', poison: [finding] },
+    ]);
     expect(store.audit.verify()).toMatchObject({ ok: true });
     store.close();
-    edit(file, `UPDATE tools SET poison = '[]'`);
-    expect(verify(file)).toMatchObject({
-      ok: false,
-      problem: expect.stringMatching(/read_file.*: poisonSha differs/),
-    });
   });
 
   it('after pruning, the snapshot in the prune event stands in for the deleted events', () => {

@@ -1,5 +1,7 @@
 // Everything that decides (rules, settings, each tool's pinned definition, reviewed hash and
-// on/off switch) is on the event chain, not only calls. `audit verify` replays those events
+// on/off switch) is on the event chain, not only calls. Poisoning findings are chained when
+// they change ('tool.scanned') but not compared: every tools/list rescans and rewrites them
+// before the session's calls, and older versions rewrote them without an event. `audit verify` replays those events
 // into the state they describe and compares it with the tables, so a rule edited or inserted in
 // the file, a reviewed hash rewritten or a mode flipped behind the chain's back is caught.
 // Pruning deletes the chain's prefix; the 'pruned' event therefore carries a snapshot of this
@@ -17,8 +19,6 @@ export interface ToolFacts {
   enabled: boolean;
   /** sha256 of the canonical JSON of the definition (risk reads its annotations). */
   definitionSha: string;
-  /** sha256 of the canonical JSON of the poisoning findings. */
-  poisonSha: string;
 }
 
 export interface DecidingState {
@@ -56,7 +56,6 @@ function toolFactsOfRow(r: ToolDbRow): ToolFacts {
     reviewedHash: r.reviewed_hash,
     enabled: r.enabled === 1,
     definitionSha: digestOf(readable(() => JSON.parse(r.definition) as unknown, r.definition)),
-    poisonSha: digestOf(readable(() => JSON.parse(r.poison) as unknown, r.poison)),
   };
 }
 
@@ -89,6 +88,8 @@ export class StateReplay {
   complete = true;
   /** Which event last set each entity, by "rule:N", "setting:K", "tool:KEY". */
   readonly lastSeq = new Map<string, number>();
+  /** Tools first met after a prune without a snapshot: only part of their state is known. */
+  readonly unanchored = new Set<string>();
 
   apply(seq: number, type: string, p: Payload): void {
     const s = this.state;
@@ -114,7 +115,6 @@ export class StateReplay {
           reviewedHash: p.hash as string,
           enabled: true,
           definitionSha: digestOf(p.definition),
-          poisonSha: digestOf(p.poison ?? []),
         }));
         return;
       case 'tool.changed':
@@ -122,11 +122,7 @@ export class StateReplay {
           ...t,
           hash: p.hash as string,
           definitionSha: digestOf(p.definition),
-          poisonSha: digestOf(p.poison ?? []),
         }));
-        return;
-      case 'tool.scanned':
-        this.setTool(seq, p, (t) => ({ ...t, poisonSha: digestOf(p.poison ?? []) }));
         return;
       case 'tool.reviewed':
         this.setTool(seq, p, (t) => ({ ...t, reviewedHash: p.hash as string }));
@@ -138,6 +134,7 @@ export class StateReplay {
         if (p.state && typeof p.state === 'object') {
           this.state = structuredClone(p.state as DecidingState);
           this.complete = true;
+          this.unanchored.clear();
         } else {
           this.complete = false;
         }
@@ -149,13 +146,8 @@ export class StateReplay {
     const key = toolKey(p.serverId as number, p.name as string);
     const known = this.state.tools[key];
     // A tool event for a tool the replay never saw added: only possible after an old prune.
-    const base = known ?? {
-      hash: '',
-      reviewedHash: null,
-      enabled: true,
-      definitionSha: '',
-      poisonSha: '',
-    };
+    if (!known && !this.complete) this.unanchored.add(key);
+    const base = known ?? { hash: '', reviewedHash: null, enabled: true, definitionSha: '' };
     this.state.tools[key] = next(base);
     this.lastSeq.set(`tool:${key}`, seq);
   }
@@ -202,6 +194,7 @@ export function compareState(replay: StateReplay, actual: DecidingState): StateP
       if (!(key in held)) {
         return { seq, problem: `${label(key)} was deleted behind the chain's back` };
       }
+      if (prefix === 'tool' && replay.unanchored.has(key)) continue;
       if (!(key in expected)) {
         if (!replay.complete) continue;
         return { seq: null, problem: `${label(key)} is not on the chain (added behind its back)` };
