@@ -289,3 +289,24 @@ describe('allow rules carry a risk ceiling unless "any risk" is chosen', () => {
     expect(checked.ok && checked.rule.riskCeiling).toBeNull();
   });
 });
+
+describe('a path an allow rule cannot judge', () => {
+  it('asks, and says which rule could not judge which path and why', () => {
+    const allow = rule({
+      id: 42,
+      tool: 'write_file',
+      conditions: [{ path: 'path', op: 'under', value: '/p/project' }],
+    });
+    const decision = decide({
+      ...input({ def: WRITE_FILE }),
+      call: { serverId: 1, sessionId: 's1', tool: 'write_file', arguments: { path: 'rel.txt' } },
+      rules: [allow],
+      risk: risk('low'),
+    });
+    expect(decision.verdict).toBe('ask');
+    expect(decision.reasons).toEqual([
+      `Rule 42 does not apply: it cannot judge the path "rel.txt" (it is relative, so it depends on the server's directory).`,
+      'Not clearly read-only and low risk, so a person decides.',
+    ]);
+  });
+});

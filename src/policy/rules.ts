@@ -108,6 +108,25 @@ export function ruleApplies(rule: Rule, call: CallFacts, now: number, env: PathE
   return true;
 }
 
+/**
+ * Why an allow rule that names this server and tool could not judge the call's paths: one line
+ * per argument whose place cannot be pinned down (relative, ~user, C:foo, UNC, stream...).
+ */
+export function unjudgedPaths(rule: Rule, call: CallFacts, now: number, env: PathEnv): string[] {
+  if (!rule.enabled || isExpired(rule.expiry, now, call.sessionId)) return [];
+  if (rule.serverId !== null && rule.serverId !== call.serverId) return [];
+  if (!globMatch(rule.tool, call.tool)) return [];
+  const out: string[] = [];
+  for (const condition of rule.conditions) {
+    if (condition.op !== 'under') continue;
+    for (const value of selectJsonPath(call.arguments, condition.path)) {
+      const why = typeof value === 'string' ? unjudgeablePathReason(value, env) : null;
+      if (why !== null) out.push(`${JSON.stringify(value)} (${why})`);
+    }
+  }
+  return out;
+}
+
 /** Conditions narrow most, then an exact tool name, then a named server, then literal length. */
 export function ruleSpecificity(rule: Rule): number {
   return (
