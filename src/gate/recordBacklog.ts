@@ -3,8 +3,13 @@
 // committed decision; what remains is to say so in its row. The backlog keeps those writes in
 // order and retries them until the database takes them.
 
-/** Retry this often while something waits to be written. */
+/** First retry after this long; each refusal doubles the wait, up to MAX_RETRY_MS. */
 export const RETRY_MS = 500;
+/**
+ * A refused write costs the gate its busy timeout (it waits synchronously), so a long-held
+ * lock must not be retried so often that the gate stops answering anything else.
+ */
+const MAX_RETRY_MS = 10_000;
 /** A database that refuses for this long is broken, not busy: keep memory bounded. */
 const MAX_WAITING = 10_000;
 
@@ -17,6 +22,8 @@ export class RecordBacklog {
   private readonly waiting: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Refusals in a row: the next retry waits retryMs * 2^refusals. */
+  private refusals = 0;
 
   constructor(
     private readonly log: (line: string) => void,
@@ -47,9 +54,11 @@ export class RecordBacklog {
       try {
         next.write();
       } catch {
+        this.refusals++;
         this.schedule();
         return this.waiting.length;
       }
+      this.refusals = 0;
       this.waiting.shift();
       this.log(`recorded at last: ${next.what}`);
     }
@@ -70,10 +79,11 @@ export class RecordBacklog {
 
   private schedule(): void {
     if (this.timer) return;
+    const wait = Math.min(this.retryMs * 2 ** Math.min(this.refusals, 20), MAX_RETRY_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.retry();
-    }, this.retryMs);
+    }, wait);
     this.timer.unref?.();
   }
 }
