@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../contract/types';
 import type { NewRule } from './rules';
+import { canonicalJson } from './canonical';
+import { eventHash } from './chain';
 import { openStore } from './store';
 import { removeTempDirs, tempStore } from './test-support';
 
@@ -206,6 +208,46 @@ describe('audit verify: the state that decides', () => {
     expect(verify(file)).toMatchObject({
       ok: false,
       problem: 'rule 1: riskCeiling differs from what the chain recorded',
+    });
+  });
+
+  it('a record pruned by an older version (no snapshot) still verifies what it can', () => {
+    const { file } = sampleFile();
+    const store = openStore(file);
+    const { seq } = store.retention.prune(1, 10 * 86_400_000);
+    store.close();
+    // Rewrite the prune row as an older version wrote it (no state), hash and head included.
+    const db = new Database(file);
+    db.exec('DROP TRIGGER events_no_update');
+    const row = db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as {
+      at: number;
+      type: string;
+      payload: string;
+      prev_hash: string;
+    };
+    const { state: _state, ...legacy } = JSON.parse(row.payload) as Record<string, unknown>;
+    const payload = canonicalJson(legacy);
+    const hash = eventHash({
+      seq: seq!,
+      at: row.at,
+      type: row.type,
+      callId: null,
+      payload,
+      prevHash: row.prev_hash,
+    });
+    db.prepare('UPDATE events SET payload = ?, hash = ? WHERE seq = ?').run(payload, hash, seq);
+    db.prepare('UPDATE chain_head SET hash = ?').run(hash);
+    db.close();
+    const again = openStore(file);
+    again.audit.reanchor();
+    expect(again.audit.verify()).toMatchObject({ ok: true });
+    // What changed after the cut is still judged.
+    again.rules.update(1, { note: 'checked' }, 10 * 86_400_000 + 1);
+    again.close();
+    edit(file, `UPDATE rules SET note = 'forged' WHERE id = 1`);
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      problem: 'rule 1: note differs from what the chain recorded',
     });
   });
 });
