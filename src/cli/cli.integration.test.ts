@@ -94,7 +94,7 @@ describe('usage', () => {
     ],
     [
       ['rules', 'add', '--tool', 'x', '--max-risk', 'extreme'],
-      '--max-risk is one of low, medium, high, critical, not "extreme" (see airlock rules --help)',
+      '--max-risk is low, medium, high or any, not "extreme"; critical calls always ask (see airlock rules --help)',
     ],
     [
       ['rules', 'add', '--tool', 'x', '--regex', 'path=('],
@@ -130,7 +130,7 @@ describe('usage', () => {
     [['audit', 'verify', 'now'], 'unexpected argument "now" (see airlock audit --help)'],
     [
       ['audit', 'check'],
-      'unknown audit command "check" (it is: verify) (see airlock audit --help)',
+      'unknown audit command "check" (it is: verify or reanchor) (see airlock audit --help)',
     ],
     [
       ['history', 'export', '--format', 'xml'],
@@ -487,6 +487,8 @@ describe('against a running gate with recorded calls', () => {
       'add',
       '--tool',
       'read_text_file',
+      '--action',
+      'allow',
       '--under',
       `path=${project}`,
       '--max-risk',
@@ -683,6 +685,75 @@ describe('status without a gate', () => {
   });
 });
 
+describe('rules add is as careful as the app form', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = tempDir();
+  });
+  const add = (...args: string[]) => cli(['rules', 'add', ...args, '--data-dir', dataDir]);
+
+  it('--action defaults to ask, and says so', async () => {
+    const res = await add('--tool', 'fetch');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Added rule \d+ {2}ask fetch on any server/);
+    expect(res.stdout).toContain(
+      'Asks you about calls to tool fetch on any server with any arguments.',
+    );
+    const [rule] = await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir]);
+    expect(rule).toMatchObject({ action: 'ask', riskCeiling: null });
+  });
+
+  it('an allow rule stops at medium risk unless "any" is chosen, and the line says so', async () => {
+    const medium = await add('--tool', 'fetch', '--action', 'allow');
+    expect(medium.code).toBe(0);
+    expect(medium.stdout).toContain('allow fetch on any server up to medium risk');
+    expect(medium.stdout).toContain(
+      'Lets through, without asking, calls to tool fetch on any server with any arguments, up to medium risk (riskier calls still ask).',
+    );
+    const any = await add(
+      '--tool',
+      'fetch',
+      '--action',
+      'allow',
+      '--max-risk',
+      'any',
+      '--under',
+      'path=/srv/www',
+    );
+    expect(any.stdout).toContain('allow fetch on any server when path under /srv/www at any risk');
+    expect(any.stdout).toContain(
+      'Lets through, without asking, calls to tool fetch on any server when path under /srv/www, at any risk below critical.',
+    );
+    const rules = await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir]);
+    expect(rules.slice(-2).map((r) => r.riskCeiling)).toEqual(['medium', null]);
+  });
+
+  it('an allow rule for every tool on every server needs --yes', async () => {
+    const before = (await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir])).length;
+    const refused = await add('--tool', '*', '--action', 'allow');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/every tool on every server through without asking; add --yes/);
+    expect((await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir])).length).toBe(
+      before,
+    );
+    const yes = await add('--tool', '*', '--action', 'allow', '--yes');
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain(
+      'calls to every tool on any server with any arguments, up to medium risk',
+    );
+  });
+
+  it.each([
+    [['--tool', 'x', '--action', 'deny', '--max-risk', 'high'], /allow rules only/],
+    [['--tool', 'x', '--action', 'allow', '--max-risk', 'critical'], /low, medium, high or any/],
+    [['--tool', 'x', '--action', 'allow', '--under', 'path=~root'], /another user/],
+  ])('refuses %j', async (args, message) => {
+    const res = await add(...args);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+});
+
 describe('audit verify', () => {
   let dataDir: string;
 
@@ -716,7 +787,9 @@ describe('audit verify', () => {
   it('an intact record verifies (exit 0)', async () => {
     const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^The record is intact: \d+ events, 2 calls\./);
+    expect(res.stdout).toMatch(
+      /^The record is intact: \d+ events, 2 calls; its head matches the anchor beside it\./,
+    );
     expect(
       await json<{ ok: boolean }>(['audit', 'verify', '--json', '--data-dir', dataDir]),
     ).toMatchObject({ ok: true, calls: 2 });
@@ -767,6 +840,71 @@ describe('audit verify', () => {
     expect(res.stdout).toBe(
       `The record has been altered: first bad row is event ${seq}: row ${seq} was changed (its hash does not match)\n`,
     );
+    const restore = new Database(databasePath(dataDir));
+    restore.prepare('UPDATE events SET payload = ? WHERE seq = ?').run(payload, seq);
+    restore.close();
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+  });
+
+  it('catches state edited in the file: a reviewed hash, an allow-all rule, a flipped mode', async () => {
+    const file = databasePath(dataDir);
+    const raw = (sql: string) => {
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+    };
+    raw(`UPDATE tools SET reviewed_hash = 'forged' WHERE name = 'write_file'`);
+    const reviewed = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(reviewed.code).toBe(4);
+    expect(reviewed.stdout).toMatch(
+      /tool write_file of server \d+: reviewedHash differs from what the chain recorded/,
+    );
+    raw(`UPDATE tools SET reviewed_hash = hash WHERE name = 'write_file'`);
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+
+    raw(`INSERT INTO rules (server_id, tool, conditions, action, expiry, risk_ceiling, note, origin,
+           enabled, created_at) VALUES (NULL, '*', '[]', 'allow', '{"kind":"forever"}', NULL, '',
+           'manual', 1, 1)`);
+    const inserted = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(inserted).toMatchObject({
+      code: 4,
+      stdout: 'The record has been altered: rule 1 is not on the chain (added behind its back)\n',
+    });
+    raw('DELETE FROM rules');
+
+    expect((await cli(['settings', 'set', 'mode', 'ask', '--data-dir', dataDir])).code).toBe(0);
+    raw(`UPDATE settings SET value = '"observe"' WHERE key = 'mode'`);
+    const flipped = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(flipped.code).toBe(4);
+    expect(flipped.stdout).toMatch(/setting mode: value differs from what the chain recorded/);
+    raw(`UPDATE settings SET value = '"ask"' WHERE key = 'mode'`);
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
+  });
+
+  it('catches a rewind (newest rows deleted, head moved back); reanchor accepts it', async () => {
+    const added = await cli(['rules', 'add', '--tool', 'x', '--data-dir', dataDir]);
+    expect(added.code).toBe(0);
+    const db = new Database(databasePath(dataDir));
+    db.exec('DROP TRIGGER IF EXISTS events_no_delete');
+    const head = db.prepare('SELECT seq FROM chain_head').pluck().get() as number;
+    const prev = db
+      .prepare('SELECT hash FROM events WHERE seq = ?')
+      .pluck()
+      .get(head - 1);
+    db.prepare('DELETE FROM events WHERE seq = ?').run(head);
+    db.exec('DELETE FROM rules');
+    db.prepare('UPDATE chain_head SET seq = ?, hash = ?').run(head - 1, prev);
+    db.close();
+    const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
+    expect(res).toMatchObject({
+      code: 4,
+      stdout: `The record has been altered: first bad row is event ${head}: the database is behind its anchor: its chain ends at row ${head - 1}, the anchor beside it records row ${head} (rows were deleted and the head moved back)\n`,
+    });
+    const accepted = await cli(['audit', 'reanchor', '--data-dir', dataDir]);
+    expect(accepted.stdout).toMatch(
+      /^The anchor now records the database’s current head \(it reported: the database is behind/,
+    );
+    expect((await cli(['audit', 'verify', '--data-dir', dataDir])).code).toBe(0);
   });
 });
 
@@ -797,7 +935,7 @@ describe('no record at all', () => {
     expect((await cli(['settings', 'set', 'paused', 'true', '--data-dir', dataDir])).code).toBe(0);
     const res = await cli(['audit', 'verify', '--data-dir', dataDir]);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^The record is intact: \d+ events, no calls recorded yet\.\n$/);
+    expect(res.stdout).toMatch(/^The record is intact: \d+ events, no calls recorded yet; .*\.\n$/);
   });
 
   it.each([

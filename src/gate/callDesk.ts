@@ -11,6 +11,7 @@ import type { CallStart } from '../store/types';
 import { decisionMac } from './auth';
 import type { ApprovalBroker, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
+import { RecordBacklog, writeFailureCause } from './recordBacklog';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { denialOrApproval, readToolCall, type ToolCall } from './toolCall';
@@ -37,11 +38,16 @@ export class CallDesk {
   private readonly log: (line: string) => void;
   /** Domains of calls that were let through: links there are no longer "not seen before". */
   private knownDomains: string[];
+  /** Records the database refused when they happened (locked, full), written once it can. */
+  readonly backlog: RecordBacklog;
+  /** Calls whose person's decision could not be recorded, with why (see takeRecordFailure). */
+  private readonly recordFailures = new Map<number, string>();
 
   constructor(private readonly deps: CallDeskDeps) {
     this.broker = deps.broker;
     this.env = deps.env;
     this.log = deps.log;
+    this.backlog = new RecordBacklog(deps.log);
     this.knownDomains = deps.store().settings.get<string[]>('knownDomains', []);
   }
 
@@ -63,7 +69,14 @@ export class CallDesk {
       this.deps.announce(id);
     };
     // An observed call may not be recorded yet: its outcome waits in line behind it.
-    return this.deferred.length ? this.later(write) : write();
+    if (this.deferred.length) return this.later(write);
+    if (this.backlog.size) return this.backlog.add('the outcome of a call', write);
+    try {
+      write();
+    } catch (err) {
+      this.backlog.add('the outcome of a call', write);
+      this.log(`could not record an outcome now (${writeFailureCause(err)}); will retry`);
+    }
   }
 
   /** A call the shim holds until the gate answers. */
@@ -87,15 +100,15 @@ export class CallDesk {
     }
     const call = readToolCall(line);
     if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    // Older records the database refused go first, so the record keeps its order.
+    if (this.backlog.size) this.backlog.retry();
     try {
       this.judge(session, rid, call, answer);
     } catch (err) {
       // Fail closed: a call the gate could not record is not forwarded.
-      this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
-      answer(
-        'deny',
-        `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
-      );
+      const cause = writeFailureCause(err);
+      this.log(`could not decide on ${call.tool}: ${cause}`);
+      answer('deny', `Denied by Airlock: the decision could not be recorded (${cause})`);
     }
   }
 
@@ -149,7 +162,11 @@ export class CallDesk {
         for (const write of writes) write();
       });
     } catch (err) {
-      this.log(`could not record ${writes.length} observed call(s): ${(err as Error).message}`);
+      // Nothing of the batch was committed: it waits, in order, until the database takes it.
+      for (const write of writes) this.backlog.add('an observed call', write);
+      this.log(
+        `could not record ${writes.length} observed call(s) now (${writeFailureCause(err)}); will retry`,
+      );
     }
   }
 
@@ -220,15 +237,29 @@ export class CallDesk {
         session.calls.set(rid, id);
         this.deps.announce(id);
       };
-      if (decision.verdict === 'allow') allowed();
       // Decided now, written with the next batch: the call has gone ahead already.
-      if (answered) return this.later(write);
-      write();
+      if (answered) {
+        if (decision.verdict === 'allow') allowed();
+        return this.later(write);
+      }
+      try {
+        write();
+      } catch (err) {
+        this.recordLater(session, rid, start, now, decision.verdict, reason, err);
+        throw err;
+      }
+      if (decision.verdict === 'allow') allowed();
       if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
       return answer('deny', `Denied by Airlock: ${reason}`);
     }
 
-    const id = this.store.calls.begin(start);
+    let id: number;
+    try {
+      id = this.store.calls.begin(start);
+    } catch (err) {
+      this.recordLater(session, rid, start, now, 'ask', decision.reasons.join(' '), err);
+      throw err;
+    }
     session.calls.set(rid, id);
     this.broker.hold(
       {
@@ -262,23 +293,42 @@ export class CallDesk {
     answer: (v: Verdict, text: string) => void,
     allowed: () => void,
   ): void {
+    const decidedAt = Date.now();
+    const decision = {
+      kind: r.kind,
+      decidedBy: r.decidedBy,
+      ruleId: null,
+      message: r.message,
+      at: decidedAt,
+    };
     try {
       // Committed before the shim may forward the call.
-      this.store.calls.decide(id, {
-        kind: r.kind,
-        decidedBy: r.decidedBy,
-        ruleId: null,
-        message: r.message,
-        at: Date.now(),
-      });
+      this.store.calls.decide(id, decision);
       this.deps.announce(id);
     } catch (err) {
-      this.log(`could not record the decision on call ${id}: ${(err as Error).message}`);
+      const cause = writeFailureCause(err);
+      this.log(`could not record the decision on call ${id} (${cause}): the call is denied`);
+      // An approval that is not on record is not an approval: the call is denied, and its row
+      // says so once the database takes writes again.
+      const denied =
+        r.verdict === 'allow'
+          ? {
+              ...decision,
+              kind: 'auto-denied' as const,
+              decidedBy: 'gate' as const,
+              message: `Approved, but the approval could not be recorded (${cause}), so the call was denied.`,
+            }
+          : decision;
+      this.backlog.add(`the decision on call ${id}`, () => {
+        this.store.calls.decide(id, denied);
+        this.deps.announce(id);
+      });
+      // Kept for the person's command to read at once; bounded if nobody asks.
+      if (this.recordFailures.size >= 1000) this.recordFailures.clear();
+      this.recordFailures.set(id, cause);
+      session.calls.delete(rid);
       if (r.kind !== 'cancelled')
-        answer(
-          'deny',
-          `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
-        );
+        answer('deny', `Denied by Airlock: the decision could not be recorded (${cause})`);
       return;
     }
     if (r.kind === 'cancelled') {
@@ -287,6 +337,46 @@ export class CallDesk {
     }
     if (r.verdict === 'allow') allowed();
     answer(r.verdict, denialOrApproval(r));
+  }
+
+  /**
+   * Why the decision just made on call `id` could not be recorded, once; null when it was.
+   * The person who decided hears the real cause, not a timeout.
+   */
+  takeRecordFailure(id: number): string | null {
+    const cause = this.recordFailures.get(id) ?? null;
+    this.recordFailures.delete(id);
+    return cause;
+  }
+
+  /** A call denied because its record could not be written: the row comes when it can. */
+  private recordLater(
+    session: ShimSession,
+    rid: number,
+    start: CallStart,
+    at: number,
+    verdict: Verdict | 'ask',
+    reason: string,
+    err: unknown,
+  ): void {
+    const cause = writeFailureCause(err);
+    const would =
+      verdict === 'allow'
+        ? 'Would have been allowed'
+        : verdict === 'ask'
+          ? 'Would have asked'
+          : 'Denied';
+    this.backlog.add(`a call to ${start.tool}`, () => {
+      const id = this.store.calls.record(start, {
+        kind: 'auto-denied',
+        decidedBy: 'gate',
+        ruleId: null,
+        message: `${would} (${reason}), but the decision could not be recorded (${cause}), so the call was denied.`,
+        at,
+      });
+      this.deps.announce(id);
+    });
+    session.calls.delete(rid);
   }
 
   /** Calls the shim denied while the gate was unreachable. */
@@ -318,7 +408,14 @@ export class CallDesk {
     const fresh = domainsIn(args).filter((d) => !this.knownDomains.includes(d));
     if (fresh.length === 0) return;
     this.knownDomains = [...this.knownDomains, ...fresh].slice(-MAX_KNOWN_DOMAINS);
-    this.store.settings.set('knownDomains', this.knownDomains, Date.now());
+    const known = this.knownDomains;
+    const save = (): void => this.store.settings.set('knownDomains', known, Date.now());
+    // The call's decision is committed already; remembering its domains may wait.
+    try {
+      save();
+    } catch {
+      this.backlog.add('the domains a call linked to', save);
+    }
   }
 
   /** Rules as of now; expired ones stay in the list (shown as expired) but never match. */

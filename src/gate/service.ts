@@ -33,6 +33,12 @@ export { denialOrApproval } from './toolCall';
 
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
+/**
+ * How long a gate write waits for another process's lock. better-sqlite3 waits synchronously,
+ * so this is also how long the gate stops answering; a decision that cannot be written by then
+ * denies the call and is recorded later (see RecordBacklog).
+ */
+const GATE_BUSY_TIMEOUT_MS = 1_000;
 const DAY_MS = 86_400_000;
 
 export interface GateOptions {
@@ -67,6 +73,11 @@ export interface GateService extends EventEmitter<GateEvents> {
   updateSettings(patch: Partial<GateSettings>): GateSettings;
   /** A person's decision on a waiting call. */
   decide(id: number, verdict: Verdict, message?: string | null): boolean;
+  /**
+   * Right after decide(): why that decision could not be recorded (the call was denied
+   * instead), or null when it was. Read once.
+   */
+  takeRecordFailure(id: number): string | null;
   /** Tell the shims of a server which of its tools are switched off. */
   pushDisabledTools(serverId: number): void;
   /** Rules changed (added, edited, removed): say so to listeners. */
@@ -120,7 +131,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   async listen(): Promise<void> {
     this.listening = await listenOnSocket(this.dataDir, (socket) => this.accept(socket));
     try {
-      this.storeRef = openStore(databasePath(this.dataDir), { nativeBinding: this.nativeBinding });
+      this.storeRef = openStore(databasePath(this.dataDir), {
+        nativeBinding: this.nativeBinding,
+        busyTimeoutMs: GATE_BUSY_TIMEOUT_MS,
+      });
       this.desk = new CallDesk({
         store: () => this.store,
         broker: this.broker,
@@ -129,6 +143,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         log: this.log,
         announce: (id) => this.announce(id),
       });
+      // A database restored from an older copy, or trimmed and its head moved back, is behind
+      // the anchor beside it: say so before anything is decided on what it holds.
+      const anchored = this.storeRef.audit.checkAnchor();
+      if (!anchored.ok)
+        this.log(
+          `WARNING: the record may have been rewound: ${anchored.problem} (see airlock audit verify)`,
+        );
       // Calls left waiting by a gate that died can never be answered now: say so in the record.
       const interrupted = this.storeRef.calls.markInterrupted(Date.now());
       if (interrupted)
@@ -173,6 +194,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     return this.broker.decide(id, verdict, message);
   }
 
+  takeRecordFailure(id: number): string | null {
+    return this.desk?.takeRecordFailure(id) ?? null;
+  }
+
   pushDisabledTools(serverId: number): void {
     const disabled = this.store.tools
       .listForServer(serverId)
@@ -192,6 +217,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.desk?.flush();
     this.broker.interruptAll('the Airlock gate stopped');
+    this.desk?.backlog.close();
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
     this.listening = null;
@@ -392,6 +418,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         if (req.verdict !== 'allow' && req.verdict !== 'deny')
           return reply({ t: 'error', message: 'verdict must be allow or deny' });
         const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
+        const failed = ok ? this.takeRecordFailure(Number(req.id)) : null;
+        if (failed)
+          return reply({
+            t: 'error',
+            message: `call ${req.id} was denied: the decision could not be recorded (${failed}); its record will say so once the database takes writes again`,
+          });
         if (ok) return reply({ t: 'ok' });
         const settled = this.settledCall(Number(req.id));
         return reply({

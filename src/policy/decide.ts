@@ -1,5 +1,5 @@
 import type { DecisionKind, Mode, RiskAssessment, Rule } from '../contract/types';
-import { applicableRules, type CallFacts } from './rules';
+import { applicableRules, compareRules, unjudgedPaths, type CallFacts } from './rules';
 import { riskRank, type ToolState } from './risk';
 import { nameActs, nameClearlyReads, nameVerbs } from './verbs';
 import type { PathEnv } from './paths';
@@ -77,6 +77,7 @@ function decideAsking(input: DecideInput): Decision {
   // Only the most specific allow rule speaks: a narrow rule with a ceiling is not overridden
   // by a broader one without.
   const allow = rules.find((r) => r.action === 'allow');
+  if (!allow) notes.push(...unjudgedNotes(input));
   if (allow) {
     if (tool.changed) {
       notes.push(`Rule ${allow.id} is suspended until the changed tool definition is reviewed.`);
@@ -107,6 +108,17 @@ function decideAsking(input: DecideInput): Decision {
     ruleId: null,
     reasons: [...notes, 'Not clearly read-only and low risk, so a person decides.'],
   };
+}
+
+/** Say why an allow rule whose path condition could not judge the call's paths did not apply. */
+function unjudgedNotes(input: DecideInput): string[] {
+  for (const rule of [...input.rules].sort(compareRules)) {
+    if (rule.action !== 'allow') continue;
+    const paths = unjudgedPaths(rule, input.call, input.now, input.env);
+    if (paths.length > 0)
+      return [`Rule ${rule.id} does not apply: it cannot judge the path ${paths[0]}.`];
+  }
+  return [];
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   isPathUnder,
   nodePathEnv,
   normalizePath,
+  unjudgeablePathReason,
   type PathEnv,
 } from './paths';
 
@@ -161,6 +162,50 @@ describe('isPathUnder with real symlinks', () => {
   it('accepts a symlink that points back into the project, and a symlinked parent directory', () => {
     expect(isPathUnder(join(base, 'alias', 'a.ts'), project, env)).toBe(true);
     expect(isPathUnder(join(project, 'src', 'a.ts'), join(base, 'alias'), env)).toBe(true);
+  });
+});
+
+describe('unjudgeablePathReason: paths a rule can never judge', () => {
+  it.each([
+    // [path, env, why]
+    ['rel.txt', posix, /relative/],
+    ['./src/a.ts', posix, /relative/],
+    ['', posix, /relative/],
+    ['~root/.ssh/id_rsa', posix, /another user/],
+    ['~user', posix, /another user/],
+    ['//server/share/x', posix, /UNC/],
+    ['/home/u/project/a.txt:hidden', posix, /stream/],
+    ['file:rel.txt', posix, /file: URL/],
+    ['file://evil/home/u/project/a', posix, /another host/],
+    ['C:foo\\bar', windows, /drive's current directory/],
+    ['c:..\\x', windows, /drive's current directory/],
+    ['\\\\server\\share\\x', windows, /UNC/],
+    ['//server/share/x', windows, /UNC/],
+    ['\\\\?\\C:\\Users\\u\\project\\x', windows, /device path/],
+    ['\\\\.\\C:\\Users\\u\\project\\x', windows, /device path/],
+    ['//?/C:/Users/u/project/x', windows, /device path/],
+    ['C:\\Users\\u\\project\\a.txt:ads', windows, /stream/],
+    ['C:\\Users\\u\\project\\a.txt::$DATA', windows, /stream/],
+    ['\\Windows\\System32', windows, /no drive letter/],
+    ['project\\x', windows, /no drive letter/],
+    ['~other\\x', windows, /another user/],
+  ] as [string, PathEnv, RegExp][])('%j (%#) cannot be judged', (p, env, why) => {
+    expect(unjudgeablePathReason(p, env)).toMatch(why);
+  });
+
+  it.each([
+    ['/home/u/project/a.txt', posix],
+    ['/home/u/project/../x', posix],
+    ['~', posix],
+    ['~/project/a', posix],
+    ['file:///home/u/project/a', posix],
+    ['file://localhost/home/u/project/a', posix],
+    ['C:\\Users\\u\\project\\a.txt', windows],
+    ['c:/Users/u/project/a.txt', windows],
+    ['~\\project\\a', windows],
+    ['file:///C:/Users/u/a.txt', windows],
+  ] as [string, PathEnv][])('%j (%#) can be judged', (p, env) => {
+    expect(unjudgeablePathReason(p, env)).toBeNull();
   });
 });
 

@@ -225,6 +225,38 @@ export function pathKeyParts(p: string, env: PathEnv): string[] {
   return keyParts(realResolve(lexical(p, env), env), env);
 }
 
+/**
+ * Why a path argument cannot be judged by a path condition, or null when it can. A rule speaks
+ * of places the user named; a path whose meaning depends on something the gate cannot see (the
+ * server's working directory, another user's home, the current drive, a network share, a device
+ * namespace, an NTFS stream) must never satisfy it, so the call asks instead.
+ */
+export function unjudgeablePathReason(p: string, env: PathEnv): string | null {
+  if (p.includes('\0')) return 'it contains a NUL character';
+  let s = p;
+  if (/^file:/i.test(s)) {
+    const url = /^file:\/\/([^/]*)\//i.exec(s);
+    if (!url) return 'it is a file: URL without an absolute path';
+    if (url[1] !== '' && url[1]?.toLowerCase() !== 'localhost')
+      return 'it is a file: URL on another host';
+    s = fromFileUrl(s, env);
+  }
+  if (s.startsWith('~')) {
+    const own = s === '~' || s.startsWith('~/') || (env.sep === '\\' && s.startsWith('~\\'));
+    if (!own) return "it names another user's home (~user)";
+    s = env.home + s.slice(1);
+  }
+  if (/^[\\/]{2}[?.][\\/]/.test(s)) return 'it is a \\\\?\\ or \\\\.\\ device path';
+  if (/^[\\/]{2}/.test(s)) return 'it is a network (UNC) path';
+  const drive = /^[A-Za-z]:(.*)$/s.exec(s);
+  if (drive && !/^[\\/]/.test(drive[1] ?? ''))
+    return "it is relative to a drive's current directory (C:foo)";
+  if ((drive ? s.slice(2) : s).includes(':'))
+    return 'it names an alternate data stream (name:stream)';
+  if (env.sep === '\\') return drive ? null : 'it is not absolute (no drive letter)';
+  return s.startsWith('/') ? null : "it is relative, so it depends on the server's directory";
+}
+
 /** Whether `p` names an absolute location (`~` and `file://` count). */
 export function isAbsolutePath(p: string, env: PathEnv): boolean {
   return splitRoot(expandHome(fromFileUrl(p, env), env), env).root !== null;

@@ -48,7 +48,8 @@ const under = (path: string, value: string): ArgCondition => ({ path, op: 'under
 describe('ruleApplies: conditions', () => {
   it.each<[string, ArgCondition, unknown, boolean]>([
     ['under: inside', under('path', '/home/u/project'), { path: '/home/u/project/src/a.ts' }, true],
-    ['under: relative path inside', under('path', '/home/u/project'), { path: 'src/a.ts' }, true],
+    // The gate's cwd is not the server's: a relative path is never under anything.
+    ['under: relative path', under('path', '/home/u/project'), { path: 'src/a.ts' }, false],
     [
       'under: sibling with a shared prefix',
       under('path', '/home/u/project'),
@@ -158,6 +159,33 @@ describe('ruleApplies: conditions', () => {
       ruleApplies(rule({ action: 'deny', conditions: [condition] }), call('t', huge), NOW, env),
     ).toBe(true);
   });
+
+  it.each([
+    ['relative', 'rel.txt', env],
+    ['another user', '~root/project/a', env],
+    ['a stream', '/home/u/project/a.txt:ads', env],
+    ['UNC', '//srv/share/home/u/project/a', env],
+    [
+      'drive-relative',
+      'C:project\\a',
+      { home: 'C:\\Users\\u', cwd: 'C:\\Users\\u', caseInsensitive: true, sep: '\\' },
+    ],
+    [
+      '\\\\?\\',
+      '\\\\?\\C:\\Users\\u\\project\\a',
+      { home: 'C:\\Users\\u', cwd: 'C:\\', caseInsensitive: true, sep: '\\' },
+    ],
+  ] as [string, string, PathEnv][])(
+    'a %s path never satisfies an allow rule, and still meets a deny rule',
+    (_what, path, pathEnv) => {
+      const dir = pathEnv.sep === '\\' ? 'C:\\Users\\u\\project' : '/home/u/project';
+      const c = call('write_file', { path });
+      const allow = rule({ action: 'allow', conditions: [under('path', dir)] });
+      const deny = rule({ action: 'deny', conditions: [under('path', dir)] });
+      expect(ruleApplies(allow, c, NOW, pathEnv)).toBe(false);
+      expect(ruleApplies(deny, c, NOW, pathEnv)).toBe(true);
+    },
+  );
 
   it('needs every condition to hold', () => {
     const r = rule({
@@ -294,7 +322,8 @@ describe('validateRule', () => {
         conditions: [],
         action: 'allow',
         expiry: { kind: 'forever' },
-        riskCeiling: null,
+        // An allow rule without a stated ceiling stops at medium; "any risk" is chosen (null).
+        riskCeiling: 'medium',
         note: '',
         origin: 'manual',
         enabled: true,
@@ -342,6 +371,16 @@ describe('validateRule', () => {
     [
       'relative directory',
       { tool: 'x', action: 'allow', conditions: [under('path', 'project')] },
+      /must be absolute/,
+    ],
+    [
+      "another user's home",
+      { tool: 'x', action: 'allow', conditions: [under('path', '~root')] },
+      /another user/,
+    ],
+    [
+      'a drive-relative directory',
+      { tool: 'x', action: 'allow', conditions: [under('path', 'D:project')] },
       /must be absolute/,
     ],
     [

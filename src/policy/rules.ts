@@ -3,7 +3,7 @@ import type { ArgCondition, Rule, RuleExpiry } from '../contract/types';
 import { RISK_LEVELS } from '../contract/types';
 import { globMatch, hasWildcard, literalLength } from './glob';
 import { parseJsonPath, selectJsonPath } from './jsonPath';
-import { isAbsolutePath, isPathUnder, type PathEnv } from './paths';
+import { isPathUnder, unjudgeablePathReason, type PathEnv } from './paths';
 import { canonicalJson } from '../registry/hash';
 
 export interface CallFacts {
@@ -22,7 +22,11 @@ type Verdict = boolean | 'unknown';
 function testValue(condition: ArgCondition, value: unknown, env: PathEnv): Verdict {
   switch (condition.op) {
     case 'under':
-      return typeof value === 'string' && isPathUnder(value, condition.value, env);
+      if (typeof value !== 'string') return false;
+      // A path whose place the gate cannot pin down is never "under" anything: the condition
+      // cannot be judged, so an allow rule does not apply and a deny or ask rule still does.
+      if (unjudgeablePathReason(value, env) !== null) return 'unknown';
+      return isPathUnder(value, condition.value, env);
     case 'equals':
       return sameJson(value, condition.value);
     case 'oneOf':
@@ -104,6 +108,25 @@ export function ruleApplies(rule: Rule, call: CallFacts, now: number, env: PathE
   return true;
 }
 
+/**
+ * Why an allow rule that names this server and tool could not judge the call's paths: one line
+ * per argument whose place cannot be pinned down (relative, ~user, C:foo, UNC, stream...).
+ */
+export function unjudgedPaths(rule: Rule, call: CallFacts, now: number, env: PathEnv): string[] {
+  if (!rule.enabled || isExpired(rule.expiry, now, call.sessionId)) return [];
+  if (rule.serverId !== null && rule.serverId !== call.serverId) return [];
+  if (!globMatch(rule.tool, call.tool)) return [];
+  const out: string[] = [];
+  for (const condition of rule.conditions) {
+    if (condition.op !== 'under') continue;
+    for (const value of selectJsonPath(call.arguments, condition.path)) {
+      const why = typeof value === 'string' ? unjudgeablePathReason(value, env) : null;
+      if (why !== null) out.push(`${JSON.stringify(value)} (${why})`);
+    }
+  }
+  return out;
+}
+
 /** Conditions narrow most, then an exact tool name, then a named server, then literal length. */
 export function ruleSpecificity(rule: Rule): number {
   return (
@@ -175,8 +198,14 @@ const conditionSchema = z.discriminatedUnion('op', [
     value: z
       .string()
       .min(1)
-      .refine((p) => isAbsolutePath(p, POSIX) || isAbsolutePath(p, WINDOWS), {
-        message: 'A directory for "under" must be absolute (or start with ~).',
+      .superRefine((p, ctx) => {
+        const posix = unjudgeablePathReason(p, POSIX);
+        const windows = unjudgeablePathReason(p, WINDOWS);
+        if (posix !== null && windows !== null)
+          ctx.addIssue({
+            code: 'custom',
+            message: `A directory for "under" must be absolute (or start with ~/): ${posix}.`,
+          });
       }),
   }),
   z.object({ path: jsonPath, op: z.literal('equals'), value: z.json() }),
@@ -221,10 +250,11 @@ export const ruleDraftSchema = z
     conditions: z.array(conditionSchema).max(32).default([]),
     action: z.enum(['allow', 'ask', 'deny']),
     expiry: expirySchema.default({ kind: 'forever' }),
+    // Absent: medium for allow rules (see withDefaultCeiling); null means "any risk", chosen.
     riskCeiling: z
       .enum(RISK_LEVELS as [string, ...string[]])
       .nullable()
-      .default(null),
+      .optional(),
     note: z.string().max(2000).default(''),
     origin: z
       .string()
@@ -233,10 +263,23 @@ export const ruleDraftSchema = z
     enabled: z.boolean().default(true),
     createdAt: z.number().optional(),
   })
-  .refine((r) => r.riskCeiling === null || r.action === 'allow', {
+  .refine((r) => r.riskCeiling == null || r.action === 'allow', {
     message: 'A risk ceiling applies to allow rules only.',
     path: ['riskCeiling'],
-  });
+  })
+  .transform(withDefaultCeiling);
+
+/** The risk an allow rule lets through when its author named none. */
+export const DEFAULT_RISK_CEILING = 'medium';
+
+// An allow rule never widens silently: without a stated ceiling it stops at medium, and
+// "any risk" (null) must be asked for.
+function withDefaultCeiling<T extends { action: string; riskCeiling?: string | null }>(
+  r: T,
+): T & { riskCeiling: string | null } {
+  const fallback = r.action === 'allow' ? DEFAULT_RISK_CEILING : null;
+  return { ...r, riskCeiling: r.riskCeiling === undefined ? fallback : r.riskCeiling };
+}
 
 /** A rule before the store gives it an id and a creation time. */
 export type RuleDraft = Omit<Rule, 'id' | 'createdAt'> & { id?: number; createdAt?: number };

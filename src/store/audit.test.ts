@@ -33,7 +33,7 @@ function sampleFile(): string {
     if (i !== 1) store.calls.outcome(id, { isError: false, durationMs: 5, size: 10 }, 300 + i);
   }
   store.settings.set('mode', 'ask', 400);
-  expect(store.audit.verify()).toEqual({ ok: true, rows: 14, calls: 4 });
+  expect(store.audit.verify()).toEqual({ ok: true, rows: 14, calls: 4, anchor: 'matches' });
   store.close();
   return file;
 }
@@ -59,7 +59,7 @@ describe('audit verify', () => {
   it('passes on an untouched store, and on an empty one', () => {
     expect(verify(sampleFile())).toMatchObject({ ok: true, rows: 14 });
     const { store } = tempStore();
-    expect(store.audit.verify()).toEqual({ ok: true, rows: 0, calls: 0 });
+    expect(store.audit.verify()).toEqual({ ok: true, rows: 0, calls: 0, anchor: 'missing' });
     store.close();
   });
 

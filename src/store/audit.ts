@@ -3,6 +3,8 @@
 import type Database from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from './chain';
 import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import { checkAnchor, type AnchorRead, type ChainHead, type ChainView } from './headAnchor';
+import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
 
 interface EventDbRow {
@@ -28,20 +30,40 @@ const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad 
     ? { ok: false, firstBadSeq, problem }
     : { ok: false, firstBadSeq, callId, problem };
 
-export function verifyStore(r: Database.Database): VerifyResult {
+/** The chain as one connection sees it, for checking the head anchor against. */
+export function chainViewer(db: Database.Database): () => ChainView {
+  const headQ = db.prepare<[], ChainHead>('SELECT seq, hash FROM chain_head WHERE id = 1');
+  const firstQ = db.prepare<[], number>('SELECT first_seq FROM chain_anchor WHERE id = 1').pluck();
+  const hashQ = db.prepare<[number], string>('SELECT hash FROM events WHERE seq = ?').pluck();
+  return () => ({
+    head: headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
+    firstSeq: firstQ.get() ?? 1,
+    hashAt: (seq) => hashQ.get(seq) ?? null,
+  });
+}
+
+/**
+ * `anchor` is the head file beside the database, read before the snapshot is taken: a commit
+ * racing with verify can then only leave the database ahead of it, never behind.
+ */
+export function verifyStore(r: Database.Database, anchor: AnchorRead = 'missing'): VerifyResult {
   // One read transaction: the whole check sees one snapshot while the gate keeps writing.
   return r.transaction(() => {
     const chain = verifyChain(r);
     if (!chain.ok) return chain;
     const calls = verifyCalls(r, chain.lastPrune);
     if (!calls.ok) return calls;
-    return { ok: true as const, rows: chain.rows, calls: calls.calls };
+    const state = compareState(chain.replay, currentState(r));
+    if (state) return bad(state.seq, state.problem);
+    const anchored = checkAnchor(anchor, chainViewer(r)());
+    if (!anchored.ok) return bad(anchored.firstBadSeq, anchored.problem);
+    return { ok: true as const, rows: chain.rows, calls: calls.calls, anchor: anchored.anchor };
   })();
 }
 
 function verifyChain(
   r: Database.Database,
-): Bad | { ok: true; rows: number; lastPrune: Prune | null } {
+): Bad | { ok: true; rows: number; lastPrune: Prune | null; replay: StateReplay } {
   const anchor = r
     .prepare<[], { first_seq: number; prev_hash: string }>(
       'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
@@ -55,6 +77,7 @@ function verifyChain(
   let expected = anchor.first_seq;
   let prev = anchor.prev_hash;
   let lastPrune: Prune | null = null;
+  const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
     'SELECT seq, at, type, call_id, payload, prev_hash, hash FROM events ORDER BY seq',
   );
@@ -73,7 +96,9 @@ function verifyChain(
     });
     if (computed !== e.hash)
       return bad(e.seq, `row ${e.seq} was changed (its hash does not match)`);
-    if (e.type === 'pruned') lastPrune = JSON.parse(e.payload) as Prune;
+    const payload = JSON.parse(e.payload) as Record<string, unknown>;
+    if (e.type === 'pruned') lastPrune = payload as unknown as Prune;
+    replay.apply(e.seq, e.type, payload);
     prev = e.hash;
     expected++;
   }
@@ -95,7 +120,7 @@ function verifyChain(
       `rows before ${anchor.first_seq} were removed without a prune record`,
     );
   }
-  return { ok: true, rows: last - anchor.first_seq + 1, lastPrune };
+  return { ok: true, rows: last - anchor.first_seq + 1, lastPrune, replay };
 }
 
 function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: true; calls: number } {

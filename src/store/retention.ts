@@ -3,6 +3,7 @@
 // (the kept first row's prev_hash), and a 'pruned' event appended to the chain records the same
 // anchor, so moving the anchor or deleting early rows by hand is still caught.
 import type { StoreContext } from './context';
+import { currentState } from './stateChain';
 import type { PruneResult } from './types';
 
 const DAY_MS = 86_400_000;
@@ -57,6 +58,8 @@ export function retentionRepo(ctx: StoreContext): RetentionRepo {
             events,
             firstKeptSeq: at.first_seq,
             anchorHash: at.prev_hash,
+            // The rule, setting and tool events before the cut are gone: keep what they built.
+            state: currentState(ctx.w),
           },
           now,
         );

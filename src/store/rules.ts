@@ -1,7 +1,7 @@
 import type { ArgCondition, RiskLevel, Rule, RuleAction, RuleExpiry } from '../contract/types';
 import type { StoreContext } from './context';
 
-interface RuleDbRow {
+export interface RuleDbRow {
   id: number;
   server_id: number | null;
   tool: string;
@@ -27,7 +27,7 @@ export interface RuleRepo {
   remove(id: number, now?: number): boolean;
 }
 
-function toRule(r: RuleDbRow): Rule {
+export function ruleFromRow(r: RuleDbRow): Rule {
   return {
     id: r.id,
     serverId: r.server_id,
@@ -72,14 +72,14 @@ export function ruleRepo(ctx: StoreContext): RuleRepo {
   const mustGet = (id: number): Rule => {
     const row = oneW.get(id);
     if (!row) throw new Error(`unknown rule ${id}`);
-    return toRule(row);
+    return ruleFromRow(row);
   };
 
   return {
-    list: () => all.all().map(toRule),
+    list: () => all.all().map(ruleFromRow),
     get(id) {
       const row = oneR.get(id);
-      return row ? toRule(row) : null;
+      return row ? ruleFromRow(row) : null;
     },
     add(rule, now) {
       return ctx.write(() => {

@@ -17,7 +17,7 @@ describe('seedCalls', () => {
     const decisions = new Set(a.history.query({ limit: 1000 }).map((r) => r.decision));
     expect(decisions.size).toBeGreaterThanOrEqual(5);
     expect(a.history.query({ since: now }).length).toBe(0);
-    expect(a.audit.verify()).toEqual({ ok: true, rows: 2_000, calls: 2_000 });
+    expect(a.audit.verify()).toMatchObject({ ok: true, rows: 2_000, calls: 2_000 });
     a.close();
     b.close();
   });

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { verifyStore } from './audit';
+import { chainViewer, verifyStore } from './audit';
+import {
+  AnchorWriter,
+  anchorPath,
+  checkAnchor,
+  mayAdvance,
+  readAnchor,
+  type AnchorCheck,
+} from './headAnchor';
 import { callRepo, type CallRepo } from './calls';
 import { eventAppender } from './chain';
 import type { StoreContext } from './context';
@@ -23,7 +31,13 @@ export interface Store {
   history: HistoryRepo;
   rules: RuleRepo;
   settings: SettingsRepo;
-  audit: { verify(): VerifyResult };
+  audit: {
+    verify(): VerifyResult;
+    /** The database against the head file beside it (at gate start: was it rewound?). */
+    checkAnchor(): AnchorCheck;
+    /** Accept the database as it is now: the head file is rewritten to its head. */
+    reanchor(): void;
+  };
   retention: RetentionRepo;
   /** Groups several writes into one transaction (used by seeding and bulk imports). */
   transaction<T>(fn: () => T): T;
@@ -42,6 +56,8 @@ export interface StoreOptions {
    * the Electron app in development loads an Electron build while Node keeps its own.
    */
   nativeBinding?: string;
+  /** How long a write waits for another connection's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 export function openStore(file: string, opts: StoreOptions = {}): Store {
@@ -54,7 +70,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     // FULL: a decision that returned is on disk before the call is forwarded, even on power loss.
     w.pragma('synchronous = FULL');
     w.pragma('foreign_keys = ON');
-    w.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    w.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     migrate(w);
     r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -65,11 +81,34 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   }
   const reader = r;
   const append = eventAppender(w);
+  const anchorFile = anchorPath(path.resolve(file));
+  const anchorWriter = new AnchorWriter(anchorFile);
+  // After each commit that moved the chain's head, the anchor beside the database follows it.
+  // Best effort: the decision is committed already, and failing here must not undo it.
+  const writerView = chainViewer(w);
+  const readerView = chainViewer(reader);
+  let anchoredHash: string | null = null;
+  const advanceAnchor = (): void => {
+    try {
+      const view = writerView();
+      if (view.head.hash === anchoredHash) return; // this commit appended nothing
+      const anchor = readAnchor(anchorFile);
+      if (mayAdvance(anchor, view)) anchorWriter.write(view.head);
+      anchoredHash = view.head.hash;
+    } catch {
+      // An anchor that lags behind is weaker evidence, never a false alarm.
+    }
+  };
   const ctx: StoreContext = {
     w,
     r: reader,
     append,
-    write: (fn) => w.transaction(fn).immediate(),
+    write: (fn) => {
+      if (w.inTransaction) return w.transaction(fn).immediate();
+      const result = w.transaction(fn).immediate();
+      advanceAnchor();
+      return result;
+    },
   };
   let closed = false;
   return {
@@ -77,6 +116,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     close() {
       if (closed) return;
       closed = true;
+      anchorWriter.close();
       reader.close();
       w.close();
     },
@@ -86,7 +126,14 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     history: historyRepo(reader),
     rules: ruleRepo(ctx),
     settings: settingsRepo(ctx),
-    audit: { verify: () => verifyStore(reader) },
+    audit: {
+      verify: () => verifyStore(reader, readAnchor(anchorFile)),
+      checkAnchor: () => checkAnchor(readAnchor(anchorFile), readerView()),
+      reanchor: () => {
+        anchorWriter.write(writerView().head);
+        anchoredHash = null;
+      },
+    },
     retention: retentionRepo(ctx),
     transaction: ctx.write,
   };

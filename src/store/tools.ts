@@ -100,6 +100,9 @@ export function toolRepo(ctx: StoreContext): ToolRepo {
           }
           if (old.hash === hash) {
             touch.run(now, poisonText, serverId, name);
+            // Findings raise a call's risk, so a change in them goes on the chain too.
+            if (old.poison !== poisonText)
+              ctx.append('tool.scanned', { serverId, name, poison }, now);
             return { record: toRecord(mustFind(serverId, name)), isNew: false, changed: false };
           }
           // Keep the definition the user last reviewed as "previous", so the diff shown is

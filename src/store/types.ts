@@ -39,7 +39,13 @@ export interface CallOutcome {
 }
 
 export type VerifyResult =
-  | { ok: true; rows: number; calls: number }
+  | {
+      ok: true;
+      rows: number;
+      calls: number;
+      /** The head file beside the database: it matches, there is none yet, or it names a pruned row. */
+      anchor: 'matches' | 'missing' | 'pruned-past';
+    }
   | {
       ok: false;
       /** First event row found bad; null when the problem is a call row with no event at all. */

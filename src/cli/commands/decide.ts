@@ -4,6 +4,8 @@ import { controlRequest } from '../control';
 import { settledSentence } from '../settled';
 import { describe } from './gate';
 
+const DECIDE_TIMEOUT_MS = 10_000;
+
 export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
 
 Lists the calls waiting for a decision, oldest first.`;
@@ -56,12 +58,17 @@ export async function decideCommand(
   if (!/^\d+$/.test(positionals[0]!) || !Number.isSafeInteger(id) || id <= 0)
     throw new UsageError(`"${positionals[0]}" is not a call ID (a whole number such as 12)`);
   const message = str(values, 'message');
-  const res = await controlRequest(dataDirOf(values).dir, {
-    t: 'decide',
-    id,
-    verdict: verb === 'approve' ? 'allow' : 'deny',
-    ...(message !== undefined ? { message } : {}),
-  });
+  // Generous: a gate waiting on a locked database answers with that cause, not a timeout.
+  const res = await controlRequest(
+    dataDirOf(values).dir,
+    {
+      t: 'decide',
+      id,
+      verdict: verb === 'approve' ? 'allow' : 'deny',
+      ...(message !== undefined ? { message } : {}),
+    },
+    DECIDE_TIMEOUT_MS,
+  );
   if (res.t === 'error') {
     // Someone (the popup, a rule, the clock) got there first: say what became of the call.
     if (res.settled) throw new Error(settledSentence(id, res.settled, Date.now()));

@@ -2,7 +2,6 @@ import { parse, dataDirOf, noExtraArguments, str, UsageError, type Parsed } from
 import type { Io } from '../output';
 import { openExistingRecord, openRecordForWriting } from '../record';
 import type { Store } from '../../store/store';
-import { RISK_LEVELS } from '../../contract/types';
 import { expiryFromChoice, validateRule, type ExpiryChoice } from '../../policy/rules';
 import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
@@ -12,14 +11,19 @@ import { describeCondition } from '../../contract/ruleText';
 
 export const RULES_HELP = `Usage:
   airlock rules list [--json]
-  airlock rules add --tool GLOB [--server NAME|ID] [--action allow|ask|deny] [CONDITIONS]
-                    [--expires 15m|1h|forever] [--max-risk low|medium|high] [--note TEXT]
+  airlock rules add --tool GLOB [--server NAME|ID] [--action ask|allow|deny] [CONDITIONS]
+                    [--expires 15m|1h|forever] [--max-risk low|medium|high|any] [--note TEXT]
+                    [--yes]
   airlock rules remove ID
   airlock rules test ID [--limit N]        which recorded calls rule ID would match
 
 Rules decide calls without asking. Precedence: deny > ask > allow, the most specific rule
 wins among equals, an expired rule never matches, and a critical-risk call always asks.
 A tool whose definition changed has its allow rules suspended until you review it.
+
+--action defaults to ask. An allow rule lets calls through only up to --max-risk (default
+medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
+tool ("*") on every server needs --yes. The line printed says what the rule lets through.
 
 Conditions (repeatable; JSON paths into the arguments such as path, $.options.mode, files[*]):
   --under PATH=DIR       a path argument lies under DIR (compared by component, ~ and .. resolved)
@@ -42,6 +46,7 @@ const OPTIONS = {
   'max-risk': { type: 'string' },
   note: { type: 'string' },
   limit: { type: 'string' },
+  yes: { type: 'boolean' },
 } as const;
 
 export async function rulesCommand(argv: string[], io: Io): Promise<number> {
@@ -107,7 +112,12 @@ export function describeRule(rule: Rule, store: Store): string {
       : rule.expiry.kind === 'until'
         ? ` until ${new Date(rule.expiry.at).toISOString().slice(0, 16).replace('T', ' ')}`
         : ' until the host restarts';
-  const ceiling = rule.riskCeiling ? ` up to ${rule.riskCeiling} risk` : '';
+  const ceiling =
+    rule.action !== 'allow'
+      ? ''
+      : rule.riskCeiling
+        ? ` up to ${rule.riskCeiling} risk`
+        : ' at any risk';
   const off = rule.enabled ? '' : ' (disabled)';
   const note = rule.note ? ` — ${rule.note}` : '';
   return `${rule.id}  ${rule.action} ${rule.tool} on ${server}${conditions ? ` when ${conditions}` : ''}${ceiling}${expiry}${off}  [${rule.origin}]${note}`;
@@ -183,38 +193,80 @@ function checkAddFlags(values: Parsed['values']): void {
   const action = str(values, 'action');
   if (action !== undefined && !['allow', 'ask', 'deny'].includes(action))
     throw new UsageError(`--action is allow, ask or deny, not "${action}"`);
-  const maxRisk = str(values, 'max-risk');
-  if (maxRisk !== undefined && !(RISK_LEVELS as readonly string[]).includes(maxRisk))
-    throw new UsageError(`--max-risk is one of ${RISK_LEVELS.join(', ')}, not "${maxRisk}"`);
   const checked = validateRule({
     serverId: null,
     tool: str(values, 'tool'),
     conditions: conditionsFromFlags(values),
-    action: action ?? 'allow',
-    riskCeiling: maxRisk ?? null,
+    action: action ?? 'ask',
+    riskCeiling: ceilingFromFlag(action ?? 'ask', str(values, 'max-risk')),
     note: str(values, 'note') ?? '',
   });
   if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
+}
+
+/** The risk ceiling of a new rule: medium for allow unless chosen; "any" is said explicitly. */
+export function ceilingFromFlag(action: string, flag: string | undefined): string | null {
+  if (flag === undefined) return action === 'allow' ? 'medium' : null;
+  if (!['low', 'medium', 'high', 'any'].includes(flag))
+    throw new UsageError(
+      `--max-risk is low, medium, high or any, not "${flag}"; critical calls always ask`,
+    );
+  if (action !== 'allow') throw new UsageError('--max-risk applies to allow rules only');
+  return flag === 'any' ? null : flag;
+}
+
+/** Every tool on every server: what an allow rule must never become by a slip of the keyboard. */
+export function allowsEverything(rule: Pick<Rule, 'action' | 'tool' | 'serverId'>): boolean {
+  return rule.action === 'allow' && rule.serverId === null && /^\*+$/.test(rule.tool);
+}
+
+/** What a rule does, in one plain sentence, so the person adding it sees what it lets through. */
+export function ruleEffect(rule: Rule, store: Store): string {
+  const server = rule.serverId === null ? 'any server' : serverLabel(store, rule.serverId);
+  const tools = /^\*+$/.test(rule.tool) ? 'every tool' : `tool ${rule.tool}`;
+  const when =
+    rule.conditions.length > 0
+      ? ` when ${rule.conditions.map(describeCondition).join(' and ')}`
+      : ' with any arguments';
+  switch (rule.action) {
+    case 'allow': {
+      const upTo = rule.riskCeiling
+        ? `up to ${rule.riskCeiling} risk (riskier calls still ask)`
+        : 'at any risk below critical';
+      return `Lets through, without asking, calls to ${tools} on ${server}${when}, ${upTo}.`;
+    }
+    case 'ask':
+      return `Asks you about calls to ${tools} on ${server}${when}.`;
+    case 'deny':
+      return `Denies calls to ${tools} on ${server}${when}.`;
+  }
 }
 
 function addRule(store: Store, values: Parsed['values'], io: Io): number {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
   const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
+  // Like the app's form: a rule asks unless the person says otherwise.
+  const action = str(values, 'action') ?? 'ask';
   const now = Date.now();
   const checked = validateRule({
     serverId: resolveServer(store, str(values, 'server')),
     tool,
     conditions: conditionsFromFlags(values),
-    action: str(values, 'action') ?? 'allow',
+    action,
     expiry: expiryFromChoice(expires, now, 'cli'),
-    riskCeiling: str(values, 'max-risk') ?? null,
+    riskCeiling: ceilingFromFlag(action, str(values, 'max-risk')),
     note: str(values, 'note') ?? '',
     origin: 'manual',
   });
   if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
+  if (allowsEverything(checked.rule) && values.yes !== true)
+    throw new UsageError(
+      'this rule would let every tool on every server through without asking; add --yes if you mean it, or narrow it with --server or --tool',
+    );
   const rule = store.rules.add(checked.rule, now);
   io.out(`Added rule ${describeRule(rule, store)}`);
+  io.out(ruleEffect(rule, store));
   return 0;
 }
 
