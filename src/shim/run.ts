@@ -6,7 +6,11 @@ import { spawn as spawnPlain, type ChildProcessByStdio } from 'node:child_proces
 import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../mcp/framing';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_SERVER_LINE_BYTES,
+  LineSplitter,
+} from '../mcp/framing';
 import { GateLink } from './gateLink';
 import { ShimProxy } from './proxy';
 
@@ -16,7 +20,10 @@ export interface ShimOptions {
   dataDir: string;
   command: string;
   args: string[];
+  /** Longest host → server line. */
   maxLineBytes?: number;
+  /** Longest server → host line. */
+  maxServerLineBytes?: number;
   progressIntervalMs?: number;
 }
 
@@ -35,6 +42,7 @@ export function runShim(opts: ShimOptions): void {
     process.stderr.write(`airlock shim [${opts.server}]: ${line}\n`);
   };
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
 
   let child: Child;
   try {
@@ -75,7 +83,7 @@ export function runShim(opts: ShimOptions): void {
       log,
     },
     gate,
-    { maxLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
+    { maxLineBytes, maxServerLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
   );
 
   gate.onDisabledChanged = () => proxy.onDisabledToolsChanged();
@@ -89,7 +97,7 @@ export function runShim(opts: ShimOptions): void {
     onOversize: (info) => proxy.onHostOversize(info),
   });
   const fromServer = new LineSplitter({
-    maxLineBytes,
+    maxLineBytes: maxServerLineBytes,
     onLine: (line) => {
       if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
     },
@@ -132,14 +140,7 @@ export function runShim(opts: ShimOptions): void {
   child.on('exit', (code, signal) => {
     const status = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
     const description = signal ? `was stopped by ${signal}` : `exited with status ${code}`;
-    let drained = false;
-    const done = (): void => {
-      if (drained) return;
-      drained = true;
-      finish(status, description);
-    };
-    child.stdout.once('end', done);
-    setTimeout(done, DRAIN_AFTER_EXIT_MS).unref();
+    void whenDrained(child, DRAIN_AFTER_EXIT_MS).then(() => finish(status, description));
   });
 
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
@@ -149,6 +150,28 @@ export function runShim(opts: ShimOptions): void {
       setTimeout(() => killTree(child, 'SIGKILL'), KILL_AFTER_MS).unref();
     });
   }
+}
+
+/**
+ * Call once the child has exited: resolves when its stdout has ended ('drained'), at once if it
+ * ended before the exit (the usual order for a server that exits on stdin EOF), or after
+ * `fallbackMs` if a grandchild still holds the pipe open ('fallback').
+ */
+export function whenDrained(
+  child: { stdout: Readable },
+  fallbackMs: number,
+): Promise<'drained' | 'fallback'> {
+  if (child.stdout.readableEnded || child.stdout.destroyed) return Promise.resolve('drained');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('fallback'), fallbackMs);
+    timer.unref();
+    const ended = (): void => {
+      clearTimeout(timer);
+      resolve('drained');
+    };
+    child.stdout.once('end', ended);
+    child.stdout.once('close', ended);
+  });
 }
 
 function pauseUntilDrain(source: Readable, sink: Writable): void {
