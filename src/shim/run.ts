@@ -140,7 +140,12 @@ export function runShim(opts: ShimOptions): void {
   child.on('exit', (code, signal) => {
     const status = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
     const description = signal ? `was stopped by ${signal}` : `exited with status ${code}`;
-    void whenDrained(child, DRAIN_AFTER_EXIT_MS).then(() => finish(status, description));
+    void whenDrained(child, DRAIN_AFTER_EXIT_MS).then((how) => {
+      if (how === 'fallback') {
+        log('the server exited but a process it started still holds its output open; not waiting');
+      }
+      finish(status, description);
+    });
   });
 
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
