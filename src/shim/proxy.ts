@@ -400,7 +400,9 @@ export class ShimProxy {
     const kept = listed.filter((t) => !disabled.has(t.name));
     if (kept.length === result.tools.length) return null;
     if (listed.length !== result.tools.length) {
-      this.drop(`${result.tools.length - listed.length} tool entries without a name from tools/list`);
+      this.drop(
+        `${result.tools.length - listed.length} tool entries without a name from tools/list`,
+      );
     }
     return JSON.stringify({ ...message, result: { ...result, tools: kept } });
   }

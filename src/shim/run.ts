@@ -1,6 +1,6 @@
 // The shim process: spawn the real server, frame both directions, hand lines to the proxy,
 // respect backpressure, and make sure no descendant outlives us.
-import { spawn as spawnPlain, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 // Hosts name servers as `npx …` or `uvx …`: on Windows those are .cmd shims that
 // child_process cannot start without a shell; cross-spawn resolves and quotes them.
 import spawn from 'cross-spawn';
@@ -12,6 +12,7 @@ import {
   LineSplitter,
 } from '../mcp/framing';
 import { GateLink } from './gateLink';
+import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
 export interface ShimOptions {
@@ -44,11 +45,17 @@ export function runShim(opts: ShimOptions): void {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
 
+  // With a terminal from the host, the server keeps it (see processTree.ts for the trade-off);
+  // without one, it gets its own session and process group, so one signal ends all of it.
+  const ownGroup = process.platform !== 'win32' && !hasControllingTerminal();
+  const seen = new Map<number, string>();
+  const end = (signal: 'SIGTERM' | 'SIGKILL'): void => killTree(child, signal, ownGroup, seen);
+
   let child: Child;
   try {
     child = spawn(opts.command, opts.args, {
       stdio: ['pipe', 'pipe', 'inherit'], // the server's stderr is ours; stdout is protocol only
-      detached: process.platform !== 'win32', // its own process group, so we can end all of it
+      detached: ownGroup,
       windowsHide: true,
     }) as Child; // stdio pipes as asked, so stdin and stdout are there
   } catch (err) {
@@ -110,10 +117,11 @@ export function runShim(opts: ShimOptions): void {
     hostGone = true;
     fromHost.end();
     proxy.onHostEnd();
+    if (!ownGroup) rememberTree(child, seen); // before the server exits and its children are orphaned
     child.stdin.end();
     // Well-behaved servers exit on stdin EOF; the rest are ended, group and all.
-    setTimeout(() => killTree(child, 'SIGTERM'), TERM_AFTER_MS).unref();
-    setTimeout(() => killTree(child, 'SIGKILL'), TERM_AFTER_MS + KILL_AFTER_MS).unref();
+    setTimeout(() => end('SIGTERM'), TERM_AFTER_MS).unref();
+    setTimeout(() => end('SIGKILL'), TERM_AFTER_MS + KILL_AFTER_MS).unref();
   };
   process.stdin.on('data', (chunk: Buffer) => fromHost.push(chunk));
   process.stdin.on('end', endHost);
@@ -129,7 +137,7 @@ export function runShim(opts: ShimOptions): void {
     fromServer.end();
     proxy.onServerExit(description);
     gate.close();
-    killTree(child, 'SIGKILL'); // grandchildren left behind by a wrapper such as npx
+    end('SIGKILL'); // grandchildren left behind by a wrapper such as npx
     process.stdout.write('', () => process.exit(status));
   };
 
@@ -151,8 +159,8 @@ export function runShim(opts: ShimOptions): void {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => {
       proxy.onHostEnd();
-      killTree(child, 'SIGTERM');
-      setTimeout(() => killTree(child, 'SIGKILL'), KILL_AFTER_MS).unref();
+      end('SIGTERM');
+      setTimeout(() => end('SIGKILL'), KILL_AFTER_MS).unref();
     });
   }
 }
@@ -183,22 +191,4 @@ function pauseUntilDrain(source: Readable, sink: Writable): void {
   if (source.isPaused()) return;
   source.pause();
   sink.once('drain', () => source.resume());
-}
-
-/** Signal the server's whole process group (POSIX) or tree (Windows). */
-export function killTree(child: { pid?: number | undefined }, signal: 'SIGTERM' | 'SIGKILL'): void {
-  const pid = child.pid;
-  if (!pid) return;
-  try {
-    if (process.platform === 'win32') {
-      spawnPlain('taskkill', ['/pid', String(pid), '/T', '/F'], {
-        stdio: 'ignore',
-        windowsHide: true,
-      });
-    } else {
-      process.kill(-pid, signal);
-    }
-  } catch {
-    // already gone
-  }
 }
