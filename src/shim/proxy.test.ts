@@ -154,3 +154,25 @@ describe('ShimProxy: tool lists', () => {
     expect(t.toHost).toEqual(['{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}']);
   });
 });
+
+describe('ShimProxy: answers over the server limit', () => {
+  it('answers the host request with an error and reports the drop', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":"big","method":"resources/read","params":{}}');
+    t.proxy.onServerOversize({
+      bytes: 5_000_000,
+      head: Buffer.from('{"result":{"contents":[{"text":"aaaa'),
+      tail: Buffer.from('aaaa"}]},"jsonrpc":"2.0","id":"big"}'),
+    });
+    expect(JSON.parse(t.toHost[0]!)).toMatchObject({
+      id: 'big',
+      error: {
+        message: "Airlock: the server's answer of 5000000 bytes is over the 4194304-byte limit",
+      },
+    });
+    expect(t.gate.sent).toContainEqual({
+      t: 'dropped',
+      what: 'a 5000000-byte message from the server: over the 4194304-byte limit',
+    });
+  });
+});

@@ -194,8 +194,8 @@ export class ShimProxy {
     // Never buffered: the host gets an error for the request it belonged to, if we can tell.
     const key = idKeyFromOversize(info);
     const f = key ? this.inFlight.get(key) : undefined;
-    this.io.log(
-      `dropped a ${info.bytes}-byte message from the server: over the ${this.opts.maxServerLineBytes}-byte limit`,
+    this.drop(
+      `a ${info.bytes}-byte message from the server: over the ${this.opts.maxServerLineBytes}-byte limit`,
     );
     if (key && f) {
       this.inFlight.delete(key);
