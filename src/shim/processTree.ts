@@ -24,10 +24,10 @@ export function hasControllingTerminal(): boolean {
   }
 }
 
-interface ProcessRow {
+export interface ProcessRow {
   pid: number;
   ppid: number;
-  /** When it started (Linux), so a remembered pid is never confused with a reused one. */
+  /** When it started, so a remembered pid is never confused with a reused one. */
   start: string | null;
 }
 
@@ -65,14 +65,34 @@ function processTable(): ProcessRow[] {
     return rows;
   }
   try {
-    const out = execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'latin1' });
-    return out
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/).map(Number))
-      .filter((r) => r.length === 2 && r.every(Number.isInteger))
-      .map(([pid, ppid]) => ({ pid: pid ?? 0, ppid: ppid ?? 0, start: null }));
+    // lstart is the start time in words ("Tue Dec  1 22:13:57 2026"): the rest of the line.
+    const out = execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'lstart='], {
+      encoding: 'latin1',
+    });
+    return parsePsTable(out);
   } catch {
     return [];
+  }
+}
+
+/** Rows of `ps -A -o pid= -o ppid= -o lstart=`. */
+export function parsePsTable(out: string): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*\S)\s*$/.exec(line);
+    if (m) rows.push({ pid: Number(m[1]), ppid: Number(m[2]), start: m[3] ?? null });
+  }
+  return rows;
+}
+
+/** When `pid` started, or null if it is gone. */
+function startOf(pid: number): string | null {
+  if (process.platform === 'linux') return linuxRow(pid)?.start ?? null;
+  try {
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'latin1' });
+    return out.trim() || null;
+  } catch {
+    return null; // ps exits 1 when the process is gone
   }
 }
 
@@ -96,7 +116,7 @@ export interface ServerProcess {
 
 /**
  * Ends the server and everything it started. `ownGroup` says how it was started (see above).
- * In tree mode, `known` collects every descendant seen so far (Linux, with its start time), so
+ * In tree mode, `known` collects every descendant seen so far, with its start time, so
  * that the SIGKILL after a SIGTERM still reaches a grandchild whose parent the SIGTERM ended,
  * and never a process that merely reuses a pid since.
  */
@@ -126,7 +146,7 @@ export function killTree(
   if (alive) signalPid(pid, signal);
   for (const row of now) signalPid(row.pid, signal);
   for (const [p, start] of known) {
-    if (!now.some((row) => row.pid === p) && linuxRow(p)?.start === start) signalPid(p, signal);
+    if (!now.some((row) => row.pid === p) && startOf(p) === start) signalPid(p, signal);
   }
   for (const row of now) if (row.start !== null) known.set(row.pid, row.start);
 }
