@@ -155,6 +155,28 @@ describe('ShimProxy: tool lists', () => {
   });
 });
 
+describe('ShimProxy: a flood of list_changed', () => {
+  it('keeps one re-list at a time, and re-lists once more after it if more came meanwhile', () => {
+    const t = setup();
+    for (let i = 0; i < 1000; i++) {
+      t.server('{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}');
+    }
+    expect(t.toServer).toHaveLength(1);
+    const answer = (n: number) => {
+      const { id } = JSON.parse(t.toServer[n]!) as { id: string };
+      t.server(`{"jsonrpc":"2.0","id":"${id}","result":{"tools":[{"name":"t${n}"}]}}`);
+    };
+    answer(0);
+    expect(t.toServer).toHaveLength(2);
+    answer(1);
+    expect(t.toServer).toHaveLength(2);
+    expect(t.gate.sent.filter((m) => m.t === 'tools').at(-1)).toEqual({
+      t: 'tools',
+      tools: [{ name: 't1' }],
+    });
+  });
+});
+
 describe('ShimProxy: answers over the server limit', () => {
   it('answers the host request with an error and reports the drop', () => {
     const t = setup();

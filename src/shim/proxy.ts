@@ -78,6 +78,9 @@ export class ShimProxy {
   private nextRid = 1;
   private drops = 0;
   private refreshPages = 0;
+  /** The shim's own re-list is under way; `refreshAgain`: another list_changed came meanwhile. */
+  private refreshing = false;
+  private refreshAgain = false;
   private lastToolsListParams: Record<string, unknown> | undefined;
   private tools: ToolDefinition[] = [];
   private serverGone = false;
@@ -158,15 +161,15 @@ export class ShimProxy {
     if (!f) {
       this.drop(
         this.held.has(p.idKey)
-          ? `an answer to id ${p.idRaw}, a call still waiting for a decision (never forwarded)`
-          : `an answer to id ${p.idRaw}, which no open forwarded request has (never sent, answered already, or spelled differently)`,
+          ? `an answer to id ${printable(p.idRaw, 60)}, a call still waiting for a decision (never forwarded)`
+          : `an answer to id ${printable(p.idRaw, 60)}, which no open forwarded request has (never sent, answered already, or spelled differently)`,
       );
       return true;
     }
     this.inFlight.delete(p.idKey);
     if (f.cancelled) {
       this.cancelled.delete(p.idKey);
-      this.drop(`a late answer to id ${p.idRaw}, cancelled by the host`);
+      this.drop(`a late answer to id ${printable(p.idRaw, 60)}, cancelled by the host`);
       return true;
     }
     switch (f.kind) {
@@ -200,6 +203,7 @@ export class ShimProxy {
     if (key && f) {
       this.inFlight.delete(key);
       this.cancelled.delete(key);
+      if (f.kind === 'refresh') this.continueRefresh({}); // that re-list is over
       if (f.cancelled || f.kind === 'refresh') return;
       this.io.toHost(
         jsonRpcError(
@@ -416,6 +420,14 @@ export class ShimProxy {
    */
   private refreshTools(cursor?: string): void {
     if (this.serverGone) return;
+    if (cursor === undefined) {
+      // One re-list at a time: a server flooding list_changed must not pile up requests.
+      if (this.refreshing) {
+        this.refreshAgain = true;
+        return;
+      }
+      this.refreshing = true;
+    }
     let id: string;
     do id = `airlock-${randomBytes(12).toString('hex')}`;
     while (this.inFlight.has(`s:${id}`) || this.held.has(`s:${id}`));
@@ -433,18 +445,21 @@ export class ShimProxy {
 
   /** The shim's own re-list follows the pages (bounded, so a server cannot page forever). */
   private continueRefresh(message: Record<string, unknown>): void {
-    const result = message.result as { nextCursor?: unknown } | undefined;
+    const result = message.result as { nextCursor?: unknown } | null | undefined;
     const cursor = result && typeof result === 'object' ? result.nextCursor : undefined;
-    if (typeof cursor !== 'string') {
-      this.refreshPages = 0;
+    if (typeof cursor === 'string' && ++this.refreshPages < MAX_REFRESH_PAGES) {
+      this.refreshTools(cursor);
       return;
     }
-    if (++this.refreshPages >= MAX_REFRESH_PAGES) {
+    if (typeof cursor === 'string') {
       this.io.log(`stopped re-listing tools after ${MAX_REFRESH_PAGES} pages`);
-      this.refreshPages = 0;
-      return;
     }
-    this.refreshTools(cursor);
+    this.refreshPages = 0;
+    this.refreshing = false;
+    if (this.refreshAgain) {
+      this.refreshAgain = false;
+      this.refreshTools();
+    }
   }
 
   /** The server's own name and version, reported for its identity (shown, never trusted). */
@@ -473,6 +488,15 @@ export class ShimProxy {
 
 /** The start of a dropped line for the log, quoted so that it cannot write to the terminal. */
 function preview(line: Buffer): string {
-  const shown = JSON.stringify(line.subarray(0, 120).toString('utf8'));
-  return line.length > 120 ? `${shown}… (${line.length} bytes)` : shown;
+  const shown = printable(JSON.stringify(line.subarray(0, 120).toString('utf8')));
+  return line.length > 120 ? `${shown}... (${line.length} bytes)` : shown;
+}
+
+/**
+ * Server-chosen text as it may appear in a log line: cut short, and everything outside printable
+ * ASCII (C1 controls, bidi overrides…) written as \u escapes.
+ */
+function printable(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}...` : text;
+  return cut.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
