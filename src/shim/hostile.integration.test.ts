@@ -283,4 +283,22 @@ describe('a hostile server under the shim', () => {
       await stop(shim);
     }
   });
+
+  it('exits once the server is gone and drained, without the fallback for a held pipe', async () => {
+    const shim = await start();
+    shim.proc.stdin.end();
+    const { code } = await shim.exited;
+    expect(code).toBe(0);
+    expect(shim.stderr).not.toContain('still holds its output open');
+  });
+
+  it('says so, and still ends everything, when a process the server started holds its output', async () => {
+    const shim = await start();
+    shim.request(70, 'hostile/spawn');
+    await shim.next((m) => m.id === 70);
+    shim.proc.stdin.end();
+    await shim.exited;
+    expect(shim.stderr).toContain('still holds its output open');
+    await waitFor(() => shim.livePids().length === 0, 10_000, 'every process of the shim to end');
+  });
 });
