@@ -31,6 +31,10 @@ export type ShimMessage =
   | { t: 'observed'; rid: number; line: string; digest: string }
   | { t: 'cancel'; rid: number; reason: string }
   | { t: 'outcome'; rid: number; isError: boolean; durationMs: number; size: number }
+  /** Server output the shim kept from the host (a stray answer, a banner line…), described. */
+  | { t: 'dropped'; what: string }
+  /** What the server said it is, in its answer to the host's initialize or server/discover. */
+  | { t: 'serverInfo'; name: string; version: string }
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
   | { t: 'offline'; calls: { at: number; line: string; reason: string }[] };
 

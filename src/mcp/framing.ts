@@ -2,7 +2,15 @@
 // chunks is reassembled before anyone decodes it, and bounds memory: a line past the limit is
 // dropped as it streams in, keeping only its first and last bytes for the error report.
 
+/** Host → server: every line is parsed strictly (and held whole while a call waits). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/**
+ * Server → host: answers carry file contents, often twice (server-filesystem sends a file's text
+ * in `content` and in `structuredContent`), so a 25 MB file needs ~50 MB. A line is buffered
+ * whole (its id may be its last member) and checked with JSON.parse, so memory per line stays a
+ * small multiple of this.
+ */
+export const DEFAULT_MAX_SERVER_LINE_BYTES = 64 * 1024 * 1024;
 
 /** How much of a dropped line is kept at each end, to report it and find its id. */
 export const OVERSIZE_KEEP_BYTES = 1024;

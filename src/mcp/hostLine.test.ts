@@ -21,7 +21,7 @@ describe('parseHostLine: well-formed messages', () => {
       kind: 'request',
       method: 'tools/call',
       idRaw: '12345678901234567890',
-      idKey: 'n:12345678901234567000',
+      idKey: 'n:12345678901234567890',
       params: { name: 'write', arguments: { path: '/tmp/x' } },
       message: JSON.parse(text),
     });
@@ -32,16 +32,35 @@ describe('parseHostLine: well-formed messages', () => {
     expect(line.kind === 'request' && [line.idRaw, line.idKey]).toEqual(['"a\\u0062"', 's:ab']);
   });
 
-  it('gives numbers and strings distinct keys, and equal numbers the same key', () => {
-    expect(idKeyOf(1)).not.toBe(idKeyOf('1'));
+  it('keys numbers by their exact spelling and strings by their value: 1, "1" and 1.0 differ', () => {
+    expect(idKeyOf(1, '1')).not.toBe(idKeyOf('1', '"1"'));
     const a = parse('{"jsonrpc":"2.0","id":1.0,"method":"ping"}');
     const b = parse('{"jsonrpc":"2.0","id":1,"method":"ping"}');
     const c = parse('{"jsonrpc":"2.0","id":1e0,"method":"ping"}');
+    const d = parse('{"jsonrpc":"2.0","id":"1","method":"ping"}');
+    const big = parse('{"jsonrpc":"2.0","id":12345678901234567890,"method":"ping"}');
     expect(a.kind === 'request' && a.idRaw).toBe('1.0');
-    expect([a, b, c].map((l) => (l.kind === 'request' ? l.idKey : null))).toEqual([
+    expect([a, b, c, d, big].map((l) => (l.kind === 'request' ? l.idKey : null))).toEqual([
+      'n:1.0',
       'n:1',
-      'n:1',
-      'n:1',
+      'n:1e0',
+      's:1',
+      'n:12345678901234567890',
+    ]);
+  });
+
+  it('keys the requestId a cancellation names the way request ids are keyed', () => {
+    const keyOf = (token: string) => {
+      const l = parse(
+        `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":${token}}}`,
+      );
+      return l.kind === 'notification' ? l.requestIdKey : null;
+    };
+    expect([keyOf('7'), keyOf('7.0'), keyOf('"7"'), keyOf('null')]).toEqual([
+      'n:7',
+      'n:7.0',
+      's:7',
+      undefined,
     ]);
   });
 

@@ -21,11 +21,18 @@ export type HostLine =
       /** Exact source of `params._meta.progressToken` when it is a string or number. */
       progressTokenRaw?: string;
     }
-  | { kind: 'notification'; method: string; params: JsonObject | undefined; message: JsonObject }
+  | {
+      kind: 'notification';
+      method: string;
+      params: JsonObject | undefined;
+      message: JsonObject;
+      /** Key of `params.requestId` when it is a string or number (what a cancellation names). */
+      requestIdKey?: string;
+    }
   | { kind: 'response'; idRaw: string; idKey: string; message: JsonObject };
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const CAPTURE = [['id'], ['params', '_meta', 'progressToken']] as const;
+const CAPTURE = [['id'], ['params', '_meta', 'progressToken'], ['params', 'requestId']] as const;
 
 export function parseHostLine(line: Buffer): HostLine {
   if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) {
@@ -57,7 +64,7 @@ export function parseHostLine(line: Buffer): HostLine {
       return invalid(INVALID_REQUEST, 'id must be a string or a number', null);
     }
     idRaw = source;
-    idKey = idKeyOf(id);
+    idKey = idKeyOf(id, source);
   }
   if (!has(message, 'jsonrpc') || message.jsonrpc !== '2.0') {
     return invalid(INVALID_REQUEST, 'jsonrpc must be "2.0"', idRaw);
@@ -80,7 +87,15 @@ export function parseHostLine(line: Buffer): HostLine {
       if (!isObject(p)) return invalid(INVALID_REQUEST, 'params must be an object', idRaw);
       params = p;
     }
-    if (idRaw === null || idKey === null) return { kind: 'notification', method, params, message };
+    if (idRaw === null || idKey === null) {
+      const notification: HostLine = { kind: 'notification', method, params, message };
+      const requestId = params !== undefined && has(params, 'requestId') ? params.requestId : null;
+      const requestIdRaw = raw[2];
+      if ((typeof requestId === 'string' || typeof requestId === 'number') && requestIdRaw) {
+        notification.requestIdKey = idKeyOf(requestId, requestIdRaw);
+      }
+      return notification;
+    }
     const request: HostLine = { kind: 'request', method, idRaw, idKey, params, message };
     const token = progressToken(params);
     const tokenRaw = raw[1];
@@ -97,9 +112,14 @@ export function parseHostLine(line: Buffer): HostLine {
   return { kind: 'response', idRaw, idKey, message };
 }
 
-/** Canonical key to match an id across directions: `n:` + number, `s:` + string value. */
-export function idKeyOf(id: string | number): string {
-  return typeof id === 'number' ? `n:${String(id)}` : `s:${id}`;
+/**
+ * The key that matches an id across directions: a number by its exact spelling (`1`, `1.0` and
+ * `1e0` are three ids, and a big integer is never rounded), a string by its value (`"\u0061"` is
+ * only one writer's way to encode `"a"`; hosts compare the decoded string). `raw` is the token's
+ * source text.
+ */
+export function idKeyOf(id: string | number, raw: string): string {
+  return typeof id === 'number' ? `n:${raw}` : `s:${id}`;
 }
 
 function progressToken(params: JsonObject | undefined): string | number | undefined {

@@ -29,42 +29,91 @@ describe('peekServerLine', () => {
     );
   });
 
-  it('keys ids the way parseHostLine does', () => {
-    expect(peek('{"jsonrpc":"2.0","id":1.0,"result":{}}')).toMatchObject({ idKey: 'n:1' });
+  it('keys ids the way parseHostLine does: numbers by spelling, strings by value', () => {
+    expect(peek('{"jsonrpc":"2.0","id":1.0,"result":{}}')).toMatchObject({
+      idKey: 'n:1.0',
+      idRaw: '1.0',
+    });
     expect(peek('{"jsonrpc":"2.0","id":12345678901234567890,"result":{}}')).toMatchObject({
-      idKey: 'n:12345678901234567000',
+      idKey: 'n:12345678901234567890',
     });
     expect(peek('{"jsonrpc":"2.0","id":"a\\u0062","result":{}}')).toMatchObject({ idKey: 's:ab' });
+    expect(
+      peek('{ "result" : {"id":9,"x":"\\"id\\":8"} , "jsonrpc":"2.0", "id" : 1e3 }'),
+    ).toMatchObject({ idKey: 'n:1e3', idRaw: '1e3' });
   });
 
-  it('calls anything else "other", and never throws', () => {
+  it('calls anything that is not one JSON-RPC message invalid, and never throws', () => {
     for (const text of [
       '',
       'not json',
+      'Server running on stdio',
+      '{"jsonrpc":"2.0","id":1,"result":',
       '[{"jsonrpc":"2.0","id":1,"result":{}}]',
       '42',
       'null',
+      '\ufeff{"jsonrpc":"2.0","id":1,"result":{}}',
+      '{"id":1,"result":{}}',
+      '{"jsonrpc":"1.0","id":1,"result":{}}',
       '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}}',
       '{"jsonrpc":"2.0","id":{},"result":{}}',
       '{"jsonrpc":"2.0","id":1}',
+      '{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"x"}}',
       '{"jsonrpc":"2.0","method":5,"id":1}',
       '{"jsonrpc":"2.0","method":"x","id":true}',
-      '{"jsonrpc":"2.0","method":"x","id":1,"__proto__":{"result":1}}',
+      '{"jsonrpc":"2.0","method":"x","id":1,"result":{}}',
+      '{"jsonrpc":"2.0","id":1,"result":{},"id":2}',
+      '{"jsonrpc":"2.0","id":1,"result":{},"\\u0069d":2}',
+      '{"jsonrpc":"2.0","method":"x","method":"y"}',
     ]) {
-      const got = peek(text);
-      if (text.includes('__proto__')) expect(got.kind).toBe('request');
-      else expect(got, text).toEqual({ kind: 'other' });
+      expect(peek(text).kind, text).toBe('invalid');
     }
-    expect(peekServerLine(Buffer.from([0xff, 0xfe, 0x7b]))).toEqual({ kind: 'other' });
+    expect(peekServerLine(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])).kind).toBe('invalid');
+    // Only the top level counts: the same names deeper down are content.
+    expect(peek('{"jsonrpc":"2.0","id":1,"result":{"id":2,"id":3,"method":"m"}}').kind).toBe(
+      'response',
+    );
   });
 
   it('never throws on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-        expect(['request', 'notification', 'response', 'other']).toContain(
+        expect(['request', 'notification', 'response', 'invalid']).toContain(
           peekServerLine(Buffer.from(bytes)).kind,
         );
       }),
+    );
+  });
+
+  it('finds the one top-level id of any JSON object, wherever it sits and however it is spaced', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'id' && k !== 'jsonrpc' && k !== 'result'),
+          fc.jsonValue(),
+          { maxKeys: 4 },
+        ),
+        fc.jsonValue(),
+        fc.oneof(fc.integer(), fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+        fc.nat(6),
+        fc.constantFrom('', ' ', '\n\t '),
+        (extra, result, id, at, ws) => {
+          const members = Object.entries({ ...extra, result }).map(
+            ([k, v]) => `${JSON.stringify(k)}${ws}:${ws}${JSON.stringify(v)}`,
+          );
+          const idToken = JSON.stringify(id);
+          members.splice(
+            Math.min(at, members.length),
+            0,
+            `"id":${ws}${idToken}`,
+            '"jsonrpc":"2.0"',
+          );
+          const got = peek(`{${ws}${members.join(`${ws},${ws}`)}${ws}}`);
+          expect(got.kind).toBe('response');
+          const expected = typeof id === 'string' ? `s:${id}` : `n:${idToken}`;
+          expect(got.kind === 'response' && got.idKey).toBe(expected);
+        },
+      ),
     );
   });
 });
@@ -78,7 +127,8 @@ describe('idKeyFromTail / idKeyFromHead', () => {
     expect(tail('"x"}]}, "jsonrpc" : "2.0" , "id" : -7 }\r')).toBe('n:-7');
     expect(tail('…"jsonrpc":"2.0","id":"req-\\u00e9"}')).toBe('s:req-é');
     expect(tail('…"jsonrpc":"2.0","id":"a\\"b"}')).toBe('s:a"b');
-    expect(tail('{"id":12345678901234567890}')).toBe('n:12345678901234567000');
+    expect(tail('{"id":12345678901234567890}')).toBe('n:12345678901234567890');
+    expect(tail('…"jsonrpc":"2.0","id":1.0}')).toBe('n:1.0');
   });
 
   it('refuses anything it cannot be sure of', () => {

@@ -1,6 +1,9 @@
-// The server→host direction is forwarded byte for byte; the shim only peeks at it for its own
-// bookkeeping (which host request a response answers, tools/list results). A misreading here can
-// at worst misfile a response, never let a call through, so a lenient JSON.parse is enough.
+// The server→host direction. The server is not trusted: a line reaches the host only if it is one
+// well-formed JSON-RPC message, and the shim reads the exact id token of every response so that it
+// can be matched to a request the host sent (see proxy.ts). Bytes that do go through are the
+// server's own, never re-serialised. JSON.parse validates the line (native, about 1 ms per MB);
+// a small scan of the top-level members then finds the id's source text and refuses a line that
+// names a member twice, since hosts disagree on which of two `id`s counts.
 
 import { idKeyOf } from './hostLine';
 import type { OversizeInfo } from './framing';
@@ -8,34 +11,143 @@ import type { OversizeInfo } from './framing';
 export type ServerLine =
   | { kind: 'request'; method: string; idKey: string; message: Record<string, unknown> }
   | { kind: 'notification'; method: string; message: Record<string, unknown> }
-  | { kind: 'response'; idKey: string; message: Record<string, unknown> }
-  | { kind: 'other' };
+  | {
+      kind: 'response';
+      idKey: string;
+      /** The id as the server wrote it, for logs. */
+      idRaw: string;
+      message: Record<string, unknown>;
+    }
+  /** Not a JSON-RPC message: never forwarded. */
+  | { kind: 'invalid'; reason: string };
 
-const OTHER: ServerLine = { kind: 'other' };
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function peekServerLine(line: Buffer): ServerLine {
+  let text: string;
+  try {
+    text = decoder.decode(line);
+  } catch {
+    return invalid('invalid UTF-8');
+  }
+  if (text.charCodeAt(0) === 0xfeff) return invalid('a byte order mark');
   let value: unknown;
   try {
-    value = JSON.parse(line.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
-    return OTHER;
+    return invalid('not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return OTHER;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return invalid(Array.isArray(value) ? 'a batch' : 'not a JSON object');
+  }
+  const members = topLevelMembers(text);
+  if (typeof members === 'string') return invalid(members);
   const message = value as Record<string, unknown>;
-  const id = Object.prototype.hasOwnProperty.call(message, 'id') ? message.id : undefined;
-  const validId = typeof id === 'string' || typeof id === 'number';
-  const method = Object.prototype.hasOwnProperty.call(message, 'method')
-    ? message.method
-    : undefined;
+  if (message.jsonrpc !== '2.0') return invalid('jsonrpc is not "2.0"');
+  const idSpan = members.get('id');
+  const id = members.has('id') ? message.id : undefined;
+  const validId = (typeof id === 'string' || typeof id === 'number') && idSpan !== undefined;
+  const method = members.has('method') ? message.method : undefined;
   if (typeof method === 'string') {
-    if (validId) return { kind: 'request', method, idKey: idKeyOf(id), message };
-    if (id === undefined) return { kind: 'notification', method, message };
-    return OTHER;
+    if (members.has('result') || members.has('error')) {
+      return invalid('a method and a result or error');
+    }
+    if (validId) {
+      return { kind: 'request', method, idKey: idKeyOf(id, text.slice(...idSpan)), message };
+    }
+    if (!members.has('id')) return { kind: 'notification', method, message };
+    return invalid('a request id that is not a string or number');
   }
-  if (method === undefined && validId && ('result' in message || 'error' in message)) {
-    return { kind: 'response', idKey: idKeyOf(id), message };
+  if (method !== undefined) return invalid('a method that is not a string');
+  if (!validId) return invalid('a response without a string or number id');
+  if (members.has('result') === members.has('error')) {
+    return invalid('a response needs exactly one of result and error');
   }
-  return OTHER;
+  const idRaw = text.slice(...idSpan);
+  return { kind: 'response', idKey: idKeyOf(id, idRaw), idRaw, message };
+}
+
+function invalid(reason: string): ServerLine {
+  return { kind: 'invalid', reason };
+}
+
+/**
+ * Where each top-level member's value starts and ends in `text`, which must be a JSON object that
+ * JSON.parse accepted (so only strings and nesting need tracking). Returns what is wrong instead
+ * when a member appears twice.
+ */
+export function topLevelMembers(text: string): Map<string, [number, number]> | string {
+  const members = new Map<string, [number, number]>();
+  let i = text.indexOf('{') + 1;
+  for (;;) {
+    i = skipWs(text, i);
+    if (text[i] === '}') return members;
+    if (text[i] === ',') i = skipWs(text, i + 1);
+    if (text[i] !== '"') return 'a member name that is not a string';
+    const keyEnd = stringEnd(text, i);
+    if (keyEnd === -1) return 'an unterminated member name';
+    const keyToken = text.slice(i, keyEnd);
+    const key = JSON.parse(keyToken) as string;
+    if (members.has(key)) return `the member ${keyToken} twice`;
+    i = skipWs(text, keyEnd);
+    i = skipWs(text, i + 1); // the ':'
+    const end = valueEnd(text, i);
+    if (end === -1) return 'an unterminated value';
+    members.set(key, [i, end]);
+    i = end;
+  }
+}
+
+function skipWs(s: string, i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+    i++;
+  }
+}
+
+// JSON.parse accepted the text before it is scanned, so the -1s below (unterminated strings and
+// containers) cannot happen; they are there so a mistake can never loop forever.
+
+/** `i` is at an opening quote; returns the index just past the closing one. */
+function stringEnd(s: string, i: number): number {
+  let at = i + 1;
+  for (;;) {
+    const q = s.indexOf('"', at);
+    if (q === -1) return -1;
+    let backslashes = 0;
+    while (s.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    at = q + 1;
+  }
+}
+
+/** End of the (valid) value starting at `i`. */
+function valueEnd(s: string, i: number): number {
+  const first = s[i];
+  if (first === '"') return stringEnd(s, i);
+  if (first !== '{' && first !== '[') {
+    let j = i;
+    while (j < s.length && !',}] \t\r\n'.includes(s[j] ?? '')) j++;
+    return j;
+  }
+  let depth = 0;
+  let j = i;
+  while (j < s.length) {
+    const c = s[j];
+    if (c === '"') {
+      j = stringEnd(s, j);
+      if (j === -1) return -1;
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+    j++;
+  }
+  return -1;
 }
 
 const NUMBER_TOKEN = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
@@ -113,12 +225,12 @@ function idKeyFromToken(token: Buffer): string | null {
   if (text.startsWith('"')) {
     try {
       const v: unknown = JSON.parse(text);
-      return typeof v === 'string' ? idKeyOf(v) : null;
+      return typeof v === 'string' ? idKeyOf(v, text) : null;
     } catch {
       return null;
     }
   }
-  return NUMBER_TOKEN.test(text) ? idKeyOf(Number(text)) : null;
+  return NUMBER_TOKEN.test(text) ? idKeyOf(Number(text), text) : null;
 }
 
 function skipWsBack(s: string, i: number): number {

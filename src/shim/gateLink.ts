@@ -27,6 +27,7 @@ export class GateLink {
   private readonly asked = new Map<number, Asked>();
   private tools: ShimMessage | null = null;
   private roots: ShimMessage | null = null;
+  private serverInfo: ShimMessage | null = null;
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
   disabledTools = new Set<string>();
@@ -62,6 +63,7 @@ export class GateLink {
         conn.channel.send({ t: 'session', ...this.session });
         if (this.tools) conn.channel.send(this.tools);
         if (this.roots) conn.channel.send(this.roots);
+        if (this.serverInfo) conn.channel.send(this.serverInfo);
         if (this.offline.length) conn.channel.send({ t: 'offline', calls: this.offline });
         this.offline = [];
         return conn;
@@ -100,6 +102,7 @@ export class GateLink {
   send(msg: ShimMessage): void {
     if (msg.t === 'tools') this.tools = msg;
     if (msg.t === 'roots') this.roots = msg;
+    if (msg.t === 'serverInfo') this.serverInfo = msg;
     this.conn?.channel.send(msg);
   }
 

@@ -1,12 +1,16 @@
 // The heart of the shim: every host line is parsed strictly, every `tools/call` is held for
 // the gate, and everything else flows both ways while calls wait. Server output passes through
 // as the exact bytes the server wrote, except the few responses the shim must read.
-import { createHash } from 'node:crypto';
+//
+// The server is not trusted. A response reaches the host only if it answers, by the exact id
+// token, a request the host sent and the shim forwarded, once; everything else the server writes
+// that is not a well-formed JSON-RPC message is dropped, logged and reported to the gate.
+import { createHash, randomBytes } from 'node:crypto';
 import type { ToolDefinition } from '../contract/types';
 import type { OversizeInfo } from '../mcp/framing';
-import { idKeyOf, parseHostLine, type HostLine } from '../mcp/hostLine';
+import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
-import { idKeyFromOversize, peekServerLine } from '../mcp/serverLine';
+import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
 import type { GateDecision } from './gateLink';
 import type { ShimMessage } from '../gate/wire';
 
@@ -36,27 +40,47 @@ interface Held {
   progress: NodeJS.Timeout | null;
 }
 
+/** A request forwarded to the server whose one answer is still expected. */
 interface InFlight {
   idRaw: string;
-  kind: 'tools/call' | 'tools/list' | 'refresh' | 'other';
+  /** `refresh`: the shim's own tools/list; `opening`: initialize or server/discover. */
+  kind: 'tools/call' | 'tools/list' | 'refresh' | 'opening' | 'other';
   rid?: number;
   /** tools/list with a cursor: a later page, merged into the earlier ones. */
   append?: boolean;
+  /** The host cancelled it after it was forwarded: a late answer is dropped. */
+  cancelled?: boolean;
   startedAt: number;
 }
+
+type Response = Extract<ServerLine, { kind: 'response' }>;
 
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
 const SERVER_GONE = -32000;
 const MAX_TRACKED_SERVER_REQUESTS = 1000;
+/** Cancelled requests whose late answer is still awaited; the oldest are forgotten past this. */
+const MAX_CANCELLED = 1000;
+/** Drops reported to the gate one by one; past this, only stderr hears of them. */
+const MAX_REPORTED_DROPS = 100;
+/** serverInfo strings longer than this are cut (they are shown, never trusted). */
+const MAX_INFO_CHARS = 200;
+/** Pages the shim's own re-list follows before it stops. */
+const MAX_REFRESH_PAGES = 100;
 
 export class ShimProxy {
   private readonly held = new Map<string, Held>();
   private readonly inFlight = new Map<string, InFlight>();
   /** Server → host requests whose answers the shim reads (only roots/list). */
   private readonly serverRequests = new Set<string>();
+  /** Keys of cancelled in-flight requests, oldest first. */
+  private readonly cancelled = new Set<string>();
   private nextRid = 1;
-  private nextRefresh = 1;
+  private drops = 0;
+  private refreshPages = 0;
+  /** The shim's own re-list is under way; `refreshAgain`: another list_changed came meanwhile. */
+  private refreshing = false;
+  private refreshAgain = false;
   private lastToolsListParams: Record<string, unknown> | undefined;
   private tools: ToolDefinition[] = [];
   private serverGone = false;
@@ -64,7 +88,11 @@ export class ShimProxy {
   constructor(
     private readonly io: ProxyIO,
     private readonly gate: Gate,
-    private readonly opts: { maxLineBytes: number; progressIntervalMs: number },
+    private readonly opts: {
+      maxLineBytes: number;
+      maxServerLineBytes: number;
+      progressIntervalMs: number;
+    },
   ) {}
 
   /** Held calls, for tests and diagnostics. */
@@ -85,11 +113,11 @@ export class ShimProxy {
           this.io.log('dropped a tools/call sent as a notification (no id): it cannot be gated');
           return true;
         }
-        if (
-          m.method === 'notifications/cancelled' &&
-          this.cancelHeld(m.params?.requestId, m.params?.reason)
-        ) {
-          return true; // the server never saw the call, so it must not see its cancellation
+        if (m.method === 'notifications/cancelled' && m.requestIdKey !== undefined) {
+          if (this.cancelHeld(m.requestIdKey, m.params?.reason)) {
+            return true; // the server never saw the call, so it must not see its cancellation
+          }
+          this.markCancelled(m.requestIdKey);
         }
         return this.io.toServer(line);
       case 'response':
@@ -110,46 +138,78 @@ export class ShimProxy {
 
   onServerLine(line: Buffer): boolean {
     const p = peekServerLine(line);
-    if (p.kind === 'response') {
-      const f = this.inFlight.get(p.idKey);
-      if (f) {
-        this.inFlight.delete(p.idKey);
-        if (f.kind === 'refresh') {
-          this.readTools(p.message, false);
-          return true; // the shim's own request: the host never asked
+    switch (p.kind) {
+      case 'invalid':
+        this.drop(`a line that is not a JSON-RPC message (${p.reason}): ${preview(line)}`);
+        return true;
+      case 'response':
+        return this.onServerResponse(p, line);
+      case 'request':
+        if (p.method === 'roots/list') {
+          if (this.serverRequests.size >= MAX_TRACKED_SERVER_REQUESTS) this.serverRequests.clear();
+          this.serverRequests.add(p.idKey);
         }
-        if (f.kind === 'tools/list')
-          return this.io.toHost(this.readTools(p.message, f.append ?? false) ?? line);
-        if (f.kind === 'tools/call' && f.rid !== undefined) {
-          // The host first: the outcome is bookkeeping.
-          const ok = this.io.toHost(line);
-          this.reportOutcome(f, p.message, line.length);
-          return ok;
-        }
-      }
-    } else if (p.kind === 'request' && p.method === 'roots/list') {
-      if (this.serverRequests.size >= MAX_TRACKED_SERVER_REQUESTS) this.serverRequests.clear();
-      this.serverRequests.add(p.idKey);
-    } else if (p.kind === 'notification' && p.method === 'notifications/tools/list_changed') {
-      this.refreshTools();
+        return this.io.toHost(line);
+      case 'notification':
+        if (p.method === 'notifications/tools/list_changed') this.refreshTools();
+        return this.io.toHost(line);
     }
-    return this.io.toHost(line);
+  }
+
+  private onServerResponse(p: Response, line: Buffer): boolean {
+    const f = this.inFlight.get(p.idKey);
+    if (!f) {
+      this.drop(
+        this.held.has(p.idKey)
+          ? `an answer to id ${printable(p.idRaw, 60)}, a call still waiting for a decision (never forwarded)`
+          : `an answer to id ${printable(p.idRaw, 60)}, which no open forwarded request has (never sent, answered already, or spelled differently)`,
+      );
+      return true;
+    }
+    this.inFlight.delete(p.idKey);
+    if (f.cancelled) {
+      this.cancelled.delete(p.idKey);
+      this.drop(`a late answer to id ${printable(p.idRaw, 60)}, cancelled by the host`);
+      return true;
+    }
+    switch (f.kind) {
+      case 'refresh':
+        this.readTools(p.message, f.append ?? false);
+        this.continueRefresh(p.message);
+        return true; // the shim's own request: the host never asked
+      case 'tools/list':
+        return this.io.toHost(this.readTools(p.message, f.append ?? false) ?? line);
+      case 'opening':
+        this.readServerInfo(p.message);
+        return this.io.toHost(line);
+      case 'tools/call': {
+        // The host first: the outcome is bookkeeping.
+        const ok = this.io.toHost(line);
+        this.reportOutcome(f, p.message, line.length);
+        return ok;
+      }
+      case 'other':
+        return this.io.toHost(line);
+    }
   }
 
   onServerOversize(info: OversizeInfo): void {
     // Never buffered: the host gets an error for the request it belonged to, if we can tell.
     const key = idKeyFromOversize(info);
     const f = key ? this.inFlight.get(key) : undefined;
-    this.io.log(
-      `dropped a ${info.bytes}-byte message from the server: over the ${this.opts.maxLineBytes}-byte limit`,
+    this.drop(
+      `a ${info.bytes}-byte message from the server: over the ${this.opts.maxServerLineBytes}-byte limit`,
     );
     if (key && f) {
       this.inFlight.delete(key);
+      this.cancelled.delete(key);
+      if (f.kind === 'refresh') this.continueRefresh({}); // that re-list is over
+      if (f.cancelled || f.kind === 'refresh') return;
       this.io.toHost(
         jsonRpcError(
           f.idRaw,
           SERVER_GONE,
-          `Airlock: the server's answer of ${info.bytes} bytes is over the ${this.opts.maxLineBytes}-byte limit`,
+          `Airlock: the server's answer of ${info.bytes} bytes is over the ${this.opts.maxServerLineBytes}-byte limit`,
         ),
       );
     }
@@ -185,8 +245,12 @@ export class ShimProxy {
     }
     for (const [key, f] of this.inFlight) {
       this.inFlight.delete(key);
-      if (f.kind !== 'refresh') this.io.toHost(jsonRpcError(f.idRaw, SERVER_GONE, message));
+      // A cancelled request is never answered; the shim's own requests have no one to answer.
+      if (!f.cancelled && f.kind !== 'refresh') {
+        this.io.toHost(jsonRpcError(f.idRaw, SERVER_GONE, message));
+      }
     }
+    this.cancelled.clear();
   }
 
   private onHostRequest(m: Request, line: Buffer): boolean {
@@ -203,9 +267,10 @@ export class ShimProxy {
     if (m.method === 'tools/call') return this.hold(m, line);
     const isToolsList = m.method === 'tools/list';
     if (isToolsList) this.lastToolsListParams = m.params;
+    const opening = m.method === 'initialize' || m.method === 'server/discover';
     this.inFlight.set(m.idKey, {
       idRaw: m.idRaw,
-      kind: isToolsList ? 'tools/list' : 'other',
+      kind: isToolsList ? 'tools/list' : opening ? 'opening' : 'other',
       append: isToolsList && m.params?.cursor !== undefined,
       startedAt: Date.now(),
     });
@@ -255,15 +320,43 @@ export class ShimProxy {
     }
   }
 
-  private cancelHeld(requestId: unknown, reason: unknown): boolean {
-    const key =
-      typeof requestId === 'string' || typeof requestId === 'number' ? idKeyOf(requestId) : null;
-    const h = key ? this.held.get(key) : undefined;
-    if (!key || !h) return false;
+  private cancelHeld(key: string, reason: unknown): boolean {
+    const h = this.held.get(key);
+    if (!h) return false;
     this.held.delete(key);
     this.stopProgress(h);
     this.gate.cancel(h.rid, typeof reason === 'string' ? reason : 'cancelled by the host');
     return true;
+  }
+
+  /**
+   * The host cancelled a request the server has: the cancellation goes on to the server, and
+   * the entry stays (marked) so that a late answer is dropped rather than delivered, and a new
+   * request reusing the id is refused while the server may still answer the old one.
+   */
+  private markCancelled(key: string): void {
+    const f = this.inFlight.get(key);
+    if (!f || f.cancelled || f.kind === 'refresh') return;
+    f.cancelled = true;
+    this.cancelled.add(key);
+    if (this.cancelled.size > MAX_CANCELLED) {
+      // A server that never answers cancelled requests must not grow the shim without limit.
+      const [oldest] = this.cancelled;
+      if (oldest !== undefined) {
+        this.cancelled.delete(oldest);
+        this.inFlight.delete(oldest);
+      }
+    }
+  }
+
+  /** Server output the host must not see: logged, and reported to the gate for the record. */
+  private drop(what: string): void {
+    this.io.log(`dropped ${what}`);
+    this.drops += 1;
+    if (this.drops <= MAX_REPORTED_DROPS) this.gate.send({ t: 'dropped', what });
+    else if (this.drops === MAX_REPORTED_DROPS + 1) {
+      this.io.log(`more than ${MAX_REPORTED_DROPS} dropped messages: the rest go to stderr only`);
+    }
   }
 
   private startProgress(tokenRaw: string): NodeJS.Timeout {
@@ -282,7 +375,7 @@ export class ShimProxy {
   }
 
   private reportOutcome(f: InFlight, message: Record<string, unknown>, size: number): void {
-    const result = message.result as { isError?: unknown } | undefined;
+    const result = message.result as { isError?: unknown } | null | undefined;
     this.gate.send({
       t: 'outcome',
       rid: f.rid ?? 0,
@@ -293,12 +386,14 @@ export class ShimProxy {
   }
 
   /**
-   * Record a tools/list result and hide disabled tools from the host. Returns the rewritten
-   * line only when something was removed; otherwise the original bytes go through.
+   * Record a tools/list result (the gate pins and scans every definition) and hide disabled
+   * tools from the host. Returns the rewritten line only when something was removed; otherwise
+   * the original bytes go through. An entry the gate could not pin (not an object with a string
+   * name) never reaches the host either.
    */
   private readTools(message: Record<string, unknown>, append: boolean): string | null {
     const result = message.result as { tools?: unknown } | undefined;
-    if (!result || !Array.isArray(result.tools)) return null;
+    if (!result || typeof result !== 'object' || !Array.isArray(result.tools)) return null;
     const listed = result.tools.filter(
       (t): t is ToolDefinition =>
         t !== null && typeof t === 'object' && typeof (t as ToolDefinition).name === 'string',
@@ -306,22 +401,79 @@ export class ShimProxy {
     this.tools = append ? [...this.tools, ...listed] : listed;
     this.gate.send({ t: 'tools', tools: this.tools });
     const disabled = this.gate.disabledTools;
-    if (!listed.some((t) => disabled.has(t.name))) return null;
-    const kept = result.tools.filter((t) => !disabled.has((t as ToolDefinition).name));
+    const kept = listed.filter((t) => !disabled.has(t.name));
+    if (kept.length === result.tools.length) return null;
+    if (listed.length !== result.tools.length) {
+      this.drop(
+        `${result.tools.length - listed.length} tool entries without a name from tools/list`,
+      );
+    }
     return JSON.stringify({ ...message, result: { ...result, tools: kept } });
   }
 
-  /** list_changed: fetch the new definitions ourselves, so a rug pull is seen even if the host never re-lists. */
-  private refreshTools(): void {
-    const id = `airlock-refresh-${this.nextRefresh++}`;
+  /**
+   * list_changed: fetch the new definitions ourselves. Reading only the host's own re-list is
+   * not enough: many hosts never re-list, and the next call must be decided against the
+   * definition that will run (a rug pull suspends the tool's rules). The request's id is a fresh
+   * random string no open request of the host uses; a host request that later uses it while it
+   * is open is refused as a duplicate, so neither side is ever answered with the other's result.
+   */
+  private refreshTools(cursor?: string): void {
+    if (this.serverGone) return;
+    if (cursor === undefined) {
+      // One re-list at a time: a server flooding list_changed must not pile up requests.
+      if (this.refreshing) {
+        this.refreshAgain = true;
+        return;
+      }
+      this.refreshing = true;
+    }
+    let id: string;
+    do id = `airlock-${randomBytes(12).toString('hex')}`;
+    while (this.inFlight.has(`s:${id}`) || this.held.has(`s:${id}`));
     this.inFlight.set(`s:${id}`, {
       idRaw: JSON.stringify(id),
       kind: 'refresh',
+      append: cursor !== undefined,
       startedAt: Date.now(),
     });
-    const params = { ...(this.lastToolsListParams ?? {}) };
+    const params: Record<string, unknown> = { ...(this.lastToolsListParams ?? {}) };
     delete params.cursor;
+    if (cursor !== undefined) params.cursor = cursor;
     this.io.toServer(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/list', params }));
+  }
+
+  /** The shim's own re-list follows the pages (bounded, so a server cannot page forever). */
+  private continueRefresh(message: Record<string, unknown>): void {
+    const result = message.result as { nextCursor?: unknown } | null | undefined;
+    const cursor = result && typeof result === 'object' ? result.nextCursor : undefined;
+    if (typeof cursor === 'string' && ++this.refreshPages < MAX_REFRESH_PAGES) {
+      this.refreshTools(cursor);
+      return;
+    }
+    if (typeof cursor === 'string') {
+      this.io.log(`stopped re-listing tools after ${MAX_REFRESH_PAGES} pages`);
+    }
+    this.refreshPages = 0;
+    this.refreshing = false;
+    if (this.refreshAgain) {
+      this.refreshAgain = false;
+      this.refreshTools();
+    }
+  }
+
+  /** The server's own name and version, reported for its identity (shown, never trusted). */
+  private readServerInfo(message: Record<string, unknown>): void {
+    const result = message.result as { serverInfo?: unknown } | undefined;
+    const info = result && typeof result === 'object' ? result.serverInfo : undefined;
+    if (!info || typeof info !== 'object') return;
+    const { name, version } = info as { name?: unknown; version?: unknown };
+    if (typeof name !== 'string' || typeof version !== 'string') return;
+    this.gate.send({
+      t: 'serverInfo',
+      name: name.slice(0, MAX_INFO_CHARS),
+      version: version.slice(0, MAX_INFO_CHARS),
+    });
   }
 
   private readRoots(message: Record<string, unknown>): void {
@@ -332,4 +484,19 @@ export class ShimProxy {
       .filter((u): u is string => typeof u === 'string');
     this.gate.send({ t: 'roots', roots });
   }
+}
+
+/** The start of a dropped line for the log, quoted so that it cannot write to the terminal. */
+function preview(line: Buffer): string {
+  const shown = printable(JSON.stringify(line.subarray(0, 120).toString('utf8')));
+  return line.length > 120 ? `${shown}... (${line.length} bytes)` : shown;
+}
+
+/**
+ * Server-chosen text as it may appear in a log line: cut short, and everything outside printable
+ * ASCII (C1 controls, bidi overrides…) written as \u escapes.
+ */
+function printable(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}...` : text;
+  return cut.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,13 +1,18 @@
 // The shim process: spawn the real server, frame both directions, hand lines to the proxy,
 // respect backpressure, and make sure no descendant outlives us.
-import { spawn as spawnPlain, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 // Hosts name servers as `npx …` or `uvx …`: on Windows those are .cmd shims that
 // child_process cannot start without a shell; cross-spawn resolves and quotes them.
 import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../mcp/framing';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_SERVER_LINE_BYTES,
+  LineSplitter,
+} from '../mcp/framing';
 import { GateLink } from './gateLink';
+import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
 export interface ShimOptions {
@@ -16,7 +21,10 @@ export interface ShimOptions {
   dataDir: string;
   command: string;
   args: string[];
+  /** Longest host → server line. */
   maxLineBytes?: number;
+  /** Longest server → host line. */
+  maxServerLineBytes?: number;
   progressIntervalMs?: number;
 }
 
@@ -35,12 +43,19 @@ export function runShim(opts: ShimOptions): void {
     process.stderr.write(`airlock shim [${opts.server}]: ${line}\n`);
   };
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
+
+  // With a terminal from the host, the server keeps it (see processTree.ts for the trade-off);
+  // without one, it gets its own session and process group, so one signal ends all of it.
+  const ownGroup = process.platform !== 'win32' && !hasControllingTerminal();
+  const seen = new Map<number, string>();
+  const end = (signal: 'SIGTERM' | 'SIGKILL'): void => killTree(child, signal, ownGroup, seen);
 
   let child: Child;
   try {
     child = spawn(opts.command, opts.args, {
       stdio: ['pipe', 'pipe', 'inherit'], // the server's stderr is ours; stdout is protocol only
-      detached: process.platform !== 'win32', // its own process group, so we can end all of it
+      detached: ownGroup,
       windowsHide: true,
     }) as Child; // stdio pipes as asked, so stdin and stdout are there
   } catch (err) {
@@ -75,7 +90,7 @@ export function runShim(opts: ShimOptions): void {
       log,
     },
     gate,
-    { maxLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
+    { maxLineBytes, maxServerLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
   );
 
   gate.onDisabledChanged = () => proxy.onDisabledToolsChanged();
@@ -89,7 +104,7 @@ export function runShim(opts: ShimOptions): void {
     onOversize: (info) => proxy.onHostOversize(info),
   });
   const fromServer = new LineSplitter({
-    maxLineBytes,
+    maxLineBytes: maxServerLineBytes,
     onLine: (line) => {
       if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
     },
@@ -102,10 +117,11 @@ export function runShim(opts: ShimOptions): void {
     hostGone = true;
     fromHost.end();
     proxy.onHostEnd();
+    if (!ownGroup) rememberTree(child, seen); // before the server exits and its children are orphaned
     child.stdin.end();
     // Well-behaved servers exit on stdin EOF; the rest are ended, group and all.
-    setTimeout(() => killTree(child, 'SIGTERM'), TERM_AFTER_MS).unref();
-    setTimeout(() => killTree(child, 'SIGKILL'), TERM_AFTER_MS + KILL_AFTER_MS).unref();
+    setTimeout(() => end('SIGTERM'), TERM_AFTER_MS).unref();
+    setTimeout(() => end('SIGKILL'), TERM_AFTER_MS + KILL_AFTER_MS).unref();
   };
   process.stdin.on('data', (chunk: Buffer) => fromHost.push(chunk));
   process.stdin.on('end', endHost);
@@ -121,7 +137,7 @@ export function runShim(opts: ShimOptions): void {
     fromServer.end();
     proxy.onServerExit(description);
     gate.close();
-    killTree(child, 'SIGKILL'); // grandchildren left behind by a wrapper such as npx
+    end('SIGKILL'); // grandchildren left behind by a wrapper such as npx
     process.stdout.write('', () => process.exit(status));
   };
 
@@ -132,45 +148,47 @@ export function runShim(opts: ShimOptions): void {
   child.on('exit', (code, signal) => {
     const status = code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
     const description = signal ? `was stopped by ${signal}` : `exited with status ${code}`;
-    let drained = false;
-    const done = (): void => {
-      if (drained) return;
-      drained = true;
+    void whenDrained(child, DRAIN_AFTER_EXIT_MS).then((how) => {
+      if (how === 'fallback') {
+        log('the server exited but a process it started still holds its output open; not waiting');
+      }
       finish(status, description);
-    };
-    child.stdout.once('end', done);
-    setTimeout(done, DRAIN_AFTER_EXIT_MS).unref();
+    });
   });
 
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => {
       proxy.onHostEnd();
-      killTree(child, 'SIGTERM');
-      setTimeout(() => killTree(child, 'SIGKILL'), KILL_AFTER_MS).unref();
+      end('SIGTERM');
+      setTimeout(() => end('SIGKILL'), KILL_AFTER_MS).unref();
     });
   }
+}
+
+/**
+ * Call once the child has exited: resolves when its stdout has ended ('drained'), at once if it
+ * ended before the exit (the usual order for a server that exits on stdin EOF), or after
+ * `fallbackMs` if a grandchild still holds the pipe open ('fallback').
+ */
+export function whenDrained(
+  child: { stdout: Readable },
+  fallbackMs: number,
+): Promise<'drained' | 'fallback'> {
+  if (child.stdout.readableEnded || child.stdout.destroyed) return Promise.resolve('drained');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('fallback'), fallbackMs);
+    timer.unref();
+    const ended = (): void => {
+      clearTimeout(timer);
+      resolve('drained');
+    };
+    child.stdout.once('end', ended);
+    child.stdout.once('close', ended);
+  });
 }
 
 function pauseUntilDrain(source: Readable, sink: Writable): void {
   if (source.isPaused()) return;
   source.pause();
   sink.once('drain', () => source.resume());
-}
-
-/** Signal the server's whole process group (POSIX) or tree (Windows). */
-export function killTree(child: { pid?: number | undefined }, signal: 'SIGTERM' | 'SIGKILL'): void {
-  const pid = child.pid;
-  if (!pid) return;
-  try {
-    if (process.platform === 'win32') {
-      spawnPlain('taskkill', ['/pid', String(pid), '/T', '/F'], {
-        stdio: 'ignore',
-        windowsHide: true,
-      });
-    } else {
-      process.kill(-pid, signal);
-    }
-  } catch {
-    // already gone
-  }
 }

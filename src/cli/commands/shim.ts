@@ -14,7 +14,9 @@ Options:
   --server NAME     the server's name in the host's config (required)
   --host HOST       which host runs it (claude-desktop, cursor, …; default "unknown")
   --data-dir DIR    the gate's data directory (default: AIRLOCK_HOME, else the app's folder)
-  --max-line BYTES  longest message accepted in either direction (default 16 MiB)`;
+  --max-line BYTES  longest message accepted from the host (default 16 MiB)
+  --max-server-line BYTES
+                    longest message accepted from the server (default 64 MiB)`;
 
 export function shimCommand(argv: string[], io: Io): number | 'running' {
   // The server command starts at `--` or at the first argument that is not one of ours: the
@@ -25,6 +27,7 @@ export function shimCommand(argv: string[], io: Io): number | 'running' {
       server: { type: 'string' },
       host: { type: 'string' },
       'max-line': { type: 'string' },
+      'max-server-line': { type: 'string' },
     },
     { stopAtPositional: true },
   );
@@ -36,11 +39,8 @@ export function shimCommand(argv: string[], io: Io): number | 'running' {
   if (!name) throw new UsageError('shim needs --server NAME');
   const [command, ...args] = server;
   if (!command) throw new UsageError('shim needs the server command after its options');
-  const maxLine = str(values, 'max-line');
-  const maxLineBytes = maxLine === undefined ? undefined : Number(maxLine);
-  if (maxLineBytes !== undefined && !(Number.isSafeInteger(maxLineBytes) && maxLineBytes >= 1024)) {
-    throw new UsageError(`--max-line is a whole number of bytes, at least 1024, not "${maxLine}"`);
-  }
+  const maxLineBytes = byteLimit(str(values, 'max-line'), '--max-line');
+  const maxServerLineBytes = byteLimit(str(values, 'max-server-line'), '--max-server-line');
   const progress = Number(process.env.AIRLOCK_PROGRESS_INTERVAL_MS);
   runShim({
     server: name,
@@ -49,7 +49,17 @@ export function shimCommand(argv: string[], io: Io): number | 'running' {
     command,
     args,
     maxLineBytes,
+    maxServerLineBytes,
     progressIntervalMs: Number.isFinite(progress) && progress > 0 ? progress : undefined,
   });
   return 'running';
+}
+
+function byteLimit(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const bytes = Number(text);
+  if (!(Number.isSafeInteger(bytes) && bytes >= 1024)) {
+    throw new UsageError(`${flag} is a whole number of bytes, at least 1024, not "${text}"`);
+  }
+  return bytes;
 }

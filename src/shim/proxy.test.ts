@@ -1,0 +1,200 @@
+// The proxy's bookkeeping towards the gate, line by line: what it reports (serverInfo, dropped
+// output, pinned tools) and what the host gets. The gate here is a recorder behind the proxy's
+// own Gate interface; the shim-to-gate wire is tested with the real gate elsewhere.
+import { describe, expect, it } from 'vitest';
+import type { ShimMessage } from '../gate/wire';
+import type { GateDecision } from './gateLink';
+import { ShimProxy, type Gate } from './proxy';
+
+class RecordingGate implements Gate {
+  readonly sent: ShimMessage[] = [];
+  readonly disabledTools = new Set<string>();
+  observing = false;
+  ask(): Promise<GateDecision> {
+    return new Promise(() => {}); // held until the test is over
+  }
+  cancel(): void {}
+  send(msg: ShimMessage): void {
+    this.sent.push(msg);
+  }
+}
+
+function setup() {
+  const gate = new RecordingGate();
+  const toHost: string[] = [];
+  const toServer: string[] = [];
+  const logs: string[] = [];
+  const proxy = new ShimProxy(
+    {
+      toServer: (l) => toServer.push(l.toString()) > 0,
+      toHost: (l) => toHost.push(l.toString()) > 0,
+      log: (l) => logs.push(l),
+    },
+    gate,
+    { maxLineBytes: 1 << 20, maxServerLineBytes: 1 << 22, progressIntervalMs: 60_000 },
+  );
+  const host = (text: string) => proxy.onHostLine(Buffer.from(text));
+  const server = (text: string) => proxy.onServerLine(Buffer.from(text));
+  return { gate, proxy, toHost, toServer, logs, host, server };
+}
+
+const INIT_RESULT = (id: string) =>
+  `{"jsonrpc":"2.0","id":${id},"result":{"protocolVersion":"2025-11-25","capabilities":{},"serverInfo":{"name":"files","version":"1.2.3"}}}`;
+
+describe('ShimProxy: serverInfo', () => {
+  it("reports the name and version from the answer to the host's initialize", () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}');
+    t.server(INIT_RESULT('1'));
+    expect(t.gate.sent).toContainEqual({ t: 'serverInfo', name: 'files', version: '1.2.3' });
+    expect(t.toHost).toEqual([INIT_RESULT('1')]); // the server's bytes, untouched
+  });
+
+  it('reads it from server/discover too, and cuts what is too long to show', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":"d","method":"server/discover","params":{}}');
+    t.server(
+      `{"jsonrpc":"2.0","id":"d","result":{"serverInfo":{"name":"${'n'.repeat(500)}","version":"2"}}}`,
+    );
+    expect(t.gate.sent).toContainEqual({ t: 'serverInfo', name: 'n'.repeat(200), version: '2' });
+  });
+
+  it('ignores serverInfo anywhere else: another answer, an answer never asked for, a bad shape', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":2,"method":"ping"}');
+    t.server(INIT_RESULT('2'));
+    t.server(INIT_RESULT('3'));
+    t.host('{"jsonrpc":"2.0","id":4,"method":"initialize","params":{}}');
+    t.server('{"jsonrpc":"2.0","id":4,"result":{"serverInfo":{"name":7,"version":"1"}}}');
+    expect(t.gate.sent.filter((m) => m.t === 'serverInfo')).toEqual([]);
+  });
+});
+
+describe('ShimProxy: dropped server output', () => {
+  it('reports each drop to the gate and to stderr, and sends the host nothing', () => {
+    const t = setup();
+    t.server('Listening on stdio');
+    t.server('{"jsonrpc":"2.0","id":8,"result":{}}');
+    expect(t.toHost).toEqual([]);
+    expect(t.gate.sent).toEqual([
+      {
+        t: 'dropped',
+        what: 'a line that is not a JSON-RPC message (not JSON): "Listening on stdio"',
+      },
+      {
+        t: 'dropped',
+        what: 'an answer to id 8, which no open forwarded request has (never sent, answered already, or spelled differently)',
+      },
+    ]);
+    expect(t.logs).toHaveLength(2);
+  });
+
+  it('keeps a flood from flooding the gate: the first 100 are reported, the rest only logged', () => {
+    const t = setup();
+    for (let i = 0; i < 1000; i++) t.server(`junk ${i}`);
+    expect(t.gate.sent.filter((m) => m.t === 'dropped')).toHaveLength(100);
+    expect(t.logs.filter((l) => l.startsWith('dropped'))).toHaveLength(1000);
+  });
+
+  it('quotes what it logs, so a server cannot write escape sequences to the terminal', () => {
+    const t = setup();
+    t.server('\u001b]0;pwned\u0007 banner');
+    expect(t.logs[0]).toContain('"\\u001b]0;pwned\\u0007 banner"');
+  });
+});
+
+describe('ShimProxy: tool lists', () => {
+  it('never passes on a tool entry the gate could not pin', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    t.server(
+      '{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"ok","description":"fine"},{"description":"no name"},"x"]}}',
+    );
+    expect(JSON.parse(t.toHost[0]!)).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { tools: [{ name: 'ok', description: 'fine' }] },
+    });
+    expect(t.gate.sent).toContainEqual({
+      t: 'tools',
+      tools: [{ name: 'ok', description: 'fine' }],
+    });
+  });
+
+  it('drops a tools/list answer to a request spelled another way, and pins the real one', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    t.server('{"jsonrpc":"2.0","id":1.0,"result":{"tools":[{"name":"evil"}]}}');
+    t.server('{"jsonrpc":"2.0","id":"1","result":{"tools":[{"name":"evil"}]}}');
+    expect(t.toHost).toEqual([]);
+    t.server('{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"good"}]}}');
+    expect(t.toHost).toEqual(['{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"good"}]}}']);
+    expect(t.gate.sent.filter((m) => m.t === 'tools')).toEqual([
+      { t: 'tools', tools: [{ name: 'good' }] },
+    ]);
+  });
+
+  it('follows the pages of its own re-list, and merges them', () => {
+    const t = setup();
+    t.server('{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}');
+    const first = JSON.parse(t.toServer[0]!) as { id: string };
+    expect(first.id).toMatch(/^airlock-[0-9a-f]{24}$/);
+    t.server(
+      `{"jsonrpc":"2.0","id":"${first.id}","result":{"tools":[{"name":"a"}],"nextCursor":"c2"}}`,
+    );
+    const second = JSON.parse(t.toServer[1]!) as { id: string; params: { cursor: string } };
+    expect(second.params.cursor).toBe('c2');
+    expect(second.id).not.toBe(first.id);
+    t.server(`{"jsonrpc":"2.0","id":"${second.id}","result":{"tools":[{"name":"b"}]}}`);
+    expect(t.gate.sent.filter((m) => m.t === 'tools').at(-1)).toEqual({
+      t: 'tools',
+      tools: [{ name: 'a' }, { name: 'b' }],
+    });
+    // The host saw the notification, never the shim's own answers.
+    expect(t.toHost).toEqual(['{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}']);
+  });
+});
+
+describe('ShimProxy: a flood of list_changed', () => {
+  it('keeps one re-list at a time, and re-lists once more after it if more came meanwhile', () => {
+    const t = setup();
+    for (let i = 0; i < 1000; i++) {
+      t.server('{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}');
+    }
+    expect(t.toServer).toHaveLength(1);
+    const answer = (n: number) => {
+      const { id } = JSON.parse(t.toServer[n]!) as { id: string };
+      t.server(`{"jsonrpc":"2.0","id":"${id}","result":{"tools":[{"name":"t${n}"}]}}`);
+    };
+    answer(0);
+    expect(t.toServer).toHaveLength(2);
+    answer(1);
+    expect(t.toServer).toHaveLength(2);
+    expect(t.gate.sent.filter((m) => m.t === 'tools').at(-1)).toEqual({
+      t: 'tools',
+      tools: [{ name: 't1' }],
+    });
+  });
+});
+
+describe('ShimProxy: answers over the server limit', () => {
+  it('answers the host request with an error and reports the drop', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":"big","method":"resources/read","params":{}}');
+    t.proxy.onServerOversize({
+      bytes: 5_000_000,
+      head: Buffer.from('{"result":{"contents":[{"text":"aaaa'),
+      tail: Buffer.from('aaaa"}]},"jsonrpc":"2.0","id":"big"}'),
+    });
+    expect(JSON.parse(t.toHost[0]!)).toMatchObject({
+      id: 'big',
+      error: {
+        message: "Airlock: the server's answer of 5000000 bytes is over the 4194304-byte limit",
+      },
+    });
+    expect(t.gate.sent).toContainEqual({
+      t: 'dropped',
+      what: 'a 5000000-byte message from the server: over the 4194304-byte limit',
+    });
+  });
+});
