@@ -3,6 +3,11 @@
 // host may start only to probe it, loads nothing it does not need (no SQLite, no zod).
 import { UsageError } from './args';
 import { processIo, type Io } from './output';
+import { settleRuntime } from './runtime';
+
+// Before anything reads the environment: which runtime host configs should name (the packaged
+// app's helper when its binary runs us as Node), and no ELECTRON_RUN_AS_NODE for children.
+settleRuntime();
 
 const HELP = `Usage: airlock <command> [options]
 
