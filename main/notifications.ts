@@ -18,7 +18,3 @@ export function notify(options: NotificationConstructorOptions, onClick: () => v
   n.show();
 }
 
-/** How many notifications are held (for the wiring test and nothing else). */
-export function heldNotifications(): number {
-  return live.size;
-}
