@@ -63,7 +63,9 @@ function electronSqliteBinding(root, opts = {}) {
   const version = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
   const abi = electronAbi(electronDir);
   const arch = opts.arch ?? process.arch;
-  const dir = join(root, 'node_modules/.cache/airlock', `electron-${version}-${arch}`);
+  // AIRLOCK_NATIVE_CACHE moves the cache (the packaging test keeps its own).
+  const cache = env.AIRLOCK_NATIVE_CACHE || join(root, 'node_modules/.cache/airlock');
+  const dir = join(cache, `electron-${version}-${process.platform}-${arch}`);
   const buildDir = join(dir, 'node_modules/better-sqlite3/build');
   const built = join(buildDir, 'Release/better_sqlite3.node');
   if (builtFor(built, abi)) return { path: built };

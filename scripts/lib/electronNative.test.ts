@@ -129,7 +129,7 @@ describe('electronSqliteBinding', () => {
     const cacheRoot = join(root, 'node_modules/.cache/airlock');
     const leftover = join(
       cacheRoot,
-      `electron-${JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version}-${process.arch}`,
+      `electron-${JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version}-${process.platform}-${process.arch}`,
       'node_modules/better-sqlite3/build',
     );
     expect(existsSync(leftover)).toBe(false);
