@@ -8,7 +8,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -87,7 +86,7 @@ let app: string; // dist/linux-unpacked
 let resources: string;
 let fpmArgs: string[];
 let nodeBuildHash: string;
-let built: ReturnType<typeof spawnSync>;
+let built: { status: number | null; stdout: string; stderr: string };
 
 beforeAll(() => {
   base = tempDir('airlock-packaging-');
