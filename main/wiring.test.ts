@@ -5,7 +5,7 @@
 // core, not Electron itself: nothing is rendered, and the real-Electron suite
 // (e2e/electron.spec.ts) still runs wherever the binary exists.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, EVENT_CHANNEL, IPC_PREFIX } from '../src/contract/channels';
 import type { HistoryRow, PendingCall } from '../src/contract/types';
 import { lockPath, socketLocation } from '../src/core/dataDir';
-import { connectClient, filesystemServer, runCli, tempDir } from '../src/testing/harness';
+import { connectClient, filesystemServer, runCli, tempDir, waitFor } from '../src/testing/harness';
 import { EXPORTS, SURFACE } from './wiring/electronStandIn.js';
 
 const root = resolve(__dirname, '..');
@@ -462,3 +462,88 @@ describe('the Electron stand-in against the installed electron.d.ts', () => {
     expect(declaredOn(types, 'App', 'events').has('second-instances')).toBe(false);
   });
 });
+
+describe('the packaged app on Linux, under the stand-in (wiring smoke test)', () => {
+  it('offers `airlock` on PATH, starts at login through XDG autostart, falls back where the compositor places windows', async () => {
+    const base = tempDir('airlock-wiring-packaged-');
+    const home = join(base, 'home');
+    const work = join(base, 'work');
+    const dataDir = join(base, 'data');
+    // The installed app's resources: the helpers and the unpacked CLI.
+    const resources = join(base, 'opt/Airlock/resources');
+    mkdirSync(join(resources, 'bin'), { recursive: true });
+    mkdirSync(join(resources, 'app.asar.unpacked/out/cli'), { recursive: true });
+    for (const f of ['bin/airlock', 'bin/airlock-node', 'app.asar.unpacked/out/cli/airlock.js']) {
+      writeFileSync(join(resources, f), '');
+    }
+    mkdirSync(home);
+    mkdirSync(work);
+    const main = new MainUnderStandIn(dataDir, home, {
+      packaged: true,
+      resourcesPath: resources,
+      compositorPlaces: true,
+      messageBoxAnswer: 0, // "Create link"
+    });
+    let client: Client | null = null;
+    try {
+      await main.command('ready');
+      await main.until(is('Tray#1', 'setContextMenu'));
+      const popup = main.find('BrowserWindow#1', 'new')[0]!.args[0] as {
+        webPreferences: { devTools: boolean };
+      };
+      expect(popup.webPreferences).toEqual({ ...HARDENED, devTools: false });
+      type State = { menu: { label: string; checked?: boolean }[]; violations: string[] };
+      let state = await main.command<State>('state');
+      expect(state.menu.map((i) => i.label)).toContain('Put `airlock` on PATH…');
+
+      // Start at login: an XDG autostart entry (Electron's login items do nothing on Linux).
+      const entry = join(home, '.config/autostart/airlock.desktop');
+      await main.command('click-menu', { label: 'Start at login', checked: true });
+      await waitForFile(entry, true);
+      expect(readFileSync(entry, 'utf8')).toContain(`Exec="${process.execPath}"`);
+      await main.command('click-menu', { label: 'Start at login', checked: false });
+      await waitForFile(entry, false);
+      expect(main.find('app', 'setLoginItemSettings')).toEqual([]);
+
+      // Put `airlock` on PATH: asked first, then a link in ~/.local/bin, then no more offer.
+      await main.command('click-menu', { label: 'Put `airlock` on PATH…' });
+      expect(main.find('dialog', 'showMessageBoxSync')).toHaveLength(1);
+      expect(readlinkSync(join(home, '.local/bin/airlock'))).toBe(join(resources, 'bin/airlock'));
+      const told = await main.until(is('dialog', 'showMessageBox'));
+      expect((told.args[0] as { message: string }).message).toMatch(
+        /^Installed `airlock` as .*\/\.local\/bin\/airlock/,
+      );
+      state = await main.command<State>('state');
+      expect(state.menu.map((i) => i.label)).not.toContain('Put `airlock` on PATH…');
+
+      // A compositor that ignores setPosition (Wayland): centred, and a notification points to it.
+      client = await connectClient(filesystemServer(work), { dataDir });
+      void client
+        .callTool({ name: 'write_file', arguments: { path: join(work, 'c.txt'), content: 'x' } })
+        .catch(() => {});
+      await main.until(is('BrowserWindow#1', 'showInactive'));
+      const setPos = index(main, is('BrowserWindow#1', 'setPosition'));
+      expect(setPos).toBeGreaterThan(-1);
+      expect(index(main, is('BrowserWindow#1', 'center'))).toBeGreaterThan(setPos);
+      await main.until(is('Notification#1', 'show'));
+
+      state = await main.command<State>('state');
+      expect(state.violations).toEqual([]);
+      await main.command('click-menu', { label: 'Quit Airlock' });
+      expect(await main.exited).toBe(0);
+    } finally {
+      await client?.close().catch(() => {});
+      main.kill();
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Waits for a file to appear or go (the app writes it in response to a menu click). */
+async function waitForFile(file: string, present: boolean): Promise<void> {
+  await waitFor(
+    () => existsSync(file) === present,
+    10_000,
+    `${file} ${present ? 'written' : 'removed'}`,
+  );
+}

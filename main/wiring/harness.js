@@ -17,7 +17,8 @@ const ready = new Promise((r) => (markReady = r));
 const standIn = createElectronStandIn({
   record: (entry) => send({ type: 'record', seq: seq++, ...entry }),
   appPath: root,
-  packaged: false,
+  packaged: config.packaged ?? false,
+  messageBoxAnswer: config.messageBoxAnswer,
   singleInstanceLock: config.singleInstanceLock ?? true,
   compositorPlaces: config.compositorPlaces ?? false,
   ready,
@@ -123,5 +124,7 @@ process.on('message', async (m) => {
   }
 });
 
+// Electron sets this for the app; a packaged app finds its resources/bin helpers there.
+if (config.resourcesPath) process.resourcesPath = config.resourcesPath;
 require(join(root, 'out/main/index.js'));
 send({ type: 'loaded' });
