@@ -72,7 +72,7 @@ function electronSqliteBinding(root, opts = {}) {
   // A build left by an older start (or built against the wrong headers) is thrown away.
   rmSync(buildDir, { recursive: true, force: true });
   log(
-    `Building better-sqlite3 for Electron ${version} (once, about two minutes; fetches Electron's headers)…`,
+    `Building better-sqlite3 for Electron ${version} (once: a prebuilt download, or a compile of up to a few minutes)…`,
   );
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   writeFileSync(
