@@ -17,4 +17,3 @@ export function notify(options: NotificationConstructorOptions, onClick: () => v
   n.on('failed', release);
   n.show();
 }
-

@@ -15,7 +15,12 @@ const ARCH = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 /** The packaged app's resources folder. */
 function resourcesDir(context) {
   if (context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas') {
-    return join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources');
+    return join(
+      context.appOutDir,
+      `${context.packager.appInfo.productFilename}.app`,
+      'Contents',
+      'Resources',
+    );
   }
   return join(context.appOutDir, 'resources');
 }
@@ -24,9 +29,12 @@ exports.default = async function afterPack(context) {
   const platform = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
   const arch = ARCH[context.arch];
   if (platform !== process.platform) {
-    throw new Error(`better-sqlite3 is compiled on the target OS: build the ${platform} package on ${platform}`);
+    throw new Error(
+      `better-sqlite3 is compiled on the target OS: build the ${platform} package on ${platform}`,
+    );
   }
-  if (arch === 'universal') throw new Error('universal macOS builds are not supported; build x64 and arm64');
+  if (arch === 'universal')
+    throw new Error('universal macOS builds are not supported; build x64 and arm64');
   const built = electronSqliteBinding(root, { arch });
   if (built.error) throw new Error(built.error);
   const target = join(
@@ -35,5 +43,6 @@ exports.default = async function afterPack(context) {
   );
   copyFileSync(built.path, target);
   const abi = electronAbi(join(root, 'node_modules/electron'));
-  if (moduleAbi(readFileSync(target)) !== abi) throw new Error(`${target} is not built for ABI ${abi}`);
+  if (moduleAbi(readFileSync(target)) !== abi)
+    throw new Error(`${target} is not built for ABI ${abi}`);
 };
