@@ -59,13 +59,20 @@ let pending: PendingCall[] = [];
 let settings: Settings | null = null;
 let closed = false;
 let placedByCompositor = false;
+let started = false;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => openMain());
+  // Both only once the app has started: a window cannot exist before `ready`, and macOS
+  // sends `activate` at launch too (a launch at login must not open the main window).
+  app.on('second-instance', () => {
+    if (started) openMain();
+  });
   // macOS: opening the app again (Finder, Spotlight, the Dock while a window is open).
-  app.on('activate', () => openMain());
+  app.on('activate', () => {
+    if (started) openMain();
+  });
   app.on('window-all-closed', () => {
     // The tray keeps running: calls must be answerable with every window closed.
   });
@@ -111,6 +118,7 @@ async function start(): Promise<void> {
   settings = await services.getSettings();
   applySettings(settings);
   onPending(await services.listPending());
+  started = true;
 }
 
 function onEvent(event: AppEvent): void {

@@ -155,6 +155,12 @@ describe('the built main process under a recording Electron stand-in (wiring smo
       'app.whenReady',
     ]);
     expect(main.records[0]!.args).toEqual(['userData', join(dataDir, 'electron')]);
+    // macOS sends `activate` at launch, and a second instance may start before `ready`: no
+    // window may be created then (Electron throws), and a launch at login opens none.
+    await main.command('app-event', { event: 'activate' });
+    await main.command('app-event', { event: 'second-instance', args: [[], root, {}] });
+    const state = await main.command<{ windows: unknown[] }>('state');
+    expect(state.windows).toEqual([]);
   });
 
   it('on ready: session hardened, IPC bound, then the popup window, then the tray and its menu', async () => {

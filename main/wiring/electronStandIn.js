@@ -186,6 +186,17 @@ function createElectronStandIn(opts) {
     return result;
   };
 
+  // Electron refuses windows and trays before `ready`; so does the stand-in.
+  let isReady = false;
+  Promise.resolve(opts.ready).then(() => (isReady = true));
+  const requireReady = (what) => {
+    if (isReady) return;
+    const message = `stand-in: cannot create ${what} before the app is ready`;
+    violations.push(message);
+    record({ on: what, call: 'VIOLATION', args: [message] });
+    throw new Error(message);
+  };
+
   // --- app ------------------------------------------------------------------------------
   const appEvents = emitter('app', 'app');
   let exitCode = null;
@@ -229,6 +240,7 @@ function createElectronStandIn(opts) {
   const windows = [];
   class BrowserWindow {
     constructor(options) {
+      requireReady('BrowserWindow');
       const id = ++windowCount;
       const name = `BrowserWindow#${id}`;
       call(name, 'new', [options]);
@@ -310,6 +322,7 @@ function createElectronStandIn(opts) {
   const trays = [];
   class Tray {
     constructor(image) {
+      requireReady('Tray');
       const name = `Tray#${trays.length + 1}`;
       call(name, 'new', [image._path]);
       const ev = emitter('Tray', name);

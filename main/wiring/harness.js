@@ -104,15 +104,19 @@ process.on('message', async (m) => {
               enabled: i.enabled,
             })),
             aliveNotifications: standIn.notifications.map((w) => w.deref() !== undefined),
-            permission: await new Promise((r) =>
-              standIn.sessionHandlers.permission({}, 'media', r, {}),
-            ),
-            remote: await new Promise((r) =>
-              standIn.sessionHandlers.beforeRequest({ url: 'https://example.com/x' }, r),
-            ),
-            local: await new Promise((r) =>
-              standIn.sessionHandlers.beforeRequest({ url: pageUrl }, r),
-            ),
+            ...(standIn.sessionHandlers.permission
+              ? {
+                  permission: await new Promise((r) =>
+                    standIn.sessionHandlers.permission({}, 'media', r, {}),
+                  ),
+                  remote: await new Promise((r) =>
+                    standIn.sessionHandlers.beforeRequest({ url: 'https://example.com/x' }, r),
+                  ),
+                  local: await new Promise((r) =>
+                    standIn.sessionHandlers.beforeRequest({ url: pageUrl }, r),
+                  ),
+                }
+              : {}),
           },
         });
       }
