@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, EVENT_CHANNEL, IPC_PREFIX } from '../src/contract/channels';
 import type { HistoryRow, PendingCall } from '../src/contract/types';
 import { lockPath, socketLocation } from '../src/core/dataDir';
-import { connectClient, filesystemServer, runCli, tempDir, waitFor } from '../src/testing/harness';
+import {
+  connectClient,
+  filesystemServer,
+  runCli,
+  startGateProcess,
+  tempDir,
+  waitFor,
+} from '../src/testing/harness';
 import { EXPORTS, SURFACE } from './wiring/electronStandIn.js';
 
 const root = resolve(__dirname, '..');
@@ -351,6 +358,28 @@ describe('the built main process under a recording Electron stand-in (wiring smo
 });
 
 describe('a second copy of the app', () => {
+  it('says in a dialog why it cannot start when a gate already serves its data directory, and exits 1', async () => {
+    const base = tempDir('airlock-wiring-busy-');
+    const dataDir = join(base, 'data');
+    const gate = await startGateProcess(dataDir);
+    const main = new MainUnderStandIn(dataDir, base);
+    try {
+      await main.command('ready');
+      expect(await main.exited).toBe(1);
+      const box = main.find('dialog', 'showErrorBox')[0]!;
+      expect(box.args[0]).toBe('Airlock could not start');
+      expect(String(box.args[1])).toMatch(/gate/i);
+      expect(
+        main.records.some((r) => r.on.startsWith('BrowserWindow') || r.on.startsWith('Tray')),
+      ).toBe(false);
+    } finally {
+      main.kill();
+      gate.kill('SIGTERM');
+      await new Promise((r) => gate.once('exit', r));
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
   it('quits at once when another instance holds the lock, opening nothing', async () => {
     const base = tempDir('airlock-wiring-2nd-');
     const main = new MainUnderStandIn(join(base, 'data'), base, { singleInstanceLock: false });
