@@ -208,7 +208,8 @@ function showPopup(): void {
 
 /** The packaged app's offer to put `airlock` on PATH, while it is not there. */
 function cliOffer(): CliLinkPlan | null {
-  if (!app.isPackaged) return null;
+  // An AppImage cannot offer it (its files move every run): no menu item that only says no.
+  if (!app.isPackaged || process.env.APPIMAGE) return null;
   const plan = cliLinkPlan({
     platform: process.platform,
     home: homedir(),
