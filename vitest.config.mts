@@ -7,6 +7,7 @@ export default defineConfig({
       'renderer/**/*.test.ts',
       'renderer/**/*.test.tsx',
       'main/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     globalSetup: ['./scripts/build-once.ts'],
     testTimeout: 30_000,

@@ -1,34 +1,28 @@
 // Launches the real Electron app where its binary exists; elsewhere skips with one line.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { installedElectronBinary } from '../scripts/lib/electronBinary.js';
+import { electronSqliteBinding } from '../scripts/lib/electronNative.js';
 
 const root = resolve(__dirname, '..');
 
-// Asked in a child process: require('electron') tries to download a missing binary.
-function electronBinary(): string | null {
-  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    timeout: 60_000,
-  });
-  return probe.status === 0 && probe.stdout ? probe.stdout.trim() : null;
-}
-
-const binary = electronBinary();
+// Only a binary Electron's installer already put in place (path.txt): a test never downloads.
+const binary = installedElectronBinary(join(root, 'node_modules/electron'));
+// The app needs better-sqlite3 built for Electron, as `npm start` makes it (once).
+const binding = binary ? electronSqliteBinding(root) : null;
 
 test.describe('desktop app (Electron)', () => {
   test.skip(binary === null, 'Electron binary not installed on this machine');
+  test.skip(binding?.error !== undefined, `better-sqlite3 for Electron: ${binding?.error ?? ''}`);
 
   test('starts, serves a hardened page with window.airlock only, and quits cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'airlock-electron-'));
     const app = await electron.launch({
       executablePath: binary ?? undefined,
       args: [root, `--data-dir=${dataDir}`],
-      env: { ...process.env, AIRLOCK_HOME: dataDir },
+      env: { ...process.env, AIRLOCK_HOME: dataDir, AIRLOCK_SQLITE_BINDING: binding?.path ?? '' },
     });
     try {
       const popup = await app.firstWindow();

@@ -1,6 +1,8 @@
 // Electron main: lifecycle, tray, windows, IPC binding. Thin by design: what it decides is
 // decided in src/ (and tested there); this file only connects the pieces.
-import { app, BrowserWindow, dialog, Notification } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHandlers } from '../src/app/handlers';
@@ -14,8 +16,12 @@ import {
 import type { PendingCall } from '../src/contract/types';
 import { resolveDataDir } from '../src/core/dataDir';
 import { escapeInvisible } from '../src/contract/visible';
+import { applyLinuxAutostart } from './autostart';
+import { cliLinkPlan, cliLinkState, installCliLink, type CliLinkPlan } from './cliOnPath';
 import { startCore, type Core } from './core';
 import { bindIpc } from './ipc';
+import { notify } from './notifications';
+import { bundledCommands } from './shimLauncher';
 import { hardenSession } from './security';
 import { AirlockTray } from './tray';
 import {
@@ -28,6 +34,10 @@ import {
 
 const flag = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 const dataDir = resolveDataDir(flag, process.env).dir;
+
+// Windows attributes (and only then shows) notifications of an app with this id; it is the
+// installer's appId (electron-builder.yml), which its Start-menu shortcut carries.
+if (process.platform === 'win32') app.setAppUserModelId('dev.airlock.app');
 
 // Electron's single-instance lock lives in userData: one userData per data directory gives one
 // app per data directory (a second `airlock` app on another data dir is allowed).
@@ -48,11 +58,21 @@ let mainWindow: BrowserWindow | null = null;
 let pending: PendingCall[] = [];
 let settings: Settings | null = null;
 let closed = false;
+let placedByCompositor = false;
+let started = false;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => openMain());
+  // Both only once the app has started: a window cannot exist before `ready`, and macOS
+  // sends `activate` at launch too (a launch at login must not open the main window).
+  app.on('second-instance', () => {
+    if (started) openMain();
+  });
+  // macOS: opening the app again (Finder, Spotlight, the Dock while a window is open).
+  app.on('activate', () => {
+    if (started) openMain();
+  });
   app.on('window-all-closed', () => {
     // The tray keeps running: calls must be answerable with every window closed.
   });
@@ -93,10 +113,12 @@ async function start(): Promise<void> {
     setSettings: (patch) => void Promise.resolve(services.setSettings(patch)).catch(() => {}),
     quit: () => app.quit(),
   });
+  tray.setCliOffer(cliOffer() ? offerCliOnPath : null);
   services.subscribe(onEvent);
   settings = await services.getSettings();
   applySettings(settings);
   onPending(await services.listPending());
+  started = true;
 }
 
 function onEvent(event: AppEvent): void {
@@ -109,17 +131,17 @@ function onEvent(event: AppEvent): void {
 }
 
 function notifyHosts(events: HostEvent[]): void {
-  if (!Notification.isSupported()) return;
   const first = events[0];
   if (!first) return;
   const more = events.length > 1 ? ` (and ${events.length - 1} more)` : '';
-  const n = new Notification({
-    title: 'Airlock: check your MCP servers',
-    body: `${escapeInvisible(first.message)}${more}`,
-    silent: !(settings?.sound ?? true),
-  });
-  n.on('click', () => openMain('servers'));
-  n.show();
+  notify(
+    {
+      title: 'Airlock: check your MCP servers',
+      body: `${escapeInvisible(first.message)}${more}`,
+      silent: !(settings?.sound ?? true),
+    },
+    () => openMain('servers'),
+  );
 }
 
 function onPending(next: PendingCall[]): void {
@@ -133,31 +155,48 @@ function onPending(next: PendingCall[]): void {
     return;
   }
   if (!popup.isVisible()) {
-    placePopup(popup, tray?.bounds() ?? null);
+    if (placePopup(popup, tray?.bounds() ?? null) === 'compositor') placedByCompositor = true;
     // Shown without taking focus, so keys typed elsewhere never land in it.
     popup.showInactive();
   }
-  if (arrived.length > 0 && !popup.isFocused()) notify(arrived);
+  // Where the compositor placed the popup (Wayland), it may be far from the tray or behind
+  // other windows: a notification always points to it.
+  if (arrived.length > 0 && (!popup.isFocused() || placedByCompositor)) notifyWaiting(arrived);
 }
 
-function notify(arrived: PendingCall[]): void {
-  if (!Notification.isSupported()) return;
+function notifyWaiting(arrived: PendingCall[]): void {
   const first = arrived[0];
   if (!first) return;
   const more = arrived.length > 1 ? ` and ${arrived.length - 1} more` : '';
-  const n = new Notification({
-    title: 'Airlock: a call is waiting',
-    body: `${escapeInvisible(first.tool)} on ${escapeInvisible(first.server)} (${first.risk.level} risk)${more}`,
-    silent: !(settings?.sound ?? true),
-  });
-  n.on('click', showPopup);
-  n.show();
+  notify(
+    {
+      title: 'Airlock: a call is waiting',
+      body: `${escapeInvisible(first.tool)} on ${escapeInvisible(first.server)} (${first.risk.level} risk)${more}`,
+      silent: !(settings?.sound ?? true),
+    },
+    showPopup,
+  );
 }
 
 function applySettings(next: Settings): void {
   settings = next;
   tray?.update(pending, settings);
-  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.startAtLogin });
+  // From a checkout the binary is node_modules' Electron: nothing to register at login.
+  if (!app.isPackaged) return;
+  if (process.platform === 'linux') {
+    // Electron's login items do nothing on Linux: an XDG autostart entry instead.
+    try {
+      applyLinuxAutostart(next.startAtLogin, {
+        env: process.env,
+        home: homedir(),
+        execPath: process.execPath,
+      });
+    } catch (error) {
+      console.error(`Airlock: could not change start at login (${String(error)})`);
+    }
+  } else {
+    app.setLoginItemSettings({ openAtLogin: next.startAtLogin });
+  }
 }
 
 function showPopup(): void {
@@ -167,12 +206,63 @@ function showPopup(): void {
   popup.focus();
 }
 
+/** The packaged app's offer to put `airlock` on PATH, while it is not there. */
+function cliOffer(): CliLinkPlan | null {
+  // An AppImage cannot offer it (its files move every run): no menu item that only says no.
+  if (!app.isPackaged || process.env.APPIMAGE) return null;
+  const plan = cliLinkPlan({
+    platform: process.platform,
+    home: homedir(),
+    env: process.env,
+    target: bundledCommands(process.resourcesPath, process.platform).airlock,
+    writable: (dir) => {
+      try {
+        accessSync(dir, fsConstants.W_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  return plan.kind === 'link' && cliLinkState(plan) === 'installed' ? null : plan;
+}
+
+function offerCliOnPath(): void {
+  const plan = cliOffer();
+  if (!plan) return;
+  if (plan.kind === 'manual') {
+    void dialog.showMessageBox({ type: 'info', message: plan.message, buttons: ['OK'] });
+    return;
+  }
+  const answer = dialog.showMessageBoxSync({
+    type: 'question',
+    message: `Put the \`airlock\` command on your PATH?`,
+    detail: `Airlock will create ${plan.link}, a link to the command inside the app.`,
+    buttons: ['Create link', 'Cancel'],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  if (answer !== 0) return;
+  let result: string;
+  try {
+    result = installCliLink(plan);
+  } catch (error) {
+    result = `Could not create ${plan.link}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  void dialog.showMessageBox({ type: 'info', message: result, buttons: ['OK'] });
+  tray?.setCliOffer(cliOffer() ? offerCliOnPath : null);
+  tray?.update(pending, settings);
+}
+
 function openMain(view?: AppView): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
     // A new window starts on the view named in its URL.
     mainWindow = createMainWindow(page, view);
+    // macOS: a tray app has no Dock icon (LSUIElement) unless a window is open.
+    app.dock?.show();
     mainWindow.on('closed', () => {
       mainWindow = null;
+      app.dock?.hide();
     });
   } else {
     if (view) {

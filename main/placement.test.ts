@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { popupPosition } from './placement';
+import { popupPosition, positionTaken } from './placement';
 
 const screen = { x: 0, y: 0, width: 1920, height: 1080 };
 const size = { width: 440, height: 560 };
@@ -28,5 +28,18 @@ describe('popupPosition', () => {
     const pos = popupPosition(null, second, size, 'linux');
     expect(pos.x).toBe(1920 + 1280 - 440 - 8);
     expect(pos.y).toBe(100 + 900 - 560 - 8);
+  });
+});
+
+describe('positionTaken', () => {
+  it('accepts the position asked for, within a pixel of scaling', () => {
+    expect(positionTaken({ x: 1472, y: 512 }, [1472, 512])).toBe(true);
+    expect(positionTaken({ x: 1472, y: 512 }, [1473, 511])).toBe(true);
+  });
+
+  it('notices a compositor that placed the window itself (Wayland) or reports nothing', () => {
+    expect(positionTaken({ x: 1472, y: 512 }, [0, 0])).toBe(false);
+    expect(positionTaken({ x: 1472, y: 512 }, [730, 240])).toBe(false);
+    expect(positionTaken({ x: 1472, y: 512 }, [])).toBe(false);
   });
 });

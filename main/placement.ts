@@ -40,3 +40,18 @@ export function popupPosition(
   // Windows and most Linux panels keep the tray at the bottom right; macOS at the top right.
   return { x: clampX(right), y: clampY(platform === 'darwin' ? top : bottom) };
 }
+
+/**
+ * Did the window system take the position we asked for? Wayland compositors ignore a client's
+ * setPosition (Electron then reports 0,0 or wherever the compositor put the window); so do
+ * some X11 window managers. Off by more than a pixel (scaling rounds) means "not ours to place".
+ */
+export function positionTaken(
+  wanted: { x: number; y: number },
+  actual: readonly [number, number] | readonly number[],
+): boolean {
+  const [x, y] = actual;
+  return (
+    x !== undefined && y !== undefined && Math.abs(x - wanted.x) <= 1 && Math.abs(y - wanted.y) <= 1
+  );
+}

@@ -27,4 +27,26 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender('http://localhost:5173/', true, pages)).toBe(false);
     expect(isTrustedSender('http://localhost:5174/', true, dev)).toBe(false);
   });
+
+  it('accepts the drive-letter case Chromium uses on Windows, and nothing looser', () => {
+    const win = {
+      fileUrl: 'file:///C:/Program%20Files/Airlock/resources/app.asar/out/renderer/index.html',
+      devOrigin: null,
+    };
+    const chromium =
+      'file:///c:/Program%20Files/Airlock/resources/app.asar/out/renderer/index.html#popup';
+    expect(isTrustedSender(chromium, true, win)).toBe(true);
+    expect(isTrustedSender(chromium.replace('#popup', ''), true, win)).toBe(true);
+    // Only the drive letter: another letter, or another case elsewhere in the path, is refused.
+    expect(isTrustedSender(chromium.replace('c:', 'd:'), true, win)).toBe(false);
+    expect(isTrustedSender(chromium.replace('Program', 'program'), true, win)).toBe(false);
+    expect(isTrustedSender(chromium.replace('index.html', 'evil.html'), true, win)).toBe(false);
+    expect(
+      isTrustedSender(
+        'file://evilhost/C:/Program%20Files/Airlock/resources/app.asar/out/renderer/index.html',
+        true,
+        win,
+      ),
+    ).toBe(false);
+  });
 });

@@ -20,7 +20,27 @@ export function isTrustedSender(
   } catch {
     return false;
   }
-  const withoutHash = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  if (parsed.protocol === 'file:') return withoutHash === pages.fileUrl;
+  if (parsed.protocol === 'file:') return sameFile(parsed, pages.fileUrl);
   return pages.devOrigin !== null && parsed.origin === pages.devOrigin;
+}
+
+/**
+ * Compares file:// URLs without their hash. A Windows drive letter is case-insensitive, and
+ * Chromium spells it as it pleases (`file:///c:/…` where Node's pathToFileURL wrote `C:`), so
+ * only the letter's case is forgiven; every other character must match.
+ */
+function sameFile(sender: URL, ours: string): boolean {
+  let expected: URL;
+  try {
+    expected = new URL(ours);
+  } catch {
+    return false;
+  }
+  const drive = (pathname: string) =>
+    pathname.replace(/^\/([A-Za-z])(:|%3A)/, (_m, letter: string) => `/${letter.toUpperCase()}:`);
+  return (
+    expected.protocol === 'file:' &&
+    sender.host === expected.host &&
+    drive(sender.pathname) === drive(expected.pathname)
+  );
 }

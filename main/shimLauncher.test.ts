@@ -7,20 +7,48 @@ const files =
     paths.includes(p);
 
 describe('shimLauncherFor', () => {
-  it('uses the first node on PATH and the unpacked CLI of a packaged app', () => {
+  it("runs a packaged app's shim with the app's own binary, with no Node on PATH", () => {
     expect(
       shimLauncherFor({
         packaged: true,
         resourcesPath: '/opt/Airlock/resources',
         appRoot: '/ignored',
-        env: { PATH: '/nope:/usr/local/bin:/usr/bin' },
+        env: { PATH: '' },
         platform: 'linux',
-        exists: files('/usr/local/bin/node', '/usr/bin/node'),
+        exists: files(
+          '/opt/Airlock/resources/bin/airlock-node',
+          '/opt/Airlock/resources/app.asar.unpacked/out/cli/airlock.js',
+        ),
       }),
     ).toEqual({
-      node: '/usr/local/bin/node',
+      node: '/opt/Airlock/resources/bin/airlock-node',
       cli: '/opt/Airlock/resources/app.asar.unpacked/out/cli/airlock.js',
     });
+  });
+
+  it('uses the .cmd helper on Windows, and ignores a node on PATH when packaged', () => {
+    const got = shimLauncherFor({
+      packaged: true,
+      resourcesPath: 'C:\\Airlock\\resources',
+      appRoot: '',
+      env: { PATH: '/usr/bin' },
+      platform: 'win32',
+      exists: () => true,
+    });
+    expect(got?.node).toMatch(/bin[\\/]airlock-node\.cmd$/);
+  });
+
+  it('is null when the packaged helpers are missing (a damaged install)', () => {
+    expect(
+      shimLauncherFor({
+        packaged: true,
+        resourcesPath: '/opt/Airlock/resources',
+        appRoot: '',
+        env: { PATH: '/usr/bin' },
+        platform: 'linux',
+        exists: files('/usr/bin/node'),
+      }),
+    ).toBeNull();
   });
 
   it('prefers AIRLOCK_NODE, and uses the checkout’s CLI when not packaged', () => {
@@ -36,17 +64,21 @@ describe('shimLauncherFor', () => {
     ).toEqual({ node: '/opt/node/bin/node', cli: '/src/airlock/out/cli/airlock.js' });
   });
 
-  it('is null without any Node runtime, and finds node.exe on Windows', () => {
+  it('from a checkout: first node on PATH, null without one, node.exe on Windows', () => {
+    const checkout = {
+      packaged: false,
+      resourcesPath: '',
+      appRoot: '/a',
+      platform: 'linux' as const,
+    };
     expect(
       shimLauncherFor({
-        packaged: true,
-        resourcesPath: 'r',
-        appRoot: 'a',
-        env: { PATH: '/usr/bin' },
-        platform: 'linux',
-        exists: files(),
+        ...checkout,
+        env: { PATH: '/nope:/usr/local/bin:/usr/bin' },
+        exists: files('/usr/local/bin/node', '/usr/bin/node'),
       }),
-    ).toBeNull();
+    ).toEqual({ node: '/usr/local/bin/node', cli: '/a/out/cli/airlock.js' });
+    expect(shimLauncherFor({ ...checkout, env: { PATH: '/usr/bin' }, exists: files() })).toBeNull();
     expect(
       findNodeOnPath(
         { Path: 'C:\\Windows;C:\\Program Files\\nodejs' },

@@ -1,7 +1,9 @@
 // What a guarded host entry runs: a Node runtime and the shim's script, by absolute path.
-// Inside the app, `process.execPath` is Electron, which would start the app, not the shim;
-// and a packaged app keeps its code in an asar archive that a plain Node cannot read. So:
-// a Node found on PATH (hosts that run npx servers have one), and the unpacked CLI script.
+// - Packaged app: the app's own binary, run as Node through `resources/bin/airlock-node`
+//   (ELECTRON_RUN_AS_NODE), and the CLI unpacked from the asar. Nothing else needs to be
+//   installed: a Finder-launched macOS app has almost no PATH, and many users have no Node.
+// - From a checkout (`npm start`): the first `node` on PATH (or $AIRLOCK_NODE) and out/cli.
+//   `process.execPath` is Electron there, which would start the app, not the shim.
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -32,12 +34,29 @@ export function findNodeOnPath(
   return null;
 }
 
-/** null when no Node runtime is found: guarding from the app then says so. */
+/** The packaged app's command-line helpers (see assets/bin/). */
+export function bundledCommands(resourcesPath: string, platform: NodeJS.Platform) {
+  const ext = platform === 'win32' ? '.cmd' : '';
+  const bin = join(resourcesPath, 'bin');
+  return {
+    /** The app's binary as Node: `airlock-node script.js args…`. */
+    node: join(bin, `airlock-node${ext}`),
+    /** The `airlock` command, for the user's PATH. */
+    airlock: join(bin, `airlock${ext}`),
+    cli: join(resourcesPath, 'app.asar.unpacked', 'out', 'cli', 'airlock.js'),
+  };
+}
+
+/** null when no runtime is found: guarding from the app then says so. */
 export function shimLauncherFor(f: LauncherFacts): { node: string; cli: string } | null {
-  const node = f.env.AIRLOCK_NODE || findNodeOnPath(f.env, f.platform, f.exists);
+  const exists = f.exists ?? existsSync;
+  if (f.packaged) {
+    const bundled = bundledCommands(f.resourcesPath, f.platform);
+    return exists(bundled.node) && exists(bundled.cli)
+      ? { node: bundled.node, cli: bundled.cli }
+      : null;
+  }
+  const node = f.env.AIRLOCK_NODE || findNodeOnPath(f.env, f.platform, exists);
   if (!node) return null;
-  const cli = f.packaged
-    ? join(f.resourcesPath, 'app.asar.unpacked', 'out', 'cli', 'airlock.js')
-    : join(f.appRoot, 'out', 'cli', 'airlock.js');
-  return { node, cli };
+  return { node, cli: join(f.appRoot, 'out', 'cli', 'airlock.js') };
 }

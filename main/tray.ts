@@ -21,6 +21,7 @@ export function trayState(pending: number, settings: Settings | null): TrayState
 
 export class AirlockTray {
   private readonly tray: Tray;
+  private installCli: (() => void) | null = null;
 
   constructor(
     private readonly assetsDir: string,
@@ -49,6 +50,11 @@ export class AirlockTray {
     if (process.platform === 'darwin')
       this.tray.setTitle(pending.length > 0 ? String(pending.length) : '');
     this.tray.setContextMenu(Menu.buildFromTemplate(this.menu(pending, settings)));
+  }
+
+  /** The "Put `airlock` on PATH…" offer, shown while there is something to offer. */
+  setCliOffer(run: (() => void) | null): void {
+    this.installCli = run;
   }
 
   destroy(): void {
@@ -87,6 +93,14 @@ export class AirlockTray {
         checked: settings?.startAtLogin ?? false,
         click: (item) => a.setSettings({ startAtLogin: item.checked }),
       },
+      ...(this.installCli
+        ? [
+            {
+              label: 'Put `airlock` on PATH…',
+              click: this.installCli,
+            } as MenuItemConstructorOptions,
+          ]
+        : []),
       { type: 'separator' },
       { label: 'Quit Airlock', click: () => a.quit() },
     ];

@@ -1,6 +1,6 @@
 // The main window and the consent popup: same page, the popup with #popup.
 import { BrowserWindow, screen, type Rectangle } from 'electron';
-import { popupPosition } from './placement';
+import { popupPosition, positionTaken } from './placement';
 import { hardenContents, webPreferences } from './security';
 
 export interface PageLocation {
@@ -49,7 +49,17 @@ export function createPopupWindow(page: PageLocation): BrowserWindow {
     title: 'Airlock: call waiting',
     webPreferences: webPreferences(page.preload),
   });
-  win.setAlwaysOnTop(true, 'floating');
+  // macOS: above full-screen apps and on every Space, like a system prompt. The process type is
+  // left alone (skipTransformProcessType): the Dock icon is managed in index.ts.
+  if (process.platform === 'darwin') {
+    win.setAlwaysOnTop(true, 'pop-up-menu');
+    win.setVisibleOnAllWorkspaces(true, {
+      visibleOnFullScreen: true,
+      skipTransformProcessType: true,
+    });
+  } else {
+    win.setAlwaysOnTop(true, 'floating');
+  }
   // Closing the popup only hides it: calls keep waiting and it comes back with the next one.
   win.on('close', (event) => {
     if (!quitting) {
@@ -62,12 +72,23 @@ export function createPopupWindow(page: PageLocation): BrowserWindow {
   return win;
 }
 
-export function placePopup(win: BrowserWindow, trayBounds: Rectangle | null): void {
+/**
+ * Near the tray, else in the tray's corner. Returns 'compositor' when the window system ignored
+ * the position (Wayland): the popup is then centred, where a compositor that places windows
+ * itself usually puts it anyway, and the caller makes sure a notification points to it.
+ */
+export function placePopup(
+  win: BrowserWindow,
+  trayBounds: Rectangle | null,
+): 'placed' | 'compositor' {
   const anchor = trayBounds ?? screen.getCursorScreenPoint();
   const display = screen.getDisplayNearestPoint({ x: anchor.x, y: anchor.y });
   const [width = POPUP_SIZE.width, height = POPUP_SIZE.height] = win.getSize();
-  const { x, y } = popupPosition(trayBounds, display.workArea, { width, height }, process.platform);
-  win.setPosition(x, y);
+  const wanted = popupPosition(trayBounds, display.workArea, { width, height }, process.platform);
+  win.setPosition(wanted.x, wanted.y);
+  if (positionTaken(wanted, win.getPosition())) return 'placed';
+  win.center();
+  return 'compositor';
 }
 
 let quitting = false;

@@ -5,6 +5,11 @@ import { UsageError } from './args';
 import { processIo, type Io } from './output';
 import { splitGlobalOptions } from './global';
 import { version } from '../../package.json';
+import { settleRuntime } from './runtime';
+
+// Before anything reads the environment: which runtime host configs should name (the packaged
+// app's helper when its binary runs us as Node), and no ELECTRON_RUN_AS_NODE for children.
+settleRuntime();
 
 const HELP = `Usage: airlock [--data-dir DIR] <command> [options]
        airlock help <command>

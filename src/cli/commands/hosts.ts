@@ -4,6 +4,7 @@ import type { Io } from '../output';
 import { hostsCommand } from '../../hosts';
 import { registryToolFacts } from '../../app/hostReports';
 import { openStore } from '../../store/store';
+import { hostRuntime } from '../runtime';
 
 /** `airlock hosts …`: the data directory is ours to read; the rest is the hosts module's. */
 export async function hostsCli(argv: string[], io: Io): Promise<number> {
@@ -27,7 +28,7 @@ export async function hostsCli(argv: string[], io: Io): Promise<number> {
       dataDir: dataDir.dir,
       dataDirIsDefault: dataDir.isDefault,
       // Hosts start servers with a minimal PATH: name this very Node and this very script.
-      shimLauncher: { node: process.execPath, cli: realpathSync(process.argv[1] ?? '') },
+      shimLauncher: { node: hostRuntime(), cli: realpathSync(process.argv[1] ?? '') },
       ...(store
         ? {
             toolFacts: registryToolFacts(store),
