@@ -14,7 +14,10 @@ import { evaluateCall } from './evaluate';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { denialOrApproval, readToolCall, type ToolCall } from './toolCall';
-import type { Verdict } from './wire';
+import { describeChange } from '../registry/codeIdentity';
+import type { ShimMessage, Verdict } from './wire';
+
+type ShimMsg<T extends ShimMessage['t']> = Extract<ShimMessage, { t: T }>;
 
 /** Observe mode records in batches at most this far behind the calls. */
 const OBSERVE_FLUSH_MS = 50;
@@ -50,15 +53,15 @@ export class CallDesk {
   }
 
   /** The call's result came back: record its outcome (behind the call's own record). */
-  outcome(session: ShimSession, msg: Record<string, unknown>): void {
+  outcome(session: ShimSession, msg: ShimMsg<'outcome'>): void {
     const write = (): void => {
-      const id = session.calls.get(Number(msg.rid));
+      const id = session.calls.get(msg.rid);
       if (id === undefined) return;
-      session.calls.delete(Number(msg.rid));
+      session.calls.delete(msg.rid);
       this.store.calls.outcome(id, {
-        isError: msg.isError === true,
-        durationMs: Number(msg.durationMs) || 0,
-        size: Number(msg.size) || 0,
+        isError: msg.isError,
+        durationMs: msg.durationMs,
+        size: msg.size,
       });
       this.deps.announce(id);
     };
@@ -67,10 +70,8 @@ export class CallDesk {
   }
 
   /** A call the shim holds until the gate answers. */
-  ask(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    const digest = typeof msg.digest === 'string' ? msg.digest : '';
+  ask(session: ShimSession, msg: ShimMsg<'ask'>): void {
+    const { rid, line, digest } = msg;
     const answer = (verdict: Verdict, text: string): void => {
       session.channel.send({
         t: 'decision',
@@ -80,7 +81,6 @@ export class CallDesk {
         mac: decisionMac(session.key, rid, digest, verdict),
       });
     };
-    if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
@@ -100,10 +100,8 @@ export class CallDesk {
   }
 
   /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
-  observed(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    if (!Number.isSafeInteger(rid)) return;
+  observed(session: ShimSession, msg: ShimMsg<'observed'>): void {
+    const { rid, line } = msg;
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== msg.digest) return;
     const call = readToolCall(line);
     if (call) this.record(session, rid, call, this.deps.settings(), Date.now(), true);
@@ -179,6 +177,10 @@ export class CallDesk {
         roots: session.roots,
         readSensitiveEarlier: session.readSensitive,
         knownDomains: this.knownDomains,
+        identityChanges:
+          session.serverId !== null && session.facts
+            ? this.store.servers.changesFor(session.serverId, session.facts).map(describeChange)
+            : [],
       },
       this.rulesNow(),
       settings,
@@ -228,9 +230,28 @@ export class CallDesk {
       return answer('deny', `Denied by Airlock: ${reason}`);
     }
 
+    // A flood must not drown the gate: past a bounded queue, a call that would wait is denied
+    // at once, without a prompt, and recorded with the next batch (a denial need not be
+    // durable before it is sent: nothing goes ahead).
+    const full = queueFull(this.broker, session.serverId, session.id);
+    if (full) {
+      this.later(() => {
+        const id = this.store.calls.record(start, {
+          kind: 'auto-denied',
+          decidedBy: 'gate',
+          ruleId: null,
+          message: full,
+          at: now,
+        });
+        session.calls.set(rid, id);
+        this.deps.announce(id);
+      });
+      return answer('deny', `Denied by Airlock: ${full}`);
+    }
+
     const id = this.store.calls.begin(start);
     session.calls.set(rid, id);
-    this.broker.hold(
+    const held = this.broker.hold(
       {
         id,
         sessionId: session.id,
@@ -247,11 +268,7 @@ export class CallDesk {
       },
       (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
     );
-    session.channel.send({
-      t: 'held',
-      rid,
-      deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now,
-    });
+    session.channel.send({ t: 'held', rid, deadline: held.deadline });
   }
 
   private onResolved(
@@ -290,23 +307,18 @@ export class CallDesk {
   }
 
   /** Calls the shim denied while the gate was unreachable. */
-  offline(session: ShimSession, msg: Record<string, unknown>): void {
-    if (!Array.isArray(msg.calls)) return;
-    for (const c of msg.calls.slice(0, 100) as {
-      at?: unknown;
-      line?: unknown;
-      reason?: unknown;
-    }[]) {
-      const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
+  offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
+    for (const c of msg.calls) {
+      const call = readToolCall(c.line);
       if (!call) continue;
-      const at = typeof c.at === 'number' ? c.at : Date.now();
+      const at = c.at;
       const id = this.store.calls.record(
         callStart(session, call, at, { level: 'medium', reasons: [] }),
         {
           kind: 'unreachable',
           decidedBy: null,
           ruleId: null,
-          message: typeof c.reason === 'string' ? c.reason : null,
+          message: c.reason,
           at,
         },
       );
@@ -325,6 +337,23 @@ export class CallDesk {
   private rulesNow(): Rule[] {
     return this.store.rules.list();
   }
+}
+
+/** Calls that may wait for a person at once, per server and in all. */
+export const MAX_WAITING_PER_SERVER = 50;
+export const MAX_WAITING_TOTAL = 200;
+
+/** Why a new call may not join the queue, or null when it may. Pure. */
+export function queueFull(
+  broker: Pick<ApprovalBroker, 'size' | 'waitingFor'>,
+  serverId: number | null,
+  sessionId: string,
+): string | null {
+  if (broker.size >= MAX_WAITING_TOTAL)
+    return `too many calls are waiting for a decision (${MAX_WAITING_TOTAL} in all); answer or wait for those first`;
+  if (broker.waitingFor(serverId, sessionId) >= MAX_WAITING_PER_SERVER)
+    return `too many calls from this server are waiting for a decision (${MAX_WAITING_PER_SERVER}); answer or wait for those first`;
+  return null;
 }
 
 /** What the record keeps of a call as it arrived from this session. */

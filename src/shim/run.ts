@@ -7,6 +7,7 @@ import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../mcp/framing';
+import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
 import { ShimProxy } from './proxy';
 
@@ -57,6 +58,9 @@ export function runShim(opts: ShimOptions): void {
       args: opts.args,
       cwd: process.cwd(),
       pid: process.pid,
+      // What decides the code the server runs, as the child gets it (it inherits our env).
+      commandPath: resolveCommandPath(opts.command, process.cwd(), process.env),
+      codeEnv: codeEnvOf(process.env),
     },
     log,
   );
