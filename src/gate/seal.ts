@@ -59,7 +59,10 @@ export class Opener {
     // Checked after the MAC, so a forger learns nothing from the order: an authentic message
     // out of order is a replay or a drop by something in the middle.
     if (seq !== this.expected) {
-      return { ok: false, reason: `a message arrived out of order (#${seq}, expected #${this.expected})` };
+      return {
+        ok: false,
+        reason: `a message arrived out of order (#${seq}, expected #${this.expected})`,
+      };
     }
     this.expected++;
     return { ok: true, body };

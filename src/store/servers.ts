@@ -126,14 +126,18 @@ export function serverRepo(ctx: StoreContext): ServerRepo {
         reviewed ??= facts;
         // The server's own report arrives after the session starts: the first one is trusted
         // like a first sighting; a different one later is a change.
-        const adopted = !first && facts[SERVER_INFO_FACT] !== undefined && !(SERVER_INFO_FACT in reviewed);
-        if (adopted) reviewed = { ...reviewed, [SERVER_INFO_FACT]: facts[SERVER_INFO_FACT] as string };
+        const adopted =
+          !first && facts[SERVER_INFO_FACT] !== undefined && !(SERVER_INFO_FACT in reviewed);
+        if (adopted)
+          reviewed = { ...reviewed, [SERVER_INFO_FACT]: facts[SERVER_INFO_FACT] as string };
         const changes = diffFacts(reviewed, facts);
         const sameAsSeen = seen !== null && canonicalJson(seen) === canonicalJson(facts);
         if (!sameAsSeen || first || adopted) {
           setFacts.run(canonicalJson(facts), canonicalJson(reviewed), id);
           if (first || adopted) ctx.append('server.facts-trusted', { serverId: id, facts }, now);
-          if (changes.length && !sameAsSeen)
+          // On the record once per new difference (not again when serverInfo follows).
+          const before = seen ? diffFacts(reviewed, seen) : [];
+          if (changes.length && canonicalJson(changes) !== canonicalJson(before))
             ctx.append('server.identity-changed', { serverId: id, changes }, now);
         }
         return changes;
