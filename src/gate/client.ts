@@ -40,6 +40,7 @@ export function connectGate<M extends { t: string }>(
     let settled = false;
     let messageHandler: (msg: M) => void = () => {};
     let closeHandler: (reason: string) => void = () => {};
+    let closedWith: string | null = null;
     const fail = (why: string): void => {
       if (settled) return;
       settled = true;
@@ -82,7 +83,12 @@ export function connectGate<M extends { t: string }>(
             channel,
             key,
             onMessage: (h) => (messageHandler = h),
-            onClose: (h) => (closeHandler = h),
+            // The connection may end (a bad first message) before the caller installs its
+            // handler: it still hears of it.
+            onClose: (h) => {
+              closeHandler = h;
+              if (closedWith !== null) queueMicrotask(() => h(closedWith as string));
+            },
           });
         } else if (msg?.t === 'refused') {
           fail(`the gate refused this client: ${msg.reason}`);
@@ -91,6 +97,7 @@ export function connectGate<M extends { t: string }>(
         }
       },
       (reason) => {
+        closedWith = reason;
         if (!settled) fail(describeSocketError(reason));
         else closeHandler(reason);
       },

@@ -35,6 +35,7 @@ export class GateLink {
   private serverInfo: ShimMessage | null = null;
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
+  private lostReason = 'the Airlock approval service is not running';
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -53,7 +54,7 @@ export class GateLink {
   }
 
   private ensure(): Promise<Connection> {
-    if (this.conn) return Promise.resolve(this.conn);
+    if (this.conn && !this.conn.channel.isClosed) return Promise.resolve(this.conn);
     if (this.closed) return Promise.reject(new Error('the shim is shutting down'));
     this.connecting ??= connectGate(this.dataDir, 'shim', CONNECT_TIMEOUT_MS, checkGateMessage)
       .then((conn) => {
@@ -89,6 +90,13 @@ export class GateLink {
       const reason = err instanceof Error ? err.message : String(err);
       this.rememberOffline(line, reason);
       return { verdict: 'deny', text: `Denied by Airlock: ${reason}` };
+    }
+    if (conn.channel.isClosed) {
+      // It ended between connecting and now (e.g. its first message failed the check).
+      return {
+        verdict: 'deny',
+        text: `Denied by Airlock: the connection to the approval service was lost (${this.lostReason})`,
+      };
     }
     return new Promise((resolve) => {
       this.asked.set(rid, { digest, resolve, timer: null });
@@ -173,6 +181,7 @@ export class GateLink {
       this.log(`lost the connection to the Airlock gate: ${reason}`);
     const why =
       reason === 'connection closed' ? 'the Airlock approval service is not running' : reason;
+    this.lostReason = why;
     for (const rid of [...this.asked.keys()]) {
       this.settle(rid, {
         verdict: 'deny',
