@@ -20,6 +20,7 @@ Commands:
   hosts     find MCP hosts and servers on this machine; guard or unguard them
   history   the recorded calls and decisions
   rules     list, add, remove and test auto-approve rules
+  servers   the servers seen, what changed in the code they run; review a change
   audit     verify the tamper-evident record
 
 Every command takes --help, and --data-dir DIR (default: AIRLOCK_HOME, else the
@@ -57,6 +58,8 @@ async function run(argv: string[], io: Io): Promise<Result> {
       return (await import('./commands/settings')).settingsCommand(rest, io);
     case 'hosts':
       return (await import('./commands/hosts')).hostsCli(rest, io);
+    case 'servers':
+      return (await import('./commands/servers')).serversCommand(rest, io);
     default:
       throw new UsageError(`unknown command "${command}" (see airlock --help)`);
   }

@@ -67,7 +67,9 @@ export function evaluateCall(
       tool: call.tool,
       arguments: call.arguments,
     },
-    tool,
+    // Changed code is not trusted on its old word: no allow rule, and no read-only shortcut
+    // (its annotations are the new code's claims), as for a changed tool definition.
+    tool: changes.length ? { ...tool, changed: true } : tool,
     rules: changes.length ? rules.filter((r) => r.action !== 'allow') : rules,
     mode: settings.mode,
     paused: settings.paused,
@@ -76,9 +78,6 @@ export function evaluateCall(
     env,
   });
   if (changes.length === 0) return { tool, risk, decision };
-  const suspended = rules.some((r) => r.action === 'allow');
-  const note = `This server runs different code than you reviewed${
-    suspended ? ', so its allow rules are suspended until you review it' : ''
-  } (${changes.join('; ')}).`;
+  const note = `This server runs different code than you reviewed, so its allow rules are suspended until you review it (${changes.join('; ')}).`;
   return { tool, risk, decision: { ...decision, reasons: [note, ...decision.reasons] } };
 }
