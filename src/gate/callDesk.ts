@@ -58,11 +58,14 @@ export class CallDesk {
       const id = session.calls.get(msg.rid);
       if (id === undefined) return;
       session.calls.delete(msg.rid);
-      this.store.calls.outcome(id, {
-        isError: msg.isError,
-        durationMs: msg.durationMs,
-        size: msg.size,
-      });
+      // After the fact, nothing waits on it: it need not wait for the disk.
+      this.store.unsynced(() =>
+        this.store.calls.outcome(id, {
+          isError: msg.isError,
+          durationMs: msg.durationMs,
+          size: msg.size,
+        }),
+      );
       this.deps.announce(id);
     };
     // An observed call may not be recorded yet: its outcome waits in line behind it.
@@ -85,6 +88,14 @@ export class CallDesk {
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     }
+    // A flood must not drown the gate: past a bounded queue, a new call is denied at once,
+    // before any evaluation (the costly part), without a prompt. Observe mode holds nothing.
+    const settings = this.deps.settings();
+    const full =
+      settings.mode === 'observe' && !settings.paused
+        ? null
+        : queueFull(this.broker, session.serverId, session.id);
+    if (full) return this.denyFlood(session, rid, line, full, answer);
     const call = readToolCall(line);
     if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
     try {
@@ -97,6 +108,51 @@ export class CallDesk {
         `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,
       );
     }
+  }
+
+  /**
+   * Deny a call past the bounded queue. The first few of a session are recorded one by one
+   * with the next batch (a denial need not be durable before it is sent: nothing goes ahead);
+   * past those, a flood is only counted, and the count goes on the record with each batch.
+   */
+  private denyFlood(
+    session: ShimSession,
+    rid: number,
+    line: string,
+    reason: string,
+    answer: (v: Verdict, text: string) => void,
+  ): void {
+    answer('deny', `Denied by Airlock: ${reason}`);
+    const now = Date.now();
+    session.floodDenied++;
+    if (session.floodDenied === 1 || session.floodDenied % 1000 === 0)
+      this.log(
+        `denied ${session.floodDenied} call(s) from ${session.info?.server ?? 'a shim'} at once: ${reason}`,
+      );
+    const call = session.floodDenied <= MAX_RECORDED_FLOOD_DENIALS ? readToolCall(line) : null;
+    if (call) {
+      const start = callStart(session, call, now, {
+        level: 'medium',
+        reasons: [{ code: 'gate.queue-full', level: 'medium', text: `Not assessed: ${reason}.` }],
+      });
+      return this.later(() => {
+        const id = this.store.calls.record(start, {
+          kind: 'auto-denied',
+          decidedBy: 'gate',
+          ruleId: null,
+          message: reason,
+          at: now,
+        });
+        session.calls.set(rid, id);
+        this.deps.announce(id);
+      });
+    }
+    if (session.floodUncounted++ > 0) return; // already in the next batch
+    this.later(() => {
+      const count = session.floodUncounted;
+      session.floodUncounted = 0;
+      if (session.serverId !== null) this.store.servers.noteFlood(session.serverId, count, now);
+    });
   }
 
   /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
@@ -143,9 +199,13 @@ export class CallDesk {
     const writes = this.deferred.splice(0);
     if (writes.length === 0) return;
     try {
-      this.store.transaction(() => {
-        for (const write of writes) write();
-      });
+      // Records of calls already answered (observed, denied at once): no decision waits on
+      // this commit, so it does not wait for the disk either.
+      this.store.unsynced(() =>
+        this.store.transaction(() => {
+          for (const write of writes) write();
+        }),
+      );
     } catch (err) {
       this.log(`could not record ${writes.length} observed call(s): ${(err as Error).message}`);
     }
@@ -230,26 +290,8 @@ export class CallDesk {
       return answer('deny', `Denied by Airlock: ${reason}`);
     }
 
-    // A flood must not drown the gate: past a bounded queue, a call that would wait is denied
-    // at once, without a prompt, and recorded with the next batch (a denial need not be
-    // durable before it is sent: nothing goes ahead).
-    const full = queueFull(this.broker, session.serverId, session.id);
-    if (full) {
-      this.later(() => {
-        const id = this.store.calls.record(start, {
-          kind: 'auto-denied',
-          decidedBy: 'gate',
-          ruleId: null,
-          message: full,
-          at: now,
-        });
-        session.calls.set(rid, id);
-        this.deps.announce(id);
-      });
-      return answer('deny', `Denied by Airlock: ${full}`);
-    }
-
-    const id = this.store.calls.begin(start);
+    // Not yet a decision: no need to wait for the disk (the decision's commit will).
+    const id = this.store.unsynced(() => this.store.calls.begin(start));
     session.calls.set(rid, id);
     const held = this.broker.hold(
       {
@@ -342,6 +384,8 @@ export class CallDesk {
 /** Calls that may wait for a person at once, per server and in all. */
 export const MAX_WAITING_PER_SERVER = 50;
 export const MAX_WAITING_TOTAL = 200;
+/** Calls denied for a full queue recorded one by one per session; the rest are counted. */
+export const MAX_RECORDED_FLOOD_DENIALS = 20;
 
 /** Why a new call may not join the queue, or null when it may. Pure. */
 export function queueFull(

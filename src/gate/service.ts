@@ -252,6 +252,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
             serverInfo: null,
             facts: null,
             dropped: 0,
+            floodDenied: 0,
+            floodUncounted: 0,
           };
           this.live.set(session.id, session);
           route = (v) => {

@@ -23,4 +23,7 @@ export interface ShimSession {
   facts: IdentityFacts | null;
   /** How many dropped-message reports this session sent (only the first few are recorded). */
   dropped: number;
+  /** Calls denied because the queue was full, and those not on the record yet (only counted). */
+  floodDenied: number;
+  floodUncounted: number;
 }

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../core/dataDir';
 import { tempDir, waitFor } from '../testing/harness';
-import { MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from './callDesk';
+import { MAX_RECORDED_FLOOD_DENIALS, MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from './callDesk';
 import { connectGate, type GateConnection } from './client';
 import { startGateService, type GateService } from './service';
 import type { GateMessage, SessionInfo } from './wire';
@@ -259,12 +259,20 @@ describe('a flood of calls', () => {
     shim.conn.channel.send(again);
     await waitFor(() => gate.pending().length === MAX_WAITING_PER_SERVER + 1, 5_000, 'held again');
     expect(decisionFor(shim, again.rid)).toBeUndefined();
-    // The denials are on the record, in a batch.
+    // The first denials are on the record one by one, the rest counted, in a batch.
     await waitFor(
-      () => gate.store.history.query({ decision: 'auto-denied' }).length === 25,
+      () =>
+        gate.store.history.query({ decision: 'auto-denied' }).length === MAX_RECORDED_FLOOD_DENIALS,
       5_000,
       'recorded',
     );
+    expect(gate.store.history.query({ decision: 'auto-denied' })[0]?.message).toMatch(
+      /too many calls from this server/,
+    );
+    await waitFor(() => events('server.flood-denied').length > 0, 5_000, 'the count');
+    expect(events('server.flood-denied')).toEqual([
+      { serverId: gate.sessions()[0]?.serverId, count: 25 - MAX_RECORDED_FLOOD_DENIALS },
+    ]);
   });
 
   it('bounds the calls waiting in all', async () => {

@@ -39,6 +39,8 @@ export interface ServerRepo {
   reviewFacts(id: number, now: number): boolean;
   /** The shim dropped something this server sent: on the record, against the server. */
   noteDropped(id: number, what: string, now: number): void;
+  /** `count` more calls of this server were denied at once because too many were waiting. */
+  noteFlood(id: number, count: number, now: number): void;
 }
 
 export function identityKey(identity: ServerIdentity): string {
@@ -154,6 +156,9 @@ export function serverRepo(ctx: StoreContext): ServerRepo {
         ctx.append('server.identity-reviewed', { serverId: id }, now);
         return true;
       });
+    },
+    noteFlood(id, count, now) {
+      ctx.write(() => ctx.append('server.flood-denied', { serverId: id, count }, now));
     },
     noteDropped(id, what, now) {
       ctx.write(() => ctx.append('server.dropped', { serverId: id, what }, now));
