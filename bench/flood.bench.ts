@@ -6,6 +6,7 @@
 // through its own shim. The same probes run against the idle gate first, in the same run.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -80,15 +81,22 @@ interface Run {
   cpu: number[];
   deniedAtOnce: number[];
   forwarded: number;
+  /** The longest stall of the benchmark's own event loop (its probes wait behind it too). */
+  benchLagMaxMs: number;
 }
 
 async function scenario(dataDir: string): Promise<Run> {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
   const gate = await startGateProcess(dataDir);
   const other = await connectClient({ ...everythingServer(), name: 'other' }, { dataDir });
   try {
+    // As hosts do: list the tools first (the gate pins them), and warm up.
+    await other.listTools();
+    await other.callTool({ name: 'echo', arguments: { message: 'warm-up' } });
     // Idle baseline: the same probes, no flood (approve has nothing to approve here).
     const idleUntil = performance.now() + 2_000;
     const idle = await probe(dataDir, other, () => performance.now() > idleUntil);
+    lag.enable();
 
     const flood: Probes = { status: [], pending: [], approve: [], otherServer: [] };
     const cpu: number[] = [];
@@ -149,7 +157,8 @@ async function scenario(dataDir: string): Promise<Run> {
       host.proc.stdin.end();
       await host.exited;
     }
-    return { idle, flood, cpu, deniedAtOnce, forwarded };
+    lag.disable();
+    return { idle, flood, cpu, deniedAtOnce, forwarded, benchLagMaxMs: lag.max / 1e6 };
   } finally {
     await other.close();
     gate.kill('SIGTERM');
@@ -171,7 +180,8 @@ ${row("another server's read-only call", s(idle.otherServer), s(flood.otherServe
 Gate CPU (user + system) per round of ${FLOOD_CALLS} calls, until every call was held or denied:
 ${run.cpu.map((c) => `${Math.round(c)} ms`).join(', ')}. Calls denied at once per round:
 ${run.deniedAtOnce.join(', ')}; calls that reached the server: ${run.forwarded}, each one approved by the
-probe loop (${run.flood.approve.length} approvals).`;
+probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
+probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods.`;
 }
 
 function check(run: Run): void {

@@ -87,7 +87,11 @@ describe('diffFacts', () => {
   });
 
   it('names every fact that changed, appeared or disappeared', () => {
-    const now: Record<string, string> = { ...base, 'env LD_PRELOAD': '/tmp/hook.so', [SERVER_INFO_FACT]: 'fs 1.1.0' };
+    const now: Record<string, string> = {
+      ...base,
+      'env LD_PRELOAD': '/tmp/hook.so',
+      [SERVER_INFO_FACT]: 'fs 1.1.0',
+    };
     delete now['env NODE_OPTIONS'];
     expect(diffFacts(base, now)).toEqual([
       { fact: 'env LD_PRELOAD', before: null, after: '/tmp/hook.so' },
