@@ -88,21 +88,22 @@ export class CallDesk {
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     }
-    // A flood must not drown the gate: past a bounded queue, a new call is denied at once,
-    // before any evaluation (the costly part), without a prompt. Observe mode holds nothing.
-    const settings = this.deps.settings();
-    const full =
-      settings.mode === 'observe' && !settings.paused
-        ? null
-        : queueFull(this.broker, session.serverId, session.id);
-    if (full) return this.denyFlood(session, rid, line, full, answer);
-    const call = readToolCall(line);
-    if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    let call: ToolCall | null = null;
     try {
+      // A flood must not drown the gate: past a bounded queue, a new call is denied at once,
+      // before any evaluation (the costly part), without a prompt. Observe mode holds nothing.
+      const settings = this.deps.settings();
+      const full =
+        settings.mode === 'observe' && !settings.paused
+          ? null
+          : queueFull(this.broker, session.serverId, session.id);
+      if (full) return this.denyFlood(session, rid, line, full, answer);
+      call = readToolCall(line);
+      if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
       this.judge(session, rid, call, answer);
     } catch (err) {
       // Fail closed: a call the gate could not record is not forwarded.
-      this.log(`could not decide on ${call.tool}: ${(err as Error).message}`);
+      this.log(`could not decide on ${call?.tool ?? 'a call'}: ${(err as Error).message}`);
       answer(
         'deny',
         `Denied by Airlock: the decision could not be recorded (${(err as Error).message})`,

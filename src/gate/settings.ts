@@ -26,29 +26,3 @@ export function readGateSettings(store: Store): GateSettings {
     retentionDays: s.get<number | null>('retentionDays', SETTING_DEFAULTS.retentionDays),
   };
 }
-
-/** A settings change from a control client, checked field by field; null when invalid. */
-export function parseSettingsPatch(input: unknown): Partial<GateSettings> | null {
-  if (!input || typeof input !== 'object') return null;
-  const p = input as Record<string, unknown>;
-  const out: Partial<GateSettings> = {};
-  for (const [key, value] of Object.entries(p)) {
-    if (key === 'mode' && (value === 'ask' || value === 'observe')) out.mode = value;
-    else if (key === 'paused' && typeof value === 'boolean') out.paused = value;
-    else if (
-      key === 'timeoutSeconds' &&
-      Number.isInteger(value) &&
-      (value as number) >= 5 &&
-      (value as number) <= 3600
-    )
-      out.timeoutSeconds = value as number;
-    else if (
-      key === 'retentionDays' &&
-      (value === null ||
-        (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3650))
-    )
-      out.retentionDays = value as number | null;
-    else return null;
-  }
-  return out;
-}
