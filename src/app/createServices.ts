@@ -319,6 +319,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
           lastSeen: server.lastSeen,
           grade,
           tools,
+          identityChanges: server.identityChanges,
         };
       });
     },

@@ -29,6 +29,7 @@ Commands:
   hosts     find MCP hosts and servers on this machine; guard or unguard them
   history   the recorded calls and decisions
   rules     list, add, remove and test auto-approve rules
+  servers   the servers seen, what changed in the code they run; review a change
   audit     verify the tamper-evident record
 
 Every command takes --help, and --data-dir DIR before or after the command (default:
@@ -48,6 +49,7 @@ const COMMANDS = [
   'history',
   'rules',
   'audit',
+  'servers',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -105,6 +107,8 @@ async function dispatch(command: Command, rest: string[], io: Io): Promise<Resul
       return (await import('./commands/settings')).settingsCommand(rest, io);
     case 'hosts':
       return (await import('./commands/hosts')).hostsCli(rest, io);
+    case 'servers':
+      return (await import('./commands/servers')).serversCommand(rest, io);
   }
 }
 

@@ -1,6 +1,6 @@
 // One request to a running gate over an authenticated control connection.
 import { connectGate } from '../gate/client';
-import type { ControlResponse } from '../gate/wire';
+import { controlResponseSchema, type ControlResponse } from '../gate/wire';
 import type { GateSettings } from '../gate/settings';
 
 type Body =
@@ -9,12 +9,17 @@ type Body =
   | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string }
   | { t: 'settings'; patch: Partial<GateSettings> };
 
+const checkResponse = (value: unknown): ControlResponse | null => {
+  const parsed = controlResponseSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
+
 export async function controlRequest(
   dataDir: string,
   body: Body,
   timeoutMs = 3_000,
 ): Promise<ControlResponse> {
-  const conn = await connectGate(dataDir, 'control', timeoutMs);
+  const conn = await connectGate(dataDir, 'control', timeoutMs, checkResponse);
   try {
     return await new Promise<ControlResponse>((resolve, reject) => {
       const timer = setTimeout(
@@ -24,7 +29,7 @@ export async function controlRequest(
       conn.onMessage((msg) => {
         if (msg.req !== 1) return;
         clearTimeout(timer);
-        resolve(msg as unknown as ControlResponse);
+        resolve(msg);
       });
       conn.onClose((reason) => {
         clearTimeout(timer);

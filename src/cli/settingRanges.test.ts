@@ -1,9 +1,10 @@
 // One range per setting: the CLI's `settings set` and `gate --timeout`, the gate's control
-// channel and the app's IPC schema accept exactly the same values.
+// channel's schema and the app's IPC schema accept exactly the same values.
 import { describe, expect, it } from 'vitest';
 import { settingsSchema } from '../contract/ipc';
 import { SETTING_RANGES } from '../contract/settingRanges';
-import { parseSettingsPatch, SETTING_DEFAULTS } from '../gate/settings';
+import { SETTING_DEFAULTS } from '../gate/settings';
+import { settingsPatchSchema } from '../gate/wire';
 import { parseSetting, parseTimeoutSeconds } from './commands/settings';
 
 const accepts = (fn: () => unknown): boolean => {
@@ -32,7 +33,7 @@ describe('setting ranges', () => {
     const ok = Number.isInteger(n) && n >= t.min && n <= t.max;
     expect(accepts(() => parseSetting('timeout', String(n)))).toBe(ok);
     expect(accepts(() => parseTimeoutSeconds(String(n), '--timeout'))).toBe(ok);
-    expect(parseSettingsPatch({ timeoutSeconds: n }) !== null).toBe(ok);
+    expect(settingsPatchSchema.safeParse({ timeoutSeconds: n }).success).toBe(ok);
     expect(appAccepts({ timeoutSeconds: n })).toBe(ok);
   });
 
@@ -42,6 +43,6 @@ describe('setting ranges', () => {
     expect(appAccepts({ retentionDays: n })).toBe(ok);
     // The gate stores "keep everything" as null.
     const stored = n === 0 ? null : n;
-    expect(parseSettingsPatch({ retentionDays: stored }) !== null).toBe(ok);
+    expect(settingsPatchSchema.safeParse({ retentionDays: stored }).success).toBe(ok);
   });
 });

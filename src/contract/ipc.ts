@@ -244,6 +244,11 @@ export interface ServerView {
   /** Worst of its tools, with the reasons. */
   grade: RiskAssessment;
   tools: ToolView[];
+  /**
+   * What changed in the code it runs since the user reviewed it (command path, code-loading
+   * env, what it reports at start…); non-empty suspends its allow rules until reviewed.
+   */
+  identityChanges?: { fact: string; before: string | null; after: string | null }[];
 }
 
 export type PostureGrade = 'A' | 'B' | 'C' | 'D' | 'F';

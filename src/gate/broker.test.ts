@@ -77,3 +77,37 @@ describe('ApprovalBroker', () => {
     expect(broker.size).toBe(0);
   });
 });
+
+describe('waiting calls per server', () => {
+  it('counts per server, per session for an unknown server, and forgets settled calls', () => {
+    const broker = new ApprovalBroker(() => 60_000);
+    const call = (id: number, serverId: number | null, sessionId: string) =>
+      broker.hold(
+        {
+          id,
+          sessionId,
+          host: 'h',
+          server: 's',
+          serverId,
+          tool: 't',
+          description: null,
+          arguments: {},
+          risk: { level: 'low', reasons: [] },
+          definitionChanged: false,
+          askReasons: [],
+        },
+        () => {},
+      );
+    call(1, 7, 'a');
+    call(2, 7, 'b');
+    call(3, null, 'c');
+    expect(broker.waitingFor(7, 'x')).toBe(2);
+    expect(broker.waitingFor(null, 'c')).toBe(1);
+    expect(broker.waitingFor(8, 'c')).toBe(0);
+    broker.decide(1, 'deny');
+    broker.cancelSession('c', 'gone');
+    expect(broker.waitingFor(7, 'x')).toBe(1);
+    expect(broker.waitingFor(null, 'c')).toBe(0);
+    broker.interruptAll('stop');
+  });
+});

@@ -24,6 +24,8 @@ export type HoldRequest = Omit<PendingCall, 'deadline' | 'receivedAt'>;
 
 export class ApprovalBroker extends EventEmitter {
   private readonly waiting = new Map<number, Waiting>();
+  /** Waiting calls per server (or per session, for a server not identified yet). */
+  private readonly perServer = new Map<string, number>();
 
   constructor(
     private readonly timeoutMs: () => number,
@@ -40,6 +42,8 @@ export class ApprovalBroker extends EventEmitter {
     const call: PendingCall = { ...request, receivedAt, deadline: receivedAt + timeout };
     const w: Waiting = { call, timer: null, heldRemaining: null, resolve };
     this.waiting.set(call.id, w);
+    const key = serverKeyOf(call.serverId, call.sessionId);
+    this.perServer.set(key, (this.perServer.get(key) ?? 0) + 1);
     this.arm(w, timeout);
     this.emit('changed');
     return call;
@@ -127,13 +131,26 @@ export class ApprovalBroker extends EventEmitter {
     return this.waiting.size;
   }
 
+  /** How many calls of this server (of this session, when the server is unknown) wait. */
+  waitingFor(serverId: number | null, sessionId: string): number {
+    return this.perServer.get(serverKeyOf(serverId, sessionId)) ?? 0;
+  }
+
   private settle(id: number, r: Omit<Resolution, 'latencyMs'>): boolean {
     const w = this.waiting.get(id);
     if (!w) return false;
     this.waiting.delete(id);
+    const key = serverKeyOf(w.call.serverId, w.call.sessionId);
+    const left = (this.perServer.get(key) ?? 1) - 1;
+    if (left > 0) this.perServer.set(key, left);
+    else this.perServer.delete(key);
     if (w.timer) clearTimeout(w.timer);
     w.resolve({ ...r, latencyMs: this.now() - w.call.receivedAt });
     this.emit('changed');
     return true;
   }
+}
+
+function serverKeyOf(serverId: number | null, sessionId: string): string {
+  return serverId !== null ? `server:${serverId}` : `session:${sessionId}`;
 }

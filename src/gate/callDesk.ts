@@ -15,7 +15,10 @@ import { RecordBacklog, writeFailureCause } from './recordBacklog';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { denialOrApproval, readToolCall, type ToolCall } from './toolCall';
-import type { Verdict } from './wire';
+import { describeChange } from '../registry/codeIdentity';
+import type { ShimMessage, Verdict } from './wire';
+
+type ShimMsg<T extends ShimMessage['t']> = Extract<ShimMessage, { t: T }>;
 
 /** Observe mode records in batches at most this far behind the calls. */
 const OBSERVE_FLUSH_MS = 50;
@@ -56,16 +59,19 @@ export class CallDesk {
   }
 
   /** The call's result came back: record its outcome (behind the call's own record). */
-  outcome(session: ShimSession, msg: Record<string, unknown>): void {
+  outcome(session: ShimSession, msg: ShimMsg<'outcome'>): void {
     const write = (): void => {
-      const id = session.calls.get(Number(msg.rid));
+      const id = session.calls.get(msg.rid);
       if (id === undefined) return;
-      session.calls.delete(Number(msg.rid));
-      this.store.calls.outcome(id, {
-        isError: msg.isError === true,
-        durationMs: Number(msg.durationMs) || 0,
-        size: Number(msg.size) || 0,
-      });
+      session.calls.delete(msg.rid);
+      // After the fact, nothing waits on it: it need not wait for the disk.
+      this.store.unsynced(() =>
+        this.store.calls.outcome(id, {
+          isError: msg.isError,
+          durationMs: msg.durationMs,
+          size: msg.size,
+        }),
+      );
       this.deps.announce(id);
     };
     // An observed call may not be recorded yet: its outcome waits in line behind it.
@@ -80,10 +86,8 @@ export class CallDesk {
   }
 
   /** A call the shim holds until the gate answers. */
-  ask(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    const digest = typeof msg.digest === 'string' ? msg.digest : '';
+  ask(session: ShimSession, msg: ShimMsg<'ask'>): void {
+    const { rid, line, digest } = msg;
     const answer = (verdict: Verdict, text: string): void => {
       session.channel.send({
         t: 'decision',
@@ -93,30 +97,81 @@ export class CallDesk {
         mac: decisionMac(session.key, rid, digest, verdict),
       });
     };
-    if (!Number.isSafeInteger(rid)) return session.channel.close('ask without a request number');
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== digest) {
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     }
-    const call = readToolCall(line);
-    if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
+    let call: ToolCall | null = null;
     // Older records the database refused go first, so the record keeps its order.
     if (this.backlog.size) this.backlog.retry();
     try {
+      // A flood must not drown the gate: past a bounded queue, a new call is denied at once,
+      // before any evaluation (the costly part), without a prompt. Observe mode holds nothing.
+      const settings = this.deps.settings();
+      const full =
+        settings.mode === 'observe' && !settings.paused
+          ? null
+          : queueFull(this.broker, session.serverId, session.id);
+      if (full) return this.denyFlood(session, rid, line, full, answer);
+      call = readToolCall(line);
+      if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
       this.judge(session, rid, call, answer);
     } catch (err) {
       // Fail closed: a call the gate could not record is not forwarded.
       const cause = writeFailureCause(err);
-      this.log(`could not decide on ${call.tool}: ${cause}`);
+      this.log(`could not decide on ${call?.tool ?? 'a call'}: ${cause}`);
       answer('deny', `Denied by Airlock: the decision could not be recorded (${cause})`);
     }
   }
 
+  /**
+   * Deny a call past the bounded queue. The first few of a session are recorded one by one
+   * with the next batch (a denial need not be durable before it is sent: nothing goes ahead);
+   * past those, a flood is only counted, and the count goes on the record with each batch.
+   */
+  private denyFlood(
+    session: ShimSession,
+    rid: number,
+    line: string,
+    reason: string,
+    answer: (v: Verdict, text: string) => void,
+  ): void {
+    answer('deny', `Denied by Airlock: ${reason}`);
+    const now = Date.now();
+    session.floodDenied++;
+    if (session.floodDenied === 1 || session.floodDenied % 1000 === 0)
+      this.log(
+        `denied ${session.floodDenied} call(s) from ${session.info?.server ?? 'a shim'} at once: ${reason}`,
+      );
+    const call = session.floodDenied <= MAX_RECORDED_FLOOD_DENIALS ? readToolCall(line) : null;
+    if (call) {
+      const start = callStart(session, call, now, {
+        level: 'medium',
+        reasons: [{ code: 'gate.queue-full', level: 'medium', text: `Not assessed: ${reason}.` }],
+      });
+      return this.later(() => {
+        const id = this.store.calls.record(start, {
+          kind: 'auto-denied',
+          decidedBy: 'gate',
+          ruleId: null,
+          message: reason,
+          at: now,
+        });
+        session.calls.set(rid, id);
+        this.deps.announce(id);
+      });
+    }
+    if (session.floodUncounted++ > 0) return; // already in the next batch
+    this.later(() => {
+      const count = session.floodUncounted;
+      session.floodUncounted = 0;
+      if (session.serverId !== null) this.store.servers.noteFlood(session.serverId, count, now);
+    });
+  }
+
   /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
-  observed(session: ShimSession, msg: Record<string, unknown>): void {
-    const rid = Number(msg.rid);
-    const line = typeof msg.line === 'string' ? msg.line : '';
-    if (!Number.isSafeInteger(rid)) return;
+  observed(session: ShimSession, msg: ShimMsg<'observed'>): void {
+    const { rid, line } = msg;
     if (createHash('sha256').update(line, 'utf8').digest('hex') !== msg.digest) return;
     const call = readToolCall(line);
     if (call) this.record(session, rid, call, this.deps.settings(), Date.now(), true);
@@ -158,9 +213,13 @@ export class CallDesk {
     const writes = this.deferred.splice(0);
     if (writes.length === 0) return;
     try {
-      this.store.transaction(() => {
-        for (const write of writes) write();
-      });
+      // Records of calls already answered (observed, denied at once): no decision waits on
+      // this commit, so it does not wait for the disk either.
+      this.store.unsynced(() =>
+        this.store.transaction(() => {
+          for (const write of writes) write();
+        }),
+      );
     } catch (err) {
       // Nothing of the batch was committed: it waits, in order, until the database takes it.
       for (const write of writes) this.backlog.add('an observed call', write);
@@ -196,6 +255,10 @@ export class CallDesk {
         roots: session.roots,
         readSensitiveEarlier: session.readSensitive,
         knownDomains: this.knownDomains,
+        identityChanges:
+          session.serverId !== null && session.facts
+            ? this.store.servers.changesFor(session.serverId, session.facts).map(describeChange)
+            : [],
       },
       this.rulesNow(),
       settings,
@@ -255,13 +318,14 @@ export class CallDesk {
 
     let id: number;
     try {
-      id = this.store.calls.begin(start);
+      // Not yet a decision: no need to wait for the disk (the decision's commit will).
+      id = this.store.unsynced(() => this.store.calls.begin(start));
     } catch (err) {
       this.recordLater(session, rid, start, now, 'ask', decision.reasons.join(' '), err);
       throw err;
     }
     session.calls.set(rid, id);
-    this.broker.hold(
+    const held = this.broker.hold(
       {
         id,
         sessionId: session.id,
@@ -278,11 +342,7 @@ export class CallDesk {
       },
       (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
     );
-    session.channel.send({
-      t: 'held',
-      rid,
-      deadline: this.broker.list().find((c) => c.id === id)?.deadline ?? now,
-    });
+    session.channel.send({ t: 'held', rid, deadline: held.deadline });
   }
 
   private onResolved(
@@ -380,23 +440,18 @@ export class CallDesk {
   }
 
   /** Calls the shim denied while the gate was unreachable. */
-  offline(session: ShimSession, msg: Record<string, unknown>): void {
-    if (!Array.isArray(msg.calls)) return;
-    for (const c of msg.calls.slice(0, 100) as {
-      at?: unknown;
-      line?: unknown;
-      reason?: unknown;
-    }[]) {
-      const call = typeof c.line === 'string' ? readToolCall(c.line) : null;
+  offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
+    for (const c of msg.calls) {
+      const call = readToolCall(c.line);
       if (!call) continue;
-      const at = typeof c.at === 'number' ? c.at : Date.now();
+      const at = c.at;
       const id = this.store.calls.record(
         callStart(session, call, at, { level: 'medium', reasons: [] }),
         {
           kind: 'unreachable',
           decidedBy: null,
           ruleId: null,
-          message: typeof c.reason === 'string' ? c.reason : null,
+          message: c.reason,
           at,
         },
       );
@@ -422,6 +477,25 @@ export class CallDesk {
   private rulesNow(): Rule[] {
     return this.store.rules.list();
   }
+}
+
+/** Calls that may wait for a person at once, per server and in all. */
+export const MAX_WAITING_PER_SERVER = 50;
+export const MAX_WAITING_TOTAL = 200;
+/** Calls denied for a full queue recorded one by one per session; the rest are counted. */
+export const MAX_RECORDED_FLOOD_DENIALS = 20;
+
+/** Why a new call may not join the queue, or null when it may. Pure. */
+export function queueFull(
+  broker: Pick<ApprovalBroker, 'size' | 'waitingFor'>,
+  serverId: number | null,
+  sessionId: string,
+): string | null {
+  if (broker.size >= MAX_WAITING_TOTAL)
+    return `too many calls are waiting for a decision (${MAX_WAITING_TOTAL} in all); answer or wait for those first`;
+  if (broker.waitingFor(serverId, sessionId) >= MAX_WAITING_PER_SERVER)
+    return `too many calls from this server are waiting for a decision (${MAX_WAITING_PER_SERVER}); answer or wait for those first`;
+  return null;
 }
 
 /** What the record keeps of a call as it arrived from this session. */

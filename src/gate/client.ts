@@ -1,27 +1,31 @@
-// Connecting to the gate: socket, mutual proof, then a message channel. Used by the shim and
-// by the CLI's control commands. Every failure becomes one clear sentence.
+// Connecting to the gate: socket, mutual proof, then a sealed message channel. Used by the
+// shim and by the CLI's control commands. Every failure becomes one clear sentence. Every
+// message from the gate is checked (`check`); one that does not fit closes the connection, and
+// its reason reaches the close handler.
 import { connect } from 'node:net';
 import { clientProof, gateProof, newNonce, readSecret, sameProof, sessionKey } from './auth';
 import { LineChannel } from './lineChannel';
 import { secretPath, socketLocation } from '../core/dataDir';
-import { WIRE_VERSION } from './wire';
+import { checkGateHandshake } from './wireCheck';
+import { WIRE_VERSION } from './wireVersion';
 
-export interface GateConnection {
+export interface GateConnection<M> {
   channel: LineChannel;
   /** Key that authenticates decisions on this connection. */
   key: string;
   /** Replace the message handler installed for the handshake. */
-  onMessage(handler: (msg: Record<string, unknown>) => void): void;
+  onMessage(handler: (msg: M) => void): void;
   onClose(handler: (reason: string) => void): void;
 }
 
 export class GateUnavailableError extends Error {}
 
-export function connectGate(
+export function connectGate<M extends { t: string }>(
   dataDir: string,
   role: 'shim' | 'control',
   timeoutMs: number,
-): Promise<GateConnection> {
+  check: (value: unknown) => M | null,
+): Promise<GateConnection<M>> {
   const secret = readSecret(secretPath(dataDir));
   if (!secret) {
     return Promise.reject(
@@ -34,8 +38,9 @@ export function connectGate(
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     let settled = false;
-    let messageHandler: (msg: Record<string, unknown>) => void = () => {};
+    let messageHandler: (msg: M) => void = () => {};
     let closeHandler: (reason: string) => void = () => {};
+    let closedWith: string | null = null;
     const fail = (why: string): void => {
       if (settled) return;
       settled = true;
@@ -48,9 +53,16 @@ export function connectGate(
     let gateNonce = '';
     const channel = new LineChannel(
       socket,
-      (msg) => {
-        if (settled) return messageHandler(msg);
-        if (msg.t === 'challenge' && typeof msg.nonce === 'string' && msg.v === WIRE_VERSION) {
+      (value) => {
+        if (settled) {
+          const msg = check(value);
+          if (!msg) return channel.close('the gate sent a message that does not fit the protocol');
+          return messageHandler(msg);
+        }
+        const msg = checkGateHandshake(value);
+        if (msg?.t === 'challenge' && msg.v !== WIRE_VERSION) {
+          fail(`the gate speaks protocol version ${msg.v}, this client ${WIRE_VERSION}`);
+        } else if (msg?.t === 'challenge' && !gateNonce) {
           gateNonce = msg.nonce;
           channel.send({
             t: 'auth',
@@ -58,25 +70,34 @@ export function connectGate(
             nonce: clientNonce,
             proof: clientProof(secret, gateNonce, clientNonce),
           });
-        } else if (msg.t === 'welcome' && typeof msg.proof === 'string' && gateNonce) {
+        } else if (msg?.t === 'welcome' && gateNonce) {
           if (!sameProof(msg.proof, gateProof(secret, gateNonce, clientNonce))) {
             return fail('the gate could not prove it holds this install’s secret');
           }
           settled = true;
           clearTimeout(timer);
+          const key = sessionKey(secret, gateNonce, clientNonce);
+          // Everything after the welcome is sealed, in both directions.
+          channel.secure(key, 'client');
           resolve({
             channel,
-            key: sessionKey(secret, gateNonce, clientNonce),
+            key,
             onMessage: (h) => (messageHandler = h),
-            onClose: (h) => (closeHandler = h),
+            // The connection may end (a bad first message) before the caller installs its
+            // handler: it still hears of it.
+            onClose: (h) => {
+              closeHandler = h;
+              if (closedWith !== null) queueMicrotask(() => h(closedWith as string));
+            },
           });
-        } else if (msg.t === 'refused') {
-          fail(`the gate refused this client: ${String(msg.reason)}`);
+        } else if (msg?.t === 'refused') {
+          fail(`the gate refused this client: ${msg.reason}`);
         } else {
           fail('unexpected handshake message from the gate');
         }
       },
       (reason) => {
+        closedWith = reason;
         if (!settled) fail(describeSocketError(reason));
         else closeHandler(reason);
       },

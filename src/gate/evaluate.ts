@@ -15,6 +15,11 @@ export interface CallContext {
   roots: string[];
   readSensitiveEarlier: boolean;
   knownDomains: string[];
+  /**
+   * How the code this server runs differs from what the user reviewed (command path, env…),
+   * one line each; non-empty suspends every allow rule for its calls.
+   */
+  identityChanges?: string[];
 }
 
 export interface Settings {
@@ -54,6 +59,7 @@ export function evaluateCall(
     readSensitiveEarlier: call.readSensitiveEarlier,
     knownDomains: call.knownDomains,
   });
+  const changes = call.identityChanges ?? [];
   const decision = decide({
     call: {
       serverId: call.serverId,
@@ -61,13 +67,17 @@ export function evaluateCall(
       tool: call.tool,
       arguments: call.arguments,
     },
-    tool,
-    rules,
+    // Changed code is not trusted on its old word: no allow rule, and no read-only shortcut
+    // (its annotations are the new code's claims), as for a changed tool definition.
+    tool: changes.length ? { ...tool, changed: true } : tool,
+    rules: changes.length ? rules.filter((r) => r.action !== 'allow') : rules,
     mode: settings.mode,
     paused: settings.paused,
     risk,
     now,
     env,
   });
-  return { tool, risk, decision };
+  if (changes.length === 0) return { tool, risk, decision };
+  const note = `This server runs different code than you reviewed, so its allow rules are suspended until you review it (${changes.join('; ')}).`;
+  return { tool, risk, decision: { ...decision, reasons: [note, ...decision.reasons] } };
 }

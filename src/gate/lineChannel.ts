@@ -1,34 +1,47 @@
 // Newline-delimited JSON over a socket, for the shim ↔ gate protocol. Lines are bounded (a
 // request line may carry a whole 16 MiB tool call, escaped), and a peer that sends garbage
-// is disconnected rather than trusted.
+// is disconnected rather than trusted. Until `secure()` the lines are plain JSON (the
+// handshake); after it, every line in both directions is sealed (seal.ts), and a line that is
+// not authentic or not the next in order closes the connection.
 import type { Socket } from 'node:net';
 import { LineSplitter } from '../mcp/framing';
+import { Opener, Sealer, type Sender } from './seal';
 
 export const MAX_WIRE_LINE_BYTES = 80 * 1024 * 1024;
 
 export class LineChannel {
   private closed = false;
+  private reported = false;
+  private closeReason: string | null = null;
+  private sealer: Sealer | null = null;
+  private opener: Opener | null = null;
 
+  /**
+   * `onValue` receives each message as parsed JSON, not yet checked against a schema: the
+   * caller checks it (and closes the channel when it does not fit).
+   */
   constructor(
     readonly socket: Socket,
-    onMessage: (msg: Record<string, unknown>) => void,
+    onValue: (value: unknown) => void,
     onClose: (reason: string) => void,
   ) {
     const splitter = new LineSplitter({
       maxLineBytes: MAX_WIRE_LINE_BYTES,
       onLine: (line) => {
-        let msg: unknown;
+        if (this.closed) return;
+        let text = line.toString('utf8');
+        if (this.opener) {
+          const opened = this.opener.open(text);
+          if (!opened.ok) return this.close(`the peer's ${opened.reason.replace(/^a /, '')}`);
+          text = opened.body;
+        }
+        let value: unknown;
         try {
-          msg = JSON.parse(line.toString('utf8'));
+          value = JSON.parse(text);
         } catch {
-          this.close('peer sent a line that is not JSON');
-          return;
+          return this.close('peer sent a line that is not JSON');
         }
-        if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-          this.close('peer sent a message that is not an object');
-          return;
-        }
-        if (!this.closed) onMessage(msg as Record<string, unknown>);
+        onValue(value);
       },
       onOversize: () => this.close('peer sent an oversized line'),
     });
@@ -37,19 +50,25 @@ export class LineChannel {
     socket.on('close', () => this.finish(onClose, 'connection closed'));
   }
 
+  /**
+   * From now on every line is sealed with the session key: ours as `self`, the peer's as the
+   * other side. Call it right after the handshake's last plain message.
+   */
+  secure(key: string, self: Sender): void {
+    this.sealer = new Sealer(key, self);
+    this.opener = new Opener(key, self === 'gate' ? 'client' : 'gate');
+  }
+
   private finish(onClose: (reason: string) => void, reason: string): void {
-    if (this.closed && this.reported) return;
+    if (this.reported) return;
     this.closed = true;
     this.reported = true;
     onClose(this.closeReason ?? reason);
   }
 
-  private reported = false;
-  private closeReason: string | null = null;
-
   send(msg: object): void {
     if (this.closed) return;
-    this.socket.write(JSON.stringify(msg) + '\n');
+    this.socket.write((this.sealer ? this.sealer.seal(msg) : JSON.stringify(msg)) + '\n');
   }
 
   close(reason: string): void {

@@ -13,6 +13,7 @@ import type {
 } from '../contract/types';
 import { databasePath } from '../core/dataDir';
 import { nodePathEnv, type PathEnv } from '../policy/paths';
+import { describeChange, identityFacts } from '../registry/codeIdentity';
 import { toolHash } from '../registry/hash';
 import { packageVersionOf } from '../registry/packageVersion';
 import { scanDescription } from '../registry/poison';
@@ -21,9 +22,10 @@ import { clientProof, gateProof, newNonce, sameProof, sessionKey } from './auth'
 import { ApprovalBroker } from './broker';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
-import type { ControlRequest, SettledCall, Verdict } from './wire';
-import { WIRE_VERSION } from './wire';
-import { parseSettingsPatch, readGateSettings, type GateSettings } from './settings';
+import type { z } from 'zod';
+import type { ControlRequest, SettledCall, ShimMessage, Verdict } from './wire';
+import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } from './wire';
+import { readGateSettings, type GateSettings } from './settings';
 import { CallDesk } from './callDesk';
 import type { ShimSession } from './session';
 
@@ -39,6 +41,8 @@ const HANDSHAKE_TIMEOUT_MS = 3_000;
  * denies the call and is recorded later (see RecordBacklog).
  */
 const GATE_BUSY_TIMEOUT_MS = 1_000;
+/** Dropped-message reports recorded per session; past this a hostile server only gets counted. */
+const MAX_RECORDED_DROPS = 20;
 const DAY_MS = 86_400_000;
 
 export interface GateOptions {
@@ -241,16 +245,16 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     socket.on('close', () => this.sockets.delete(socket));
     const gateNonce = newNonce();
     const secret = this.listening?.secret ?? '';
-    let route: ((msg: Record<string, unknown>) => void) | null = null;
+    let route: ((value: unknown) => void) | null = null;
     let onClose: (() => void) | null = null;
     const timer = setTimeout(() => channel.close('handshake timed out'), HANDSHAKE_TIMEOUT_MS);
     const channel = new LineChannel(
       socket,
-      (msg) => {
-        if (route) return route(msg);
-        if (msg.t !== 'auth' || typeof msg.nonce !== 'string' || typeof msg.proof !== 'string') {
-          return channel.close('expected an auth message');
-        }
+      (value) => {
+        if (route) return route(value);
+        const auth = authSchema.safeParse(value);
+        if (!auth.success) return channel.close('expected an auth message');
+        const msg = auth.data;
         if (!sameProof(msg.proof, clientProof(secret, gateNonce, msg.nonce))) {
           channel.send({ t: 'refused', reason: 'wrong secret' });
           return channel.close('client failed the handshake');
@@ -258,6 +262,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         clearTimeout(timer);
         channel.send({ t: 'welcome', proof: gateProof(secret, gateNonce, msg.nonce) });
         const key = sessionKey(secret, gateNonce, msg.nonce);
+        // Everything after the welcome is sealed, in both directions.
+        channel.secure(key, 'gate');
         if (msg.role === 'shim') {
           const session: ShimSession = {
             id: randomUUID(),
@@ -269,16 +275,29 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
             channel,
             key,
             calls: new Map(),
+            serverInfo: null,
+            facts: null,
+            dropped: 0,
+            floodDenied: 0,
+            floodUncounted: 0,
           };
           this.live.set(session.id, session);
-          route = (m) => this.guard(session, () => this.onShimMessage(session, m));
+          route = (v) => {
+            const parsed = shimMessageSchema.safeParse(v);
+            if (!parsed.success) return this.refuse(channel, 'shim', v, parsed.error);
+            this.guard(session, () => this.onShimMessage(session, parsed.data));
+          };
           onClose = () => {
             this.live.delete(session.id);
             this.broker.cancelSession(session.id, 'the shim disconnected');
             this.emit('sessions-changed');
           };
         } else {
-          route = (m) => this.onControl(channel, m as unknown as ControlRequest);
+          route = (v) => {
+            const parsed = controlRequestSchema.safeParse(v);
+            if (!parsed.success) return this.refuse(channel, 'control client', v, parsed.error);
+            this.onControl(channel, parsed.data);
+          };
         }
       },
       () => {
@@ -287,6 +306,17 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       },
     );
     channel.send({ t: 'challenge', v: WIRE_VERSION, nonce: gateNonce });
+  }
+
+  /** A message that does not fit the protocol: the peer is broken or hostile; hang up. */
+  private refuse(channel: LineChannel, who: string, value: unknown, error: z.ZodError): void {
+    const t = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : null;
+    const issue = error.issues[0];
+    const where = issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : '';
+    this.log(
+      `closed a ${who} connection: it sent a malformed message ${JSON.stringify(t ?? null).slice(0, 60)} (${where})`,
+    );
+    channel.close(`malformed ${who} message`);
   }
 
   /** A failure while handling one shim message must not take the gate down. */
@@ -300,65 +330,89 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     }
   }
 
-  private onShimMessage(session: ShimSession, msg: Record<string, unknown>): void {
+  private onShimMessage(session: ShimSession, msg: ShimMessage): void {
     switch (msg.t) {
       case 'session':
         return this.onSession(session, msg);
       case 'tools':
-        return this.onTools(session, msg);
+        return this.onTools(session, msg.tools);
       case 'roots':
-        if (Array.isArray(msg.roots))
-          session.roots = msg.roots.filter((r): r is string => typeof r === 'string');
+        session.roots = msg.roots;
         return;
       case 'ask':
         return this.desk?.ask(session, msg);
       case 'observed':
         return this.desk?.observed(session, msg);
       case 'cancel': {
-        const id = session.calls.get(Number(msg.rid));
+        const id = session.calls.get(msg.rid);
         if (id !== undefined)
-          this.broker.cancel(
-            id,
-            `cancelled by the host${msg.reason ? `: ${String(msg.reason)}` : ''}`,
-          );
+          this.broker.cancel(id, `cancelled by the host${msg.reason ? `: ${msg.reason}` : ''}`);
         return;
       }
       case 'outcome':
         return this.desk?.outcome(session, msg);
       case 'offline':
         return this.desk?.offline(session, msg);
-      default:
-        this.log(`ignoring unknown shim message ${JSON.stringify(msg.t)}`);
+      case 'dropped':
+        return this.onDropped(session, msg.what);
+      case 'serverInfo':
+        session.serverInfo = { name: msg.name, version: msg.version };
+        return this.observeFacts(session);
     }
   }
 
-  private onSession(session: ShimSession, msg: Record<string, unknown>): void {
-    const args = Array.isArray(msg.args) ? msg.args.map(String) : [];
-    session.info = {
-      server: String(msg.server ?? ''),
-      host: String(msg.host ?? ''),
-      command: String(msg.command ?? ''),
-      args,
-      cwd: String(msg.cwd ?? ''),
-      pid: Number(msg.pid ?? 0),
-    };
-    const packageVersion = packageVersionOf(session.info.command, args, session.info.cwd);
+  private onSession(session: ShimSession, msg: Extract<ShimMessage, { t: 'session' }>): void {
+    if (session.info) return session.channel.close('a shim may start its session only once');
+    const { t: _t, ...info } = msg;
+    session.info = info;
+    const packageVersion = packageVersionOf(info.command, info.args, info.cwd);
     const identity: ServerIdentity = {
-      host: session.info.host,
-      name: session.info.server,
-      command: session.info.command,
-      args,
+      host: info.host,
+      name: info.server,
+      command: info.command,
+      args: info.args,
       ...(packageVersion ? { packageVersion } : {}),
     };
     session.serverId = this.store.servers.upsert(identity, Date.now()).id;
+    this.observeFacts(session);
     this.pushDisabledTools(session.serverId);
     this.pushMode(session);
     this.emit('sessions-changed');
   }
 
-  private onTools(session: ShimSession, msg: Record<string, unknown>): void {
-    if (!Array.isArray(msg.tools)) return;
-    const tools = (msg.tools as ToolDefinition[]).filter((t) => t && typeof t.name === 'string');
+  /** Record what this session runs; a difference from what was reviewed suspends allow rules. */
+  private observeFacts(session: ShimSession): void {
+    if (!session.info || session.serverId === null) return;
+    session.facts = identityFacts({
+      commandPath: session.info.commandPath,
+      args: session.info.args,
+      cwd: session.info.cwd,
+      codeEnv: session.info.codeEnv,
+      serverInfo: session.serverInfo,
+    });
+    const changes = this.store.servers.observeFacts(session.serverId, session.facts, Date.now());
+    if (changes.length) {
+      this.log(
+        `server ${session.info.server} (${session.info.host}) runs different code than reviewed; its allow rules are suspended until \`airlock servers review ${session.serverId}\`: ${changes.map(describeChange).join('; ')}`,
+      );
+    }
+    this.emit('servers-changed');
+  }
+
+  /** The shim dropped something its server sent. Only the first few go on the record. */
+  private onDropped(session: ShimSession, what: string): void {
+    session.dropped++;
+    const who = session.info ? `${session.info.server} (${session.info.host})` : 'a server';
+    if (session.dropped <= MAX_RECORDED_DROPS) {
+      this.log(`the shim of ${who} dropped a message from its server: ${what}`);
+      if (session.serverId !== null)
+        this.store.servers.noteDropped(session.serverId, what, Date.now());
+    } else if (session.dropped % 1000 === 0) {
+      this.log(`the shim of ${who} has dropped ${session.dropped} messages from its server`);
+    }
+  }
+
+  private onTools(session: ShimSession, tools: ToolDefinition[]): void {
     session.tools = new Map(tools.map((t) => [t.name, t]));
     if (session.serverId === null) return;
     // Shadowing: a description that names another server's tools. Its own tools are fair game.
@@ -415,29 +469,24 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });
       case 'decide': {
-        if (req.verdict !== 'allow' && req.verdict !== 'deny')
-          return reply({ t: 'error', message: 'verdict must be allow or deny' });
-        const ok = this.decide(Number(req.id), req.verdict, req.message ?? null);
-        const failed = ok ? this.takeRecordFailure(Number(req.id)) : null;
+        const ok = this.decide(req.id, req.verdict, req.message ?? null);
+        const failed = ok ? this.takeRecordFailure(req.id) : null;
         if (failed)
           return reply({
             t: 'error',
             message: `call ${req.id} was denied: the decision could not be recorded (${failed}); its record will say so once the database takes writes again`,
           });
         if (ok) return reply({ t: 'ok' });
-        const settled = this.settledCall(Number(req.id));
+        const settled = this.settledCall(req.id);
         return reply({
           t: 'error',
           message: `no call ${req.id} is waiting for a decision`,
           ...(settled ? { settled } : {}),
         });
       }
-      case 'settings': {
-        const patch = parseSettingsPatch(req.patch);
-        if (!patch) return reply({ t: 'error', message: 'invalid settings' });
-        this.updateSettings(patch);
+      case 'settings':
+        this.updateSettings(req.patch);
         return reply({ t: 'ok' });
-      }
       case 'status':
         return reply({
           t: 'status',

@@ -1,5 +1,6 @@
 // One connected shim, as the gate keeps it.
 import type { ToolDefinition } from '../contract/types';
+import type { IdentityFacts } from '../registry/codeIdentity';
 import type { LineChannel } from './lineChannel';
 import type { SessionInfo } from './wire';
 
@@ -16,4 +17,13 @@ export interface ShimSession {
   key: string;
   /** rid → call id, for cancellation and outcomes. */
   calls: Map<number, number>;
+  /** What the server reported at initialize. */
+  serverInfo: { name: string; version: string } | null;
+  /** What decides the code this session runs (command path, env…), compared per call. */
+  facts: IdentityFacts | null;
+  /** How many dropped-message reports this session sent (only the first few are recorded). */
+  dropped: number;
+  /** Calls denied because the queue was full, and those not on the record yet (only counted). */
+  floodDenied: number;
+  floodUncounted: number;
 }

@@ -1,81 +1,237 @@
-// The shim ↔ gate protocol: newline-delimited JSON over the local socket. Types only, so the
-// shim (which must start fast and stay small) pays nothing for them at run time.
-import type { DecidedBy, DecisionKind, PendingCall, ToolDefinition } from '../contract/types';
-import type { GateSettings } from './settings';
+// The shim ↔ gate protocol, in one place: every message either side may put on the local
+// socket, as a zod schema, with the TypeScript types inferred from it. The gate parses every
+// message it receives with these schemas; an unknown or malformed message closes that
+// connection. The shim must start fast and never loads zod: it checks what the gate sends
+// with the hand-written validator in wireCheck.ts, which a test holds to these schemas.
+//
+// After the handshake every line is sealed (see seal.ts): authenticated with the session key
+// and numbered per direction, so a relay on the socket can neither inject nor replay.
+import { z } from 'zod';
+import {
+  DECISION_KINDS,
+  RISK_LEVELS,
+  type DecidedBy,
+  type DecisionKind,
+  type PendingCall,
+  type RiskLevel,
+  type ToolDefinition,
+} from '../contract/types';
+import { SETTING_RANGES } from '../contract/settingRanges';
 
-export const WIRE_VERSION = 1;
+export { WIRE_VERSION } from './wireVersion';
 
-// Handshake: each side proves the per-install secret to the other (see auth.ts).
-export type Challenge = { t: 'challenge'; v: number; nonce: string };
-export type Auth = { t: 'auth'; role: 'shim' | 'control'; nonce: string; proof: string };
-export type Welcome = { t: 'welcome'; proof: string };
-export type Refused = { t: 'refused'; reason: string };
+const text = (max: number): z.ZodString => z.string().max(max);
+/** The shim's request number for a call (never the host's JSON-RPC id). */
+const rid = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const nonce = z.string().regex(/^[0-9a-f]{32}$/);
+const time = z.number().int().nonnegative();
+const verdict = z.enum(['allow', 'deny']);
+/** A host request line; the gate applies the host-side limit itself when it parses it. */
+const requestLine = z.string().max(64 * 1024 * 1024);
 
-export interface SessionInfo {
-  server: string;
-  host: string;
-  command: string;
-  args: string[];
-  cwd: string;
-  pid: number;
-}
+// ---------------------------------------------------------------------------------------------
+// Handshake (plain JSON lines, before the session key exists)
 
-/** Shim → gate, after the handshake. */
-export type ShimMessage =
-  | ({ t: 'session' } & SessionInfo)
-  | { t: 'tools'; tools: ToolDefinition[] }
-  | { t: 'roots'; roots: string[] }
+export const challengeSchema = z.strictObject({
+  t: z.literal('challenge'),
+  v: z.number().int(),
+  nonce,
+});
+export const authSchema = z.strictObject({
+  t: z.literal('auth'),
+  role: z.enum(['shim', 'control']),
+  nonce,
+  proof: hex64,
+});
+export const welcomeSchema = z.strictObject({ t: z.literal('welcome'), proof: hex64 });
+export const refusedSchema = z.strictObject({ t: z.literal('refused'), reason: text(500) });
+export const gateHandshakeSchema = z.discriminatedUnion('t', [
+  challengeSchema,
+  welcomeSchema,
+  refusedSchema,
+]);
+export type Challenge = z.infer<typeof challengeSchema>;
+export type Auth = z.infer<typeof authSchema>;
+export type Welcome = z.infer<typeof welcomeSchema>;
+export type Refused = z.infer<typeof refusedSchema>;
+export type GateHandshake = z.infer<typeof gateHandshakeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Shim → gate
+
+/** What the shim runs, as it runs it: the facts the server's identity is made of. */
+export const sessionInfoSchema = z.strictObject({
+  server: text(500),
+  host: text(100),
+  /** The command as the host wrote it. */
+  command: text(4096),
+  args: z.array(text(16 * 1024)).max(1000),
+  cwd: text(4096),
+  pid: z.number().int().nonnegative(),
+  /** The command resolved the way the shim spawns it (PATH lookup, symlinks); null if not found. */
+  commandPath: text(4096).nullable().optional(),
+  /** Environment variables that change which code runs (NODE_OPTIONS, LD_PRELOAD…), as set. */
+  codeEnv: z.record(text(200), text(8192)).optional(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+// Loose: every key the server sent stays (the definition's hash covers all of it); the fields
+// the gate reads are checked. Typed as the contract's ToolDefinition, which it checks.
+const toolDefinitionSchema = z.looseObject({
+  name: text(1000),
+  title: text(10_000).optional(),
+  description: text(1024 * 1024).optional(),
+  inputSchema: z.unknown().optional(),
+  outputSchema: z.unknown().optional(),
+  annotations: z
+    .looseObject({
+      title: text(10_000).optional(),
+      readOnlyHint: z.boolean().optional(),
+      destructiveHint: z.boolean().optional(),
+      idempotentHint: z.boolean().optional(),
+      openWorldHint: z.boolean().optional(),
+    })
+    .optional(),
+}) as unknown as z.ZodType<ToolDefinition>;
+
+export const shimMessageSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('session'), ...sessionInfoSchema.shape }),
+  z.strictObject({ t: z.literal('tools'), tools: z.array(toolDefinitionSchema).max(10_000) }),
+  z.strictObject({ t: z.literal('roots'), roots: z.array(text(4096)).max(1000) }),
   /** `line` is the exact request text the host sent; the gate parses it itself. */
-  | { t: 'ask'; rid: number; line: string; digest: string }
+  z.strictObject({ t: z.literal('ask'), rid, line: requestLine, digest: hex64 }),
   /** Observe mode: the call went ahead already; record it. */
-  | { t: 'observed'; rid: number; line: string; digest: string }
-  | { t: 'cancel'; rid: number; reason: string }
-  | { t: 'outcome'; rid: number; isError: boolean; durationMs: number; size: number }
-  /** Server output the shim kept from the host (a stray answer, a banner line…), described. */
-  | { t: 'dropped'; what: string }
-  /** What the server said it is, in its answer to the host's initialize or server/discover. */
-  | { t: 'serverInfo'; name: string; version: string }
+  z.strictObject({ t: z.literal('observed'), rid, line: requestLine, digest: hex64 }),
+  z.strictObject({ t: z.literal('cancel'), rid, reason: text(2000) }),
+  z.strictObject({
+    t: z.literal('outcome'),
+    rid,
+    isError: z.boolean(),
+    durationMs: z.number().nonnegative(),
+    size: z.number().int().nonnegative(),
+  }),
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
-  | { t: 'offline'; calls: { at: number; line: string; reason: string }[] };
+  z.strictObject({
+    t: z.literal('offline'),
+    calls: z
+      .array(z.strictObject({ at: time, line: text(64 * 1024), reason: text(2000) }))
+      .max(100),
+  }),
+  /** The shim dropped something the server sent (an unasked answer, a banner…): record it. */
+  z.strictObject({ t: z.literal('dropped'), what: text(2000) }),
+  /** What the server reported about itself at initialize: part of its identity. */
+  z.strictObject({ t: z.literal('serverInfo'), name: text(500), version: text(200) }),
+]);
+export type ShimMessage = z.infer<typeof shimMessageSchema>;
 
-export type Verdict = 'allow' | 'deny';
+// ---------------------------------------------------------------------------------------------
+// Gate → shim
 
-/** Gate → shim. */
-export type GateMessage =
-  | { t: 'held'; rid: number; deadline: number }
-  | { t: 'decision'; rid: number; verdict: Verdict; text: string; mac: string }
-  | { t: 'disabled'; tools: string[] }
+export const gateMessageSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('held'), rid, deadline: time }),
+  z.strictObject({ t: z.literal('decision'), rid, verdict, text: text(10_000), mac: hex64 }),
+  z.strictObject({ t: z.literal('disabled'), tools: z.array(text(1000)).max(10_000) }),
   /** Whether calls may go ahead without asking (observe mode, not paused). */
-  | { t: 'mode'; observe: boolean };
+  z.strictObject({ t: z.literal('mode'), observe: z.boolean() }),
+]);
+export type GateMessage = z.infer<typeof gateMessageSchema>;
+export type Verdict = z.infer<typeof verdict>;
 
-/** Control clients (the CLI's pending/approve/deny) → gate; each carries a request number. */
-export type ControlRequest =
-  | { t: 'pending'; req: number }
-  | { t: 'decide'; req: number; id: number; verdict: Verdict; message?: string }
-  | { t: 'status'; req: number }
-  | { t: 'settings'; req: number; patch: Partial<GateSettings> };
+// ---------------------------------------------------------------------------------------------
+// Control clients (the CLI's pending/approve/deny/status/settings) ⇄ gate
 
-export type ControlResponse =
-  | { t: 'pending'; req: number; calls: PendingCall[] }
-  | { t: 'ok'; req: number }
-  | {
-      t: 'status';
-      req: number;
-      mode: string;
-      pending: number;
-      sessions: number;
-      dataDir: string;
-      pid: number;
-    }
-  /** `settled`: a `decide` for a call no longer waiting, and what became of it. */
-  | { t: 'error'; req: number; message: string; settled?: SettledCall };
+const req = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const settingsPatchSchema = z.strictObject({
+  mode: z.enum(['ask', 'observe']).optional(),
+  paused: z.boolean().optional(),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.timeoutSeconds.min)
+    .max(SETTING_RANGES.timeoutSeconds.max)
+    .optional(),
+  // Kept as null for "keep everything", so a stored 0 is refused.
+  retentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(SETTING_RANGES.retentionDays.max)
+    .nullable()
+    .optional(),
+});
+
+export const controlRequestSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('pending'), req }),
+  z.strictObject({
+    t: z.literal('decide'),
+    req,
+    id: z.number().int().positive(),
+    verdict,
+    message: text(10_000).optional(),
+  }),
+  z.strictObject({ t: z.literal('status'), req }),
+  z.strictObject({ t: z.literal('settings'), req, patch: settingsPatchSchema }),
+]);
+export type ControlRequest = z.infer<typeof controlRequestSchema>;
+
+const riskLevel = z.enum(RISK_LEVELS as [RiskLevel, ...RiskLevel[]]);
+const pendingCallSchema = z.object({
+  id: z.number().int(),
+  sessionId: z.string(),
+  host: z.string(),
+  server: z.string(),
+  serverId: z.number().int().nullable(),
+  tool: z.string(),
+  description: z.string().nullable(),
+  arguments: z.unknown(),
+  risk: z.object({
+    level: riskLevel,
+    reasons: z.array(z.object({ code: z.string(), level: riskLevel, text: z.string() })),
+  }),
+  receivedAt: time,
+  deadline: time,
+  definitionChanged: z.boolean(),
+  askReasons: z.array(z.string()),
+}) satisfies z.ZodType<PendingCall>;
 
 /** How a call that is no longer waiting was decided (from the record). */
+const settledCallSchema = z.strictObject({
+  decision: z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]),
+  decidedBy: z.enum(['user', 'rule', 'policy', 'timeout', 'host', 'gate']).nullable(),
+  ruleId: z.number().int().nullable(),
+  message: text(10_000).nullable(),
+  /** When it was decided (ms since the epoch); null when the record does not say. */
+  decidedAt: time.nullable(),
+}) satisfies z.ZodType<SettledCall>;
+
 export interface SettledCall {
   decision: DecisionKind;
   decidedBy: DecidedBy | null;
   ruleId: number | null;
   message: string | null;
-  /** When it was decided (ms since the epoch); null when the record does not say. */
   decidedAt: number | null;
 }
+
+export const controlResponseSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('pending'), req, calls: z.array(pendingCallSchema) }),
+  z.strictObject({ t: z.literal('ok'), req }),
+  z.strictObject({
+    t: z.literal('status'),
+    req,
+    mode: z.string(),
+    pending: z.number().int().nonnegative(),
+    sessions: z.number().int().nonnegative(),
+    dataDir: z.string(),
+    pid: z.number().int(),
+  }),
+  z.strictObject({
+    t: z.literal('error'),
+    req,
+    message: text(10_000),
+    /** A `decide` for a call no longer waiting: what became of it. */
+    settled: settledCallSchema.optional(),
+  }),
+]);
+export type ControlResponse = z.infer<typeof controlResponseSchema>;

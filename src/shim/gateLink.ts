@@ -2,9 +2,14 @@
 // that starts and kills the shim costs nothing) and again on demand; any failure denies the
 // held call within CONNECT_TIMEOUT_MS with a reason that says the approval service is not
 // running. Nothing is forwarded without a decision authenticated for that very request.
+// Every message from the gate is sealed (authenticated, numbered) and checked against the
+// protocol; anything else ends the connection, and every call waiting on it is denied.
 import { decisionMac, sameProof } from '../gate/auth';
 import { connectGate, type GateConnection } from '../gate/client';
-import type { SessionInfo, ShimMessage } from '../gate/wire';
+import type { GateMessage, SessionInfo, ShimMessage } from '../gate/wire';
+import { checkGateMessage } from '../gate/wireCheck';
+
+type Connection = GateConnection<GateMessage>;
 
 export const CONNECT_TIMEOUT_MS = 1_500;
 /** Extra time the shim grants past the gate's own deadline before denying by itself. */
@@ -22,14 +27,15 @@ interface Asked {
 }
 
 export class GateLink {
-  private conn: GateConnection | null = null;
-  private connecting: Promise<GateConnection> | null = null;
+  private conn: Connection | null = null;
+  private connecting: Promise<Connection> | null = null;
   private readonly asked = new Map<number, Asked>();
   private tools: ShimMessage | null = null;
   private roots: ShimMessage | null = null;
   private serverInfo: ShimMessage | null = null;
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
+  private lostReason = 'the Airlock approval service is not running';
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -47,10 +53,10 @@ export class GateLink {
     this.ensure().catch(() => {});
   }
 
-  private ensure(): Promise<GateConnection> {
-    if (this.conn) return Promise.resolve(this.conn);
+  private ensure(): Promise<Connection> {
+    if (this.conn && !this.conn.channel.isClosed) return Promise.resolve(this.conn);
     if (this.closed) return Promise.reject(new Error('the shim is shutting down'));
-    this.connecting ??= connectGate(this.dataDir, 'shim', CONNECT_TIMEOUT_MS)
+    this.connecting ??= connectGate(this.dataDir, 'shim', CONNECT_TIMEOUT_MS, checkGateMessage)
       .then((conn) => {
         this.connecting = null;
         if (this.closed) {
@@ -77,13 +83,20 @@ export class GateLink {
 
   /** Ask the gate about one call. Always resolves: failures become denials. */
   async ask(rid: number, line: string, digest: string): Promise<GateDecision> {
-    let conn: GateConnection;
+    let conn: Connection;
     try {
       conn = await this.ensure();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.rememberOffline(line, reason);
       return { verdict: 'deny', text: `Denied by Airlock: ${reason}` };
+    }
+    if (conn.channel.isClosed) {
+      // It ended between connecting and now (e.g. its first message failed the check).
+      return {
+        verdict: 'deny',
+        text: `Denied by Airlock: the connection to the approval service was lost (${this.lostReason})`,
+      };
     }
     return new Promise((resolve) => {
       this.asked.set(rid, { digest, resolve, timer: null });
@@ -112,9 +125,9 @@ export class GateLink {
     this.conn = null;
   }
 
-  private onMessage(msg: Record<string, unknown>): void {
-    if (msg.t === 'disabled' && Array.isArray(msg.tools)) {
-      const next = new Set(msg.tools.filter((t): t is string => typeof t === 'string'));
+  private onMessage(msg: GateMessage): void {
+    if (msg.t === 'disabled') {
+      const next = new Set(msg.tools);
       const changed =
         next.size !== this.disabledTools.size || [...next].some((t) => !this.disabledTools.has(t));
       this.disabledTools = next;
@@ -122,13 +135,13 @@ export class GateLink {
       return;
     }
     if (msg.t === 'mode') {
-      this.observing = msg.observe === true;
+      this.observing = msg.observe;
       return;
     }
-    const rid = Number(msg.rid);
+    const rid = msg.rid;
     const a = this.asked.get(rid);
     if (!a) return;
-    if (msg.t === 'held' && typeof msg.deadline === 'number') {
+    if (msg.t === 'held') {
       // The gate times out on its own; this is the backstop should it hang.
       const wait = Math.max(0, msg.deadline - Date.now()) + DEADLINE_GRACE_MS;
       a.timer = setTimeout(
@@ -142,20 +155,15 @@ export class GateLink {
       a.timer.unref?.();
       return;
     }
-    if (msg.t !== 'decision') return;
-    const verdict = msg.verdict === 'allow' ? 'allow' : 'deny';
-    const text = typeof msg.text === 'string' ? msg.text : '';
     const key = this.conn?.key ?? '';
-    const bound =
-      typeof msg.mac === 'string' && sameProof(msg.mac, decisionMac(key, rid, a.digest, verdict));
-    if (!bound) {
+    if (!sameProof(msg.mac, decisionMac(key, rid, a.digest, msg.verdict))) {
       this.settle(rid, {
         verdict: 'deny',
         text: 'Denied by Airlock: the decision was not bound to this request',
       });
       return;
     }
-    this.settle(rid, { verdict, text });
+    this.settle(rid, { verdict: msg.verdict, text: msg.text });
   }
 
   private settle(rid: number, d: GateDecision): void {
@@ -169,12 +177,15 @@ export class GateLink {
   private onLost(reason: string): void {
     this.conn = null;
     this.observing = false; // without the gate, nothing goes ahead
-    if (!this.closed && this.asked.size)
+    if (!this.closed && (this.asked.size || reason !== 'connection closed'))
       this.log(`lost the connection to the Airlock gate: ${reason}`);
+    const why =
+      reason === 'connection closed' ? 'the Airlock approval service is not running' : reason;
+    this.lostReason = why;
     for (const rid of [...this.asked.keys()]) {
       this.settle(rid, {
         verdict: 'deny',
-        text: 'Denied by Airlock: the connection to the approval service was lost (the Airlock approval service is not running)',
+        text: `Denied by Airlock: the connection to the approval service was lost (${why})`,
       });
     }
   }

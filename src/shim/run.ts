@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_SERVER_LINE_BYTES,
   LineSplitter,
 } from '../mcp/framing';
+import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
@@ -72,6 +73,9 @@ export function runShim(opts: ShimOptions): void {
       args: opts.args,
       cwd: process.cwd(),
       pid: process.pid,
+      // What decides the code the server runs, as the child gets it (it inherits our env).
+      commandPath: resolveCommandPath(opts.command, process.cwd(), process.env),
+      codeEnv: codeEnvOf(process.env),
     },
     log,
   );

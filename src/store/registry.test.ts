@@ -28,7 +28,14 @@ describe('servers', () => {
     const b = store.servers.upsert({ ...identity, packageVersion: '1.2.3' }, 6);
     const c = store.servers.upsert({ ...identity, args: ['-y', 'server-fs', '/q'] }, 7);
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
-    expect(store.servers.get(a.id)).toEqual({ id: a.id, identity, firstSeen: 1, lastSeen: 5 });
+    expect(store.servers.get(a.id)).toEqual({
+      id: a.id,
+      identity,
+      firstSeen: 1,
+      lastSeen: 5,
+      facts: null,
+      identityChanges: [],
+    });
     expect(store.servers.get(b.id)?.identity.packageVersion).toBe('1.2.3');
     expect(store.servers.list().map((s) => s.id)).toEqual([a.id, b.id, c.id]);
     expect(store.servers.get(999)).toBeNull();

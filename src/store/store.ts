@@ -41,6 +41,13 @@ export interface Store {
   retention: RetentionRepo;
   /** Groups several writes into one transaction (used by seeding and bulk imports). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs writes that need not be on disk before the caller acts on them (a waiting call's
+   * first row): committed without waiting for the disk (WAL, synchronous=NORMAL). The next
+   * FULL commit (the call's decision) makes them durable with it. A crash may lose them, never
+   * a decision. Keeps a flood of waiting calls from queueing behind the disk.
+   */
+  unsynced<T>(fn: () => T): T;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -136,5 +143,14 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     },
     retention: retentionRepo(ctx),
     transaction: ctx.write,
+    unsynced(fn) {
+      if (w.inTransaction) return fn();
+      w.pragma('synchronous = NORMAL');
+      try {
+        return fn();
+      } finally {
+        w.pragma('synchronous = FULL');
+      }
+    },
   };
 }

@@ -6,6 +6,10 @@ export interface ServerRow {
   identity: ServerIdentity;
   firstSeen: number;
   lastSeen: number;
+  /** What decided the code it ran when last seen (command path, env…); null before any. */
+  facts: Record<string, string> | null;
+  /** What differs from the facts the user accepted: its allow rules wait for a review. */
+  identityChanges: { fact: string; before: string | null; after: string | null }[];
 }
 
 /** A gated call as received, before any decision. */
