@@ -35,8 +35,7 @@ export function durationOf(expiry: RuleExpiry, createdAt: number): Duration | nu
   if (expiry.kind === 'session') return 'session';
   const length = expiry.at - createdAt;
   const match = DURATIONS.find(
-    (d) =>
-      d.ms !== null && length <= d.ms + MINUTE && length >= d.ms - Math.max(MINUTE, d.ms / 10),
+    (d) => d.ms !== null && length <= d.ms + MINUTE && length >= d.ms - Math.max(MINUTE, d.ms / 10),
   );
   return match?.value ?? null;
 }

@@ -4,7 +4,7 @@
 // of guessing. Pure: what the gate found on disk comes in as `target`.
 import type { ToolDefinition } from '../contract/types';
 import { preview } from '../contract/visible';
-import { displayPath, type PathEnv } from './paths';
+import { displayPath, isAbsolutePath, type PathEnv } from './paths';
 import { parseUrl } from './urls';
 import { nameVerbs, nameWords } from './verbs';
 
@@ -40,7 +40,9 @@ export function summarizeCall(input: SummaryInput): CallSummary {
   const args: Args = isRecord(input.arguments) ? input.arguments : {};
   const words = nameWords(input.tool);
   const verbs = nameVerbs(input.tool);
-  const path = (raw: string) => preview(displayPath(raw, input.env), SHOWN);
+  // A relative path is resolved by the server, not here: show it as written.
+  const path = (raw: string) =>
+    preview(isAbsolutePath(raw, input.env) ? displayPath(raw, input.env) : raw, SHOWN);
 
   const command = firstString(args, COMMAND_KEYS);
   if (command !== null && (verbs.executes.length > 0 || words.length <= 2)) {
@@ -66,7 +68,7 @@ export function summarizeCall(input: SummaryInput): CallSummary {
 
   const target = firstString(args, PATH_KEYS);
   const content = firstString(args, CONTENT_KEYS);
-  if (target !== null && content !== null && (verbs.writes.length > 0 || words.includes('add'))) {
+  if (writeTarget(input.tool, args) !== null && target !== null && content !== null) {
     const replaces =
       input.target === undefined || input.target === null
         ? ''
@@ -128,6 +130,15 @@ export function summarizeCall(input: SummaryInput): CallSummary {
   }
 
   return { kind: 'generic', text: genericText(input, args) };
+}
+
+/** The file a call writes whole (path and content arguments and a writing name), or null. */
+export function writeTarget(tool: string, args: unknown): string | null {
+  if (!isRecord(args)) return null;
+  const words = nameWords(tool);
+  if (nameVerbs(tool).writes.length === 0 && !words.includes('add')) return null;
+  const target = firstString(args, PATH_KEYS);
+  return target !== null && firstString(args, CONTENT_KEYS) !== null ? target : null;
 }
 
 const MOVES = new Set(['move', 'mv', 'rename', 'copy', 'cp']);
