@@ -3,10 +3,13 @@
 // schema and the arguments; when none of these says clearly what happens, it says so instead
 // of guessing. Pure: what the gate found on disk comes in as `target`.
 import type { ToolDefinition } from '../contract/types';
+import { linesOf, sizeOf } from '../contract/sizes';
 import { preview } from '../contract/visible';
 import { displayPath, isAbsolutePath, type PathEnv } from './paths';
 import { parseUrl } from './urls';
 import { nameVerbs, nameWords } from './verbs';
+
+export { linesOf, sizeOf };
 
 export interface SummaryInput {
   tool: string;
@@ -209,18 +212,4 @@ function addresses(v: unknown): string[] {
     .flatMap((s) => s.split(/[,;]/))
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-/** "13.4 KB", "812 bytes": the size the file will have (UTF-8). */
-export function sizeOf(text: string): string {
-  const bytes = new TextEncoder().encode(text).length;
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} KB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
-
-/** "200 lines": a final newline ends the last line rather than starting another. */
-export function linesOf(text: string): string {
-  const n = text === '' ? 0 : text.replace(/\r?\n$/, '').split('\n').length;
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'line' : 'lines'}`;
 }
