@@ -1,6 +1,6 @@
 // Arguments in full, as a pretty JSON tree: every value shown, long strings wrapped with their
 // length, nothing interpreted as markup.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { sizeOf } from '../../src/contract/sizes';
 import { TextViewer } from './TextViewer';
 import { VisibleText } from './VisibleText';
@@ -69,6 +69,7 @@ const INLINE_LINES = 12;
 
 function StringValue({ text }: { text: string }) {
   const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   if (text.length <= BLOCK_AT && !text.includes('\n')) {
     return (
       <span className="j-str">
@@ -87,7 +88,7 @@ function StringValue({ text }: { text: string }) {
     <span className="j-block">
       <span className="j-len">
         text, {size}, {count}
-        <button type="button" className="link" onClick={() => setOpen(true)}>
+        <button ref={opener} type="button" className="link" onClick={() => setOpen(true)}>
           {lines.length > INLINE_LINES ? `View all ${count}` : 'Open in viewer'}
         </button>
       </span>
@@ -99,9 +100,20 @@ function StringValue({ text }: { text: string }) {
         ))}
       </ol>
       {lines.length > INLINE_LINES ? (
-        <span className="j-len">… {(lines.length - INLINE_LINES).toLocaleString('en-US')} more lines</span>
+        <span className="j-len">
+          … {(lines.length - INLINE_LINES).toLocaleString('en-US')} more lines
+        </span>
       ) : null}
-      {open ? <TextViewer title={`Text, ${size}, ${count}`} text={text} onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <TextViewer
+          title={`Text, ${size}, ${count}`}
+          text={text}
+          onClose={() => {
+            setOpen(false);
+            opener.current?.focus();
+          }}
+        />
+      ) : null}
     </span>
   );
 }

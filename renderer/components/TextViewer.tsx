@@ -25,6 +25,20 @@ export function TextViewer({
   const listRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => searchRef.current?.focus(), []);
+  // Escape closes the viewer, not the call (denying is the popup's Escape), wherever focus
+  // is: heard first, in the window's capture phase.
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      close.current();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
   useEffect(() => setAt(0), [query]);
   useEffect(() => {
     const line = matches[at];
@@ -33,30 +47,15 @@ export function TextViewer({
   }, [matches, at]);
 
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied('Copied.');
-    } catch {
-      setCopied('Copying was refused: select the text and copy it by hand.');
-    }
+    setCopied(
+      (await copyText(text))
+        ? 'Copied.'
+        : 'Copying was refused: select the text and copy it by hand.',
+    );
   };
 
   return (
-    <div
-      className="viewer"
-      role="dialog"
-      aria-modal="true"
-      aria-label={title}
-      onKeyDown={(e) => {
-        // Escape closes the viewer, not the call: denying is the popup's Escape.
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          e.nativeEvent.stopImmediatePropagation();
-          onClose();
-        }
-      }}
-    >
+    <div className="viewer" role="dialog" aria-modal="true" aria-label={title}>
       <div className="viewer-bar">
         <strong className="viewer-title">{title}</strong>
         <label className="sr-only" htmlFor="viewer-search">
@@ -104,4 +103,33 @@ export function TextViewer({
       </ol>
     </div>
   );
+}
+
+/**
+ * The clipboard API where the page may use it; else the older copy command on a hidden text
+ * area (it needs no permission, only the click that started it).
+ */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // refused: try the copy command below
+  }
+  const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } finally {
+    area.remove();
+    back?.focus();
+  }
 }

@@ -369,7 +369,17 @@ function MoreMenu({
   const [open, setOpen] = useState(false);
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (open) first.current?.focus();
+    if (!open) return;
+    first.current?.focus();
+    // Escape closes the menu first; heard before the popup's Escape (which denies).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [open]);
   const pick = (action: () => void) => {
     setOpen(false);
@@ -387,18 +397,7 @@ function MoreMenu({
         More…
       </button>
       {open ? (
-        <div
-          className="menu"
-          role="menu"
-          aria-label="More answers"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              e.nativeEvent.stopImmediatePropagation();
-              setOpen(false);
-            }
-          }}
-        >
+        <div className="menu" role="menu" aria-label="More answers">
           <button ref={first} type="button" role="menuitem" onClick={() => pick(onMessage)}>
             Deny with message…
           </button>
