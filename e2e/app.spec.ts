@@ -166,7 +166,12 @@ test('a poisoned description shows its flag; tool text with <img onerror> render
   await expect(tool).toContainText('<img src=x onerror=');
   await expect(tool).toContainText('<U+202E>');
   expect(await m.page.locator('img').count()).toBe(0);
-  await m.page.screenshot({ path: join(DOCS, 'servers.png'), fullPage: true });
+  // The identity line holds this machine's paths: masked in the published screenshot.
+  await m.page.screenshot({
+    path: join(DOCS, 'servers.png'),
+    fullPage: true,
+    mask: [m.page.locator('.identity')],
+  });
 
   const h = await open(context, 'popup');
   const call = poisoned.callTool({

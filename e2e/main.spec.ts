@@ -8,7 +8,6 @@ import { expectNoSeriousA11yIssues } from './a11y';
 import { openRenderer } from './harness';
 import { FS_SERVER, startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 const MIN = { width: 720, height: 480 };
 
@@ -111,7 +110,6 @@ for (const theme of ['light', 'dark'] as const) {
       const moveSwitch = m.page.locator('[data-tool="move_file"] label.switch');
       await expect(moveSwitch).toHaveText(/^(On|Off)$/);
       await expectNoSeriousA11yIssues(m.page, `Servers, ${theme}`);
-      if (theme === 'light') await m.page.screenshot({ path: join(DOCS, 'servers-min.png') });
 
       const off = item.getByRole('button', { name: 'Switch add_numbers off' });
       if (await off.count()) {
