@@ -240,7 +240,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(h.page.locator('.consent-head [data-risk]')).toHaveText('high');
       // The real reason, in words; no "not clearly read-only", no internal codes in view.
       await expect(h.page.getByTestId('ask-reasons')).toContainText(
-        'High risk: The tool looks poisoned',
+        'High risk, so a person decides: The tool looks poisoned',
       );
       await expect(h.page.getByRole('list', { name: 'Risk reasons' })).not.toContainText(
         'tool.poisoned',

@@ -252,9 +252,11 @@ describe('why a call asks', () => {
     };
     const decision = decide(input({ def: { name: 'add_numbers' }, risk: high }));
     expect(decision.verdict).toBe('ask');
-    expect(decision.reasons).toEqual(['High risk: The tool looks poisoned: it hides orders.']);
+    expect(decision.reasons).toEqual([
+      'High risk, so a person decides: The tool looks poisoned: it hides orders.',
+    ]);
     expect(decide(input({ def: WRITE_FILE, risk: risk('medium') })).reasons).toEqual([
-      'Medium risk: A medium reason.',
+      'Medium risk, so a person decides: A medium reason.',
     ]);
   });
 

@@ -112,9 +112,10 @@ export function whyAsk(input: Pick<DecideInput, 'call' | 'tool' | 'risk'>): stri
   const { risk } = input;
   const top = risk.reasons.find((r) => r.level === risk.level);
   if (risk.level !== 'low' && top) {
-    return `${risk.level === 'high' ? 'High' : 'Medium'} risk: ${top.text}`;
+    return `${risk.level === 'high' ? 'High' : 'Medium'} risk, so a person decides: ${top.text}`;
   }
-  if (input.tool.changed) return "The tool's definition changed since it was last reviewed.";
+  if (input.tool.changed)
+    return "The tool's definition changed since it was last reviewed, so a person decides.";
   return isReadOnly(input.call.tool, input.tool)
     ? 'Low risk, but a person decides.'
     : 'Nothing says this tool only reads, so a person decides.';
