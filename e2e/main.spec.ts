@@ -145,3 +145,30 @@ for (const theme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test.describe('the Pending view in the main window at its minimum size', () => {
+  test.use({ viewport: MIN });
+
+  test('the same fixed frame: tool on top, one row of actions at the bottom', async ({
+    context,
+  }) => {
+    const m = await openRenderer(context, world.services);
+    const call = fs.callTool({
+      name: 'write_file',
+      arguments: {
+        path: join(world.workDir, 'pending-main.txt'),
+        content: Array.from({ length: 120 }, (_, i) => `row ${i}`).join('\n'),
+      },
+    });
+    await expect(m.page.getByTestId('consent-tool')).toHaveText('write_file');
+    const buttons = await m.page.getByRole('group', { name: 'Decision' }).getByRole('button').all();
+    const boxes = await Promise.all(buttons.map((b) => b.boundingBox()));
+    expect(new Set(boxes.map((b) => Math.round(b?.y ?? -1))).size).toBe(1);
+    for (const b of boxes) expect(b && b.y + b.height <= MIN.height).toBe(true);
+    const tool = await m.page.getByTestId('consent-tool').boundingBox();
+    expect(tool && tool.y >= 0 && tool.y < MIN.height / 3).toBe(true);
+    await expectNoSeriousA11yIssues(m.page, 'Pending with a call, main window');
+    await m.page.keyboard.press('Escape');
+    expect(((await call) as { isError?: boolean }).isError).toBe(true);
+  });
+});
