@@ -43,7 +43,11 @@ async function open(
 test('a write_file call shows in the consent view with its arguments and risk; approve writes it', async ({
   context,
 }) => {
+  // The page's clock stands still until the test moves it: "Approve is disabled right after
+  // the popup appears" is then a fact, not a race with a loaded machine (issue 9).
+  await context.clock.install({ time: Date.now() - 2000 });
   const h = await open(context, 'popup');
+  await h.page.clock.pauseAt(Date.now());
   const target = join(world.workDir, 'approved.txt');
   const call = fs.callTool({
     name: 'write_file',
@@ -57,7 +61,9 @@ test('a write_file call shows in the consent view with its arguments and risk; a
   // Approve is disabled right after the popup appears.
   const approve = h.page.getByRole('button', { name: 'Approve once' });
   await expect(approve).toBeDisabled();
-  await h.page.screenshot({ path: join(DOCS, 'consent-low.png') });
+  await h.page.clock.runFor(900);
+  await expect(approve).toBeDisabled();
+  await h.page.clock.runFor(200);
   await expect(approve).toBeEnabled();
   await approve.click();
   const result = await call;
@@ -73,7 +79,8 @@ test('deny with a message: the client reads the message and no file is written',
   const target = join(world.workDir, 'denied.txt');
   const call = fs.callTool({ name: 'write_file', arguments: { path: target, content: 'nope' } });
   await popup(h.page);
-  await h.page.getByRole('button', { name: 'Deny with message…' }).click();
+  await h.page.getByRole('button', { name: 'More…' }).click();
+  await h.page.getByRole('menuitem', { name: 'Deny with message…' }).click();
   await h.page.getByLabel('Message to the agent').fill('Write to notes/ instead');
   await h.page.getByRole('button', { name: 'Deny with this message' }).click();
   const result = await call;
@@ -93,7 +100,8 @@ test('"always allow under this folder" approves the next call there without aski
     arguments: { path: join(folder, 'one.txt'), content: '1' },
   });
   await popup(h.page);
-  await h.page.getByRole('button', { name: 'Approve with rule…' }).click();
+  await h.page.getByRole('button', { name: 'More…' }).click();
+  await h.page.getByRole('menuitem', { name: 'Approve with rule…' }).click();
   await expect(h.page.getByLabel('Condition 1 value')).toHaveValue(folder);
   await h.page.getByLabel('Duration').selectOption('forever');
   const save = h.page.getByRole('button', { name: 'Approve and save rule' });
@@ -158,7 +166,12 @@ test('a poisoned description shows its flag; tool text with <img onerror> render
   await expect(tool).toContainText('<img src=x onerror=');
   await expect(tool).toContainText('<U+202E>');
   expect(await m.page.locator('img').count()).toBe(0);
-  await m.page.screenshot({ path: join(DOCS, 'servers.png'), fullPage: true });
+  // The identity line holds this machine's paths: masked in the published screenshot.
+  await m.page.screenshot({
+    path: join(DOCS, 'servers.png'),
+    fullPage: true,
+    mask: [m.page.locator('.identity')],
+  });
 
   const h = await open(context, 'popup');
   const call = poisoned.callTool({
@@ -169,7 +182,7 @@ test('a poisoned description shows its flag; tool text with <img onerror> render
   await h.page.getByText('Tool description').click();
   await expect(h.page.locator('.consent')).toContainText('<img src=x onerror=');
   expect(await h.page.locator('img').count()).toBe(0);
-  await h.page.screenshot({ path: join(DOCS, 'consent-high.png') });
+  // docs/consent-high.png is taken by popup.spec.ts, at the popup's real size.
   await h.page.keyboard.press('Escape');
   await call;
   expect(h.foreignRequests).toEqual([]);

@@ -16,7 +16,8 @@ export function DiffView({
   return (
     <figure className="diff">
       <figcaption>{label}</figcaption>
-      <pre aria-label={label}>
+      {/* Focusable: a long diff scrolls, and the keyboard must reach it. */}
+      <pre aria-label={label} tabIndex={0}>
         {lines.map((l, i) => (
           <div key={i} className={`d-${l.op}`}>
             <span className="d-sign" aria-hidden="true">

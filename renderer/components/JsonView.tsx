@@ -1,5 +1,8 @@
 // Arguments in full, as a pretty JSON tree: every value shown, long strings wrapped with their
 // length, nothing interpreted as markup.
+import { useRef, useState } from 'react';
+import { sizeOf } from '../../src/contract/sizes';
+import { TextViewer } from './TextViewer';
 import { VisibleText } from './VisibleText';
 
 const BLOCK_AT = 80;
@@ -61,7 +64,12 @@ function Node({ value, depth }: { value: unknown; depth: number }) {
   return <span className="j-null">{String(value)}</span>;
 }
 
+/** Lines shown inline before the rest goes behind "View all". */
+const INLINE_LINES = 12;
+
 function StringValue({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   if (text.length <= BLOCK_AT && !text.includes('\n')) {
     return (
       <span className="j-str">
@@ -71,16 +79,41 @@ function StringValue({ text }: { text: string }) {
       </span>
     );
   }
-  const lines = text.split('\n').length;
+  // A final newline ends the last line; it does not start another.
+  const lines = text.replace(/\r?\n$/, '').split('\n');
+  const shown = lines.slice(0, INLINE_LINES);
+  const size = sizeOf(text);
+  const count = `${lines.length.toLocaleString('en-US')} ${lines.length === 1 ? 'line' : 'lines'}`;
   return (
     <span className="j-block">
       <span className="j-len">
-        string, {text.length.toLocaleString('en-US')} characters
-        {lines > 1 ? `, ${lines} lines` : ''}
+        text, {size}, {count}
+        <button ref={opener} type="button" className="link" onClick={() => setOpen(true)}>
+          {lines.length > INLINE_LINES ? `View all ${count}` : 'Open in viewer'}
+        </button>
       </span>
-      <span className="j-str j-str-block">
-        <VisibleText text={text} />
-      </span>
+      <ol className="j-str j-str-block lines">
+        {shown.map((l, i) => (
+          <li key={i}>
+            <VisibleText text={l} />
+          </li>
+        ))}
+      </ol>
+      {lines.length > INLINE_LINES ? (
+        <span className="j-len">
+          … {(lines.length - INLINE_LINES).toLocaleString('en-US')} more lines
+        </span>
+      ) : null}
+      {open ? (
+        <TextViewer
+          title={`Text, ${size}, ${count}`}
+          text={text}
+          onClose={() => {
+            setOpen(false);
+            opener.current?.focus();
+          }}
+        />
+      ) : null}
     </span>
   );
 }

@@ -1,7 +1,11 @@
-// The consent view: one waiting call in full, and the ways to answer it.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { RuleDraft } from '../../src/contract/ipc';
+// The consent view: one waiting call in full, and the ways to answer it. A fixed frame: who
+// asks, the tool and its risk on top; the actions in one row at the bottom; only the middle
+// scrolls.
+import { useEffect, useRef, useState } from 'react';
+import type { CallDetails, RuleDraft } from '../../src/contract/ipc';
+import { durationOf, expiryFor } from '../../src/contract/durations';
 import type { PendingCall } from '../../src/contract/types';
+import { api } from '../api';
 import { DiffView } from '../components/DiffView';
 import { JsonView } from '../components/JsonView';
 import { RiskReasons, RiskTag } from '../components/RiskTag';
@@ -11,8 +15,10 @@ import { isHighRisk, similarCalls } from '../lib/format';
 import { draftFromCall } from '../lib/rules';
 import { RuleForm } from '../rules/RuleForm';
 import { useStore } from '../store';
-import { Countdown } from './Countdown';
+import { Countdown, type Hold } from './Countdown';
+import { TogetherList } from './TogetherList';
 import { useApproveDelay } from './useApproveDelay';
+import { useEngagement } from './useEngagement';
 
 type Panel = 'none' | 'rule' | 'message';
 
@@ -30,6 +36,26 @@ export function ConsentView() {
   return <CallConsent key={call.id} call={call} index={current} count={pending.length} />;
 }
 
+/** The gate's summary and current file for a call; null until it answers (or if it cannot). */
+function useCallDetails(id: number): CallDetails | null {
+  const [details, setDetails] = useState<CallDetails | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .describeCall({ id })
+      .then((d) => {
+        if (live) setDetails(d);
+      })
+      .catch(() => {
+        // The summary is a convenience: without it the arguments below still say everything.
+      });
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return details;
+}
+
 function CallConsent({ call, index, count }: { call: PendingCall; index: number; count: number }) {
   const pending = useStore((s) => s.pending);
   const servers = useStore((s) => s.servers);
@@ -37,32 +63,36 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
   const decide = useStore((s) => s.decide);
   const holdPending = useStore((s) => s.holdPending);
   const armed = useApproveDelay(call.id);
+  const details = useCallDetails(call.id);
   const [panel, setPanel] = useState<Panel>('none');
   const [message, setMessage] = useState('');
   const [together, setTogether] = useState(false);
+  const [draftAt] = useState(() => Date.now());
   const [draft, setDraft] = useState<RuleDraft>(() =>
-    draftFromCall({ ...call, risk: call.risk.level }, '1h', Date.now()),
+    draftFromCall({ ...call, risk: call.risk.level }, '1h', draftAt),
   );
   const [busy, setBusy] = useState(false);
+  const rootRef = useRef<HTMLElement>(null);
   const denyRef = useRef<HTMLButtonElement>(null);
+  const engaged = useEngagement(rootRef, call.id);
 
   const similar = similarCalls(call, pending);
   const ids = together ? similar.map((p) => p.id) : [call.id];
   const high = isHighRisk(call.risk.level);
   const pairs = editPairs(call.arguments);
-  const held = panel !== 'none';
+  const hold: Hold = panel !== 'none' ? 'editing' : engaged ? 'engaged' : 'none';
 
   // Deny is the default button: focused whenever a call comes on screen.
   useEffect(() => denyRef.current?.focus(), [call.id]);
 
-  // Stop the clock while the user writes a message or a rule.
+  // Stop the gate's clock while the person reads, selects, or writes a message or a rule.
   const idsKey = ids.join(',');
   useEffect(() => {
-    if (!held) return;
+    if (hold === 'none') return;
     const holding = idsKey.split(',').map(Number);
     void holdPending(holding, true);
     return () => void holdPending(holding, false);
-  }, [held, idsKey, holdPending]);
+  }, [hold, idsKey, holdPending]);
 
   const run = async (req: Parameters<typeof decide>[0]) => {
     if (busy) return;
@@ -74,33 +104,42 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
     run({ ids, verdict: 'deny', ...(msg && msg.trim() ? { message: msg.trim() } : {}) });
   const approve = (rule?: RuleDraft) => {
     if (!armed) return;
-    void run({ ids, verdict: 'approve', ...(rule ? { rule } : {}) });
+    void run({ ids, verdict: 'approve', ...(rule ? { rule: freshExpiry(rule, draftAt) } : {}) });
   };
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return;
-    e.preventDefault();
-    if (panel !== 'none') setPanel('none');
-    else void deny();
-  };
+  // Escape denies from anywhere in the window (also with focus on the page itself after a
+  // click on blank space or a text selection); with a panel open it closes the panel first.
+  const latest = useRef({ panel, deny });
+  latest.current = { panel, deny };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      if (latest.current.panel !== 'none') setPanel('none');
+      else void latest.current.deny();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
+  const n = ids.length;
   return (
     <section
+      ref={rootRef}
       className={`consent risk-border-${call.risk.level}`}
       aria-label="Call waiting for approval"
-      onKeyDown={onKeyDown}
     >
       <header className="consent-head">
-        <div>
-          <div className="muted">
+        <div className="consent-who">
+          <h2 data-testid="consent-tool">
+            <VisibleText text={call.tool} />
+          </h2>
+          <div className="muted consent-from">
             <span data-testid="consent-server">
               <VisibleText text={call.server} />
             </span>{' '}
             via <VisibleText text={call.host} />
           </div>
-          <h2 data-testid="consent-tool">
-            <VisibleText text={call.tool} />
-          </h2>
         </div>
         <div className="consent-meta">
           <RiskTag level={call.risk.level} />
@@ -130,107 +169,119 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
         </div>
       </header>
 
-      {call.definitionChanged ? (
-        <p className="warning" role="alert">
-          This tool&apos;s definition changed since you last reviewed it. Its allow rules are
-          suspended until you review it under Servers.
+      <div className="consent-body" data-testid="consent-body">
+        <p className="summary" data-testid="consent-summary">
+          {details ? <VisibleText text={details.summary.text} /> : ' '}
         </p>
-      ) : null}
 
-      {call.description ? (
-        <details className="description">
-          <summary>Tool description</summary>
-          <p className="plain">
-            <VisibleText text={call.description} />
+        {call.definitionChanged ? (
+          <p className="warning" role="alert">
+            This tool&apos;s definition changed since you last reviewed it. Its allow rules are
+            suspended until you review it under Servers.
           </p>
-        </details>
-      ) : null}
+        ) : null}
 
-      {call.askReasons.length ? (
-        <p className="muted" data-testid="ask-reasons">
-          Asking because: {call.askReasons.join(' ')}
-        </p>
-      ) : null}
+        {call.askReasons.length ? (
+          <p className="ask-reasons" data-testid="ask-reasons">
+            Asking because: {call.askReasons.join(' ')}
+          </p>
+        ) : null}
 
-      <h3>Why this risk</h3>
-      <RiskReasons risk={call.risk} />
+        <h3>Why this risk</h3>
+        <RiskReasons risk={call.risk} />
 
-      {pairs.map((p, i) => (
-        <DiffView key={i} before={p.before} after={p.after} label={`Change (${p.label})`} />
-      ))}
+        {call.description ? (
+          <details className="description">
+            <summary>Tool description</summary>
+            <p className="plain">
+              <VisibleText text={call.description} />
+            </p>
+          </details>
+        ) : null}
 
-      <h3>Arguments</h3>
-      <JsonView value={call.arguments} label="Arguments" />
+        <WriteDiff details={details} args={call.arguments} />
+        {pairs.map((p, i) => (
+          <DiffView key={i} before={p.before} after={p.after} label={`Change (${p.label})`} />
+        ))}
 
-      <div className="consent-foot">
-        <Countdown deadline={call.deadline} held={held} />
+        <h3>Arguments</h3>
+        <JsonView value={call.arguments} label="Arguments" />
+
         {similar.length > 1 ? (
-          <label className="together">
-            <input
-              type="checkbox"
-              checked={together}
-              onChange={(e) => setTogether(e.target.checked)}
+          <div className="together">
+            <label>
+              <input
+                type="checkbox"
+                checked={together}
+                onChange={(e) => setTogether(e.target.checked)}
+              />{' '}
+              Decide all {similar.length} waiting <VisibleText text={call.tool} /> calls together
+            </label>
+            {together ? <TogetherList calls={similar} /> : null}
+          </div>
+        ) : null}
+
+        {panel === 'message' ? (
+          <form
+            className="panel"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void deny(message);
+            }}
+          >
+            <label htmlFor="deny-message">Message to the agent</label>
+            <textarea
+              id="deny-message"
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              rows={3}
+              autoFocus
             />
-            Decide all {similar.length} waiting {call.tool} calls together
-          </label>
+            <div className="panel-actions">
+              <button type="button" onClick={() => setPanel('none')}>
+                Back
+              </button>
+              <button type="submit" className="danger" disabled={busy}>
+                {n > 1 ? `Deny all ${n} with this message` : 'Deny with this message'}
+              </button>
+            </div>
+          </form>
+        ) : null}
+
+        {panel === 'rule' ? (
+          <form
+            className="panel"
+            aria-label="Rule to save with this approval"
+            onSubmit={(e) => {
+              e.preventDefault();
+              approve(draft);
+            }}
+            onKeyDown={(e) => {
+              // Enter in a field submits the form: never an approval of a high or critical call.
+              if (e.key === 'Enter' && high) e.preventDefault();
+            }}
+          >
+            <RuleForm
+              draft={draft}
+              onChange={setDraft}
+              servers={servers}
+              sessionId={call.sessionId}
+              fixedAction="allow"
+            />
+            <div className="panel-actions">
+              <button type="button" onClick={() => setPanel('none')}>
+                Back
+              </button>
+              <button type="submit" className="primary" disabled={!armed || busy}>
+                {n > 1 ? `Approve all ${n} and save rule` : 'Approve and save rule'}
+              </button>
+            </div>
+          </form>
         ) : null}
       </div>
 
-      {panel === 'message' ? (
-        <form
-          className="panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void deny(message);
-          }}
-        >
-          <label htmlFor="deny-message">Message to the agent</label>
-          <textarea
-            id="deny-message"
-            value={message}
-            onChange={(e) => setMessage(e.target.value)}
-            rows={3}
-            autoFocus
-          />
-          <div className="actions">
-            <button type="button" onClick={() => setPanel('none')}>
-              Back
-            </button>
-            <button type="submit" className="danger" disabled={busy}>
-              Deny with this message
-            </button>
-          </div>
-        </form>
-      ) : null}
-
-      {panel === 'rule' ? (
-        <form
-          className="panel"
-          aria-label="Rule to save with this approval"
-          onSubmit={(e) => {
-            e.preventDefault();
-            approve(draft);
-          }}
-        >
-          <RuleForm
-            draft={draft}
-            onChange={setDraft}
-            servers={servers}
-            sessionId={call.sessionId}
-            fixedAction="allow"
-          />
-          <div className="actions">
-            <button type="button" onClick={() => setPanel('none')}>
-              Back
-            </button>
-            <button type="submit" className="primary" disabled={!armed || busy}>
-              Approve and save rule
-            </button>
-          </div>
-        </form>
-      ) : null}
-
-      {panel === 'none' ? (
+      <footer className="consent-foot">
+        <Countdown deadline={call.deadline} hold={hold} />
         <div className="actions" role="group" aria-label="Decision">
           <button
             ref={denyRef}
@@ -239,14 +290,13 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
             onClick={() => void deny()}
             disabled={busy}
           >
-            Deny
+            {n > 1 ? `Deny all ${n}` : 'Deny'}
           </button>
-          <button type="button" onClick={() => setPanel('message')} disabled={busy}>
-            Deny with message…
-          </button>
-          <button type="button" onClick={() => setPanel('rule')} disabled={busy}>
-            Approve with rule…
-          </button>
+          <MoreMenu
+            disabled={busy}
+            onMessage={() => setPanel('message')}
+            onRule={() => setPanel('rule')}
+          />
           <button
             type="button"
             className="primary"
@@ -258,7 +308,7 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
               if (e.key === 'Enter' && high) e.preventDefault();
             }}
           >
-            Approve once
+            {n > 1 ? `Approve all ${n}` : 'Approve once'}
           </button>
           {armed ? null : (
             <span id="approve-wait" className="sr-only">
@@ -266,7 +316,96 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
             </span>
           )}
         </div>
-      ) : null}
+      </footer>
     </section>
+  );
+}
+
+/**
+ * The rule's end time counts from the approval, not from when the popup opened: "for 1 hour"
+ * means an hour from now.
+ */
+function freshExpiry(rule: RuleDraft, draftAt: number): RuleDraft {
+  const duration = durationOf(rule.expiry, draftAt);
+  if (rule.expiry.kind !== 'until' || duration === null) return rule;
+  return { ...rule, expiry: expiryFor(duration, Date.now(), null) };
+}
+
+/** A write that replaces a file: the change against its current text, or why it is not shown. */
+function WriteDiff({ details, args }: { details: CallDetails | null; args: unknown }) {
+  const current = details?.current;
+  if (!current || details.summary.kind !== 'write') return null;
+  if ('withheld' in current) {
+    return (
+      <p className="muted" data-testid="diff-withheld">
+        Not compared with the current file: {current.withheld}
+      </p>
+    );
+  }
+  const after = writtenContent(args);
+  if (after === null) return null;
+  return <DiffView before={current.content} after={after} label="Change to the current file" />;
+}
+
+function writtenContent(args: unknown): string | null {
+  if (typeof args !== 'object' || args === null) return null;
+  for (const key of ['content', 'contents', 'text', 'data', 'body', 'file_text']) {
+    const v = (args as Record<string, unknown>)[key];
+    if (typeof v === 'string') return v;
+  }
+  return null;
+}
+
+/** The less common answers, behind one button so the row fits the popup at any text size. */
+function MoreMenu({
+  disabled,
+  onMessage,
+  onRule,
+}: {
+  disabled: boolean;
+  onMessage(): void;
+  onRule(): void;
+}) {
+  const [open, setOpen] = useState(false);
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    first.current?.focus();
+    // Escape closes the menu first; heard before the popup's Escape (which denies).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      setOpen(false);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open]);
+  const pick = (action: () => void) => {
+    setOpen(false);
+    action();
+  };
+  return (
+    <div className="more">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        disabled={disabled}
+        onClick={() => setOpen((o) => !o)}
+      >
+        More…
+      </button>
+      {open ? (
+        <div className="menu" role="menu" aria-label="More answers">
+          <button ref={first} type="button" role="menuitem" onClick={() => pick(onMessage)}>
+            Deny with message…
+          </button>
+          <button type="button" role="menuitem" onClick={() => pick(onRule)}>
+            Approve with rule…
+          </button>
+        </div>
+      ) : null}
+    </div>
   );
 }

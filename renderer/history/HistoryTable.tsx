@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
-import { DECISION_LABEL, formatCount, formatTime } from '../lib/format';
+import { argumentsPreview, DECISION_LABEL, formatCount, formatTime } from '../lib/format';
 import { useStore } from '../store';
 
 const ROW_HEIGHT = 30;
@@ -50,11 +50,12 @@ export function HistoryTable() {
       <div role="rowgroup">
         <div role="row" className="h-row h-head" aria-rowindex={1}>
           <span role="columnheader">Time</span>
+          <span role="columnheader">Host</span>
           <span role="columnheader">Server</span>
           <span role="columnheader">Tool</span>
+          <span role="columnheader">Arguments</span>
           <span role="columnheader">Decision</span>
           <span role="columnheader">Risk</span>
-          <span role="columnheader">Latency</span>
         </div>
       </div>
       <div
@@ -82,10 +83,16 @@ export function HistoryTable() {
               >
                 <span role="cell">{formatTime(row.at)}</span>
                 <span role="cell">
+                  <VisibleText text={row.host} />
+                </span>
+                <span role="cell">
                   <VisibleText text={row.server} />
                 </span>
                 <span role="cell">
                   <VisibleText text={row.tool} />
+                </span>
+                <span role="cell" className="h-args">
+                  <VisibleText text={argumentsPreview(row.arguments, 160)} />
                 </span>
                 <span role="cell" className={`dec dec-${row.decision}`}>
                   {DECISION_LABEL[row.decision]}
@@ -93,7 +100,6 @@ export function HistoryTable() {
                 <span role="cell">
                   <RiskTag level={row.risk} />
                 </span>
-                <span role="cell">{row.latencyMs === null ? '' : `${row.latencyMs} ms`}</span>
               </div>
             );
           })}

@@ -41,3 +41,14 @@ export function localDay(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/** Arguments on one line for a list or table cell: compact JSON, cut with an ellipsis. */
+export function argumentsPreview(args: unknown, max = 120): string {
+  let text: string;
+  try {
+    text = JSON.stringify(args) ?? String(args);
+  } catch {
+    text = String(args);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -72,3 +72,16 @@ describe('describeCondition', () => {
     expect(describeCondition({ path: 'm', op: 'oneOf', value: ['a', 1] })).toBe('m one of "a", 1');
   });
 });
+
+describe('argumentsPreview', () => {
+  it('puts arguments on one line and cuts long ones with an ellipsis', async () => {
+    const { argumentsPreview } = await import('./format');
+    expect(argumentsPreview({ path: '/a', content: 'x\ny' })).toBe(
+      '{"path":"/a","content":"x\\ny"}',
+    );
+    const long = argumentsPreview({ content: 'z'.repeat(500) }, 40);
+    expect(long).toHaveLength(40);
+    expect(long.endsWith('…')).toBe(true);
+    expect(argumentsPreview(undefined)).toBe('undefined');
+  });
+});

@@ -1,29 +1,17 @@
 // Rule drafts prefilled from a call ("this tool, arguments like these") and rule wording.
 import type { RuleDraft } from '../../src/contract/ipc';
-import type { ArgCondition, RiskLevel, Rule, RuleExpiry } from '../../src/contract/types';
+import type { ArgCondition, RiskLevel, Rule } from '../../src/contract/types';
+import { expiryFor, type Duration } from '../../src/contract/durations';
 import { isRecord } from './diff';
 
-export type Duration = '15m' | '1h' | 'session' | 'forever';
-
-export const DURATIONS: { value: Duration; label: string }[] = [
-  { value: '15m', label: 'for 15 minutes' },
-  { value: '1h', label: 'for 1 hour' },
-  { value: 'session', label: 'until the host restarts' },
-  { value: 'forever', label: 'always' },
-];
-
-export function expiryFor(duration: Duration, now: number, sessionId: string | null): RuleExpiry {
-  switch (duration) {
-    case '15m':
-      return { kind: 'until', at: now + 15 * 60_000 };
-    case '1h':
-      return { kind: 'until', at: now + 60 * 60_000 };
-    case 'session':
-      return sessionId ? { kind: 'session', sessionId } : { kind: 'forever' };
-    case 'forever':
-      return { kind: 'forever' };
-  }
-}
+export {
+  DURATIONS,
+  describeExpiry,
+  durationOf,
+  expiryFor,
+  isExpired,
+  type Duration,
+} from '../../src/contract/durations';
 
 const PATH_LIKE = /^(\/|~\/|~$|[A-Za-z]:[\\/]|\\\\)/;
 
@@ -91,19 +79,3 @@ export function draftOf(rule: Rule): RuleDraft {
 }
 
 export { describeCondition } from '../../src/contract/ruleText';
-
-export function describeExpiry(e: RuleExpiry, now: number): string {
-  switch (e.kind) {
-    case 'forever':
-      return 'never expires';
-    case 'session':
-      return 'until the host restarts';
-    case 'until':
-      if (e.at <= now) return 'expired';
-      return `until ${new Date(e.at).toLocaleString()}`;
-  }
-}
-
-export function isExpired(e: RuleExpiry, now: number): boolean {
-  return e.kind === 'until' && e.at <= now;
-}

@@ -2,7 +2,7 @@
 import { useId, useState } from 'react';
 import type { RuleDraft, ServerView } from '../../src/contract/ipc';
 import type { ArgCondition, RiskLevel, RuleAction } from '../../src/contract/types';
-import { DURATIONS, describeExpiry, expiryFor, type Duration } from '../lib/rules';
+import { DURATIONS, describeExpiry, durationOf, expiryFor, type Duration } from '../lib/rules';
 
 const OPS: ArgCondition['op'][] = ['under', 'equals', 'oneOf', 'regex', 'range'];
 const RISKS: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
@@ -15,11 +15,20 @@ interface Props {
   sessionId: string | null;
   /** Hide the action picker (the consent view always makes allow rules). */
   fixedAction?: RuleAction;
+  /** When the rule being edited was saved; its end time is then shown as saved. */
+  createdAt?: number;
 }
 
-export function RuleForm({ draft, onChange, servers, sessionId, fixedAction }: Props) {
+export function RuleForm({ draft, onChange, servers, sessionId, fixedAction, createdAt }: Props) {
   const uid = useId();
   const [now] = useState(() => Date.now());
+  // A saved end time stays as saved until another duration is chosen; a fresh draft's expiry
+  // was made from one of the durations a moment ago.
+  const [duration, setDuration] = useState<Duration | ''>(() =>
+    draft.expiry.kind === 'until' && createdAt !== undefined
+      ? ''
+      : (durationOf(draft.expiry, now) ?? ''),
+  );
   const patch = (p: Partial<RuleDraft>) => onChange({ ...draft, ...p });
   const setCondition = (i: number, c: ArgCondition) =>
     patch({ conditions: draft.conditions.map((old, j) => (j === i ? c : old)) });
@@ -94,13 +103,16 @@ export function RuleForm({ draft, onChange, servers, sessionId, fixedAction }: P
         <label htmlFor={`${uid}-expiry`}>Duration</label>
         <select
           id={`${uid}-expiry`}
-          value=""
+          value={duration}
           onChange={(e) => {
-            if (e.target.value)
-              patch({ expiry: expiryFor(e.target.value as Duration, Date.now(), sessionId) });
+            const chosen = e.target.value as Duration | '';
+            setDuration(chosen);
+            if (chosen) patch({ expiry: expiryFor(chosen, Date.now(), sessionId) });
           }}
         >
-          <option value="">{describeExpiry(draft.expiry, now)}</option>
+          {duration === '' ? (
+            <option value="">{describeExpiry(draft.expiry, { now, createdAt })} (as saved)</option>
+          ) : null}
           {DURATIONS.filter((d) => d.value !== 'session' || sessionId).map((d) => (
             <option key={d.value} value={d.value}>
               {d.label}

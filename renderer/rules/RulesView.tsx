@@ -95,7 +95,7 @@ function RuleRow({ rule, now }: { rule: Rule; now: number }) {
           </div>
         ) : null}
       </td>
-      <td>{describeExpiry(rule.expiry, now)}</td>
+      <td>{describeExpiry(rule.expiry, { now, createdAt: rule.createdAt })}</td>
       <td>
         {rule.origin}
         <div className="muted">{formatTime(rule.createdAt)}</div>
@@ -125,7 +125,9 @@ function RuleEditor() {
   const saveRule = useStore((s) => s.saveRule);
   const testRule = useStore((s) => s.testRule);
   const ruleTest = useStore((s) => s.ruleTest);
+  const rules = useStore((s) => s.rules);
   if (!editing) return null;
+  const saved = editing.id === null ? undefined : rules.find((r) => r.id === editing.id);
   return (
     <form
       className="panel rule-editor"
@@ -141,6 +143,7 @@ function RuleEditor() {
         onChange={(draft) => useStore.setState({ editing: { ...editing, draft }, ruleTest: null })}
         servers={servers}
         sessionId={null}
+        {...(saved ? { createdAt: saved.createdAt } : {})}
       />
       <div className="actions">
         <button type="button" onClick={() => editRule(null)}>

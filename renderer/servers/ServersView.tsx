@@ -12,6 +12,7 @@ export function ServersView() {
   const servers = useStore((s) => s.servers);
   return (
     <>
+      <AttentionSection servers={servers} />
       <HostsSection />
       <section className="servers" aria-label="Servers">
         <h2>Servers seen by Airlock</h2>
@@ -24,6 +25,59 @@ export function ServersView() {
       </section>
     </>
   );
+}
+
+/**
+ * What needs a person first: tools whose description looks poisoned and tools whose
+ * definition changed since it was reviewed, each with its one-click answer.
+ */
+function AttentionSection({ servers }: { servers: ServerView[] }) {
+  const setToolEnabled = useStore((s) => s.setToolEnabled);
+  const items = servers.flatMap((server) =>
+    server.tools
+      .filter((t) => t.poison.length > 0 || isChanged(t))
+      .map((tool) => ({ server, tool })),
+  );
+  if (items.length === 0) return null;
+  return (
+    <section className="attention" aria-labelledby="attention-title">
+      <h2 id="attention-title">Needs your attention</h2>
+      <ul className="attention-list">
+        {items.map(({ server, tool }) => (
+          <li key={`${server.id}/${tool.name}`} data-testid="attention-item">
+            <div className="attention-what">
+              <code>
+                <VisibleText text={tool.name} />
+              </code>{' '}
+              <span className="muted">
+                on <VisibleText text={server.identity.name} /> ({server.identity.host})
+              </span>
+              <div>
+                {tool.poison.length > 0
+                  ? `Its description looks poisoned: ${tool.poison[0]?.text ?? ''}`
+                  : 'Its definition changed since you reviewed it; its allow rules are suspended.'}
+              </div>
+            </div>
+            {tool.enabled ? (
+              <button
+                type="button"
+                className="danger"
+                onClick={() => void setToolEnabled(tool.serverId, tool.name, false)}
+              >
+                Switch {tool.name} off
+              </button>
+            ) : (
+              <span className="chip">switched off</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function isChanged(tool: ToolView): boolean {
+  return tool.reviewedHash !== null && tool.reviewedHash !== tool.hash;
 }
 
 function ServerCard({ server }: { server: ServerView }) {
@@ -56,7 +110,7 @@ function ToolItem({ tool }: { tool: ToolView }) {
   const setToolEnabled = useStore((s) => s.setToolEnabled);
   const markToolReviewed = useStore((s) => s.markToolReviewed);
   const [open, setOpen] = useState(false);
-  const changed = tool.reviewedHash !== null && tool.reviewedHash !== tool.hash;
+  const changed = isChanged(tool);
   const a = tool.definition.annotations ?? {};
   const hints = [
     a.readOnlyHint ? 'read-only' : null,
@@ -67,13 +121,16 @@ function ToolItem({ tool }: { tool: ToolView }) {
   return (
     <li className={`tool${tool.enabled ? '' : ' off'}`} data-testid="tool" data-tool={tool.name}>
       <div className="tool-head">
-        <input
-          type="checkbox"
-          role="switch"
-          checked={tool.enabled}
-          aria-label={`${tool.name} enabled`}
-          onChange={(e) => void setToolEnabled(tool.serverId, tool.name, e.target.checked)}
-        />
+        <label className="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={tool.enabled}
+            aria-label={`${tool.name} enabled`}
+            onChange={(e) => void setToolEnabled(tool.serverId, tool.name, e.target.checked)}
+          />
+          <span aria-hidden="true">{tool.enabled ? 'On' : 'Off'}</span>
+        </label>
         <code className="tool-name">
           <VisibleText text={tool.name} />
         </code>
@@ -97,7 +154,7 @@ function ToolItem({ tool }: { tool: ToolView }) {
         <ul className="poison" aria-label={`Findings in ${tool.name}`}>
           {tool.poison.map((p, i) => (
             <li key={i}>
-              <VisibleText text={p.text} /> <code className="muted">{p.code}</code>
+              <VisibleText text={p.text} />
             </li>
           ))}
         </ul>

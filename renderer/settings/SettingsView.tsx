@@ -1,4 +1,6 @@
-import type { Settings } from '../../src/contract/ipc';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import type { AppInfo, Settings } from '../../src/contract/ipc';
+import { api } from '../api';
 import { useStore } from '../store';
 
 export function SettingsView() {
@@ -9,95 +11,104 @@ export function SettingsView() {
   const set = (patch: Partial<Settings>) => void update(patch);
   return (
     <section className="settings" aria-label="Settings">
+      <GateStatus />
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Ask timeout (seconds)
-          <input
-            type="number"
-            min={5}
-            max={3600}
-            defaultValue={settings.timeoutSeconds}
-            key={settings.timeoutSeconds}
-            onBlur={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isInteger(n) && n >= 5 && n <= 3600 && n !== settings.timeoutSeconds) {
-                set({ timeoutSeconds: n });
-              }
-            }}
-          />
-        </label>
+        <h2>Deciding</h2>
+        <Field label="Ask timeout (seconds)" hint="A call nobody decides is denied after this.">
+          {(id) => (
+            <input
+              id={id}
+              type="number"
+              min={5}
+              max={3600}
+              defaultValue={settings.timeoutSeconds}
+              key={settings.timeoutSeconds}
+              onBlur={(e) => {
+                const n = Number(e.target.value);
+                if (Number.isInteger(n) && n >= 5 && n <= 3600 && n !== settings.timeoutSeconds) {
+                  set({ timeoutSeconds: n });
+                }
+              }}
+            />
+          )}
+        </Field>
         <fieldset>
           <legend>Mode</legend>
-          <label>
+          <label className="check">
             <input
               type="radio"
               name="mode"
               checked={settings.mode === 'ask'}
               onChange={() => set({ mode: 'ask' })}
             />
-            Ask (gate calls)
+            <span>Ask (gate calls)</span>
           </label>
-          <label>
+          <label className="check">
             <input
               type="radio"
               name="mode"
               checked={settings.mode === 'observe'}
               onChange={() => set({ mode: 'observe' })}
             />
-            Observe only (record, never block)
+            <span>Observe only (record, never block)</span>
           </label>
         </fieldset>
-        <label>
+        <label className="check">
           <input
             type="checkbox"
             checked={settings.paused}
             onChange={(e) => set({ paused: e.target.checked })}
           />
-          Paused: deny every new gated call
+          <span>Paused: deny every new gated call</span>
         </label>
-        <label>
-          Keep history (days, 0 = keep everything)
-          <input
-            type="number"
-            min={0}
-            max={3650}
-            defaultValue={settings.retentionDays}
-            key={settings.retentionDays}
-            onBlur={(e) => {
-              const n = Number(e.target.value);
-              if (Number.isInteger(n) && n >= 0 && n <= 3650 && n !== settings.retentionDays) {
-                set({ retentionDays: n });
-              }
-            }}
-          />
-        </label>
-        <label>
+        <h2>Record and app</h2>
+        <Field label="Keep history (days)" hint="0 keeps everything.">
+          {(id) => (
+            <input
+              id={id}
+              type="number"
+              min={0}
+              max={3650}
+              defaultValue={settings.retentionDays}
+              key={settings.retentionDays}
+              onBlur={(e) => {
+                const n = Number(e.target.value);
+                if (Number.isInteger(n) && n >= 0 && n <= 3650 && n !== settings.retentionDays) {
+                  set({ retentionDays: n });
+                }
+              }}
+            />
+          )}
+        </Field>
+        <label className="check">
           <input
             type="checkbox"
             checked={settings.startAtLogin}
             onChange={(e) => set({ startAtLogin: e.target.checked })}
           />
-          Start at login
+          <span>Start at login</span>
         </label>
-        <label>
+        <label className="check">
           <input
             type="checkbox"
             checked={settings.sound}
             onChange={(e) => set({ sound: e.target.checked })}
           />
-          Play a sound when a call waits
+          <span>Play a sound when a call waits</span>
         </label>
-        <label>
-          Theme
-          <select
-            value={settings.theme}
-            onChange={(e) => set({ theme: e.target.value as Settings['theme'] })}
-          >
-            <option value="system">Follow the system</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
+        <Field label="Theme">
+          {(id) => (
+            <select
+              id={id}
+              value={settings.theme}
+              onChange={(e) => set({ theme: e.target.value as Settings['theme'] })}
+            >
+              <option value="system">Follow the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          )}
+        </Field>
       </form>
       <p className="muted">
         Hosts and the servers they launch are listed, graded and guarded in{' '}
@@ -106,6 +117,67 @@ export function SettingsView() {
         </button>
         .
       </p>
+    </section>
+  );
+}
+
+/** A label on its own line above its input, with an optional hint below. */
+function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: (id: string) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+      {hint ? <span className="muted hint">{hint}</span> : null}
+    </div>
+  );
+}
+
+/** Is the gate up, how many shims are connected, where its record lives, which version runs. */
+function GateStatus() {
+  const pending = useStore((s) => s.pending.length);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .appInfo()
+      .then(setInfo)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [pending]);
+  return (
+    <section className="status-card" aria-labelledby="gate-status-title">
+      <h2 id="gate-status-title">Gate</h2>
+      {error ? (
+        <p className="chip-bad">The gate does not answer: {error}</p>
+      ) : info ? (
+        <dl data-testid="gate-status">
+          <dt>Status</dt>
+          <dd>
+            Running: {info.sessions} {info.sessions === 1 ? 'server' : 'servers'} connected,{' '}
+            {info.pending} {info.pending === 1 ? 'call' : 'calls'} waiting
+          </dd>
+          <dt>Data directory</dt>
+          <dd>
+            <code>{info.dataDir}</code>
+          </dd>
+          <dt>Socket</dt>
+          <dd>
+            <code>{info.socketPath}</code>
+          </dd>
+          <dt>Version</dt>
+          <dd>Airlock {info.version}</dd>
+        </dl>
+      ) : (
+        <p className="muted">Asking the gate…</p>
+      )}
     </section>
   );
 }

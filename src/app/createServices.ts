@@ -1,6 +1,8 @@
 // AppServices over the real gate service: what the desktop UI (and the e2e harness) calls.
 // Plain TypeScript over the core, so main/ only binds it to ipcMain.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { callDetails } from './callDetails';
 import type {
   AppEvent,
   DecideRequest,
@@ -53,6 +55,24 @@ export interface AppServicesOptions {
    * `hosts-changed` events. Off unless asked (the Electron app asks).
    */
   watchHosts?: boolean | { debounceMs?: number; pollMs?: number };
+  /** The app's version (Electron's app.getVersion()); else read from package.json. */
+  version?: string;
+}
+
+/** The version in the package.json beside the build (out/main → the package root). */
+function packageVersion(): string {
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, rel), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'airlock' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return 'unknown';
 }
 
 /** Watcher events kept for a window opened after they happened. */
@@ -233,6 +253,23 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     holdPending({ ids, holding }) {
       for (const id of ids) gate.broker.setHolding(id, holding);
       return gate.pending();
+    },
+
+    describeCall({ id }) {
+      const call = gate.pending().find((p) => p.id === id);
+      if (!call) return null;
+      const record = call.serverId === null ? null : store.tools.get(call.serverId, call.tool);
+      return callDetails(call, record?.definition ?? null, gate.env);
+    },
+
+    appInfo() {
+      return {
+        version: opts.version ?? packageVersion(),
+        dataDir: gate.dataDir,
+        socketPath: gate.socketPath,
+        sessions: gate.sessions().length,
+        pending: gate.pending().length,
+      };
     },
 
     queryHistory(query) {

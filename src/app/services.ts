@@ -3,6 +3,8 @@
 // the gate service, the store and the policy; `createHandlers` binds it to the channels.
 import type {
   AppEvent,
+  AppInfo,
+  CallDetails,
   Channel,
   DecideRequest,
   DecideResult,
@@ -34,6 +36,10 @@ export interface AppServices {
    * rule); releasing restarts the countdown from the time that was left. Returns all pending.
    */
   holdPending(req: { ids: number[]; holding: boolean }): Awaitable<PendingCall[]>;
+  /** A waiting call's one-line summary and the file a write would replace (for its diff). */
+  describeCall(req: { id: number }): Awaitable<CallDetails | null>;
+  /** Gate status, data directory and version, for Settings. */
+  appInfo(): Awaitable<AppInfo>;
 
   /** Newest first; `total` counts every row matching the filters. */
   queryHistory(query: HistoryQuery): Awaitable<HistoryPage>;

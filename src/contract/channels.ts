@@ -5,6 +5,7 @@ export const CHANNELS = [
   'listPending',
   'decide',
   'holdPending',
+  'describeCall',
   'queryHistory',
   'historyStats',
   'getHistoryRow',
@@ -26,6 +27,7 @@ export const CHANNELS = [
   'unguardServer',
   'listHostEvents',
   'dismissHostEvents',
+  'appInfo',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

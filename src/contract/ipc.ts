@@ -147,6 +147,8 @@ export const requestSchemas = {
   decide: decideRequestSchema,
   /** The user is interacting with these calls: stop (or restart) their countdown. */
   holdPending: z.strictObject({ ids: z.array(id).min(1).max(500), holding: z.boolean() }),
+  /** What a waiting call will do, in a line, and the file a write would replace. */
+  describeCall: z.strictObject({ id }),
   queryHistory: historyQuerySchema,
   historyStats: z.strictObject({
     query: historyFilterSchema,
@@ -177,6 +179,7 @@ export const requestSchemas = {
   listHostEvents: none,
   /** Dismiss these events (by id), or every one when `ids` is left out. */
   dismissHostEvents: z.strictObject({ ids: z.array(id).max(1000).optional() }),
+  appInfo: none,
 } satisfies Record<Channel, z.ZodType>;
 
 export type RequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
@@ -329,6 +332,31 @@ export interface ResponseMap {
   unguardServer: HostReport;
   listHostEvents: HostEvent[];
   dismissHostEvents: HostEvent[];
+  /** null when the call is no longer waiting. */
+  describeCall: CallDetails | null;
+  appInfo: AppInfo;
+}
+
+/** What a waiting call will do, as the gate sees it beyond the call's own arguments. */
+export interface CallDetails {
+  id: number;
+  /** One plain line, e.g. "Write 13.4 KB (200 lines) to ~/src/big.ts (replaces an existing file)". */
+  summary: { kind: string; text: string };
+  /**
+   * For a write to a file that exists: its current text, to show the change as a diff; or why
+   * it is not shown (a sensitive path, too large, not text). null when nothing is replaced.
+   */
+  current: { path: string; content: string } | { path: string; withheld: string } | null;
+}
+
+/** For Settings: is the gate up, where its data lives, which version runs. */
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  socketPath: string;
+  /** Shim sessions connected right now. */
+  sessions: number;
+  pending: number;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -306,7 +306,33 @@ describe('a path an allow rule cannot judge', () => {
     expect(decision.verdict).toBe('ask');
     expect(decision.reasons).toEqual([
       `Rule 42 does not apply: it cannot judge the path "rel.txt" (it is relative, so it depends on the server's directory).`,
-      'Not clearly read-only and low risk, so a person decides.',
+      'Nothing says this tool only reads, so a person decides.',
+    ]);
+  });
+});
+
+describe('why a call asks', () => {
+  it('names the strongest risk reason of a high or medium call, not "not read-only"', () => {
+    const high: RiskAssessment = {
+      level: 'high',
+      reasons: [
+        { code: 'tool.poisoned', level: 'high', text: 'The tool looks poisoned: it hides orders.' },
+        { code: 'annotation.none', level: 'medium', text: 'The server declares no annotations.' },
+      ],
+    };
+    const decision = decide(input({ def: { name: 'add_numbers' }, risk: high }));
+    expect(decision.verdict).toBe('ask');
+    expect(decision.reasons).toEqual([
+      'High risk, so a person decides: The tool looks poisoned: it hides orders.',
+    ]);
+    expect(decide(input({ def: WRITE_FILE, risk: risk('medium') })).reasons).toEqual([
+      'Medium risk, so a person decides: A medium reason.',
+    ]);
+  });
+
+  it('says nothing marks a low-risk writer as read-only', () => {
+    expect(decide(input({ def: WRITE_FILE, risk: risk('low') })).reasons).toEqual([
+      'Nothing says this tool only reads, so a person decides.',
     ]);
   });
 });

@@ -102,12 +102,24 @@ function decideAsking(input: DecideInput): Decision {
       reasons: [...notes, 'Read-only and low risk.'],
     };
   }
-  return {
-    verdict: 'ask',
-    kind: null,
-    ruleId: null,
-    reasons: [...notes, 'Not clearly read-only and low risk, so a person decides.'],
-  };
+  return { verdict: 'ask', kind: null, ruleId: null, reasons: [...notes, whyAsk(input)] };
+}
+
+/**
+ * The real reason a call falls through to a person: its strongest risk reason when it has
+ * one above low, else that nothing says it only reads.
+ */
+export function whyAsk(input: Pick<DecideInput, 'call' | 'tool' | 'risk'>): string {
+  const { risk } = input;
+  const top = risk.reasons.find((r) => r.level === risk.level);
+  if (risk.level !== 'low' && top) {
+    return `${risk.level === 'high' ? 'High' : 'Medium'} risk, so a person decides: ${top.text}`;
+  }
+  if (input.tool.changed)
+    return "The tool's definition changed since it was last reviewed, so a person decides.";
+  return isReadOnly(input.call.tool, input.tool)
+    ? 'Low risk, but a person decides.'
+    : 'Nothing says this tool only reads, so a person decides.';
 }
 
 /** Say why an allow rule whose path condition could not judge the call's paths did not apply. */

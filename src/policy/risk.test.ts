@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import type { RiskLevel, ToolDefinition } from '../contract/types';
 import { listTools, SERVERS } from '../registry/realTools.fixture';
 import { scanDescription } from '../registry/poison';
-import { assessRisk, touchesSensitiveData, type SessionFacts, type ToolState } from './risk';
+import {
+  assessRisk,
+  moreOf,
+  touchesSensitiveData,
+  type SessionFacts,
+  type ToolState,
+} from './risk';
 import type { PathEnv } from './paths';
 
 const env: PathEnv = { home: '/home/u', cwd: '/home/u', caseInsensitive: false, sep: '/' };
@@ -698,5 +704,30 @@ describe('touchesSensitiveData', () => {
     ['arithmetic', 'get-sum', { a: 1, b: 2 }, false],
   ])('%s → %s', (_label, tool, args, expected) => {
     expect(touchesSensitiveData({ tool, arguments: args }, state(tool), env)).toBe(expected);
+  });
+});
+
+describe('reasons beyond the first few of a kind', () => {
+  it('say where the rest are, in the words of their kind', () => {
+    expect(moreOf('tool.poisoned')).toBe(
+      "More findings of the same kind in the tool's description.",
+    );
+    expect(moreOf('arg.bidi')).toBe('More of the same in other arguments.');
+    expect(moreOf('url.newDomain')).toBe('More links of the same kind.');
+  });
+
+  it('a tool with many poisoning findings does not mention "other arguments"', () => {
+    const def: ToolDefinition = { name: 'add_numbers', description: 'Adds two numbers.' };
+    const poison = [1, 2, 3, 4, 5].map((n) => ({ code: 'p', text: `finding ${n}.` }));
+    const result = assessRisk(
+      { tool: 'add_numbers', arguments: { a: 1, b: 2 } },
+      { definition: def, isNew: false, changed: false, poison },
+      session,
+    );
+    const texts = result.reasons.map((r) => r.text);
+    expect(texts).toContain("More findings of the same kind in the tool's description.");
+    expect(texts.join(' ')).not.toContain('other arguments');
+    // add_numbers adds numbers: no "changes things" reason from its name.
+    expect(result.reasons.map((r) => r.code)).not.toContain('name.writes');
   });
 });

@@ -75,9 +75,18 @@ class Reasons {
     const count = this.perCode.get(code) ?? 0;
     this.perCode.set(code, count + 1);
     if (count < MAX_REASONS_PER_CODE) this.list.push({ code, level, text });
-    else if (count === MAX_REASONS_PER_CODE)
-      this.list.push({ code, level, text: 'More of the same in other arguments.' });
+    else if (count === MAX_REASONS_PER_CODE) this.list.push({ code, level, text: moreOf(code) });
   }
+}
+
+/** The line that stands for the reasons of one kind beyond the first few, in the kind's words. */
+export function moreOf(code: string): string {
+  if (code.startsWith('tool.')) return "More findings of the same kind in the tool's description.";
+  if (code.startsWith('url.')) return 'More links of the same kind.';
+  if (code.startsWith('shell.') || code.startsWith('sql.'))
+    return 'More of the same in the command.';
+  if (code.startsWith('session.')) return 'More of the same from earlier calls.';
+  return 'More of the same in other arguments.';
 }
 
 function hasHints(def: ToolDefinition | null): boolean {

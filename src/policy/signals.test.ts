@@ -4,7 +4,7 @@ import { commandPaths, shellDangers, sqlDangers } from './shell';
 import { findSecrets } from './secrets';
 import { findEmails, findUrls, hostKind, isKnownDomain } from './urls';
 import { sensitivePathLabel } from './sensitive';
-import { nameClearlyReads, nameWords } from './verbs';
+import { nameClearlyReads, nameVerbs, nameWords } from './verbs';
 
 describe('shellDangers', () => {
   it.each<[string, string[]]>([
@@ -204,5 +204,17 @@ describe('tool names', () => {
     ['getRunStatus', false],
   ])('%s clearly reads: %s', (name, expected) => {
     expect(nameClearlyReads(name)).toBe(expected);
+  });
+});
+
+describe('"add" is arithmetic unless it adds something', () => {
+  it.each([
+    ['add', []],
+    ['add_numbers', []],
+    ['addTwoInts', []],
+    ['add_comment', ['add']],
+    ['addUser', ['add']],
+  ])('%s writes %j', (name, writes) => {
+    expect(nameVerbs(name).writes).toEqual(writes);
   });
 });

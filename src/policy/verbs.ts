@@ -39,6 +39,13 @@ const READS = new Set(
   ),
 );
 
+/** Words that make "add" arithmetic: add_numbers, addTwoInts, add_values. */
+const ARITHMETIC = new Set(
+  'number numbers num nums int ints integer integers float floats value values two sum math digits'.split(
+    ' ',
+  ),
+);
+
 /** Lower-case words of a tool name: `readFile`, `read_file`, `read-file`, `fs.read` → read, file. */
 export function nameWords(name: string): string[] {
   return name
@@ -52,8 +59,10 @@ export function nameWords(name: string): string[] {
 export function nameVerbs(name: string): NameVerbs {
   const words = nameWords(name);
   const pick = (set: Set<string>): string[] => words.filter((w) => set.has(w));
-  // "add" alone is arithmetic (server-everything's `add`); `add_comment` changes things.
-  const writes = words.filter((w) => WRITES.has(w) || (w === 'add' && words.length > 1));
+  // "add" is arithmetic when nothing but numbers follow it (server-everything's `add`,
+  // `add_numbers`); `add_comment` and `addUser` change things.
+  const arithmetic = words.every((w) => w === 'add' || ARITHMETIC.has(w));
+  const writes = words.filter((w) => WRITES.has(w) || (w === 'add' && !arithmetic));
   return {
     reads: pick(READS),
     writes,
