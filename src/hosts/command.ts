@@ -1,9 +1,12 @@
 // `airlock hosts …`: scan, install, uninstall. The CLI passes everything in (env, data dir, the
 // shim launcher), so the command runs the same in tests with a temporary HOME.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
+import { maskArgs, maskConfigText, maskMap, maskText } from './mask';
 import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
-import { scanHosts } from './scan';
+import { allServers, scanHosts } from './scan';
 import type {
   HostId,
   HostsContext,
@@ -160,16 +163,24 @@ function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
   return 0;
 }
 
-/** Scan output never repeats env or header values: only their names. */
+/** Scan output never repeats a secret: env and header values, passwords and tokens in args or URLs. */
 export function redact(result: ScanResult): ScanResult {
-  const hide = (m: Record<string, string> | undefined): Record<string, string> | undefined =>
-    m && Object.fromEntries(Object.keys(m).map((k) => [k, '…']));
+  const launch = (l: { command: string; args: string[] } | undefined) =>
+    l && { command: maskText(l.command), args: maskArgs(l.args) };
   return {
     hosts: result.hosts.map((h) => ({
       ...h,
       configs: h.configs.map((c) => ({
         ...c,
-        servers: c.servers.map((s) => ({ ...s, env: hide(s.env), headers: hide(s.headers) })),
+        servers: c.servers.map((s) => ({
+          ...s,
+          env: maskMap(s.env),
+          headers: maskMap(s.headers),
+          ...(s.command !== undefined ? { command: maskText(s.command) } : {}),
+          ...(s.args !== undefined ? { args: maskArgs(s.args) } : {}),
+          ...(s.original !== undefined ? { original: launch(s.original) } : {}),
+          ...(s.url !== undefined ? { url: maskText(s.url) } : {}),
+        })),
       })),
     })),
   };
@@ -210,8 +221,8 @@ export function renderScan(result: ScanResult): string {
         const where =
           s.project !== undefined && c.project === undefined ? ` (project ${s.project})` : '';
         const runs = s.original
-          ? `${s.original.command} ${s.original.args.join(' ')}`.trim()
-          : (s.url ?? '');
+          ? `${maskText(s.original.command)} ${maskArgs(s.original.args).join(' ')}`.trim()
+          : maskText(s.url ?? '');
         lines.push(
           `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}, grade ${s.posture.grade}`,
         );
@@ -261,8 +272,13 @@ function changeCommand(
     );
   if (p.dryRun) {
     const label = sub === 'install' ? 'guarded' : 'restored';
-    for (const f of plan.files) io.stdout(unifiedDiff(f.path, f.oldText, f.newText, label));
+    const keys = secretKeysByFile(ctx, p.projects);
+    for (const f of plan.files)
+      io.stdout(
+        maskConfigText(unifiedDiff(f.path, f.oldText, f.newText, label), keys.get(f.path) ?? []),
+      );
     if (plan.files.length === 0) io.stdout('nothing to change\n');
+    if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
     return code;
   }
   const applied = applyPlan(ctx, plan);
@@ -275,7 +291,33 @@ function changeCommand(
     code = 1;
   }
   if (plan.files.length === 0 && code === 0) io.stdout('nothing to change\n');
+  if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
   return code;
+}
+
+/** Env and header names of every server, per config file: their values are masked in diffs. */
+function secretKeysByFile(ctx: HostsContext, projects: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of allServers(scanHosts({ env: ctx.env, platform: ctx.platform, projects }))) {
+    const keys = [...Object.keys(s.env ?? {}), ...Object.keys(s.headers ?? {})];
+    out.set(s.configPath, [...(out.get(s.configPath) ?? []), ...keys]);
+  }
+  return out;
+}
+
+/**
+ * A guarded server talks to the gate of this data directory. Without its secret no gate or app has
+ * ever run here, and every call is denied until one does: say so instead of leaving a user to
+ * discover it from a model's error.
+ */
+export function noGateNotice(dataDir: string): string {
+  if (existsSync(join(dataDir, 'secret'))) return '';
+  return (
+    `note: no Airlock gate or app has been set up for ${dataDir} yet (no secret file there).\n` +
+    `  Until one runs, the host still starts the guarded servers and sees their tools, but every\n` +
+    `  tool call is answered "Denied by Airlock: the Airlock approval service is not running".\n` +
+    `  Start the Airlock app, or \`airlock gate --data-dir ${dataDir}\`.\n`
+  );
 }
 
 function describe(action: string, server: string, path: string, detail?: string): string {

@@ -282,7 +282,7 @@ describe('install safety', () => {
     expect(r.out).toContain('backup: ');
   });
 
-  it('omits --data-dir when the data dir is the default', async () => {
+  it('names the data dir even when it is the default (hosts may pass the shim no XDG_CONFIG_HOME)', async () => {
     const t = makeHome();
     await run(t, ['install', '--host', 'cursor', '--server', 'playwright'], {
       dataDirIsDefault: true,
@@ -294,6 +294,8 @@ describe('install safety', () => {
       'playwright',
       '--host',
       'cursor',
+      '--data-dir',
+      t.dataDir,
       '--',
       'npx',
       '@playwright/mcp@latest',

@@ -214,7 +214,6 @@ function planWrap(
     host: sel.host,
     launcher: ctx.shimLauncher,
     dataDir: ctx.dataDir,
-    dataDirIsDefault: ctx.dataDirIsDefault,
   });
   if (e.command === desired.command && isDeepStrictEqual(e.args, desired.args))
     return changeOf(e, 'unchanged', { detail: 'already guarded' });

@@ -48,9 +48,9 @@ function isReference(raw: string): boolean {
 
 const SECRET_NAME =
   /(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)/i;
-const SECRET_VALUE =
+export const SECRET_VALUE =
   /(^|[^A-Za-z0-9])(sk-[A-Za-z0-9_-]{16,}|sk_live_[A-Za-z0-9]{10,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|npm_[A-Za-z0-9]{30,})/;
-const SECRET_FLAG =
+export const SECRET_FLAG =
   /^--?(token|api[-_]?key|apikey|password|passwd|secret|access[-_]?token|auth[-_]?token|key)$/i;
 
 function secretsInArgs(args: readonly string[]): string[] {
