@@ -27,6 +27,8 @@ export interface HostsIo {
   shimLauncher: ShimLauncher;
   /** Defaults to the running OS; tests pass another to exercise its layout. */
   platform?: Platform;
+  /** Prefix of system-wide files (/etc, /Library, Program Files); tests point it at a folder. */
+  systemRoot?: string;
   /** What the gate's registry knows of a server's tools, for the posture grade. */
   toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
 }
@@ -132,6 +134,7 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
   const ctx: HostsContext = {
     env: io.env,
     platform: io.platform ?? currentPlatform(),
+    ...(io.systemRoot !== undefined ? { systemRoot: io.systemRoot } : {}),
     dataDir: io.dataDir,
     dataDirIsDefault: io.dataDirIsDefault,
     shimLauncher: io.shimLauncher,
@@ -152,6 +155,7 @@ function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
   const result = scanHosts({
     env: ctx.env,
     platform: ctx.platform,
+    ...(ctx.systemRoot !== undefined ? { systemRoot: ctx.systemRoot } : {}),
     projects: p.projects,
     toolFacts: io.toolFacts,
   });

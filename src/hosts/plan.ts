@@ -4,13 +4,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { launchPaths } from './entry';
+import { launchPaths, launchValues } from './entry';
 import { backupFile, realTarget, writeAtomic } from './fs-write';
 import { ledgerKey, readLedger, writeLedger, type LedgerEntry } from './ledger';
 import { allTargets, type ConfigTarget } from './paths';
 import { entriesOf, getAt, loadConfig, openDocument } from './scan';
 import type { ConfigDocument } from './document';
-import type { HostId, HostsContext, LaunchShape, ServerEntry } from './types';
+import type { ConfigFormat, HostId, HostsContext, LaunchShape, ServerEntry } from './types';
 import { wrapLaunch } from './wrap';
 
 export interface Selection {
@@ -60,7 +60,10 @@ export interface Plan {
 
 function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
   const projects = (sel.projects ?? []).map((p) => resolve(p));
-  return allTargets(ctx.env, ctx.platform, projects).filter((t) => t.host === sel.host);
+  // Read-only sources (plugins, managed files, extensions) are never rewritten.
+  return allTargets(ctx.env, ctx.platform, projects, {
+    ...(ctx.systemRoot !== undefined ? { systemRoot: ctx.systemRoot } : {}),
+  }).filter((t) => t.host === sel.host && t.readOnly === undefined);
 }
 
 function inScope(e: ServerEntry, sel: Selection): boolean {
@@ -85,7 +88,7 @@ function setAt(value: unknown, path: readonly string[], v: unknown): void {
 
 /** Throws unless `newText` means `oldText` with only this server's command/args changed. */
 function verifyEdit(
-  format: 'json' | 'toml',
+  format: ConfigFormat,
   oldText: string,
   newText: string,
   entryPath: string[],
@@ -94,9 +97,8 @@ function verifyEdit(
   args: string[] | null,
 ): void {
   const expected = openDocument(format, oldText).value;
-  const paths = launchPaths(shape);
-  setAt(expected, [...entryPath, ...paths.command], command);
-  setAt(expected, [...entryPath, ...paths.args], args === null ? undefined : args);
+  for (const [rel, v] of launchValues(shape, command, args))
+    setAt(expected, [...entryPath, ...rel], v);
   const actual = openDocument(format, newText).value;
   if (!isDeepStrictEqual(normalise(actual), normalise(expected)))
     throw new Error(
@@ -119,8 +121,13 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
+/** The entry's key in its container: its name, or its position in a list. */
+export function keyOf(e: ServerEntry): string {
+  return e.key ?? e.name;
+}
+
 function spanText(doc: ConfigDocument, e: ServerEntry): string | undefined {
-  const span = doc.launchSpan(e.location, e.name, e.shape ?? 'flat');
+  const span = doc.launchSpan(e.location, keyOf(e), e.shape ?? 'flat');
   return span && doc.text.slice(span.start, span.end);
 }
 
@@ -218,7 +225,7 @@ function planWrap(
   if (e.command === desired.command && isDeepStrictEqual(e.args, desired.args))
     return changeOf(e, 'unchanged', { detail: 'already guarded' });
   const shape = e.shape ?? 'flat';
-  const entryPath = [...e.location, e.name];
+  const entryPath = [...e.location, keyOf(e)];
   const before = spanText(doc, e);
   // Only the head of args changes: the original arguments after `--` keep their own formatting.
   const insert = desired.args.slice(
@@ -226,7 +233,7 @@ function planWrap(
     desired.args.length - e.original.args.length - (e.guarded ? 1 : 0),
   );
   const remove = e.guarded ? e.args.length - e.original.args.length - 1 : 0;
-  const newText = doc.withLaunch(e.location, e.name, shape, desired.command, desired.args, {
+  const newText = doc.withLaunch(e.location, keyOf(e), shape, desired.command, desired.args, {
     remove,
     insert,
   });
@@ -236,7 +243,9 @@ function planWrap(
     throw new Error(`cannot locate "${e.name}" in ${target.path}`);
   const key = ledgerKey(realTarget(target.path), e.location, e.name);
   const prior = ledger[key];
-  const argsWasAbsent = getAt(doc.value, [...entryPath, ...launchPaths(shape).args]) === undefined;
+  const argsPath = launchPaths(shape).args;
+  const argsWasAbsent =
+    argsPath !== null && getAt(doc.value, [...entryPath, ...argsPath]) === undefined;
   const entry: LedgerEntry = e.guarded
     ? prior && prior.wrappedText === before
       ? { ...prior, wrappedText: after }
@@ -282,10 +291,10 @@ function planUnwrap(
       detail: e.guardable ? 'not guarded' : e.note,
     });
   const shape = e.shape ?? 'flat';
-  const entryPath = [...e.location, e.name];
+  const entryPath = [...e.location, keyOf(e)];
   const key = ledgerKey(realTarget(target.path), e.location, e.name);
   const prior = ledger[key];
-  const span = doc.launchSpan(e.location, e.name, shape);
+  const span = doc.launchSpan(e.location, keyOf(e), shape);
   const current = span && doc.text.slice(span.start, span.end);
   const restoreArgs = prior?.argsWasAbsent && e.original.args.length === 0 ? null : e.original.args;
   let newText: string | undefined;
@@ -310,7 +319,7 @@ function planUnwrap(
   if (newText === undefined) {
     // The ledger is missing or the entry was edited since: rebuild command/args from the wrap itself.
     detail = 'structural';
-    newText = doc.withLaunch(e.location, e.name, shape, e.original.command, restoreArgs, {
+    newText = doc.withLaunch(e.location, keyOf(e), shape, e.original.command, restoreArgs, {
       remove: e.args.length - e.original.args.length,
       insert: [],
     });
