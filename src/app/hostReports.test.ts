@@ -48,6 +48,8 @@ describe('toolFactsOf', () => {
       record('stat', { reviewedHash: null }),
     ]);
     expect(facts).toEqual({
+      // Every name, for allow entries that list a server's tools (single consent).
+      tools: ['list_dir', 'read_file', 'stat', 'write_file'],
       destructiveTools: ['write_file'],
       poisoned: ['read_file'],
       changed: ['list_dir'],
@@ -71,6 +73,11 @@ describe('toolFactsLookup', () => {
     );
     expect(lookup('cursor', 'notes')?.destructiveTools).toEqual([]);
     expect(lookup('claude-desktop', 'notes')).toBeUndefined();
-    expect(lookup('vscode', 'other')).toEqual({ destructiveTools: [], poisoned: [], changed: [] });
+    expect(lookup('vscode', 'other')).toEqual({
+      tools: [],
+      destructiveTools: [],
+      poisoned: [],
+      changed: [],
+    });
   });
 });

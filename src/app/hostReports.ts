@@ -27,6 +27,7 @@ export function toolFactsOf(tools: readonly ToolRecord[]): ToolFacts {
       .map((t) => t.name)
       .sort();
   return {
+    tools: names(() => true),
     destructiveTools: names((t) => isDestructive(t.definition)),
     poisoned: names((t) => t.poison.length > 0),
     changed: names((t) => t.reviewedHash !== null && t.reviewedHash !== t.hash),

@@ -270,7 +270,8 @@ export interface HostServerEntry {
 export interface HostEvent {
   id: number;
   at: number;
-  kind: 'new-unguarded' | 'wrap-removed';
+  /** `unguarded-auto-approved` is the most urgent: no prompt at all stands before its calls. */
+  kind: 'unguarded-auto-approved' | 'new-unguarded' | 'wrap-removed';
   host: string;
   server: string;
   configPath: string;

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
+import { CONSENT, consentSummary } from './consent';
 import { maskArgs, maskConfigText, maskMap, maskText } from './mask';
 import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
@@ -33,9 +34,16 @@ export interface HostsIo {
   toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
 }
 
+/** The registry's tool names for a server, for allow entries that list every tool. */
+function toolNamesFrom(io: HostsIo): HostsContext['toolNames'] {
+  const facts = io.toolFacts;
+  return facts && ((host, server) => facts(host, server)?.tools);
+}
+
 export const HOSTS_HELP = `Usage:
   airlock hosts scan [--json] [--project DIR]...
   airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
+                          [--single-consent]
   airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
 
 Hosts: ${HOST_IDS.join(', ')}
@@ -44,7 +52,11 @@ scan       lists every host config found, each server, whether it is guarded, an
 install    rewrites the chosen servers' command/args so the host starts them through the Airlock
            shim (absolute paths; env, other keys, comments and formatting are kept). The file is
            backed up into the data directory and replaced atomically; --dry-run prints the diff.
-uninstall  restores the original command/args exactly.
+--single-consent
+           also writes the host's own allow entry for each guarded server (Claude Code
+           permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust), so only
+           Airlock asks. Uninstall removes it with the wrap, byte for byte.
+uninstall  restores the original command/args exactly (and any allow entry Airlock wrote).
 --project  adds a project's files (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, …); with install
            and uninstall it chooses that project's servers instead of the user-level ones.
 `;
@@ -54,6 +66,7 @@ interface Parsed {
   json: boolean;
   dryRun: boolean;
   all: boolean;
+  singleConsent: boolean;
   host?: string;
   servers: string[];
   projects: string[];
@@ -66,6 +79,7 @@ function parseArgs(argv: string[]): Parsed | string {
     json: false,
     dryRun: false,
     all: false,
+    singleConsent: false,
     servers: [],
     projects: [],
     help: false,
@@ -90,6 +104,9 @@ function parseArgs(argv: string[]): Parsed | string {
         break;
       case '--all':
         p.all = true;
+        break;
+      case '--single-consent':
+        p.singleConsent = true;
         break;
       case '--host': {
         const v = value();
@@ -138,6 +155,7 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
     dataDir: io.dataDir,
     dataDirIsDefault: io.dataDirIsDefault,
     shimLauncher: io.shimLauncher,
+    ...(io.toolFacts ? { toolNames: toolNamesFrom(io) } : {}),
   };
   try {
     if (parsed.sub === 'scan') return scanCommand(parsed, ctx, io);
@@ -208,6 +226,7 @@ export function renderScan(result: ScanResult): string {
       continue;
     }
     lines.push(`${h.label} (${h.host})`);
+    lines.push(`  single consent: ${consentSummary(h.host)}`);
     for (const c of present) {
       const scope =
         c.kind === 'extensions'
@@ -215,7 +234,7 @@ export function renderScan(result: ScanResult): string {
           : c.scope === 'project'
             ? `project ${c.project}`
             : 'user';
-      lines.push(`  ${c.path}  [${scope}]`);
+      lines.push(`  ${c.path}  [${c.readOnly ? `${scope}, read-only: ${c.readOnly}` : scope}]`);
       if (c.error !== undefined) {
         lines.push(`    cannot parse: ${c.error} (left untouched)`);
         continue;
@@ -228,7 +247,7 @@ export function renderScan(result: ScanResult): string {
           ? `${maskText(s.original.command)} ${maskArgs(s.original.args).join(' ')}`.trim()
           : maskText(s.url ?? '');
         lines.push(
-          `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}, grade ${s.posture.grade}`,
+          `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}${s.autoApproved ? ', auto-approved by the host' : ''}, grade ${s.posture.grade}`,
         );
         if (runs) lines.push(`      runs: ${runs}`);
         if (s.note && !s.guardable) lines.push(`      note: ${s.note}`);
@@ -257,7 +276,20 @@ function changeCommand(
     io.stderr(`airlock hosts ${sub}: give --server NAME (repeatable) or --all\n`);
     return 2;
   }
-  const sel = { host: p.host, servers: p.all ? ('all' as const) : p.servers, projects: p.projects };
+  if (p.singleConsent && sub === 'uninstall') {
+    io.stderr(
+      'airlock hosts uninstall: --single-consent is for install (uninstall always removes what Airlock wrote)\n',
+    );
+    return 2;
+  }
+  const sel = {
+    host: p.host,
+    servers: p.all ? ('all' as const) : p.servers,
+    projects: p.projects,
+    singleConsent: p.singleConsent,
+  };
+  if (p.singleConsent && !CONSENT[p.host])
+    io.stdout(`note: ${HOST_LABELS[p.host]}: ${consentSummary(p.host)}\n`);
   const plan = sub === 'install' ? planInstall(ctx, sel) : planUninstall(ctx, sel);
   let code = 0;
   for (const e of plan.errors) {
@@ -287,7 +319,11 @@ function changeCommand(
   }
   const applied = applyPlan(ctx, plan);
   for (const w of applied.written) {
-    for (const c of w.changes) io.stdout(describe(c.action, c.server, w.path, c.detail));
+    for (const c of w.changes) {
+      io.stdout(describe(c.action, c.server, w.path, c.detail));
+      if (c.consent && c.action !== 'consent')
+        io.stdout(`  and wrote the host's allow entry ${c.consent}: only Airlock asks now\n`);
+    }
     if (w.backup) io.stdout(`  backup: ${w.backup}\n`);
   }
   for (const e of applied.errors) {
@@ -325,7 +361,10 @@ export function noGateNotice(dataDir: string): string {
 }
 
 function describe(action: string, server: string, path: string, detail?: string): string {
-  if (action === 'wrap') return `guarded ${server} in ${path}\n`;
+  if (action === 'consent') return `wrote the host's allow entry for ${server} in ${path}\n`;
+  if (action === 'unwrap' && detail === 'allow entry removed')
+    return `removed the allow entry ${server} from ${path}\n`;
+  if (action === 'wrap') return `guarded ${server} in ${path}${detail ? ` (${detail})` : ''}\n`;
   if (action === 'rewrap') return `re-guarded ${server} in ${path} (new shim path)\n`;
   return `unguarded ${server} in ${path}${detail === 'structural' ? ' (restored from the wrapped command; formatting of command/args may differ)' : ''}\n`;
 }

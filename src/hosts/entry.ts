@@ -2,14 +2,7 @@
 // `{command: {path, args, env}}`, and the remote forms (`url`, Windsurf's `serverUrl`, Gemini's
 // `httpUrl`, VS Code / Claude Code `type`).
 import { gradeServer } from './posture';
-import type {
-  EntryDialect,
-  HostId,
-  LaunchShape,
-  ServerEntry,
-  ToolFacts,
-  Transport,
-} from './types';
+import type { EntryDialect, HostId, LaunchShape, ServerEntry, ToolFacts, Transport } from './types';
 import { unwrapLaunch } from './wrap';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -278,6 +271,12 @@ function readNested(
     : inner;
 }
 
+/** Grades an entry again after scan learnt more about it (the host auto-approves it). */
+export function regrade(e: ServerEntry, toolFacts?: ToolFacts): ServerEntry {
+  const { posture: _old, ...rest } = e;
+  return finish(rest, toolFacts);
+}
+
 function finish(e: Omit<ServerEntry, 'posture'>, toolFacts?: ToolFacts): ServerEntry {
   const posture = gradeServer(
     {
@@ -289,6 +288,7 @@ function finish(e: Omit<ServerEntry, 'posture'>, toolFacts?: ToolFacts): ServerE
       url: e.url,
       headers: e.headers,
       hasAuth: e.hasAuth,
+      autoApproved: e.autoApproved === true,
     },
     toolFacts,
   );

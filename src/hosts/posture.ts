@@ -12,9 +12,13 @@ export interface PostureInput {
   url?: string;
   headers?: Record<string, string>;
   hasAuth?: boolean;
+  /** The host's own allow entry auto-approves this server's tools. */
+  autoApproved?: boolean;
 }
 
 export const POINTS = {
+  /** Unguarded AND auto-approved by the host: nothing asks before a call runs. Always an F. */
+  autoApprovedUnguarded: 100,
   unguarded: 30,
   unpinned: 15,
   secret: 20,
@@ -196,6 +200,11 @@ export function gradeServer(entry: PostureInput, toolFacts?: ToolFacts): Posture
     d.push({ points: POINTS[code], code, text });
   };
 
+  if (!entry.guarded && entry.autoApproved)
+    add(
+      'autoApprovedUnguarded',
+      "Unguarded AND auto-approved: the host allows every tool of this server without asking, and Airlock no longer sits in front of it. Guard it again, or remove the host's allow entry.",
+    );
   if (!entry.guarded) {
     if (entry.transport === 'stdio')
       add('unguarded', 'Not guarded: its tool calls reach the server without Airlock.');

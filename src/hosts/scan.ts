@@ -2,7 +2,8 @@
 // reported with its error and never touched.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEntry } from './entry';
+import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
+import { readEntry, regrade } from './entry';
 import { openJson } from './json-doc';
 import {
   allTargets,
@@ -133,6 +134,10 @@ export function entriesOf(
         toolFacts?.(target.host, name),
         target.dialect,
       );
+      if (entryAutoApproved(target.host, raw)) {
+        entry.autoApproved = true;
+        Object.assign(entry, regrade(entry, toolFacts?.(target.host, name)));
+      }
       out.push(target.readOnly === undefined ? entry : readOnlyEntry(entry, target.readOnly));
     }
   }
@@ -228,6 +233,7 @@ export function scanHosts(opts: ScanOptions): ScanResult {
     else scan = { ...base, exists: true, servers: entriesOf(target, loaded.doc, opts.toolFacts) };
     byHost.get(target.host)!.push(scan);
   }
+  markClaudeAllowed(byHost.get('claude-code') ?? [], opts);
   const ext = scanExtensions(opts);
   if (ext) byHost.get('claude-desktop')!.push(ext);
   const hosts: HostScan[] = HOST_IDS.map((host) => {
@@ -235,6 +241,34 @@ export function scanHosts(opts: ScanOptions): ScanResult {
     return { host, label: HOST_LABELS[host], configs, found: configs.some((c) => c.exists) };
   });
   return { hosts };
+}
+
+/** Claude Code's allow rules live in its settings files, apart from the servers. */
+function markClaudeAllowed(configs: ConfigScan[], opts: ScanOptions): void {
+  const cache = new Map<string, unknown[]>();
+  const allowIn = (path: string): unknown[] => {
+    let allow = cache.get(path);
+    if (!allow) {
+      const loaded = loadConfig({
+        host: 'claude-code',
+        path,
+        format: 'json',
+        scope: 'user',
+        serversPath: [],
+      });
+      const v =
+        loaded.exists && loaded.doc ? getAt(loaded.doc.value, ['permissions', 'allow']) : [];
+      allow = Array.isArray(v) ? v : [];
+      cache.set(path, allow);
+    }
+    return allow;
+  };
+  for (const c of configs)
+    c.servers = c.servers.map((e) =>
+      claudeSettingsFiles(e, opts.env, opts.platform).some((f) => claudeAllows(allowIn(f), e.name))
+        ? regrade({ ...e, autoApproved: true }, opts.toolFacts?.('claude-code', e.name))
+        : e,
+    );
 }
 
 /** All servers of a scan, flat. */

@@ -76,6 +76,8 @@ export interface HostsContext {
   platform: Platform;
   /** Prefix of system-wide files (/etc, /Library, Program Files); tests point it at a folder. */
   systemRoot?: string;
+  /** The tool names the gate's registry has seen for a server (single consent lists them). */
+  toolNames?: (host: HostId, server: string) => readonly string[] | undefined;
   dataDir: string;
   dataDirIsDefault: boolean;
   shimLauncher: ShimLauncher;
@@ -97,6 +99,8 @@ export interface Posture {
 }
 
 export interface ToolFacts {
+  /** Every tool name the gate has seen (single consent lists them where a host wants names). */
+  tools?: string[];
   destructiveTools: string[];
   poisoned: string[];
   changed: string[];
