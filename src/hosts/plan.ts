@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
+import { readClaudeLists, wrapVerdict } from './allowlists';
 import { CONSENT, claudeRule, claudeSettingsFor, entryConsentValue } from './consent';
 import { launchPaths, launchValues } from './entry';
 import { openJson } from './json-doc';
@@ -287,6 +288,17 @@ function planWrap(
     launcher: ctx.shimLauncher,
     dataDir: ctx.dataDir,
   });
+  if (sel.host === 'claude-code') {
+    const verdict = wrapVerdict(
+      readClaudeLists(ctx.env, ctx.platform, ctx.systemRoot),
+      e.name,
+      [e.original.command, ...e.original.args],
+      [desired.command, ...desired.args],
+    );
+    if (verdict.refuse) return changeOf(e, 'skipped', { detail: `refused: ${verdict.refuse}` });
+    if (verdict.blocked)
+      return changeOf(e, 'skipped', { detail: `not wrapped: ${verdict.blocked}` });
+  }
   const shape = e.shape ?? 'flat';
   const entryPath = [...e.location, keyOf(e)];
   const consent = consentFor(ctx, sel, target, e);
