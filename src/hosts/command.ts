@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
 import { CONSENT, consentSummary } from './consent';
+import { describeBudget } from './startup';
 import { maskArgs, maskConfigText, maskMap, maskText } from './mask';
 import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
@@ -43,7 +44,7 @@ function toolNamesFrom(io: HostsIo): HostsContext['toolNames'] {
 export const HOSTS_HELP = `Usage:
   airlock hosts scan [--json] [--project DIR]...
   airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
-                          [--single-consent]
+                          [--single-consent] [--startup-timeout SEC]
   airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
 
 Hosts: ${HOST_IDS.join(', ')}
@@ -56,6 +57,9 @@ install    rewrites the chosen servers' command/args so the host starts them thr
            also writes the host's own allow entry for each guarded server (Claude Code
            permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust), so only
            Airlock asks. Uninstall removes it with the wrap, byte for byte.
+--startup-timeout SEC
+           where the host limits a server's start (Codex startup_timeout_sec, 10 s by default),
+           raises it to SEC in the same edit; uninstall takes it back with the wrap.
 uninstall  restores the original command/args exactly (and any allow entry Airlock wrote).
 --project  adds a project's files (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, …); with install
            and uninstall it chooses that project's servers instead of the user-level ones.
@@ -67,6 +71,7 @@ interface Parsed {
   dryRun: boolean;
   all: boolean;
   singleConsent: boolean;
+  startupTimeout?: number;
   host?: string;
   servers: string[];
   projects: string[];
@@ -108,6 +113,13 @@ function parseArgs(argv: string[]): Parsed | string {
       case '--single-consent':
         p.singleConsent = true;
         break;
+      case '--startup-timeout': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 600)
+          return '--startup-timeout needs whole seconds between 1 and 600';
+        p.startupTimeout = v;
+        break;
+      }
       case '--host': {
         const v = value();
         if (!v) return '--host needs a value';
@@ -251,6 +263,14 @@ export function renderScan(result: ScanResult): string {
         );
         if (runs) lines.push(`      runs: ${runs}`);
         if (s.note && !s.guardable) lines.push(`      note: ${s.note}`);
+        if (s.startup)
+          lines.push(
+            `      startup budget: ${describeBudget(s.startup)}${
+              s.startup.raisable && s.startup.seconds < 20
+                ? ` (install --startup-timeout 20 raises it with the wrap)`
+                : ''
+            }`,
+          );
         for (const d of s.posture.deductions) lines.push(`      -${d.points} ${d.text}`);
       }
     }
@@ -287,6 +307,7 @@ function changeCommand(
     servers: p.all ? ('all' as const) : p.servers,
     projects: p.projects,
     singleConsent: p.singleConsent,
+    ...(p.startupTimeout !== undefined ? { startupTimeoutSec: p.startupTimeout } : {}),
   };
   if (p.singleConsent && !CONSENT[p.host])
     io.stdout(`note: ${HOST_LABELS[p.host]}: ${consentSummary(p.host)}\n`);
@@ -323,6 +344,7 @@ function changeCommand(
       io.stdout(describe(c.action, c.server, w.path, c.detail));
       if (c.consent && c.action !== 'consent')
         io.stdout(`  and wrote the host's allow entry ${c.consent}: only Airlock asks now\n`);
+      if (c.startup) io.stdout(`  and raised its startup budget: ${c.startup}\n`);
     }
     if (w.backup) io.stdout(`  backup: ${w.backup}\n`);
   }

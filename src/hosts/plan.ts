@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
 import { readClaudeLists, wrapVerdict } from './allowlists';
 import { CONSENT, claudeRule, claudeSettingsFor, entryConsentValue } from './consent';
+import { CODEX_STARTUP_KEY } from './startup';
 import { launchPaths, launchValues } from './entry';
 import { openJson } from './json-doc';
 import { backupFile, realTarget, writeAtomic } from './fs-write';
@@ -25,6 +26,8 @@ export interface Selection {
   projects?: string[];
   /** Also write the host's own allow entry for each guarded server, so only Airlock asks. */
   singleConsent?: boolean;
+  /** Raise the host's startup budget (Codex startup_timeout_sec) to at least this, with the wrap. */
+  startupTimeoutSec?: number;
 }
 
 /** `consent`: only the host's allow entry was written (the wrap was already there). */
@@ -43,6 +46,8 @@ export interface ServerChange {
   after?: { command: string; args: string[] };
   /** The host allow entry written with the wrap (single consent), as shown to the user. */
   consent?: string;
+  /** The startup budget raised with the wrap, as shown to the user. */
+  startup?: string;
 }
 
 export interface FilePlan {
@@ -108,12 +113,12 @@ function verifyEdit(
   shape: LaunchShape,
   command: string,
   args: string[] | null,
-  consent?: { key: string; value: unknown },
+  ...extras: ({ key: string; value: unknown } | undefined)[]
 ): void {
   const expected = openDocument(format, oldText).value;
   for (const [rel, v] of launchValues(shape, command, args))
     setAt(expected, [...entryPath, ...rel], v);
-  if (consent) setAt(expected, [...entryPath, consent.key], consent.value);
+  for (const x of extras) if (x) setAt(expected, [...entryPath, x.key], x.value);
   const actual = openDocument(format, newText).value;
   if (!isDeepStrictEqual(normalise(actual), normalise(expected)))
     throw new Error(
@@ -305,7 +310,15 @@ function planWrap(
   const consentEdit = consent && 'edit' in consent ? consent.edit : undefined;
   const consentNote =
     consent && 'reason' in consent ? `allow entry not written: ${consent.reason}` : undefined;
-  const launchDone = e.command === desired.command && isDeepStrictEqual(e.args, desired.args);
+  const budget =
+    sel.startupTimeoutSec !== undefined &&
+    e.startup?.raisable &&
+    e.startup.seconds < sel.startupTimeoutSec &&
+    target.format === 'toml'
+      ? { key: CODEX_STARTUP_KEY, value: sel.startupTimeoutSec }
+      : undefined;
+  const launchSame = e.command === desired.command && isDeepStrictEqual(e.args, desired.args);
+  const launchDone = launchSame && !budget;
   const consentDone =
     !consentEdit ||
     isDeepStrictEqual(getAt(doc.value, [...entryPath, consentEdit.key]), consentEdit.value);
@@ -315,7 +328,7 @@ function planWrap(
     });
   const before = spanText(doc, e);
   let newText = doc.text;
-  if (!launchDone) {
+  if (!launchSame) {
     // Only the head of args changes: the original arguments after `--` keep their own formatting.
     const insert = desired.args.slice(
       0,
@@ -326,6 +339,11 @@ function planWrap(
       remove,
       insert,
     });
+  }
+  if (budget) {
+    const withBudget = openDocument(target.format, newText);
+    if (!withBudget.withNumber) throw new Error('this file cannot hold a startup budget');
+    newText = withBudget.withNumber(e.location, keyOf(e), budget.key, budget.value);
   }
   if (consentEdit && !consentDone)
     newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
@@ -338,6 +356,7 @@ function planWrap(
     desired.command,
     desired.args,
     consentEdit,
+    budget,
   );
   const after = spanText(openDocument(target.format, newText), e);
   if (before === undefined || after === undefined)
@@ -375,7 +394,7 @@ function planWrap(
           };
   file.ledgerSet[key] = consentEdit && !consentDone ? { ...base, consent: true } : base;
   file.newText = newText;
-  const action: ChangeAction = launchDone ? 'consent' : e.guarded ? 'rewrap' : 'wrap';
+  const action: ChangeAction = launchSame && !budget ? 'consent' : e.guarded ? 'rewrap' : 'wrap';
   return changeOf(e, action, {
     before: { command: e.command, args: e.args },
     after: desired,
@@ -383,6 +402,7 @@ function planWrap(
       ? { consent: `${consentEdit.key}: ${JSON.stringify(consentEdit.value)}` }
       : {}),
     ...(consentNote ? { detail: consentNote } : {}),
+    ...(budget ? { startup: `${budget.key} = ${budget.value}` } : {}),
   });
 }
 
@@ -416,16 +436,9 @@ function planUnwrap(
   if (span && prior && prior.originalText !== '' && prior.wrappedText === current) {
     const candidate = doc.replaceSpan(span, prior.originalText);
     try {
-      const originalConsent =
-        consent?.kind === 'entry'
-          ? {
-              key: consent.key,
-              value: getAt(openDocument(target.format, candidate).value, [
-                ...entryPath,
-                consent.key,
-              ]),
-            }
-          : undefined;
+      // The keys that travel in the launch span come back as they were before the install.
+      const restored = openDocument(target.format, candidate).value;
+      const back = (k: string) => ({ key: k, value: getAt(restored, [...entryPath, k]) });
       verifyEdit(
         target.format,
         doc.text,
@@ -434,7 +447,8 @@ function planUnwrap(
         shape,
         e.original.command,
         restoreArgs,
-        originalConsent,
+        consent?.kind === 'entry' ? back(consent.key) : undefined,
+        e.host === 'codex' ? back(CODEX_STARTUP_KEY) : undefined,
       );
       newText = candidate;
     } catch {

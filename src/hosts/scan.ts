@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
 import { readEntry, regrade } from './entry';
+import { startupBudget } from './startup';
 import { openJson } from './json-doc';
 import {
   allTargets,
@@ -134,6 +135,8 @@ export function entriesOf(
         toolFacts?.(target.host, name),
         target.dialect,
       );
+      const budget = entry.transport === 'stdio' ? startupBudget(target.host, raw) : undefined;
+      if (budget) entry.startup = budget;
       if (entryAutoApproved(target.host, raw)) {
         entry.autoApproved = true;
         Object.assign(entry, regrade(entry, toolFacts?.(target.host, name)));

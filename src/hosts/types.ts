@@ -121,6 +121,8 @@ export interface ServerEntry {
   source?: string;
   /** The host's own allow entry for this server's tools is present (Claude Code, Cline, Gemini…). */
   autoApproved?: boolean;
+  /** The time the host gives this server to start, where it has such a limit (Codex). */
+  startup?: { seconds: number; setting: string; isDefault: boolean; raisable: boolean };
   transport: Transport;
   /** False when the stdio shim cannot run in front of this server (remote, extension, odd entry). */
   guardable: boolean;
