@@ -1,8 +1,14 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claudeExtensionsDir, projectTargets, userTargets, watchTargets } from './paths';
+import {
+  claudeExtensionsDir,
+  claudePluginTargets,
+  projectTargets,
+  userTargets,
+  watchTargets,
+} from './paths';
 
 const byHost = (targets: { host: string; path: string }[], host: string): string[] =>
   targets.filter((t) => t.host === host).map((t) => t.path);
@@ -68,6 +74,7 @@ describe('config paths per OS, from the passed env only', () => {
     expect(byHost(t, 'gemini')).toEqual([
       '/h/.gemini/settings.json',
       '/etc/gemini-cli/settings.json',
+      '/etc/gemini-cli/system-defaults.json',
     ]);
     expect(byHost(t, 'opencode')).toEqual([
       '/h/cfg/opencode/opencode.json',
@@ -103,6 +110,7 @@ describe('config paths per OS, from the passed env only', () => {
     expect(byHost(t, 'gemini')).toEqual([
       '/g/.gemini/settings.json',
       '/sys/etc/gemini-cli/settings.json',
+      '/sys/etc/gemini-cli/system-defaults.json',
     ]);
     expect(byHost(t, 'cline').at(-1)).toBe('/cl/data/settings/cline_mcp_settings.json');
     const d = userTargets({ HOME: '/h', CLINE_DATA_DIR: '/d' }, 'linux');
@@ -137,6 +145,25 @@ describe('config paths per OS, from the passed env only', () => {
     expect(byHost(t, 'vscode')).toContain(
       join(appData, 'Code', 'User', 'profiles', '-71a2b3c4', 'mcp.json'),
     );
+  });
+
+  it('lists the plugins installed_plugins.json names, never the whole marketplace', () => {
+    const home = mkdtempSync(join(tmpdir(), 'airlock-plugins-'));
+    const plugins = join(home, '.claude', 'plugins');
+    const offered = join(plugins, 'marketplaces', 'm', 'plugins', 'offered');
+    mkdirSync(join(offered, '.claude-plugin'), { recursive: true });
+    const installed = join(plugins, 'cache', 'm', 'db-tools', '1.0.0');
+    mkdirSync(join(installed, '.claude-plugin'), { recursive: true });
+    writeFileSync(
+      join(plugins, 'installed_plugins.json'),
+      JSON.stringify({ version: 2, plugins: { 'db-tools@m': [{ installPath: installed }] } }),
+    );
+    const t = claudePluginTargets({ HOME: home }, 'linux');
+    expect(t.map((x) => x.path)).toEqual([
+      join(installed, '.mcp.json'),
+      join(installed, '.claude-plugin', 'plugin.json'),
+    ]);
+    expect(t[0]!.readOnly).toBe('Claude Code plugin "db-tools"');
   });
 
   it('refuses to guess a home', () => {

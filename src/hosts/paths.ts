@@ -2,7 +2,7 @@
 // Paths come from the passed env and platform (plus a listing of a few folders whose names vary:
 // profiles, store packages, plugins), so a temporary HOME is a complete sandbox and every OS
 // layout can be exercised on any machine.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConfigFormat, EntryDialect, HostId, Platform } from './types';
 
@@ -160,13 +160,26 @@ export function geminiDir(env: NodeJS.ProcessEnv, platform: Platform): string {
   return join(env.GEMINI_CLI_HOME || homeDir(env, platform), '.gemini');
 }
 
-function geminiSystemSettings(env: NodeJS.ProcessEnv, platform: Platform, root: string): string {
-  if (env.GEMINI_CLI_SYSTEM_SETTINGS_PATH) return env.GEMINI_CLI_SYSTEM_SETTINGS_PATH;
+/** System-wide Gemini CLI files: `system-defaults.json` under the settings, `settings.json` over them. */
+function geminiSystemFile(
+  env: NodeJS.ProcessEnv,
+  platform: Platform,
+  root: string,
+  file: 'settings.json' | 'system-defaults.json',
+): string {
+  const override =
+    file === 'settings.json'
+      ? env.GEMINI_CLI_SYSTEM_SETTINGS_PATH
+      : env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH;
+  if (override) return override;
+  return join(geminiSystemDir(env, platform, root), file);
+}
+
+function geminiSystemDir(env: NodeJS.ProcessEnv, platform: Platform, root: string): string {
   if (platform === 'darwin')
-    return join(root || '/', 'Library', 'Application Support', 'GeminiCli', 'settings.json');
-  if (platform === 'win32')
-    return join(root || env.ProgramData || 'C:\\ProgramData', 'gemini-cli', 'settings.json');
-  return join(root || '/', 'etc', 'gemini-cli', 'settings.json');
+    return join(root || '/', 'Library', 'Application Support', 'GeminiCli');
+  if (platform === 'win32') return join(root || env.ProgramData || 'C:\\ProgramData', 'gemini-cli');
+  return join(root || '/', 'etc', 'gemini-cli');
 }
 
 function gooseConfig(env: NodeJS.ProcessEnv, platform: Platform): string {
@@ -247,9 +260,17 @@ export function userTargets(
     ),
     ...clineFromEnv(env, platform).map((p) => target('cline', p, ['mcpServers'])),
     target('gemini', join(geminiDir(env, platform), 'settings.json'), ['mcpServers']),
-    target('gemini', geminiSystemSettings(env, platform, root), ['mcpServers'], {
+    target('gemini', geminiSystemFile(env, platform, root, 'settings.json'), ['mcpServers'], {
       readOnly: 'Gemini CLI system settings (set by an administrator)',
     }),
+    target(
+      'gemini',
+      geminiSystemFile(env, platform, root, 'system-defaults.json'),
+      ['mcpServers'],
+      {
+        readOnly: 'Gemini CLI system defaults (set by an administrator)',
+      },
+    ),
     target('codex', join(codexHome, 'config.toml'), ['mcp_servers']),
     ...zedSettings(env, platform).map((p) => target('zed', p, ['context_servers'])),
     ...inVsCodeFamily(ROO_EXT, 'mcp_settings.json').map((p) =>
@@ -328,29 +349,55 @@ export function geminiExtensionTargets(env: NodeJS.ProcessEnv, platform: Platfor
 
 /**
  * Claude Code plugins bring servers in `.mcp.json` at the plugin's root or inline in
- * `.claude-plugin/plugin.json`. Plugins sit a few levels under ~/.claude/plugins (marketplace,
- * plugin, version); a bounded walk finds them whatever the exact layout of this release.
+ * `.claude-plugin/plugin.json`. The installed ones are named in ~/.claude/plugins/
+ * installed_plugins.json with their installPath (the marketplaces folder beside it holds every
+ * plugin on offer, installed or not, so it is never walked); without that file, a bounded walk of
+ * the plugin cache finds them.
  */
 export function claudePluginTargets(env: NodeJS.ProcessEnv, platform: Platform): ConfigTarget[] {
+  const root = join(claudeCodeDir(env, platform), 'plugins');
   const out: ConfigTarget[] = [];
+  const add = (dir: string, name: string): void => {
+    const readOnly = `Claude Code plugin "${name}"`;
+    out.push(target('claude-code', join(dir, '.mcp.json'), ['mcpServers'], { readOnly }));
+    out.push(
+      target('claude-code', join(dir, '.claude-plugin', 'plugin.json'), ['mcpServers'], {
+        readOnly,
+      }),
+    );
+  };
+  const installed = installedPlugins(join(root, 'installed_plugins.json'));
+  if (installed) {
+    for (const p of installed) add(p.path, p.name);
+    return out;
+  }
   const walk = (dir: string, depth: number): void => {
     for (const name of subdirs(dir, (n) => n !== 'node_modules' && n !== '.git')) {
-      const d = join(dir, name);
-      if (name === '.claude-plugin') {
-        out.push(
-          target('claude-code', join(d, 'plugin.json'), ['mcpServers'], {
-            readOnly: `Claude Code plugin "${pluginName(dir)}"`,
-          }),
-        );
-        out.push(
-          target('claude-code', join(dir, '.mcp.json'), ['mcpServers'], {
-            readOnly: `Claude Code plugin "${pluginName(dir)}"`,
-          }),
-        );
-      } else if (depth > 0) walk(d, depth - 1);
+      if (name === '.claude-plugin') add(dir, pluginName(dir));
+      else if (depth > 0) walk(join(dir, name), depth - 1);
     }
   };
-  walk(join(claudeCodeDir(env, platform), 'plugins'), 5);
+  walk(join(root, 'cache'), 5);
+  return out;
+}
+
+/** installPath of each installed plugin (v1: one record per id; v2: a list per id). */
+function installedPlugins(file: string): { name: string; path: string }[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const plugins = (parsed as { plugins?: unknown } | null)?.plugins;
+  if (typeof plugins !== 'object' || plugins === null) return undefined;
+  const out: { name: string; path: string }[] = [];
+  for (const [id, v] of Object.entries(plugins)) {
+    for (const rec of Array.isArray(v) ? v : [v]) {
+      const path = (rec as { installPath?: unknown } | null)?.installPath;
+      if (typeof path === 'string') out.push({ name: id.split('@')[0] ?? id, path });
+    }
+  }
   return out;
 }
 
