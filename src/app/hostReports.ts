@@ -2,6 +2,7 @@
 // graded with what the gate's registry knows of that server's tools.
 import type { HostReport, HostServerEntry } from '../contract/ipc';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
+import { CONSENT, consentSummary } from '../hosts/consent';
 import type { HostId, ScanResult, ServerEntry, ToolFacts } from '../hosts';
 import { nameActs, nameVerbs } from '../policy/verbs';
 import type { Store } from '../store/store';
@@ -82,6 +83,7 @@ export function entryView(e: ServerEntry): HostServerEntry {
     configPath: e.configPath,
     project: e.project ?? null,
     disabled: e.disabled,
+    autoApproved: e.autoApproved === true,
     grade: e.posture.grade,
     score: e.posture.score,
     deductions: e.posture.deductions.map((d) => ({ ...d })),
@@ -99,6 +101,7 @@ export function hostReportsOf(scan: ScanResult): HostReport[] {
       found: h.found,
       servers: h.configs.flatMap((c) => c.servers.map(entryView)),
       error: h.configs.find((c) => c.error)?.error ?? null,
+      singleConsent: { supported: CONSENT[h.host] !== undefined, summary: consentSummary(h.host) },
     };
   });
 }
