@@ -102,6 +102,23 @@ describe('hosts install against Claude Code managed settings', () => {
     expect(t.snapshot()).toEqual(before);
   });
 
+  it('scan says what the lists mean for each entry', async () => {
+    const t = makeHome();
+    managed(t, { deniedMcpServers: [{ serverCommand: ORIGINAL }] });
+    let out = '';
+    await hostsCommand(['scan'], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (out += s),
+      env: t.ctx.env,
+      dataDir: t.dataDir,
+      dataDirIsDefault: false,
+      shimLauncher: t.ctx.shimLauncher,
+      platform: 'linux',
+      systemRoot: t.systemRoot,
+    });
+    expect(out).toContain('policy: deniedMcpServers names this exact command');
+  });
+
   it('wraps as usual without lists', async () => {
     const t = makeHome();
     expect((await install(t)).out).toContain('guarded everything');

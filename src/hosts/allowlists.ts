@@ -59,6 +59,15 @@ export function readClaudeLists(
   };
 }
 
+/** What scan says about an unguarded entry under these lists, before any launcher is known. */
+export function listNote(lists: McpServerLists, original: readonly string[]): string | undefined {
+  if (lists.denied.some((m) => commandMatches(m, original)))
+    return 'deniedMcpServers names this exact command: Airlock will not wrap it (the wrap would slip it past the deny list).';
+  if (lists.allowed?.some((m) => commandMatches(m, original)))
+    return 'allowedMcpServers admits this exact command: once wrapped, the wrapped command must be on the list too, or Claude Code blocks it.';
+  return undefined;
+}
+
 function commandMatches(m: ServerMatcher, argv: readonly string[]): boolean {
   return Array.isArray(m.serverCommand) && isDeepStrictEqual(m.serverCommand, argv);
 }

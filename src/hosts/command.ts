@@ -263,6 +263,7 @@ export function renderScan(result: ScanResult): string {
         );
         if (runs) lines.push(`      runs: ${runs}`);
         if (s.note && !s.guardable) lines.push(`      note: ${s.note}`);
+        if (s.policy) lines.push(`      policy: ${s.policy}`);
         if (s.startup)
           lines.push(
             `      startup budget: ${describeBudget(s.startup)}${

@@ -2,6 +2,7 @@
 // reported with its error and never touched.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listNote, readClaudeLists } from './allowlists';
 import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
 import { readEntry, regrade } from './entry';
 import { startupBudget } from './startup';
@@ -237,6 +238,7 @@ export function scanHosts(opts: ScanOptions): ScanResult {
     byHost.get(target.host)!.push(scan);
   }
   markClaudeAllowed(byHost.get('claude-code') ?? [], opts);
+  notePolicies(byHost.get('claude-code') ?? [], opts);
   const ext = scanExtensions(opts);
   if (ext) byHost.get('claude-desktop')!.push(ext);
   const hosts: HostScan[] = HOST_IDS.map((host) => {
@@ -272,6 +274,18 @@ function markClaudeAllowed(configs: ConfigScan[], opts: ScanOptions): void {
         ? regrade({ ...e, autoApproved: true }, opts.toolFacts?.('claude-code', e.name))
         : e,
     );
+}
+
+/** Claude Code's enterprise lists, as they bear on guarding each of its stdio entries. */
+function notePolicies(configs: ConfigScan[], opts: ScanOptions): void {
+  const lists = readClaudeLists(opts.env, opts.platform, opts.systemRoot);
+  if (!lists.allowed && lists.denied.length === 0) return;
+  for (const c of configs)
+    for (const e of c.servers) {
+      if (!e.original) continue;
+      const note = listNote(lists, [e.original.command, ...e.original.args]);
+      if (note) e.policy = note;
+    }
 }
 
 /** All servers of a scan, flat. */

@@ -121,6 +121,8 @@ export interface ServerEntry {
   source?: string;
   /** The host's own allow entry for this server's tools is present (Claude Code, Cline, Gemini…). */
   autoApproved?: boolean;
+  /** What an enterprise allow/deny list means for guarding this entry (Claude Code). */
+  policy?: string;
   /** The time the host gives this server to start, where it has such a limit (Codex). */
   startup?: { seconds: number; setting: string; isDefault: boolean; raisable: boolean };
   transport: Transport;
