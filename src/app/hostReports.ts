@@ -93,7 +93,11 @@ export function entryView(e: ServerEntry): HostServerEntry {
 export function hostReportsOf(scan: ScanResult): HostReport[] {
   return scan.hosts.map((h) => {
     const configs = h.configs.filter((c) => c.kind === 'config');
-    const found = configs.find((c) => c.exists) ?? configs[0];
+    // The user's own file speaks for the host before a read-only one (plugin, managed, system).
+    const found =
+      configs.find((c) => c.exists && c.readOnly === undefined) ??
+      configs.find((c) => c.exists) ??
+      configs[0];
     return {
       host: h.host,
       label: h.label,

@@ -250,6 +250,32 @@ describe.each(CASES)('$host / $server in $rel', (c) => {
   });
 });
 
+describe('a Continue block file in a project', () => {
+  it('is found with --project, guarded in place and restored byte for byte', async () => {
+    const t = makeHome();
+    const rel = 'work/app/.continue/mcpServers/sqlite.yaml';
+    const original = t.read(rel);
+    const before = t.snapshot();
+    const inst = await run(t, [
+      'install',
+      '--host',
+      'continue',
+      '--server',
+      'Project SQLite',
+      '--project',
+      t.project,
+    ]);
+    expect(inst.code, inst.err).toBe(0);
+    const installed = t.read(rel);
+    expect(installed).toContain('      - "--data-dir"\n');
+    expect(installed).toContain('      - ./data/app.db # relative to the workspace\n');
+    const un = await run(t, ['uninstall', '--host', 'continue', '--all', '--project', t.project]);
+    expect(un.code, un.err).toBe(0);
+    expect(t.read(rel)).toBe(original);
+    expect(t.snapshot()).toEqual(before);
+  });
+});
+
 describe('read-only listings', () => {
   const t = makeHome();
   const servers = scan(t);

@@ -89,6 +89,18 @@ function subdirs(dir: string, keep: (name: string) => boolean = () => true): str
   }
 }
 
+/** Files in `dir` whose names match, sorted; none when it does not exist. */
+function files(dir: string, match: RegExp): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isFile() && match.test(d.name))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 export function claudeDesktopDir(env: NodeJS.ProcessEnv, platform: Platform): string {
   return join(appDataDir(env, platform), 'Claude');
 }
@@ -316,6 +328,10 @@ export function projectTargets(dir: string): ConfigTarget[] {
     p('kiro', ['.kiro', 'settings', 'mcp.json'], ['mcpServers']),
     p('opencode', ['opencode.json'], ['mcp'], { dialect: 'opencode' }),
     p('opencode', ['opencode.jsonc'], ['mcp'], { dialect: 'opencode' }),
+    // Continue reads every block file in .continue/mcpServers (each a YAML mcpServers list).
+    ...files(join(project, '.continue', 'mcpServers'), /\.ya?ml$/).map((f) =>
+      p('continue', ['.continue', 'mcpServers', f], ['mcpServers'], { list: true }),
+    ),
     p('visual-studio', ['.vs', 'mcp.json'], ['servers']),
     p('crush', ['crush.json'], ['mcp']),
     p('crush', ['.crush.json'], ['mcp']),

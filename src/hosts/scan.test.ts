@@ -63,6 +63,7 @@ describe('scanHosts on a fixture HOME', () => {
         'zed/flat-fs:stdio',
         'amazon-q/git:stdio',
         'continue/Filesystem:stdio',
+        'continue/Project SQLite:stdio',
         'continue/Remote:sse',
         'continue/SQLite:stdio',
         'continue/Time:stdio',

@@ -23,6 +23,7 @@ export const LAYOUT: Record<string, string> = {
     '.config/Claude/Claude Extensions/ant.dir.gh.example.notes/manifest.json',
   'claude-code.json': '.claude.json',
   'claude-code-project.mcp.json': `${PROJECT}/.mcp.json`,
+  'new/continue-block.yaml': `${PROJECT}/.continue/mcpServers/sqlite.yaml`,
   'cursor-mcp.json': '.cursor/mcp.json',
   'vscode-mcp.json': '.config/Code/User/mcp.json',
   'windsurf-mcp_config.json': '.codeium/windsurf/mcp_config.json',
