@@ -93,6 +93,7 @@ function HostCard({ host }: { host: HostReport }) {
           </button>
         ) : null}
       </header>
+      <SingleConsentSwitch host={host} />
       {host.error ? (
         <p className="warning">
           <VisibleText text={host.error} />
@@ -112,6 +113,56 @@ function HostCard({ host }: { host: HostReport }) {
         </ul>
       )}
     </article>
+  );
+}
+
+/**
+ * One consent instead of two: guards every server of the host AND writes the host's own allow
+ * entry for them, so the host stops asking and only Airlock does. Off takes the allow entries
+ * back (unguard, then guard again without them). Hosts without such a setting say why.
+ */
+function SingleConsentSwitch({ host }: { host: HostReport }) {
+  const guardHost = useStore((s) => s.guardHost);
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const info = host.singleConsent;
+  const guardable = host.servers.filter((s) => s.guardable);
+  if (!info || guardable.length === 0) return null;
+  if (!info.supported)
+    return (
+      <p className="muted single-consent" data-testid="single-consent-none">
+        One consent: <VisibleText text={info.summary} />
+      </p>
+    );
+  const on = guardable.every((s) => s.guarded && s.autoApproved === true);
+  const toggle = async (want: boolean): Promise<void> => {
+    setBusy(true);
+    try {
+      if (want) await guardHost(host.host, true, true);
+      else {
+        await guardHost(host.host, false);
+        await guardHost(host.host, true);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p className="single-consent">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        checked={on}
+        disabled={busy}
+        aria-describedby={`${id}-what`}
+        onChange={(ev) => void toggle(ev.currentTarget.checked)}
+      />{' '}
+      <label htmlFor={id}>One consent: only Airlock asks</label>{' '}
+      <span id={`${id}-what`} className="muted">
+        (guards every server and <VisibleText text={info.summary} />)
+      </span>
+    </p>
   );
 }
 

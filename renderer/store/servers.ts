@@ -21,7 +21,8 @@ export interface ServersSlice {
   setToolEnabled(serverId: number, tool: string, enabled: boolean): Promise<void>;
   markToolReviewed(serverId: number, tool: string, hash: string): Promise<void>;
   scanHosts(): Promise<void>;
-  guardHost(host: string, guard: boolean): Promise<void>;
+  /** `singleConsent` also writes the host's own allow entry (install only). */
+  guardHost(host: string, guard: boolean, singleConsent?: boolean): Promise<void>;
   guardEntry(entry: EntryRef, guard: boolean): Promise<void>;
   loadHostEvents(): Promise<void>;
   hostEventsArrived(events: HostEvent[]): void;
@@ -68,9 +69,13 @@ export const serversSlice: Slice<ServersSlice> = (set, get) => {
         get().fail(e);
       }
     },
-    guardHost: async (host, guard) => {
+    guardHost: async (host, guard, singleConsent) => {
       try {
-        replaceHost(guard ? await api.guardHost({ host }) : await api.unguardHost({ host }));
+        replaceHost(
+          guard
+            ? await api.guardHost({ host, ...(singleConsent ? { singleConsent } : {}) })
+            : await api.unguardHost({ host }),
+        );
         await get().loadHostEvents();
       } catch (e) {
         get().fail(e);

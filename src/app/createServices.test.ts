@@ -49,6 +49,29 @@ describe('createAppServices: hosts', () => {
     expect(readFileSync(t.path('.cursor/mcp.json'), 'utf8')).toBe(before);
   });
 
+  it('guardHost with singleConsent writes the host allow entry (Gemini trust); unguard takes both back', async () => {
+    const { t, services } = await setup();
+    const before = t.read('.gemini/settings.json');
+    const report = await services.guardHost({ host: 'gemini', singleConsent: true });
+    expect(report.singleConsent).toEqual({ supported: true, summary: 'writes "trust": true' });
+    expect(entry([report], 'gemini', 'pythonTools')).toMatchObject({
+      guarded: true,
+      autoApproved: true,
+    });
+    const written = JSON.parse(t.read('.gemini/settings.json')) as {
+      mcpServers: { pythonTools: { trust: boolean } };
+    };
+    expect(written.mcpServers.pythonTools.trust).toBe(true);
+    const back = await services.unguardHost({ host: 'gemini' });
+    expect(entry([back], 'gemini', 'pythonTools')).toMatchObject({
+      guarded: false,
+      autoApproved: false,
+    });
+    expect(t.read('.gemini/settings.json')).toBe(before);
+    const cursor = (await services.scanHosts()).find((h) => h.host === 'cursor');
+    expect(cursor?.singleConsent?.supported).toBe(false);
+  });
+
   it('refuses a server the host does not have, and a remote one stays as it is', async () => {
     const { t, services } = await setup();
     const before = t.read('.cursor/mcp.json');

@@ -127,6 +127,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     dataDir: gate.dataDir,
     dataDirIsDefault: opts.dataDirIsDefault ?? false,
     shimLauncher: installing ? launcher() : (opts.shimLauncher ?? { node: '', cli: '' }),
+    // Single consent lists a server's tools where a host wants names (Cline, Roo Code, Kiro).
+    toolNames: (h, server) => registryToolFacts(store)(h, server)?.tools,
   });
 
   const launcher = (): { node: string; cli: string } => {
@@ -398,7 +400,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     },
 
     scanHosts: hostReports,
-    guardHost: ({ host }) => changeHosts(host, 'install', { servers: 'all' }),
+    guardHost: ({ host, singleConsent }) =>
+      changeHosts(host, 'install', { servers: 'all', ...(singleConsent ? { singleConsent } : {}) }),
     unguardHost: ({ host }) => changeHosts(host, 'uninstall', { servers: 'all' }),
     guardServer: (req) => changeHosts(req.host, 'install', serverSelection(req)),
     unguardServer: (req) => changeHosts(req.host, 'uninstall', serverSelection(req)),

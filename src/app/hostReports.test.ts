@@ -1,6 +1,10 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
-import { isDestructive, toolFactsLookup, toolFactsOf } from './hostReports';
+import { scanHosts } from '../hosts';
+import { makeHome } from '../hosts/test-home';
+import { hostReportsOf, isDestructive, toolFactsLookup, toolFactsOf } from './hostReports';
 
 const record = (
   name: string,
@@ -48,6 +52,8 @@ describe('toolFactsOf', () => {
       record('stat', { reviewedHash: null }),
     ]);
     expect(facts).toEqual({
+      // Every name, for allow entries that list a server's tools (single consent).
+      tools: ['list_dir', 'read_file', 'stat', 'write_file'],
       destructiveTools: ['write_file'],
       poisoned: ['read_file'],
       changed: ['list_dir'],
@@ -71,6 +77,30 @@ describe('toolFactsLookup', () => {
     );
     expect(lookup('cursor', 'notes')?.destructiveTools).toEqual([]);
     expect(lookup('claude-desktop', 'notes')).toBeUndefined();
-    expect(lookup('vscode', 'other')).toEqual({ destructiveTools: [], poisoned: [], changed: [] });
+    expect(lookup('vscode', 'other')).toEqual({
+      tools: [],
+      destructiveTools: [],
+      poisoned: [],
+      changed: [],
+    });
+  });
+});
+
+describe('hostReportsOf', () => {
+  it("names the user's own config before a read-only one, and says what single consent writes", () => {
+    const t = makeHome();
+    rmSync(t.path('.claude.json'));
+    const managed = join(t.systemRoot, 'etc', 'claude-code', 'managed-mcp.json');
+    const scan = () =>
+      hostReportsOf(scanHosts({ env: t.ctx.env, platform: 'linux', systemRoot: t.systemRoot }));
+    // Only the managed file (read-only) exists: it is what the card can show.
+    expect(scan().find((r) => r.host === 'claude-code')?.configPath).toBe(managed);
+    writeFileSync(t.path('.claude.json'), '{"mcpServers": {}}');
+    const code = scan().find((r) => r.host === 'claude-code');
+    expect(code?.configPath).toBe(t.path('.claude.json'));
+    expect(code?.singleConsent).toEqual({
+      supported: true,
+      summary: 'writes permissions.allow "mcp__<server>__*"',
+    });
   });
 });

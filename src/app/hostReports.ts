@@ -2,6 +2,7 @@
 // graded with what the gate's registry knows of that server's tools.
 import type { HostReport, HostServerEntry } from '../contract/ipc';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
+import { CONSENT, consentSummary } from '../hosts/consent';
 import type { HostId, ScanResult, ServerEntry, ToolFacts } from '../hosts';
 import { nameActs, nameVerbs } from '../policy/verbs';
 import type { Store } from '../store/store';
@@ -27,6 +28,7 @@ export function toolFactsOf(tools: readonly ToolRecord[]): ToolFacts {
       .map((t) => t.name)
       .sort();
   return {
+    tools: names(() => true),
     destructiveTools: names((t) => isDestructive(t.definition)),
     poisoned: names((t) => t.poison.length > 0),
     changed: names((t) => t.reviewedHash !== null && t.reviewedHash !== t.hash),
@@ -81,6 +83,7 @@ export function entryView(e: ServerEntry): HostServerEntry {
     configPath: e.configPath,
     project: e.project ?? null,
     disabled: e.disabled,
+    autoApproved: e.autoApproved === true,
     grade: e.posture.grade,
     score: e.posture.score,
     deductions: e.posture.deductions.map((d) => ({ ...d })),
@@ -90,7 +93,11 @@ export function entryView(e: ServerEntry): HostServerEntry {
 export function hostReportsOf(scan: ScanResult): HostReport[] {
   return scan.hosts.map((h) => {
     const configs = h.configs.filter((c) => c.kind === 'config');
-    const found = configs.find((c) => c.exists) ?? configs[0];
+    // The user's own file speaks for the host before a read-only one (plugin, managed, system).
+    const found =
+      configs.find((c) => c.exists && c.readOnly === undefined) ??
+      configs.find((c) => c.exists) ??
+      configs[0];
     return {
       host: h.host,
       label: h.label,
@@ -98,6 +105,7 @@ export function hostReportsOf(scan: ScanResult): HostReport[] {
       found: h.found,
       servers: h.configs.flatMap((c) => c.servers.map(entryView)),
       error: h.configs.find((c) => c.error)?.error ?? null,
+      singleConsent: { supported: CONSENT[h.host] !== undefined, summary: consentSummary(h.host) },
     };
   });
 }

@@ -71,7 +71,7 @@ export interface AppServices {
 
   scanHosts(): Awaitable<HostReport[]>;
   /** Installs the shim into every server entry of this host's config. */
-  guardHost(req: { host: string }): Awaitable<HostReport>;
+  guardHost(req: { host: string; singleConsent?: boolean }): Awaitable<HostReport>;
   /** Restores the host's config exactly as it was. */
   unguardHost(req: { host: string }): Awaitable<HostReport>;
   /** Installs the shim into one server entry (the same plan `airlock hosts install` runs). */

@@ -170,7 +170,11 @@ export const requestSchemas = {
   getSettings: none,
   setSettings: settingsSchema.partial(),
   scanHosts: none,
-  guardHost: z.strictObject({ host: z.string().min(1).max(100) }),
+  /** `singleConsent`: also write the host's own allow entry so only Airlock asks. */
+  guardHost: z.strictObject({
+    host: z.string().min(1).max(100),
+    singleConsent: z.boolean().optional(),
+  }),
   unguardHost: z.strictObject({ host: z.string().min(1).max(100) }),
   /** One server entry of a host; `project` picks a project-scoped entry. */
   guardServer: serverRef,
@@ -278,6 +282,8 @@ export interface HostServerEntry {
   /** Set for a project-scoped entry. */
   project: string | null;
   disabled: boolean;
+  /** The host's own allow entry auto-approves this server's tools (single consent). */
+  autoApproved?: boolean;
   grade: PostureGrade;
   score: number;
   deductions: PostureDeduction[];
@@ -287,7 +293,8 @@ export interface HostServerEntry {
 export interface HostEvent {
   id: number;
   at: number;
-  kind: 'new-unguarded' | 'wrap-removed';
+  /** `unguarded-auto-approved` is the most urgent: no prompt at all stands before its calls. */
+  kind: 'unguarded-auto-approved' | 'new-unguarded' | 'wrap-removed';
   host: string;
   server: string;
   configPath: string;
@@ -304,6 +311,8 @@ export interface HostReport {
   found: boolean;
   servers: HostServerEntry[];
   error: string | null;
+  /** Whether Airlock can write this host's own allow entry, and what it writes (or why not). */
+  singleConsent?: { supported: boolean; summary: string };
 }
 
 export interface ResponseMap {

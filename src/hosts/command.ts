@@ -1,9 +1,14 @@
 // `airlock hosts …`: scan, install, uninstall. The CLI passes everything in (env, data dir, the
 // shim launcher), so the command runs the same in tests with a temporary HOME.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { unifiedDiff } from './line-diff';
+import { CONSENT, consentSummary } from './consent';
+import { describeBudget } from './startup';
+import { maskArgs, maskConfigText, maskMap, maskText } from './mask';
 import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
-import { scanHosts } from './scan';
+import { allServers, scanHosts } from './scan';
 import type {
   HostId,
   HostsContext,
@@ -24,13 +29,22 @@ export interface HostsIo {
   shimLauncher: ShimLauncher;
   /** Defaults to the running OS; tests pass another to exercise its layout. */
   platform?: Platform;
+  /** Prefix of system-wide files (/etc, /Library, Program Files); tests point it at a folder. */
+  systemRoot?: string;
   /** What the gate's registry knows of a server's tools, for the posture grade. */
   toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
+}
+
+/** The registry's tool names for a server, for allow entries that list every tool. */
+function toolNamesFrom(io: HostsIo): HostsContext['toolNames'] {
+  const facts = io.toolFacts;
+  return facts && ((host, server) => facts(host, server)?.tools);
 }
 
 export const HOSTS_HELP = `Usage:
   airlock hosts scan [--json] [--project DIR]...
   airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
+                          [--single-consent] [--startup-timeout SEC]
   airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
 
 Hosts: ${HOST_IDS.join(', ')}
@@ -39,7 +53,14 @@ scan       lists every host config found, each server, whether it is guarded, an
 install    rewrites the chosen servers' command/args so the host starts them through the Airlock
            shim (absolute paths; env, other keys, comments and formatting are kept). The file is
            backed up into the data directory and replaced atomically; --dry-run prints the diff.
-uninstall  restores the original command/args exactly.
+--single-consent
+           also writes the host's own allow entry for each guarded server (Claude Code
+           permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust), so only
+           Airlock asks. Uninstall removes it with the wrap, byte for byte.
+--startup-timeout SEC
+           where the host limits a server's start (Codex startup_timeout_sec, 10 s by default),
+           raises it to SEC in the same edit; uninstall takes it back with the wrap.
+uninstall  restores the original command/args exactly (and any allow entry Airlock wrote).
 --project  adds a project's files (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, …); with install
            and uninstall it chooses that project's servers instead of the user-level ones.
 `;
@@ -49,6 +70,8 @@ interface Parsed {
   json: boolean;
   dryRun: boolean;
   all: boolean;
+  singleConsent: boolean;
+  startupTimeout?: number;
   host?: string;
   servers: string[];
   projects: string[];
@@ -61,6 +84,7 @@ function parseArgs(argv: string[]): Parsed | string {
     json: false,
     dryRun: false,
     all: false,
+    singleConsent: false,
     servers: [],
     projects: [],
     help: false,
@@ -86,6 +110,16 @@ function parseArgs(argv: string[]): Parsed | string {
       case '--all':
         p.all = true;
         break;
+      case '--single-consent':
+        p.singleConsent = true;
+        break;
+      case '--startup-timeout': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 600)
+          return '--startup-timeout needs whole seconds between 1 and 600';
+        p.startupTimeout = v;
+        break;
+      }
       case '--host': {
         const v = value();
         if (!v) return '--host needs a value';
@@ -129,9 +163,11 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
   const ctx: HostsContext = {
     env: io.env,
     platform: io.platform ?? currentPlatform(),
+    ...(io.systemRoot !== undefined ? { systemRoot: io.systemRoot } : {}),
     dataDir: io.dataDir,
     dataDirIsDefault: io.dataDirIsDefault,
     shimLauncher: io.shimLauncher,
+    ...(io.toolFacts ? { toolNames: toolNamesFrom(io) } : {}),
   };
   try {
     if (parsed.sub === 'scan') return scanCommand(parsed, ctx, io);
@@ -149,6 +185,7 @@ function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
   const result = scanHosts({
     env: ctx.env,
     platform: ctx.platform,
+    ...(ctx.systemRoot !== undefined ? { systemRoot: ctx.systemRoot } : {}),
     projects: p.projects,
     toolFacts: io.toolFacts,
   });
@@ -160,16 +197,24 @@ function scanCommand(p: Parsed, ctx: HostsContext, io: HostsIo): number {
   return 0;
 }
 
-/** Scan output never repeats env or header values: only their names. */
+/** Scan output never repeats a secret: env and header values, passwords and tokens in args or URLs. */
 export function redact(result: ScanResult): ScanResult {
-  const hide = (m: Record<string, string> | undefined): Record<string, string> | undefined =>
-    m && Object.fromEntries(Object.keys(m).map((k) => [k, '…']));
+  const launch = (l: { command: string; args: string[] } | undefined) =>
+    l && { command: maskText(l.command), args: maskArgs(l.args) };
   return {
     hosts: result.hosts.map((h) => ({
       ...h,
       configs: h.configs.map((c) => ({
         ...c,
-        servers: c.servers.map((s) => ({ ...s, env: hide(s.env), headers: hide(s.headers) })),
+        servers: c.servers.map((s) => ({
+          ...s,
+          env: maskMap(s.env),
+          headers: maskMap(s.headers),
+          ...(s.command !== undefined ? { command: maskText(s.command) } : {}),
+          ...(s.args !== undefined ? { args: maskArgs(s.args) } : {}),
+          ...(s.original !== undefined ? { original: launch(s.original) } : {}),
+          ...(s.url !== undefined ? { url: maskText(s.url) } : {}),
+        })),
       })),
     })),
   };
@@ -193,6 +238,7 @@ export function renderScan(result: ScanResult): string {
       continue;
     }
     lines.push(`${h.label} (${h.host})`);
+    lines.push(`  single consent: ${consentSummary(h.host)}`);
     for (const c of present) {
       const scope =
         c.kind === 'extensions'
@@ -200,7 +246,7 @@ export function renderScan(result: ScanResult): string {
           : c.scope === 'project'
             ? `project ${c.project}`
             : 'user';
-      lines.push(`  ${c.path}  [${scope}]`);
+      lines.push(`  ${c.path}  [${c.readOnly ? `${scope}, read-only: ${c.readOnly}` : scope}]`);
       if (c.error !== undefined) {
         lines.push(`    cannot parse: ${c.error} (left untouched)`);
         continue;
@@ -210,13 +256,22 @@ export function renderScan(result: ScanResult): string {
         const where =
           s.project !== undefined && c.project === undefined ? ` (project ${s.project})` : '';
         const runs = s.original
-          ? `${s.original.command} ${s.original.args.join(' ')}`.trim()
-          : (s.url ?? '');
+          ? `${maskText(s.original.command)} ${maskArgs(s.original.args).join(' ')}`.trim()
+          : maskText(s.url ?? '');
         lines.push(
-          `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}, grade ${s.posture.grade}`,
+          `    ${s.name}${where}: ${s.transport}, ${status(s)}${s.disabled ? ', disabled' : ''}${s.autoApproved ? ', auto-approved by the host' : ''}, grade ${s.posture.grade}`,
         );
         if (runs) lines.push(`      runs: ${runs}`);
         if (s.note && !s.guardable) lines.push(`      note: ${s.note}`);
+        if (s.policy) lines.push(`      policy: ${s.policy}`);
+        if (s.startup)
+          lines.push(
+            `      startup budget: ${describeBudget(s.startup)}${
+              s.startup.raisable && s.startup.seconds < 20
+                ? ` (install --startup-timeout 20 raises it with the wrap)`
+                : ''
+            }`,
+          );
         for (const d of s.posture.deductions) lines.push(`      -${d.points} ${d.text}`);
       }
     }
@@ -242,7 +297,21 @@ function changeCommand(
     io.stderr(`airlock hosts ${sub}: give --server NAME (repeatable) or --all\n`);
     return 2;
   }
-  const sel = { host: p.host, servers: p.all ? ('all' as const) : p.servers, projects: p.projects };
+  if (p.singleConsent && sub === 'uninstall') {
+    io.stderr(
+      'airlock hosts uninstall: --single-consent is for install (uninstall always removes what Airlock wrote)\n',
+    );
+    return 2;
+  }
+  const sel = {
+    host: p.host,
+    servers: p.all ? ('all' as const) : p.servers,
+    projects: p.projects,
+    singleConsent: p.singleConsent,
+    ...(p.startupTimeout !== undefined ? { startupTimeoutSec: p.startupTimeout } : {}),
+  };
+  if (p.singleConsent && !CONSENT[p.host])
+    io.stdout(`note: ${HOST_LABELS[p.host]}: ${consentSummary(p.host)}\n`);
   const plan = sub === 'install' ? planInstall(ctx, sel) : planUninstall(ctx, sel);
   let code = 0;
   for (const e of plan.errors) {
@@ -261,13 +330,23 @@ function changeCommand(
     );
   if (p.dryRun) {
     const label = sub === 'install' ? 'guarded' : 'restored';
-    for (const f of plan.files) io.stdout(unifiedDiff(f.path, f.oldText, f.newText, label));
+    const keys = secretKeysByFile(ctx, p.projects);
+    for (const f of plan.files)
+      io.stdout(
+        maskConfigText(unifiedDiff(f.path, f.oldText, f.newText, label), keys.get(f.path) ?? []),
+      );
     if (plan.files.length === 0) io.stdout('nothing to change\n');
+    if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
     return code;
   }
   const applied = applyPlan(ctx, plan);
   for (const w of applied.written) {
-    for (const c of w.changes) io.stdout(describe(c.action, c.server, w.path, c.detail));
+    for (const c of w.changes) {
+      io.stdout(describe(c.action, c.server, w.path, c.detail));
+      if (c.consent && c.action !== 'consent')
+        io.stdout(`  and wrote the host's allow entry ${c.consent}: only Airlock asks now\n`);
+      if (c.startup) io.stdout(`  and raised its startup budget: ${c.startup}\n`);
+    }
     if (w.backup) io.stdout(`  backup: ${w.backup}\n`);
   }
   for (const e of applied.errors) {
@@ -275,11 +354,40 @@ function changeCommand(
     code = 1;
   }
   if (plan.files.length === 0 && code === 0) io.stdout('nothing to change\n');
+  if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
   return code;
 }
 
+/** Env and header names of every server, per config file: their values are masked in diffs. */
+function secretKeysByFile(ctx: HostsContext, projects: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of allServers(scanHosts({ env: ctx.env, platform: ctx.platform, projects }))) {
+    const keys = [...Object.keys(s.env ?? {}), ...Object.keys(s.headers ?? {})];
+    out.set(s.configPath, [...(out.get(s.configPath) ?? []), ...keys]);
+  }
+  return out;
+}
+
+/**
+ * A guarded server talks to the gate of this data directory. Without its secret no gate or app has
+ * ever run here, and every call is denied until one does: say so instead of leaving a user to
+ * discover it from a model's error.
+ */
+export function noGateNotice(dataDir: string): string {
+  if (existsSync(join(dataDir, 'secret'))) return '';
+  return (
+    `note: no Airlock gate or app has been set up for ${dataDir} yet (no secret file there).\n` +
+    `  Until one runs, the host still starts the guarded servers and sees their tools, but every\n` +
+    `  tool call is answered "Denied by Airlock: the Airlock approval service is not running".\n` +
+    `  Start the Airlock app, or \`airlock gate --data-dir ${dataDir}\`.\n`
+  );
+}
+
 function describe(action: string, server: string, path: string, detail?: string): string {
-  if (action === 'wrap') return `guarded ${server} in ${path}\n`;
+  if (action === 'consent') return `wrote the host's allow entry for ${server} in ${path}\n`;
+  if (action === 'unwrap' && detail === 'allow entry removed')
+    return `removed the allow entry ${server} from ${path}\n`;
+  if (action === 'wrap') return `guarded ${server} in ${path}${detail ? ` (${detail})` : ''}\n`;
   if (action === 'rewrap') return `re-guarded ${server} in ${path} (new shim path)\n`;
   return `unguarded ${server} in ${path}${detail === 'structural' ? ' (restored from the wrapped command; formatting of command/args may differ)' : ''}\n`;
 }

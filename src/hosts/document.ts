@@ -28,4 +28,6 @@ export interface ConfigDocument {
     prefix?: PrefixEdit,
   ): string;
   replaceSpan(span: Span, content: string): string;
+  /** Sets a number key of a server entry inside its launch span (TOML: Codex's startup budget). */
+  withNumber?(location: string[], name: string, key: string, value: number): string;
 }

@@ -2,7 +2,7 @@
 // `{command: {path, args, env}}`, and the remote forms (`url`, Windsurf's `serverUrl`, Gemini's
 // `httpUrl`, VS Code / Claude Code `type`).
 import { gradeServer } from './posture';
-import type { HostId, LaunchShape, ServerEntry, ToolFacts, Transport } from './types';
+import type { EntryDialect, HostId, LaunchShape, ServerEntry, ToolFacts, Transport } from './types';
 import { unwrapLaunch } from './wrap';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -26,17 +26,81 @@ export interface EntryRef {
   configPath: string;
   location: string[];
   project?: string;
+  key?: string;
+  source?: string;
 }
 
-export function launchPaths(shape: LaunchShape): { command: string[]; args: string[] } {
-  return shape === 'zed-legacy'
-    ? { command: ['command', 'path'], args: ['command', 'args'] }
-    : { command: ['command'], args: ['args'] };
+/** Where command and args sit in an entry; `args` is null where the argv is one list. */
+export function launchPaths(shape: LaunchShape): { command: string[]; args: string[] | null } {
+  switch (shape) {
+    case 'zed-legacy':
+      return { command: ['command', 'path'], args: ['command', 'args'] };
+    case 'cline-transport':
+      return { command: ['transport', 'command'], args: ['transport', 'args'] };
+    case 'goose':
+      return { command: ['cmd'], args: ['args'] };
+    case 'argv':
+      return { command: ['command'], args: null };
+    default:
+      return { command: ['command'], args: ['args'] };
+  }
 }
 
-export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): ServerEntry {
+/** The (relative path, value) pairs that spell this launch in an entry of this shape. */
+export function launchValues(
+  shape: LaunchShape,
+  command: string,
+  args: string[] | null,
+): [string[], unknown][] {
+  const p = launchPaths(shape);
+  if (p.args === null) return [[p.command, [command, ...(args ?? [])]]];
+  return [
+    [p.command, command],
+    [p.args, args === null ? undefined : args],
+  ];
+}
+
+/** The entry in the standard `{command, args, env, url, type}` spelling, whatever the host's. */
+function standardise(raw: Record<string, unknown>, dialect: EntryDialect): Record<string, unknown> {
+  if (dialect === 'goose') {
+    const type = typeof raw.type === 'string' ? raw.type : undefined;
+    const remote = type === 'sse' || type === 'streamable_http';
+    return {
+      ...(type === 'stdio' || remote ? {} : { source: 'extension' }),
+      ...(remote ? { type: type === 'sse' ? 'sse' : 'http', url: raw.uri } : {}),
+      ...(type === 'stdio' ? { command: raw.cmd, args: raw.args } : {}),
+      env: raw.envs,
+      headers: raw.headers,
+      enabled: raw.enabled,
+    };
+  }
+  if (dialect === 'opencode') {
+    const argv = raw.command;
+    const local = raw.type === 'local' || (raw.type === undefined && Array.isArray(argv));
+    return {
+      ...(local
+        ? {
+            command: Array.isArray(argv) ? argv[0] : argv,
+            args: Array.isArray(argv) ? argv.slice(1) : undefined,
+          }
+        : { type: 'http', url: raw.url }),
+      env: raw.environment,
+      headers: raw.headers,
+      enabled: raw.enabled,
+      oauth: raw.oauth,
+    };
+  }
+  return raw;
+}
+
+export function readEntry(
+  ref: EntryRef,
+  input: unknown,
+  toolFacts?: ToolFacts,
+  dialect: EntryDialect = 'standard',
+): ServerEntry {
   const base = { ...ref, hasAuth: false, disabled: false };
-  if (!isRecord(raw)) {
+  if (!isRecord(input)) {
     return finish(
       {
         ...base,
@@ -48,6 +112,18 @@ export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): S
       toolFacts,
     );
   }
+  const rawShape: LaunchShape | undefined =
+    dialect === 'goose' ? 'goose' : dialect === 'opencode' ? 'argv' : undefined;
+  // Cline's CLI writes `{transport: {type: "stdio", command, args, cwd, env}}`.
+  if (
+    dialect === 'standard' &&
+    input.command === undefined &&
+    isRecord(input.transport) &&
+    typeof input.transport.command === 'string'
+  ) {
+    return readNested(ref, input, input.transport, toolFacts);
+  }
+  const raw = dialect === 'standard' ? input : standardise(input, dialect);
   const disabled = raw.disabled === true || raw.enabled === false;
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : undefined;
   const url = [raw.url, raw.serverUrl, raw.httpUrl].find((u): u is string => typeof u === 'string');
@@ -57,7 +133,7 @@ export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): S
   let argsRaw: unknown;
   let env = stringMap(raw.env);
   if (typeof raw.command === 'string') {
-    shape = 'flat';
+    shape = rawShape ?? 'flat';
     command = raw.command;
     argsRaw = raw.args;
   } else if (isRecord(raw.command) && typeof raw.command.path === 'string') {
@@ -67,7 +143,8 @@ export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): S
     env = stringMap(raw.command.env) ?? env;
   }
 
-  const remoteType = type !== undefined && type !== 'stdio';
+  // "local" is Copilot CLI's (and opencode's) word for a stdio server.
+  const remoteType = type !== undefined && type !== 'stdio' && type !== 'local';
   if (command === undefined || remoteType) {
     if (
       url === undefined &&
@@ -81,7 +158,10 @@ export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): S
           transport: 'extension',
           guardable: false,
           guarded: false,
-          note: "Provided by a Zed extension: Zed launches it, out of the shim's reach.",
+          note:
+            ref.host === 'goose'
+              ? "A Goose built-in or platform extension: Goose runs it itself, out of the shim's reach."
+              : "Provided by a Zed extension: Zed launches it, out of the shim's reach.",
         },
         toolFacts,
       );
@@ -175,6 +255,28 @@ export function readEntry(ref: EntryRef, raw: unknown, toolFacts?: ToolFacts): S
   );
 }
 
+function readNested(
+  ref: EntryRef,
+  raw: Record<string, unknown>,
+  transport: Record<string, unknown>,
+  toolFacts?: ToolFacts,
+): ServerEntry {
+  const inner = readEntry(
+    ref,
+    { ...transport, disabled: raw.disabled, env: transport.env ?? raw.env },
+    toolFacts,
+  );
+  return inner.transport === 'stdio' && inner.shape === 'flat'
+    ? { ...inner, shape: 'cline-transport' }
+    : inner;
+}
+
+/** Grades an entry again after scan learnt more about it (the host auto-approves it). */
+export function regrade(e: ServerEntry, toolFacts?: ToolFacts): ServerEntry {
+  const { posture: _old, ...rest } = e;
+  return finish(rest, toolFacts);
+}
+
 function finish(e: Omit<ServerEntry, 'posture'>, toolFacts?: ToolFacts): ServerEntry {
   const posture = gradeServer(
     {
@@ -186,6 +288,7 @@ function finish(e: Omit<ServerEntry, 'posture'>, toolFacts?: ToolFacts): ServerE
       url: e.url,
       headers: e.headers,
       hasAuth: e.hasAuth,
+      autoApproved: e.autoApproved === true,
     },
     toolFacts,
   );

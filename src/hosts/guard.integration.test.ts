@@ -372,18 +372,22 @@ describe('airlock hosts, end to end with a real host config', () => {
     expect(serverIn(after, 'claude-desktop', 'remote').guarded).toBe(false);
   });
 
-  it('without --data-dir the entry names no data dir, and its shim finds the default gate', async () => {
+  it('without --data-dir the entry still names the default data dir, and its shim finds the default gate even with no XDG_CONFIG_HOME', async () => {
     const defaultDir = join(home, '.config', 'Airlock');
     gates.push(await startGateProcess(defaultDir));
     const r = await airlock('hosts', 'install', '--host', 'cursor', '--server', 'fs');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`guarded fs in ${cursorPath}`);
     const entry = entryIn(cursorPath, 'fs');
-    expect(entry.args).not.toContain('--data-dir');
+    expect(entry.args[entry.args.indexOf('--data-dir') + 1]).toBe(defaultDir);
     expect(entry.args.slice(-3)).toEqual(['node', FS_SERVER, project]);
     expect(existsSync(join(defaultDir, 'hosts-ledger.json'))).toBe(true);
 
-    const client = await launchAsHost(entry);
+    // A host that hands its servers another XDG_CONFIG_HOME (or none) cannot move the shim away.
+    const client = await launchAsHost({
+      ...entry,
+      env: { ...entry.env, XDG_CONFIG_HOME: join(home, 'elsewhere') },
+    });
     try {
       const target = join(project, 'cursor.txt');
       const call = client.callTool({

@@ -206,17 +206,23 @@ describe('install --all / uninstall --all round trip per host', () => {
   const hosts: readonly HostId[] = HOST_IDS;
   it.each(hosts)('%s', async (host) => {
     const t = makeHome();
+    // Visual Studio exists on Windows only: run it there, with HOME as the user profile.
+    const over: Partial<HostsIo> =
+      host === 'visual-studio' ? { platform: 'win32', env: { USERPROFILE: t.home } } : {};
+    const env = over.env ?? t.ctx.env;
+    const platform = over.platform ?? 'linux';
     const before = t.snapshot();
-    const inst = await run(t, ['install', '--host', host, '--all']);
+    const inst = await run(t, ['install', '--host', host, '--all'], over);
     expect(inst.code).toBe(0);
-    const guarded = allServers(scanHosts({ env: t.ctx.env, platform: 'linux' })).filter(
+    const guarded = allServers(scanHosts({ env, platform })).filter(
       (s) => s.host === host && s.project === undefined,
     );
+    expect(guarded.some((s) => s.guarded)).toBe(true);
     for (const s of guarded) expect(s.guarded, s.name).toBe(s.guardable);
     expect(t.snapshot()).not.toEqual(before);
-    const second = await run(t, ['install', '--host', host, '--all']);
+    const second = await run(t, ['install', '--host', host, '--all'], over);
     expect(second.out).toContain('nothing to change');
-    const un = await run(t, ['uninstall', '--host', host, '--all']);
+    const un = await run(t, ['uninstall', '--host', host, '--all'], over);
     expect(un.code).toBe(0);
     expect(t.snapshot()).toEqual(before);
   });
@@ -282,7 +288,7 @@ describe('install safety', () => {
     expect(r.out).toContain('backup: ');
   });
 
-  it('omits --data-dir when the data dir is the default', async () => {
+  it('names the data dir even when it is the default (hosts may pass the shim no XDG_CONFIG_HOME)', async () => {
     const t = makeHome();
     await run(t, ['install', '--host', 'cursor', '--server', 'playwright'], {
       dataDirIsDefault: true,
@@ -294,6 +300,8 @@ describe('install safety', () => {
       'playwright',
       '--host',
       'cursor',
+      '--data-dir',
+      t.dataDir,
       '--',
       'npx',
       '@playwright/mcp@latest',
@@ -424,7 +432,7 @@ describe('install safety', () => {
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz');
     const parsed = JSON.parse(r.out) as { hosts: { host: string; found: boolean }[] };
-    expect(parsed.hosts.filter((h) => h.found)).toHaveLength(9);
+    expect(parsed.hosts.filter((h) => h.found)).toHaveLength(HOST_IDS.length - 1); // no Visual Studio on Linux
     const text = await run(t, ['scan']);
     expect(text.out).toMatch(/filesystem: stdio, NOT guarded, grade [A-F]/);
     expect(text.out).toContain('Notes: extension, extension, cannot be guarded');

@@ -62,15 +62,38 @@ class JsonDocument implements ConfigDocument {
     const paths = launchPaths(shape);
     const at = (rel: string[]): Node | undefined =>
       this.root && findNodeAtLocation(this.root, [...location, name, ...rel]);
+    if (paths.args === null) {
+      // One argv list (opencode): the command is its head, so the prefix edit grows by one.
+      const argvNode = at(paths.command);
+      if (!argvNode || argvNode.type !== 'array')
+        throw new Error(`server "${name}" has no command list`);
+      const argv = [command, ...(args ?? [])];
+      const like = this.text.slice(argvNode.offset, argvNode.offset + argvNode.length);
+      const elements = (argvNode.children ?? []).map((n) => ({
+        start: n.offset - argvNode.offset,
+        end: n.offset + n.length - argvNode.offset,
+      }));
+      const content =
+        (prefix &&
+          editArrayPrefix(like, elements, {
+            remove: prefix.remove + 1,
+            insert: [command, ...prefix.insert],
+          })) ??
+        renderArray(argv, like);
+      return applyEditsSafely(this.text, [
+        { offset: argvNode.offset, length: argvNode.length, content },
+      ]);
+    }
+    const argsPath = paths.args;
     const cmd = at(paths.command);
     if (!cmd || cmd.type !== 'string' || !cmd.parent)
       throw new Error(`server "${name}" has no command string`);
-    const argsNode = at(paths.args);
+    const argsNode = at(argsPath);
     const edits: Edit[] = [{ offset: cmd.offset, length: cmd.length, content: quote(command) }];
     if (args === null) {
       if (argsNode) {
         // Drop the property the install added; jsonc-parser removes the key and its comma cleanly.
-        const removal = modify(this.text, [...location, name, ...paths.args], undefined, {
+        const removal = modify(this.text, [...location, name, ...argsPath], undefined, {
           formattingOptions: { insertSpaces: true, tabSize: 2 },
         });
         return applyEditsSafely(this.text, [...removal, ...edits]);

@@ -18,6 +18,16 @@ export interface LedgerEntry {
   /** The entry had no args key before install. */
   argsWasAbsent: boolean;
   installedAt: string;
+  /** Airlock also wrote the host's own allow entry for this server (single consent). */
+  consent?: boolean;
+  /**
+   * "claude-consent": not a server but Claude Code's settings file, where single consent added
+   * `rules` to permissions.allow. originalText/wrappedText are then the whole file before
+   * Airlock's first rule and after its last; `fileCreated` when Airlock created the file.
+   */
+  kind?: 'claude-consent';
+  rules?: string[];
+  fileCreated?: boolean;
 }
 
 export interface Ledger {

@@ -1,16 +1,21 @@
 // Install and uninstall as a plan (old text, new text, per-server changes) that can be shown as a
 // diff, then applied: backup, atomic write, ledger. Every edit is verified by re-parsing the new
 // text and checking it differs from the old one only in the fields Airlock meant to change.
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { launchPaths } from './entry';
+import { applyEdits, modify } from 'jsonc-parser';
+import { readClaudeLists, wrapVerdict } from './allowlists';
+import { CONSENT, claudeRule, claudeSettingsFor, entryConsentValue } from './consent';
+import { CODEX_STARTUP_KEY } from './startup';
+import { launchPaths, launchValues } from './entry';
+import { openJson } from './json-doc';
 import { backupFile, realTarget, writeAtomic } from './fs-write';
 import { ledgerKey, readLedger, writeLedger, type LedgerEntry } from './ledger';
 import { allTargets, type ConfigTarget } from './paths';
 import { entriesOf, getAt, loadConfig, openDocument } from './scan';
 import type { ConfigDocument } from './document';
-import type { HostId, HostsContext, LaunchShape, ServerEntry } from './types';
+import type { ConfigFormat, HostId, HostsContext, LaunchShape, ServerEntry } from './types';
 import { wrapLaunch } from './wrap';
 
 export interface Selection {
@@ -19,9 +24,14 @@ export interface Selection {
   servers: 'all' | string[];
   /** Project directories; without any, only user-level (non-project) servers are chosen. */
   projects?: string[];
+  /** Also write the host's own allow entry for each guarded server, so only Airlock asks. */
+  singleConsent?: boolean;
+  /** Raise the host's startup budget (Codex startup_timeout_sec) to at least this, with the wrap. */
+  startupTimeoutSec?: number;
 }
 
-export type ChangeAction = 'wrap' | 'rewrap' | 'unwrap' | 'unchanged' | 'skipped';
+/** `consent`: only the host's allow entry was written (the wrap was already there). */
+export type ChangeAction = 'wrap' | 'rewrap' | 'unwrap' | 'consent' | 'unchanged' | 'skipped';
 
 export interface ServerChange {
   host: HostId;
@@ -34,6 +44,10 @@ export interface ServerChange {
   detail?: string;
   before?: { command: string; args: string[] };
   after?: { command: string; args: string[] };
+  /** The host allow entry written with the wrap (single consent), as shown to the user. */
+  consent?: string;
+  /** The startup budget raised with the wrap, as shown to the user. */
+  startup?: string;
 }
 
 export interface FilePlan {
@@ -43,6 +57,10 @@ export interface FilePlan {
   changes: ServerChange[];
   ledgerSet: Record<string, LedgerEntry>;
   ledgerDelete: string[];
+  /** The file does not exist yet (oldText ''): write it new. */
+  create?: boolean;
+  /** Airlock created this file and takes it back: delete it. */
+  remove?: boolean;
 }
 
 export interface Plan {
@@ -60,7 +78,10 @@ export interface Plan {
 
 function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
   const projects = (sel.projects ?? []).map((p) => resolve(p));
-  return allTargets(ctx.env, ctx.platform, projects).filter((t) => t.host === sel.host);
+  // Read-only sources (plugins, managed files, extensions) are never rewritten.
+  return allTargets(ctx.env, ctx.platform, projects, {
+    ...(ctx.systemRoot !== undefined ? { systemRoot: ctx.systemRoot } : {}),
+  }).filter((t) => t.host === sel.host && t.readOnly === undefined);
 }
 
 function inScope(e: ServerEntry, sel: Selection): boolean {
@@ -85,18 +106,19 @@ function setAt(value: unknown, path: readonly string[], v: unknown): void {
 
 /** Throws unless `newText` means `oldText` with only this server's command/args changed. */
 function verifyEdit(
-  format: 'json' | 'toml',
+  format: ConfigFormat,
   oldText: string,
   newText: string,
   entryPath: string[],
   shape: LaunchShape,
   command: string,
   args: string[] | null,
+  ...extras: ({ key: string; value: unknown } | undefined)[]
 ): void {
   const expected = openDocument(format, oldText).value;
-  const paths = launchPaths(shape);
-  setAt(expected, [...entryPath, ...paths.command], command);
-  setAt(expected, [...entryPath, ...paths.args], args === null ? undefined : args);
+  for (const [rel, v] of launchValues(shape, command, args))
+    setAt(expected, [...entryPath, ...rel], v);
+  for (const x of extras) if (x) setAt(expected, [...entryPath, x.key], x.value);
   const actual = openDocument(format, newText).value;
   if (!isDeepStrictEqual(normalise(actual), normalise(expected)))
     throw new Error(
@@ -119,8 +141,13 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
+/** The entry's key in its container: its name, or its position in a list. */
+export function keyOf(e: ServerEntry): string {
+  return e.key ?? e.name;
+}
+
 function spanText(doc: ConfigDocument, e: ServerEntry): string | undefined {
-  const span = doc.launchSpan(e.location, e.name, e.shape ?? 'flat');
+  const span = doc.launchSpan(e.location, keyOf(e), e.shape ?? 'flat');
   return span && doc.text.slice(span.start, span.end);
 }
 
@@ -144,6 +171,8 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
   const out: Plan = { kind, host: sel.host, files: [], unchanged: [], errors: [], notFound: [] };
   const ledger = readLedger(ctx.dataDir);
   const seen = new Set<string>();
+  // Claude Code servers whose allow rule (in a settings file of its own) follows the wrap.
+  const claudeConsent: ServerEntry[] = [];
   for (const target of selectedTargets(ctx, sel)) {
     const loaded = loadConfig(target);
     if (!loaded.exists) continue;
@@ -182,6 +211,15 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
         if (change.action === 'unchanged' || change.action === 'skipped')
           out.unchanged.push(change);
         else file.changes.push(change);
+        const guardedNow =
+          change.action === 'wrap' ||
+          change.action === 'rewrap' ||
+          (change.action === 'unchanged' && e.guarded);
+        if (
+          CONSENT[sel.host]?.kind === 'claude-settings' &&
+          (kind === 'uninstall' || (sel.singleConsent && guardedNow))
+        )
+          claudeConsent.push(e);
       }
     } catch (err) {
       out.errors.push({ path: target.path, message: (err as Error).message });
@@ -194,8 +232,48 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
     )
       out.files.push(file);
   }
+  if (claudeConsent.length > 0) planClaudeConsent(ctx, kind, claudeConsent, ledger.entries, out);
   if (sel.servers !== 'all') out.notFound = sel.servers.filter((s) => !seen.has(s));
   return out;
+}
+
+/** The JSON edit that sets (or, with undefined, removes) one key of a server entry. */
+function setEntryKey(text: string, entryPath: string[], key: string, value: unknown): string {
+  const edits = modify(text, [...entryPath, key], value, {
+    formattingOptions: detectFormatting(text),
+  });
+  return applyEdits(text, edits);
+}
+
+function detectFormatting(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const m = /\n([ \t]+)\S/.exec(text);
+  const indent = m?.[1] ?? '  ';
+  return {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
+}
+
+interface ConsentEdit {
+  key: string;
+  value: unknown;
+}
+
+/** The allow entry single consent writes on this entry, or why not (undefined: not asked). */
+function consentFor(
+  ctx: HostsContext,
+  sel: Selection,
+  target: ConfigTarget,
+  e: ServerEntry,
+): { edit: ConsentEdit } | { reason: string } | undefined {
+  if (!sel.singleConsent) return undefined;
+  const c = CONSENT[sel.host];
+  if (!c || c.kind !== 'entry') return undefined;
+  if (target.format !== 'json') return { reason: 'allow entries are written in JSON files only' };
+  const v = entryConsentValue(c, ctx.toolNames?.(sel.host, e.name));
+  if ('reason' in v) return v;
+  return { edit: { key: c.key, value: v.value } };
 }
 
 function planWrap(
@@ -214,60 +292,117 @@ function planWrap(
     host: sel.host,
     launcher: ctx.shimLauncher,
     dataDir: ctx.dataDir,
-    dataDirIsDefault: ctx.dataDirIsDefault,
   });
-  if (e.command === desired.command && isDeepStrictEqual(e.args, desired.args))
-    return changeOf(e, 'unchanged', { detail: 'already guarded' });
+  if (sel.host === 'claude-code') {
+    const verdict = wrapVerdict(
+      readClaudeLists(ctx.env, ctx.platform, ctx.systemRoot),
+      e.name,
+      [e.original.command, ...e.original.args],
+      [desired.command, ...desired.args],
+    );
+    if (verdict.refuse) return changeOf(e, 'skipped', { detail: `refused: ${verdict.refuse}` });
+    if (verdict.blocked)
+      return changeOf(e, 'skipped', { detail: `not wrapped: ${verdict.blocked}` });
+  }
   const shape = e.shape ?? 'flat';
-  const entryPath = [...e.location, e.name];
+  const entryPath = [...e.location, keyOf(e)];
+  const consent = consentFor(ctx, sel, target, e);
+  const consentEdit = consent && 'edit' in consent ? consent.edit : undefined;
+  const consentNote =
+    consent && 'reason' in consent ? `allow entry not written: ${consent.reason}` : undefined;
+  const budget =
+    sel.startupTimeoutSec !== undefined &&
+    e.startup?.raisable &&
+    e.startup.seconds < sel.startupTimeoutSec &&
+    target.format === 'toml'
+      ? { key: CODEX_STARTUP_KEY, value: sel.startupTimeoutSec }
+      : undefined;
+  const launchSame = e.command === desired.command && isDeepStrictEqual(e.args, desired.args);
+  const launchDone = launchSame && !budget;
+  const consentDone =
+    !consentEdit ||
+    isDeepStrictEqual(getAt(doc.value, [...entryPath, consentEdit.key]), consentEdit.value);
+  if (launchDone && consentDone)
+    return changeOf(e, 'unchanged', {
+      detail: consentNote ? `already guarded; ${consentNote}` : 'already guarded',
+    });
   const before = spanText(doc, e);
-  // Only the head of args changes: the original arguments after `--` keep their own formatting.
-  const insert = desired.args.slice(
-    0,
-    desired.args.length - e.original.args.length - (e.guarded ? 1 : 0),
+  let newText = doc.text;
+  if (!launchSame) {
+    // Only the head of args changes: the original arguments after `--` keep their own formatting.
+    const insert = desired.args.slice(
+      0,
+      desired.args.length - e.original.args.length - (e.guarded ? 1 : 0),
+    );
+    const remove = e.guarded ? e.args.length - e.original.args.length - 1 : 0;
+    newText = doc.withLaunch(e.location, keyOf(e), shape, desired.command, desired.args, {
+      remove,
+      insert,
+    });
+  }
+  if (budget) {
+    const withBudget = openDocument(target.format, newText);
+    if (!withBudget.withNumber) throw new Error('this file cannot hold a startup budget');
+    newText = withBudget.withNumber(e.location, keyOf(e), budget.key, budget.value);
+  }
+  if (consentEdit && !consentDone)
+    newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
+  verifyEdit(
+    target.format,
+    doc.text,
+    newText,
+    entryPath,
+    shape,
+    desired.command,
+    desired.args,
+    consentEdit,
+    budget,
   );
-  const remove = e.guarded ? e.args.length - e.original.args.length - 1 : 0;
-  const newText = doc.withLaunch(e.location, e.name, shape, desired.command, desired.args, {
-    remove,
-    insert,
-  });
-  verifyEdit(target.format, doc.text, newText, entryPath, shape, desired.command, desired.args);
   const after = spanText(openDocument(target.format, newText), e);
   if (before === undefined || after === undefined)
     throw new Error(`cannot locate "${e.name}" in ${target.path}`);
   const key = ledgerKey(realTarget(target.path), e.location, e.name);
   const prior = ledger[key];
-  const argsWasAbsent = getAt(doc.value, [...entryPath, ...launchPaths(shape).args]) === undefined;
-  const entry: LedgerEntry = e.guarded
-    ? prior && prior.wrappedText === before
+  const argsPath = launchPaths(shape).args;
+  const argsWasAbsent =
+    argsPath !== null && getAt(doc.value, [...entryPath, ...argsPath]) === undefined;
+  const base: LedgerEntry =
+    e.guarded && prior && prior.wrappedText === before
       ? { ...prior, wrappedText: after }
-      : {
-          configPath: realTarget(target.path),
-          location: e.location,
-          server: e.name,
-          originalText: '',
-          wrappedText: after,
-          originalCommand: e.original.command,
-          originalArgs: e.original.args,
-          argsWasAbsent: false,
-          installedAt: new Date().toISOString(),
-        }
-    : {
-        configPath: realTarget(target.path),
-        location: e.location,
-        server: e.name,
-        originalText: before,
-        wrappedText: after,
-        originalCommand: e.command,
-        originalArgs: e.args,
-        argsWasAbsent,
-        installedAt: new Date().toISOString(),
-      };
-  file.ledgerSet[key] = entry;
+      : e.guarded
+        ? {
+            configPath: realTarget(target.path),
+            location: e.location,
+            server: e.name,
+            originalText: '',
+            wrappedText: after,
+            originalCommand: e.original.command,
+            originalArgs: e.original.args,
+            argsWasAbsent: false,
+            installedAt: new Date().toISOString(),
+          }
+        : {
+            configPath: realTarget(target.path),
+            location: e.location,
+            server: e.name,
+            originalText: before,
+            wrappedText: after,
+            originalCommand: e.command,
+            originalArgs: e.args,
+            argsWasAbsent,
+            installedAt: new Date().toISOString(),
+          };
+  file.ledgerSet[key] = consentEdit && !consentDone ? { ...base, consent: true } : base;
   file.newText = newText;
-  return changeOf(e, e.guarded ? 'rewrap' : 'wrap', {
+  const action: ChangeAction = launchSame && !budget ? 'consent' : e.guarded ? 'rewrap' : 'wrap';
+  return changeOf(e, action, {
     before: { command: e.command, args: e.args },
     after: desired,
+    ...(consentEdit && !consentDone
+      ? { consent: `${consentEdit.key}: ${JSON.stringify(consentEdit.value)}` }
+      : {}),
+    ...(consentNote ? { detail: consentNote } : {}),
+    ...(budget ? { startup: `${budget.key} = ${budget.value}` } : {}),
   });
 }
 
@@ -283,17 +418,27 @@ function planUnwrap(
       detail: e.guardable ? 'not guarded' : e.note,
     });
   const shape = e.shape ?? 'flat';
-  const entryPath = [...e.location, e.name];
+  const entryPath = [...e.location, keyOf(e)];
   const key = ledgerKey(realTarget(target.path), e.location, e.name);
   const prior = ledger[key];
-  const span = doc.launchSpan(e.location, e.name, shape);
+  const span = doc.launchSpan(e.location, keyOf(e), shape);
   const current = span && doc.text.slice(span.start, span.end);
   const restoreArgs = prior?.argsWasAbsent && e.original.args.length === 0 ? null : e.original.args;
+  const consent = CONSENT[e.host];
+  // The allow entry Airlock wrote goes with the wrap: never leave a server unguarded AND
+  // auto-approved. Without a ledger nobody knows who wrote it; scan then grades it F.
+  const dropConsent =
+    prior?.consent === true && consent?.kind === 'entry'
+      ? { key: consent.key, value: undefined }
+      : undefined;
   let newText: string | undefined;
   let detail = 'exact';
   if (span && prior && prior.originalText !== '' && prior.wrappedText === current) {
     const candidate = doc.replaceSpan(span, prior.originalText);
     try {
+      // The keys that travel in the launch span come back as they were before the install.
+      const restored = openDocument(target.format, candidate).value;
+      const back = (k: string) => ({ key: k, value: getAt(restored, [...entryPath, k]) });
       verifyEdit(
         target.format,
         doc.text,
@@ -302,6 +447,8 @@ function planUnwrap(
         shape,
         e.original.command,
         restoreArgs,
+        consent?.kind === 'entry' ? back(consent.key) : undefined,
+        e.host === 'codex' ? back(CODEX_STARTUP_KEY) : undefined,
       );
       newText = candidate;
     } catch {
@@ -311,11 +458,21 @@ function planUnwrap(
   if (newText === undefined) {
     // The ledger is missing or the entry was edited since: rebuild command/args from the wrap itself.
     detail = 'structural';
-    newText = doc.withLaunch(e.location, e.name, shape, e.original.command, restoreArgs, {
+    newText = doc.withLaunch(e.location, keyOf(e), shape, e.original.command, restoreArgs, {
       remove: e.args.length - e.original.args.length,
       insert: [],
     });
-    verifyEdit(target.format, doc.text, newText, entryPath, shape, e.original.command, restoreArgs);
+    if (dropConsent) newText = setEntryKey(newText, entryPath, dropConsent.key, undefined);
+    verifyEdit(
+      target.format,
+      doc.text,
+      newText,
+      entryPath,
+      shape,
+      e.original.command,
+      restoreArgs,
+      dropConsent,
+    );
   }
   file.newText = newText;
   file.ledgerDelete.push(key);
@@ -324,6 +481,128 @@ function planUnwrap(
     before: { command: e.command, args: e.args },
     after: e.original,
   });
+}
+
+/**
+ * Claude Code's allow rules sit in a settings file of their own: one FilePlan per file, adding
+ * (install) or removing (uninstall) `mcp__<server>__*`. A file Airlock created and still holds
+ * exactly what Airlock wrote goes back to not existing; one it found goes back to its bytes.
+ */
+function planClaudeConsent(
+  ctx: HostsContext,
+  kind: 'install' | 'uninstall',
+  servers: ServerEntry[],
+  ledger: Record<string, LedgerEntry>,
+  out: Plan,
+): void {
+  const byFile = new Map<string, string[]>();
+  for (const e of servers) {
+    const f = claudeSettingsFor(e, ctx.env, ctx.platform);
+    byFile.set(f, [...(byFile.get(f) ?? []), claudeRule(e.name)]);
+  }
+  for (const [path, rules] of byFile) {
+    const key = ledgerKey(realTarget(path), ['permissions', 'allow'], '');
+    const prior = ledger[key];
+    let oldText = '';
+    let exists = true;
+    try {
+      oldText = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        out.errors.push({ path, message: (err as Error).message });
+        continue;
+      }
+      exists = false;
+    }
+    try {
+      const value = exists ? openJson(oldText).value : {};
+      const allowNow = getAt(value, ['permissions', 'allow']);
+      const allow: unknown[] = Array.isArray(allowNow) ? allowNow : [];
+      if (allowNow !== undefined && !Array.isArray(allowNow))
+        throw new Error('permissions.allow is not a list');
+      const fp: FilePlan = {
+        path,
+        oldText,
+        newText: oldText,
+        changes: [],
+        ledgerSet: {},
+        ledgerDelete: [],
+        ...(exists ? {} : { create: true }),
+      };
+      const mine = new Set(prior?.rules ?? []);
+      if (kind === 'install') {
+        const add = rules.filter((r) => !allow.includes(r));
+        if (add.length === 0) continue;
+        let text = exists ? oldText : '{}\n';
+        for (const r of add)
+          text = applyEdits(
+            text,
+            modify(text, ['permissions', 'allow', -1], r, {
+              isArrayInsertion: true,
+              formattingOptions: detectFormatting(exists ? oldText : '{\n  "x": 1\n}'),
+            }),
+          );
+        fp.newText = text;
+        fp.ledgerSet[key] = {
+          configPath: realTarget(path),
+          location: ['permissions', 'allow'],
+          server: '',
+          kind: 'claude-consent',
+          rules: [...mine, ...add],
+          originalText: prior ? prior.originalText : oldText,
+          fileCreated: prior ? prior.fileCreated === true : !exists,
+          wrappedText: text,
+          originalCommand: '',
+          originalArgs: [],
+          argsWasAbsent: false,
+          installedAt: prior?.installedAt ?? new Date().toISOString(),
+        };
+        fp.changes = add.map((r) => ({
+          host: 'claude-code' as const,
+          server: r,
+          configPath: path,
+          location: ['permissions', 'allow'],
+          action: 'consent' as const,
+          consent: `permissions.allow "${r}"`,
+        }));
+      } else {
+        // Only rules Airlock wrote come out; the user's own stay.
+        const drop = rules.filter((r) => mine.has(r) && allow.includes(r));
+        if (!exists || drop.length === 0) continue;
+        const left = [...mine].filter((r) => !drop.includes(r));
+        if (left.length === 0 && prior && prior.wrappedText === oldText) {
+          fp.newText = prior.fileCreated ? '' : prior.originalText;
+          if (prior.fileCreated) fp.remove = true;
+          fp.ledgerDelete.push(key);
+        } else {
+          let text = oldText;
+          for (const r of drop) {
+            const arr = getAt(openJson(text).value, ['permissions', 'allow']) as unknown[];
+            text = applyEdits(
+              text,
+              modify(text, ['permissions', 'allow', arr.indexOf(r)], undefined, {
+                formattingOptions: detectFormatting(text),
+              }),
+            );
+          }
+          fp.newText = text;
+          if (left.length === 0) fp.ledgerDelete.push(key);
+          else if (prior) fp.ledgerSet[key] = { ...prior, rules: left, wrappedText: text };
+        }
+        fp.changes = drop.map((r) => ({
+          host: 'claude-code' as const,
+          server: r,
+          configPath: path,
+          location: ['permissions', 'allow'],
+          action: 'unwrap' as const,
+          detail: 'allow entry removed',
+        }));
+      }
+      out.files.push(fp);
+    } catch (err) {
+      out.errors.push({ path, message: `cannot edit ${path}: ${(err as Error).message}` });
+    }
+  }
 }
 
 export function planInstall(ctx: HostsContext, sel: Selection): Plan {
@@ -344,9 +623,29 @@ export function applyPlan(ctx: HostsContext, p: Plan, now: Date = new Date()): A
   const result: ApplyResult = { written: [], errors: [] };
   for (const f of p.files) {
     try {
+      if (f.create) {
+        if (existsSync(f.path))
+          throw new Error(`${f.path} appeared since it was read; run the command again`);
+        const ledger = readLedger(ctx.dataDir);
+        for (const [k, v] of Object.entries(f.ledgerSet)) ledger.entries[k] = v;
+        writeLedger(ctx.dataDir, ledger);
+        mkdirSync(dirname(f.path), { recursive: true });
+        writeAtomic(f.path, f.newText, 0o600);
+        result.written.push({ path: f.path, backup: '', changes: f.changes });
+        continue;
+      }
       const current = readFileSync(f.path, 'utf8');
       if (current !== f.oldText)
         throw new Error(`${f.path} changed since it was read; run the command again`);
+      if (f.remove) {
+        const backup = backupFile(f.path, ctx.dataDir, now);
+        rmSync(f.path);
+        const ledger = readLedger(ctx.dataDir);
+        for (const k of f.ledgerDelete) delete ledger.entries[k];
+        writeLedger(ctx.dataDir, ledger);
+        result.written.push({ path: f.path, backup, changes: f.changes });
+        continue;
+      }
       const ledger = readLedger(ctx.dataDir);
       for (const [k, v] of Object.entries(f.ledgerSet)) ledger.entries[k] = v;
       for (const k of f.ledgerDelete) delete ledger.entries[k];

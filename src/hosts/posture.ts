@@ -12,9 +12,13 @@ export interface PostureInput {
   url?: string;
   headers?: Record<string, string>;
   hasAuth?: boolean;
+  /** The host's own allow entry auto-approves this server's tools. */
+  autoApproved?: boolean;
 }
 
 export const POINTS = {
+  /** Unguarded AND auto-approved by the host: nothing asks before a call runs. Always an F. */
+  autoApprovedUnguarded: 100,
   unguarded: 30,
   unpinned: 15,
   secret: 20,
@@ -48,9 +52,9 @@ function isReference(raw: string): boolean {
 
 const SECRET_NAME =
   /(token|secret|passw(or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)/i;
-const SECRET_VALUE =
+export const SECRET_VALUE =
   /(^|[^A-Za-z0-9])(sk-[A-Za-z0-9_-]{16,}|sk_live_[A-Za-z0-9]{10,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|npm_[A-Za-z0-9]{30,})/;
-const SECRET_FLAG =
+export const SECRET_FLAG =
   /^--?(token|api[-_]?key|apikey|password|passwd|secret|access[-_]?token|auth[-_]?token|key)$/i;
 
 function secretsInArgs(args: readonly string[]): string[] {
@@ -196,6 +200,11 @@ export function gradeServer(entry: PostureInput, toolFacts?: ToolFacts): Posture
     d.push({ points: POINTS[code], code, text });
   };
 
+  if (!entry.guarded && entry.autoApproved)
+    add(
+      'autoApprovedUnguarded',
+      "Unguarded AND auto-approved: the host allows every tool of this server without asking, and Airlock no longer sits in front of it. Guard it again, or remove the host's allow entry.",
+    );
   if (!entry.guarded) {
     if (entry.transport === 'stdio')
       add('unguarded', 'Not guarded: its tool calls reach the server without Airlock.');

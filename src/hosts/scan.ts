@@ -2,12 +2,24 @@
 // reported with its error and never touched.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEntry } from './entry';
+import { listNote, readClaudeLists } from './allowlists';
+import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
+import { readEntry, regrade } from './entry';
+import { startupBudget } from './startup';
 import { openJson } from './json-doc';
-import { allTargets, claudeExtensionsDir, HOST_LABELS, type ConfigTarget } from './paths';
+import {
+  allTargets,
+  claudeExtensionsDir,
+  claudePluginTargets,
+  geminiExtensionTargets,
+  HOST_LABELS,
+  type ConfigTarget,
+} from './paths';
 import { openToml } from './toml-doc';
+import { openYaml } from './yaml-doc';
 import type { ConfigDocument } from './document';
 import type {
+  ConfigFormat,
   ConfigScan,
   HostId,
   HostScan,
@@ -23,12 +35,16 @@ export interface ScanOptions {
   env: NodeJS.ProcessEnv;
   platform: Platform;
   projects?: string[];
+  /** Prefix of system-wide files; tests point it at a folder. */
+  systemRoot?: string;
   /** What the registry knows about a server's tools, once the gate has seen it. */
   toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
 }
 
-export function openDocument(format: 'json' | 'toml', text: string): ConfigDocument {
-  return format === 'toml' ? openToml(text) : openJson(text);
+export function openDocument(format: ConfigFormat, text: string): ConfigDocument {
+  if (format === 'toml') return openToml(text);
+  if (format === 'yaml') return openYaml(text);
+  return openJson(text);
 }
 
 export type Loaded =
@@ -74,7 +90,7 @@ export function serverMaps(
   value: unknown,
 ): { location: string[]; project?: string }[] {
   const out: { location: string[]; project?: string }[] = [
-    { location: [target.serversKey], project: target.project },
+    { location: target.serversPath, project: target.project },
   ];
   const projects = getAt(value, ['projects']);
   if (target.perProjectBlocks && isRecord(projects)) {
@@ -93,25 +109,52 @@ export function entriesOf(
 ): ServerEntry[] {
   const out: ServerEntry[] = [];
   for (const { location, project } of serverMaps(target, doc.value)) {
-    const map = getAt(doc.value, location);
-    if (!isRecord(map)) continue;
-    for (const [name, raw] of Object.entries(map)) {
-      out.push(
-        readEntry(
-          {
-            host: target.host,
-            name,
-            configPath: target.path,
-            location,
-            ...(project !== undefined ? { project } : {}),
-          },
-          raw,
-          toolFacts?.(target.host, name),
-        ),
+    const container = getAt(doc.value, location);
+    // A list (Continue) is keyed by position; its items carry their own names.
+    const items: [string, string, unknown][] =
+      target.list && Array.isArray(container)
+        ? container.map((raw, i) => [
+            String(i),
+            isRecord(raw) && typeof raw.name === 'string' ? raw.name : `#${i + 1}`,
+            raw,
+          ])
+        : isRecord(container)
+          ? Object.entries(container).map(([k, raw]) => [k, k, raw])
+          : [];
+    for (const [key, name, raw] of items) {
+      const entry = readEntry(
+        {
+          host: target.host,
+          name,
+          configPath: target.path,
+          location,
+          ...(project !== undefined ? { project } : {}),
+          ...(key !== name ? { key } : {}),
+          ...(target.readOnly !== undefined ? { source: target.readOnly } : {}),
+        },
+        raw,
+        toolFacts?.(target.host, name),
+        target.dialect,
       );
+      const budget = entry.transport === 'stdio' ? startupBudget(target.host, raw) : undefined;
+      if (budget) entry.startup = budget;
+      if (entryAutoApproved(target.host, raw)) {
+        entry.autoApproved = true;
+        Object.assign(entry, regrade(entry, toolFacts?.(target.host, name)));
+      }
+      out.push(target.readOnly === undefined ? entry : readOnlyEntry(entry, target.readOnly));
     }
   }
   return out;
+}
+
+/** Listed with its source; never a candidate for install (its file is not the user's to edit). */
+function readOnlyEntry(e: ServerEntry, source: string): ServerEntry {
+  return {
+    ...e,
+    guardable: false,
+    note: `From ${source}: listed, never rewritten by Airlock.${e.guarded ? '' : ' To guard it, change it at its source.'}`,
+  };
 }
 
 function scanExtensions(opts: ScanOptions): ConfigScan | undefined {
@@ -165,8 +208,19 @@ function scanExtensions(opts: ScanOptions): ConfigScan | undefined {
 
 export function scanHosts(opts: ScanOptions): ScanResult {
   const byHost = new Map<HostId, ConfigScan[]>(HOST_IDS.map((h) => [h, []]));
-  for (const target of allTargets(opts.env, opts.platform, opts.projects ?? [])) {
+  const targets = [
+    ...allTargets(opts.env, opts.platform, opts.projects ?? [], {
+      ...(opts.systemRoot !== undefined ? { systemRoot: opts.systemRoot } : {}),
+    }),
+    ...claudePluginTargets(opts.env, opts.platform),
+    ...geminiExtensionTargets(opts.env, opts.platform),
+  ];
+  for (const target of targets) {
     const loaded = loadConfig(target);
+    // Plugin and extension files that do not exist are not worth a line each.
+    if (!loaded.exists && target.readOnly !== undefined && target.scope === 'user') {
+      if (!/managed|system/.test(target.readOnly)) continue;
+    }
     const base = {
       host: target.host,
       kind: 'config' as const,
@@ -174,6 +228,7 @@ export function scanHosts(opts: ScanOptions): ScanResult {
       format: target.format,
       scope: target.scope,
       ...(target.project !== undefined ? { project: target.project } : {}),
+      ...(target.readOnly !== undefined ? { readOnly: target.readOnly } : {}),
     };
     let scan: ConfigScan;
     if (!loaded.exists) scan = { ...base, exists: false, servers: [] };
@@ -182,6 +237,8 @@ export function scanHosts(opts: ScanOptions): ScanResult {
     else scan = { ...base, exists: true, servers: entriesOf(target, loaded.doc, opts.toolFacts) };
     byHost.get(target.host)!.push(scan);
   }
+  markClaudeAllowed(byHost.get('claude-code') ?? [], opts);
+  notePolicies(byHost.get('claude-code') ?? [], opts);
   const ext = scanExtensions(opts);
   if (ext) byHost.get('claude-desktop')!.push(ext);
   const hosts: HostScan[] = HOST_IDS.map((host) => {
@@ -189,6 +246,46 @@ export function scanHosts(opts: ScanOptions): ScanResult {
     return { host, label: HOST_LABELS[host], configs, found: configs.some((c) => c.exists) };
   });
   return { hosts };
+}
+
+/** Claude Code's allow rules live in its settings files, apart from the servers. */
+function markClaudeAllowed(configs: ConfigScan[], opts: ScanOptions): void {
+  const cache = new Map<string, unknown[]>();
+  const allowIn = (path: string): unknown[] => {
+    let allow = cache.get(path);
+    if (!allow) {
+      const loaded = loadConfig({
+        host: 'claude-code',
+        path,
+        format: 'json',
+        scope: 'user',
+        serversPath: [],
+      });
+      const v =
+        loaded.exists && loaded.doc ? getAt(loaded.doc.value, ['permissions', 'allow']) : [];
+      allow = Array.isArray(v) ? v : [];
+      cache.set(path, allow);
+    }
+    return allow;
+  };
+  for (const c of configs)
+    c.servers = c.servers.map((e) =>
+      claudeSettingsFiles(e, opts.env, opts.platform).some((f) => claudeAllows(allowIn(f), e.name))
+        ? regrade({ ...e, autoApproved: true }, opts.toolFacts?.('claude-code', e.name))
+        : e,
+    );
+}
+
+/** Claude Code's enterprise lists, as they bear on guarding each of its stdio entries. */
+function notePolicies(configs: ConfigScan[], opts: ScanOptions): void {
+  const lists = readClaudeLists(opts.env, opts.platform, opts.systemRoot);
+  if (!lists.allowed && lists.denied.length === 0) return;
+  for (const c of configs)
+    for (const e of c.servers) {
+      if (!e.original) continue;
+      const note = listNote(lists, [e.original.command, ...e.original.args]);
+      if (note) e.policy = note;
+    }
 }
 
 /** All servers of a scan, flat. */

@@ -243,6 +243,9 @@ export function openToml(text: string): ConfigDocument {
   return new TomlDocument(text, value);
 }
 
+/** Keys of a server table that count as part of its launch span. */
+const LAUNCH_EXTRAS = ['args', 'startup_timeout_sec'];
+
 class TomlDocument implements ConfigDocument {
   private statements: TomlStatement[] | undefined;
 
@@ -263,8 +266,10 @@ class TomlDocument implements ConfigDocument {
   launchSpan(location: string[], name: string): Span | undefined {
     const cmd = this.kv([...location, name, 'command']);
     if (!cmd) return undefined;
-    const args = this.kv([...location, name, 'args']);
-    const parts = args ? [cmd, args] : [cmd];
+    // The startup budget travels with the launch: raising it is part of the same undoable edit.
+    const parts = [cmd, ...LAUNCH_EXTRAS.map((k) => this.kv([...location, name, k]))].filter(
+      (p): p is TomlStatement => p !== undefined,
+    );
     // Whole lines, so a trailing comment on the command line travels with it.
     return {
       start: Math.min(...parts.map((p) => this.lineStart(p.start))),
@@ -321,6 +326,30 @@ class TomlDocument implements ConfigDocument {
     for (const e of edits.sort((a, b) => b.start - a.start))
       out = out.slice(0, e.start) + e.content + out.slice(e.end);
     return out;
+  }
+
+  /** Sets a number key of a server table, in place or on a new line below its launch. */
+  withNumber(location: string[], name: string, key: string, value: number): string {
+    const existing = this.kv([...location, name, key]);
+    if (existing)
+      return (
+        this.text.slice(0, existing.valueStart) + String(value) + this.text.slice(existing.valueEnd)
+      );
+    const cmd = this.kv([...location, name, 'command']);
+    if (!cmd) throw new Error(`server "${name}" has no command line to place ${key} after`);
+    const last = [cmd, this.kv([...location, name, 'args'])]
+      .filter((p): p is TomlStatement => p !== undefined)
+      .reduce((a, b) => (b.lineEnd > a.lineEnd ? b : a));
+    const seg = cmd.segments[cmd.segments.length - 1]!;
+    const prefix = this.text.slice(cmd.start, seg.start);
+    const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
+    const line = `${indentAt(this.text, cmd.start)}${prefix}${key} = ${value}`;
+    const atEof = last.lineEnd === this.text.length && !this.text.endsWith('\n');
+    return (
+      this.text.slice(0, last.lineEnd) +
+      (atEof ? eol + line : line + eol) +
+      this.text.slice(last.lineEnd)
+    );
   }
 
   replaceSpan(span: Span, content: string): string {

@@ -10,7 +10,17 @@ export type HostId =
   | 'cline'
   | 'gemini'
   | 'codex'
-  | 'zed';
+  | 'zed'
+  | 'roo-code'
+  | 'continue'
+  | 'goose'
+  | 'kiro'
+  | 'opencode'
+  | 'copilot-cli'
+  | 'visual-studio'
+  | 'lm-studio'
+  | 'crush'
+  | 'amazon-q';
 
 export const HOST_IDS: readonly HostId[] = [
   'claude-desktop',
@@ -22,14 +32,36 @@ export const HOST_IDS: readonly HostId[] = [
   'gemini',
   'codex',
   'zed',
+  'roo-code',
+  'continue',
+  'goose',
+  'kiro',
+  'opencode',
+  'copilot-cli',
+  'visual-studio',
+  'lm-studio',
+  'crush',
+  'amazon-q',
 ];
+
+export type ConfigFormat = 'json' | 'toml' | 'yaml';
+
+/**
+ * How a host spells one entry: "standard" `{command, args, env}` (most hosts, Cline's nested
+ * `transport` included), Goose `{type, cmd, args, envs}`, opencode `{type: "local", command: [argv]}`.
+ */
+export type EntryDialect = 'standard' | 'goose' | 'opencode';
 
 export type Platform = 'darwin' | 'linux' | 'win32';
 
 export type Transport = 'stdio' | 'http' | 'sse' | 'extension';
 
-/** Where command and args live inside a server entry (Zed's older form nests them). */
-export type LaunchShape = 'flat' | 'zed-legacy';
+/**
+ * Where command and args live inside a server entry: `flat` {command, args}; Zed's older
+ * {command: {path, args}}; Cline's {transport: {command, args}}; Goose {cmd, args}; opencode's
+ * single argv list {command: [cmd, ...args]}.
+ */
+export type LaunchShape = 'flat' | 'zed-legacy' | 'cline-transport' | 'goose' | 'argv';
 
 export interface ShimLauncher {
   /** Absolute path of a Node runtime (or the app binary in Node mode). */
@@ -42,6 +74,10 @@ export interface ShimLauncher {
 export interface HostsContext {
   env: NodeJS.ProcessEnv;
   platform: Platform;
+  /** Prefix of system-wide files (/etc, /Library, Program Files); tests point it at a folder. */
+  systemRoot?: string;
+  /** The tool names the gate's registry has seen for a server (single consent lists them). */
+  toolNames?: (host: HostId, server: string) => readonly string[] | undefined;
   dataDir: string;
   dataDirIsDefault: boolean;
   shimLauncher: ShimLauncher;
@@ -63,6 +99,8 @@ export interface Posture {
 }
 
 export interface ToolFacts {
+  /** Every tool name the gate has seen (single consent lists them where a host wants names). */
+  tools?: string[];
   destructiveTools: string[];
   poisoned: string[];
   changed: string[];
@@ -77,6 +115,16 @@ export interface ServerEntry {
   location: string[];
   /** Set for project-scoped servers (a project file, or a per-project block in ~/.claude.json). */
   project?: string;
+  /** The entry's key in its container when that is not its name (a list index, for Continue). */
+  key?: string;
+  /** Set when Airlock lists the entry but never rewrites it: what manages it. */
+  source?: string;
+  /** The host's own allow entry for this server's tools is present (Claude Code, Cline, Gemini…). */
+  autoApproved?: boolean;
+  /** What an enterprise allow/deny list means for guarding this entry (Claude Code). */
+  policy?: string;
+  /** The time the host gives this server to start, where it has such a limit (Codex). */
+  startup?: { seconds: number; setting: string; isDefault: boolean; raisable: boolean };
   transport: Transport;
   /** False when the stdio shim cannot run in front of this server (remote, extension, odd entry). */
   guardable: boolean;
@@ -105,9 +153,11 @@ export interface ConfigScan {
   /** "extensions": Claude Desktop's installed .mcpb extensions folder, listed but never edited. */
   kind: 'config' | 'extensions';
   path: string;
-  format: 'json' | 'toml';
+  format: ConfigFormat;
   scope: 'user' | 'project';
   project?: string;
+  /** Listed, never rewritten (plugin, managed file, extension): what manages it. */
+  readOnly?: string;
   exists: boolean;
   /** Set when the file exists but cannot be parsed; nothing in it is touched. */
   error?: string;

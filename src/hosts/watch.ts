@@ -7,7 +7,11 @@ import type { HostId, ScanResult, ServerEntry } from './types';
 export { watchTargets } from './paths';
 
 export interface ScanEvent {
-  kind: 'new-unguarded' | 'wrap-removed';
+  /**
+   * `unguarded-auto-approved` is the most urgent: the wrap is gone while the host's own allow
+   * entry stays, so the server's tools run with no prompt at all. It always comes first.
+   */
+  kind: 'unguarded-auto-approved' | 'new-unguarded' | 'wrap-removed';
   host: HostId;
   server: string;
   configPath: string;
@@ -27,8 +31,9 @@ export function diffScans(before: ScanResult, after: ScanResult): ScanEvent[] {
     before.hosts.flatMap((h) => h.configs.filter((c) => c.error !== undefined).map((c) => c.path)),
   );
   const events: ScanEvent[] = [];
+  const urgent: ScanEvent[] = [];
   for (const e of allServers(after)) {
-    if (!e.guardable || e.guarded || e.disabled || unknown.has(e.configPath)) continue;
+    if (e.guarded || e.disabled || unknown.has(e.configPath)) continue;
     const prev = old.get(keyOf(e));
     const base = {
       host: e.host,
@@ -37,6 +42,15 @@ export function diffScans(before: ScanResult, after: ScanResult): ScanEvent[] {
       ...(e.project !== undefined ? { project: e.project } : {}),
     };
     const label = HOST_LABELS[e.host];
+    if (e.autoApproved && (!prev || prev.guarded || !prev.autoApproved)) {
+      urgent.push({
+        ...base,
+        kind: 'unguarded-auto-approved',
+        message: `URGENT: MCP server '${e.name}' in ${label} is not guarded, and ${label} auto-approves its tools: every call now runs without any prompt. Guard it again, or remove ${label}'s allow entry for it.`,
+      });
+      continue;
+    }
+    if (!e.guardable) continue;
     if (!prev) {
       events.push({
         ...base,
@@ -51,5 +65,5 @@ export function diffScans(before: ScanResult, after: ScanResult): ScanEvent[] {
       });
     }
   }
-  return events;
+  return [...urgent, ...events];
 }

@@ -82,6 +82,40 @@ describe('HostWatcher', () => {
     expect(events.map((e) => [e.kind, e.server])).toEqual([['wrap-removed', 'playwright']]);
   });
 
+  it('raises unguarded-auto-approved first when a Claude Code wrap goes and its allow rule stays', async () => {
+    const t = makeHome();
+    const original = t.read('.claude.json');
+    const plan = planInstall(t.ctx, {
+      host: 'claude-code',
+      servers: ['everything'],
+      singleConsent: true,
+    });
+    expect(applyPlan(t.ctx, plan).errors).toEqual([]);
+    expect(t.read('.claude/settings.json')).toContain('mcp__everything__*');
+    const { w, next } = watchHome(t);
+    w.start();
+    // `claude mcp add` (or a sync tool) rewrites ~/.claude.json; the settings file keeps the rule.
+    writeFileSync(t.path('.claude.json'), original);
+    const events = await next();
+    expect(events[0]).toMatchObject({ kind: 'unguarded-auto-approved', server: 'everything' });
+    expect(events[0]!.message).toMatch(/^URGENT/);
+  });
+
+  it('notices an allow rule added to the settings file of an unguarded server', async () => {
+    const t = makeHome();
+    const { w, next } = watchHome(t);
+    w.start();
+    mkdirSync(t.path('.claude'), { recursive: true });
+    writeFileSync(
+      t.path('.claude/settings.json'),
+      JSON.stringify({ permissions: { allow: ['mcp__everything'] } }),
+    );
+    const events = await next();
+    expect(events.map((e) => [e.kind, e.server])).toEqual([
+      ['unguarded-auto-approved', 'everything'],
+    ]);
+  });
+
   it('notices a config whose folder did not exist when it started', async () => {
     const t = makeHome();
     rmSync(t.path('.cursor'), { recursive: true });

@@ -8,7 +8,6 @@ describe('wrap / unwrap', () => {
     host: 'cursor' as const,
     launcher: { node: '/n/node', cli: '/a/out/cli/airlock.js' },
     dataDir: '/d',
-    dataDirIsDefault: false,
   };
 
   it('wraps exactly as the shim expects and unwraps back', () => {

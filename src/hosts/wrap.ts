@@ -8,7 +8,6 @@ export interface WrapOptions {
   host: HostId;
   launcher: ShimLauncher;
   dataDir: string;
-  dataDirIsDefault: boolean;
 }
 
 export interface Unwrapped {
@@ -34,7 +33,11 @@ export function wrapLaunch(
       o.server,
       '--host',
       o.host,
-      ...(o.dataDirIsDefault ? [] : ['--data-dir', o.dataDir]),
+      // Always named, even when it is the default: a host may start servers with a handful of
+      // environment variables (Codex passes no XDG_CONFIG_HOME), and a shim that resolved another
+      // data directory would deny every call against a gate nobody runs.
+      '--data-dir',
+      o.dataDir,
       '--',
       original.command,
       ...original.args,

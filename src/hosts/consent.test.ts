@@ -1,0 +1,270 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hostsCommand, type HostsIo } from './command';
+import { claudeAllows, claudeRule, entryAutoApproved } from './consent';
+import { allServers, scanHosts } from './scan';
+import { makeHome, type TestHome } from './test-home';
+import type { ServerEntry, ToolFacts } from './types';
+import { diffScans } from './watch';
+
+const TOOLS: Record<string, string[]> = {
+  weather: ['get_forecast', 'get_alerts'],
+  filesystem: ['write_file', 'read_file'],
+  'aws-docs': ['search_documentation'],
+};
+
+function facts(_host: string, server: string): ToolFacts | undefined {
+  const tools = TOOLS[server];
+  return tools && { tools, destructiveTools: [], poisoned: [], changed: [] };
+}
+
+async function run(t: TestHome, argv: string[], over: Partial<HostsIo> = {}) {
+  let out = '';
+  let err = '';
+  const code = await hostsCommand(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    env: t.ctx.env,
+    dataDir: t.ctx.dataDir,
+    dataDirIsDefault: false,
+    shimLauncher: t.ctx.shimLauncher,
+    platform: 'linux',
+    toolFacts: facts,
+    ...over,
+  });
+  return { code, out, err };
+}
+
+function entry(t: TestHome, host: string, name: string, projects: string[] = []): ServerEntry {
+  const s = allServers(scanHosts({ env: t.ctx.env, platform: 'linux', projects })).find(
+    (x) => x.host === host && x.name === name && x.source === undefined,
+  );
+  if (!s) throw new Error(`${host}/${name} missing`);
+  return s;
+}
+
+const json = (t: TestHome, rel: string): Record<string, Record<string, Record<string, unknown>>> =>
+  JSON.parse(t.read(rel)) as Record<string, Record<string, Record<string, unknown>>>;
+
+describe.each([
+  {
+    host: 'gemini',
+    rel: '.gemini/settings.json',
+    server: 'pythonTools',
+    key: 'trust',
+    value: true,
+  },
+  {
+    host: 'cline',
+    rel: '.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+    server: 'weather',
+    key: 'autoApprove',
+    value: ['get_alerts', 'get_forecast'],
+  },
+  {
+    host: 'roo-code',
+    rel: '.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/settings/mcp_settings.json',
+    server: 'filesystem',
+    key: 'alwaysAllow',
+    value: ['read_file', 'write_file'],
+  },
+  {
+    host: 'kiro',
+    rel: '.kiro/settings/mcp.json',
+    server: 'aws-docs',
+    key: 'autoApprove',
+    value: ['search_documentation'],
+  },
+])('single consent on the $host entry ($key)', (c) => {
+  it('writes the allow entry with the wrap, and uninstall takes both back byte for byte', async () => {
+    const t = makeHome();
+    const before = t.snapshot();
+    const original = t.read(c.rel);
+    const r = await run(t, ['install', '--host', c.host, '--server', c.server, '--single-consent']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${c.key}: ${JSON.stringify(c.value)}`);
+    expect(json(t, c.rel).mcpServers![c.server]![c.key]).toEqual(c.value);
+    const e = entry(t, c.host, c.server);
+    expect(e.guarded).toBe(true);
+    expect(e.autoApproved).toBe(true);
+    expect(e.posture.grade).not.toBe('F');
+    const un = await run(t, ['uninstall', '--host', c.host, '--server', c.server]);
+    expect(un.code).toBe(0);
+    expect(un.out).not.toContain('structural');
+    expect(t.read(c.rel)).toBe(original);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('if the wrap is removed by someone else while the allow entry stays: F, and the most urgent notice', async () => {
+    const t = makeHome();
+    await run(t, ['install', '--host', c.host, '--all', '--single-consent']);
+    const scan = () => scanHosts({ env: t.ctx.env, platform: 'linux' });
+    const before = scan();
+    // Another tool rewrites the entry's launch back to the original, keeping the allow entry.
+    const doc = json(t, c.rel);
+    const ent = doc.mcpServers![c.server]!;
+    const orig = entry(t, c.host, c.server).original!;
+    ent.command = orig.command;
+    ent.args = orig.args;
+    writeFileSync(t.path(c.rel), JSON.stringify(doc, null, 2));
+    const e = entry(t, c.host, c.server);
+    expect(e.guarded).toBe(false);
+    expect(e.autoApproved).toBe(true);
+    expect(e.posture.grade).toBe('F');
+    expect(e.posture.deductions[0]!.code).toBe('autoApprovedUnguarded');
+    const events = diffScans(before, scan());
+    expect(events[0]).toMatchObject({ kind: 'unguarded-auto-approved', server: c.server });
+    expect(events[0]!.message).toMatch(/^URGENT/);
+    const text = await run(t, ['scan']);
+    expect(text.out).toMatch(
+      new RegExp(`${c.server}: stdio, NOT guarded, auto-approved by the host, grade F`),
+    );
+  });
+});
+
+describe('single consent for Claude Code (permissions.allow in its settings file)', () => {
+  it('creates ~/.claude/settings.json for a user server and removes it again', async () => {
+    const t = makeHome();
+    const before = t.snapshot();
+    const r = await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--server',
+      'everything',
+      '--single-consent',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const settings = t.path('.claude/settings.json');
+    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({
+      permissions: { allow: ['mcp__everything__*'] },
+    });
+    expect(entry(t, 'claude-code', 'everything')).toMatchObject({
+      guarded: true,
+      autoApproved: true,
+    });
+    const un = await run(t, ['uninstall', '--host', 'claude-code', '--server', 'everything']);
+    expect(un.code, un.err).toBe(0);
+    expect(existsSync(settings)).toBe(false);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it("adds to an existing settings file, keeps the user's rules, and restores its bytes", async () => {
+    const t = makeHome();
+    mkdirSync(t.path('.claude'), { recursive: true });
+    const own =
+      '{\n    "model": "opus",\n    "permissions": {\n        "allow": ["Bash(npm test)"],\n        "deny": []\n    }\n}\n';
+    writeFileSync(t.path('.claude/settings.json'), own);
+    const before = t.snapshot();
+    await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--server',
+      'everything',
+      '--single-consent',
+    ]);
+    const written = JSON.parse(t.read('.claude/settings.json')) as {
+      permissions: { allow: string[] };
+    };
+    expect(written.permissions.allow).toEqual(['Bash(npm test)', 'mcp__everything__*']);
+    await run(t, ['uninstall', '--host', 'claude-code', '--all']);
+    expect(t.read('.claude/settings.json')).toBe(own);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it("a project server gets its rule in the project's settings.local.json, never the shared file", async () => {
+    const t = makeHome();
+    const before = t.snapshot();
+    await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--all',
+      '--project',
+      t.project,
+      '--single-consent',
+    ]);
+    const local = join(t.project, '.claude', 'settings.local.json');
+    expect(JSON.parse(readFileSync(local, 'utf8'))).toEqual({
+      permissions: { allow: ['mcp__project-tools__*'] },
+    });
+    expect(existsSync(join(t.project, '.claude', 'settings.json'))).toBe(false);
+    await run(t, ['uninstall', '--host', 'claude-code', '--all', '--project', t.project]);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('grades F and raises the urgent notice when the wrap goes and the rule stays', async () => {
+    const t = makeHome();
+    const original = t.read('.claude.json');
+    await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--server',
+      'everything',
+      '--single-consent',
+    ]);
+    const scan = () => scanHosts({ env: t.ctx.env, platform: 'linux' });
+    const before = scan();
+    writeFileSync(t.path('.claude.json'), original); // e.g. `claude mcp add` rewrote the file
+    const e = entry(t, 'claude-code', 'everything');
+    expect(e).toMatchObject({ guarded: false, autoApproved: true });
+    expect(e.posture.grade).toBe('F');
+    expect(diffScans(before, scan())[0]).toMatchObject({
+      kind: 'unguarded-auto-approved',
+      server: 'everything',
+    });
+  });
+});
+
+describe('single consent edge cases', () => {
+  it('without the tool names (server never seen by the gate) wraps but writes no allow list, and says why', async () => {
+    const t = makeHome();
+    const rel =
+      '.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json';
+    const r = await run(
+      t,
+      ['install', '--host', 'cline', '--server', 'weather', '--single-consent'],
+      {
+        toolFacts: undefined,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('tool names are not known yet');
+    expect(json(t, rel).mcpServers!.weather!.autoApprove).toEqual([]);
+    expect(entry(t, 'cline', 'weather').guarded).toBe(true);
+    expect(entry(t, 'cline', 'weather').autoApproved).toBeFalsy();
+    // Once the gate knows them, a second run adds only the allow entry.
+    const again = await run(t, [
+      'install',
+      '--host',
+      'cline',
+      '--server',
+      'weather',
+      '--single-consent',
+    ]);
+    expect(again.out).toContain("wrote the host's allow entry for weather");
+    expect(json(t, rel).mcpServers!.weather!.autoApprove).toEqual(['get_alerts', 'get_forecast']);
+  });
+
+  it('hosts without such a setting say so in scan and on install', async () => {
+    const t = makeHome();
+    const scan = await run(t, ['scan']);
+    expect(scan.out).toContain("single consent: Cursor's auto-run setting lives in its UI");
+    expect(scan.out).toContain('single consent: writes permissions.allow "mcp__<server>__*"');
+    const r = await run(t, ['install', '--host', 'cursor', '--all', '--single-consent']);
+    expect(r.out).toContain('note: Cursor:');
+  });
+
+  it('pure spellings', () => {
+    expect(claudeRule('my server.v2')).toBe('mcp__my_server_v2__*');
+    expect(claudeAllows(['mcp__github'], 'github')).toBe(true);
+    expect(claudeAllows(['mcp__github__get_issue'], 'github')).toBe(false);
+    expect(entryAutoApproved('gemini', { trust: false })).toBe(false);
+    expect(entryAutoApproved('cline', { autoApprove: [] })).toBe(false);
+    expect(entryAutoApproved('roo-code', { alwaysAllow: ['x'] })).toBe(true);
+  });
+});
