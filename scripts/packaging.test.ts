@@ -202,6 +202,7 @@ describe('electron-builder against a stand-in Electron distribution', () => {
       'node_modules/file-uri-to-path',
       'node_modules/jsonc-parser',
       'node_modules/smol-toml',
+      'node_modules/yaml',
       'node_modules/zod',
       'out/chunks',
       'out/cli',
