@@ -53,22 +53,53 @@ export function escapeCodePoint(cp: number): string {
 
 const isLayout = (cp: number): boolean => cp === 0x0a || cp === 0x09;
 
+// Printable ASCII plus tab, newline and carriage return: the bulk of any argument, and never
+// hidden. One regex search (native, linear) skips it, so only the rest is read code point by code point.
+const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/g;
+// The same for display, where `\r` is always escaped, and `\t`, `\n` too without the layout.
+const NOT_LAYOUT_ASCII = /[^\t\n\x20-\x7e]/g;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+
+/** Index of the first character at or after `from` that `re` finds, or -1. */
+function nextMatch(re: RegExp, text: string, from: number): number {
+  re.lastIndex = from;
+  const match = re.exec(text);
+  return match ? match.index : -1;
+}
+
+const nextNonAscii = (text: string, from: number): number => nextMatch(NOT_PLAIN_ASCII, text, from);
+
+/** The code point at `i` (a lone surrogate stands for itself) and how many units it spans. */
+function codePointAt(text: string, i: number): [number, number] {
+  const cp = text.codePointAt(i) ?? 0;
+  return [cp, cp > 0xffff ? 2 : 1];
+}
+
 /** The text as plain runs and escapes, so escapes can be styled apart from literal text. */
 export function visibleSegments(text: string, options: EscapeOptions = {}): Segment[] {
   const keepLayout = options.keepLayout ?? true;
   const out: Segment[] = [];
-  let plain = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if ((keepLayout && isLayout(cp)) || hiddenKind(cp) === null) {
-      plain += ch;
+  // Plain text is cut out in slices (no copy per character), from `start` up to the escape.
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code <= 0x7e) {
+      const next = nextMatch(keepLayout ? NOT_LAYOUT_ASCII : NOT_PRINTABLE_ASCII, text, i);
+      i = next < 0 ? text.length : next;
       continue;
     }
-    if (plain) out.push({ text: plain, escaped: false });
-    plain = '';
+    const [cp, width] = codePointAt(text, i);
+    if ((keepLayout && isLayout(cp)) || hiddenKind(cp) === null) {
+      i += width;
+      continue;
+    }
+    if (i > start) out.push({ text: text.slice(start, i), escaped: false });
     out.push({ text: escapeCodePoint(cp), escaped: true });
+    i += width;
+    start = i;
   }
-  if (plain) out.push({ text: plain, escaped: false });
+  if (text.length > start) out.push({ text: text.slice(start), escaped: false });
   return out;
 }
 
@@ -86,11 +117,15 @@ export function countInvisible(text: string): number {
 /** Which kinds of hidden characters a string holds (`\n`, `\r` and `\t` do not count). */
 export function hiddenKinds(s: string): Set<HiddenKind> {
   const kinds = new Set<HiddenKind>();
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp === 0x0a || cp === 0x0d || cp === 0x09) continue;
+  let i = nextNonAscii(s, 0);
+  while (i >= 0 && i < s.length) {
+    const [cp, width] = codePointAt(s, i);
     const kind = hiddenKind(cp);
-    if (kind) kinds.add(kind);
+    if (kind) {
+      kinds.add(kind);
+      if (kinds.size === 4) break; // every kind found: the rest cannot add one
+    }
+    i = nextNonAscii(s, i + width);
   }
   return kinds;
 }
@@ -107,6 +142,9 @@ export function decodeTagChars(s: string): string {
 
 /** Cut a value for a one-line reason, escaping what cannot be seen. */
 export function preview(s: string, max = 80): string {
-  const shown = escapeInvisible(s, { keepLayout: false }).replace(/<U\+000A>/g, '⏎');
+  // Every code point shows as at least one character, so the first max + 1 code points (at
+  // most 2 × max + 2 units) decide the preview: a megabyte argument is not escaped in full.
+  const head = s.length > 2 * max + 2 ? s.slice(0, 2 * max + 2) : s;
+  const shown = escapeInvisible(head, { keepLayout: false }).replace(/<U\+000A>/g, '⏎');
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
