@@ -53,12 +53,20 @@ export function escapeCodePoint(cp: number): string {
 
 const isLayout = (cp: number): boolean => cp === 0x0a || cp === 0x09;
 
-// Printable ASCII plus tab, newline and carriage return: the bulk of any argument, and never
-// hidden. One regex search (native, linear) skips it, so only the rest is read code point by code point.
-const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/g;
-// The same for display, where `\r` is always escaped, and `\t`, `\n` too without the layout.
-const NOT_LAYOUT_ASCII = /[^\t\n\x20-\x7e]/g;
-const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+// Every code unit that may start a hidden character (hiddenKind below decides), so that one
+// native regex search skips all the rest: plain ASCII, accented letters, CJK, emoji. `\udb40`
+// is the high surrogate of the tag and supplementary variation-selector characters.
+const MAYBE_HIDDEN =
+  '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\xad\\u034f\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb\\udb40';
+/** For hiddenKinds: `\t`, `\n` and `\r` never count. */
+// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
+const MAYBE_HIDDEN_KIND = new RegExp(`[${MAYBE_HIDDEN}]`, 'g');
+/** For display with the layout kept: `\r` is escaped, `\t` and `\n` are not. */
+// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
+const MAYBE_ESCAPED = new RegExp(`[${MAYBE_HIDDEN}\\r]`, 'g');
+/** For one-line display: `\t` and `\n` are escaped too. */
+// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
+const MAYBE_ESCAPED_ONE_LINE = new RegExp(`[${MAYBE_HIDDEN}\\t\\n\\r]`, 'g');
 
 /** Index of the first character at or after `from` that `re` finds, or -1. */
 function nextMatch(re: RegExp, text: string, from: number): number {
@@ -66,8 +74,6 @@ function nextMatch(re: RegExp, text: string, from: number): number {
   const match = re.exec(text);
   return match ? match.index : -1;
 }
-
-const nextNonAscii = (text: string, from: number): number => nextMatch(NOT_PLAIN_ASCII, text, from);
 
 /** The code point at `i` (a lone surrogate stands for itself) and how many units it spans. */
 function codePointAt(text: string, i: number): [number, number] {
@@ -78,26 +84,18 @@ function codePointAt(text: string, i: number): [number, number] {
 /** The text as plain runs and escapes, so escapes can be styled apart from literal text. */
 export function visibleSegments(text: string, options: EscapeOptions = {}): Segment[] {
   const keepLayout = options.keepLayout ?? true;
+  const candidates = keepLayout ? MAYBE_ESCAPED : MAYBE_ESCAPED_ONE_LINE;
   const out: Segment[] = [];
   // Plain text is cut out in slices (no copy per character), from `start` up to the escape.
   let start = 0;
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x20 && code <= 0x7e) {
-      const next = nextMatch(keepLayout ? NOT_LAYOUT_ASCII : NOT_PRINTABLE_ASCII, text, i);
-      i = next < 0 ? text.length : next;
-      continue;
-    }
+  for (let i = nextMatch(candidates, text, 0); i >= 0;) {
     const [cp, width] = codePointAt(text, i);
-    if ((keepLayout && isLayout(cp)) || hiddenKind(cp) === null) {
-      i += width;
-      continue;
+    if (hiddenKind(cp) !== null && !(keepLayout && isLayout(cp))) {
+      if (i > start) out.push({ text: text.slice(start, i), escaped: false });
+      out.push({ text: escapeCodePoint(cp), escaped: true });
+      start = i + width;
     }
-    if (i > start) out.push({ text: text.slice(start, i), escaped: false });
-    out.push({ text: escapeCodePoint(cp), escaped: true });
-    i += width;
-    start = i;
+    i = nextMatch(candidates, text, i + width);
   }
   if (text.length > start) out.push({ text: text.slice(start), escaped: false });
   return out;
@@ -117,15 +115,15 @@ export function countInvisible(text: string): number {
 /** Which kinds of hidden characters a string holds (`\n`, `\r` and `\t` do not count). */
 export function hiddenKinds(s: string): Set<HiddenKind> {
   const kinds = new Set<HiddenKind>();
-  let i = nextNonAscii(s, 0);
-  while (i >= 0 && i < s.length) {
+  let i = nextMatch(MAYBE_HIDDEN_KIND, s, 0);
+  while (i >= 0) {
     const [cp, width] = codePointAt(s, i);
     const kind = hiddenKind(cp);
     if (kind) {
       kinds.add(kind);
       if (kinds.size === 4) break; // every kind found: the rest cannot add one
     }
-    i = nextNonAscii(s, i + width);
+    i = nextMatch(MAYBE_HIDDEN_KIND, s, i + width);
   }
   return kinds;
 }

@@ -24,19 +24,18 @@ function isBlank(code: number): boolean {
 
 const isSpaceOrTab = (code: number): boolean => code === 0x20 || code === 0x09;
 
+// The first place where MIN_BLANKS blanks follow each other is where the first long enough run
+// starts (an earlier start inside it would have been found first): a bounded, native search.
+const BLANKS = /[ \t\u00a0\u2000-\u200a\u3000]{64}/g;
+
 /** The first run of at least MIN_BLANKS blank characters. */
 function firstBlankRun(s: string): Padding | null {
-  let i = 0;
-  while (i < s.length) {
-    if (!isBlank(s.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < s.length && isBlank(s.charCodeAt(i))) i++;
-    if (i - start >= MIN_BLANKS) return { index: start, length: i - start };
-  }
-  return null;
+  BLANKS.lastIndex = 0;
+  const found = BLANKS.exec(s);
+  if (!found) return null;
+  let end = found.index + MIN_BLANKS;
+  while (end < s.length && isBlank(s.charCodeAt(end))) end++;
+  return { index: found.index, length: end - found.index };
 }
 
 /**
@@ -60,17 +59,13 @@ function lineBreaksFrom(s: string, start: number): { count: number; end: number 
 
 /** The first place where at least MIN_LINE_BREAKS line breaks follow each other. */
 function firstLineBreakRun(s: string): Padding | null {
-  let i = 0;
-  while (i < s.length) {
-    const code = s.charCodeAt(i);
-    if (code !== 0x0a && code !== 0x0d) {
-      i++;
-      continue;
-    }
-    const { count, end } = lineBreaksFrom(s, i);
-    if (count >= MIN_LINE_BREAKS) return { index: i, length: end - i };
+  // Line breaks are found natively (indexOf); only what follows each one is read here.
+  for (let newline = s.indexOf('\n'); newline >= 0;) {
+    const start = newline > 0 && s.charCodeAt(newline - 1) === 0x0d ? newline - 1 : newline;
+    const { count, end } = lineBreaksFrom(s, start);
+    if (count >= MIN_LINE_BREAKS) return { index: start, length: end - start };
     // A later start inside this run sees fewer line breaks: carry on after it.
-    i = end > i ? end : i + 1;
+    newline = s.indexOf('\n', Math.max(end, newline + 1));
   }
   return null;
 }

@@ -68,42 +68,15 @@ const MAX_SCHEME = 16;
 const URL_RE = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s"'<>`\\]{1,4096}/gi;
 
 /** Characters that end a URL in running text (the complement of the body's class above). */
-function endsUrl(code: number): boolean {
-  return (
-    code === 0x22 || // "
-    code === 0x27 || // '
-    code === 0x3c || // <
-    code === 0x3e || // >
-    code === 0x60 || // `
-    code === 0x5c || // backslash
-    isSpace(code)
-  );
-}
-
-/** What `\s` matches. */
-function isSpace(code: number): boolean {
-  return (
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0x20 ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
+const URL_END = /[\s"'<>`\\]/g;
 
 const TRAILING_PUNCTUATION = new Set([...'.,;:!?)]}'].map((c) => c.charCodeAt(0)));
 
-/** The end of a URL that runs on past the regex's bound: a plain loop, however long it is. */
+/** The end of a URL that runs on past the regex's bound: one native search, however long. */
 function urlEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && !endsUrl(text.charCodeAt(i))) i++;
-  return i;
+  URL_END.lastIndex = from;
+  const end = URL_END.exec(text);
+  return end ? end.index : text.length;
 }
 
 /** Network URLs in a text (http, https, ws, wss, ftp), parsed as the WHATWG parser sees them. */
@@ -119,7 +92,8 @@ export function findUrls(text: string): UrlFact[] {
     if (!match) break;
     const start = match.index;
     let end = start + match[0].length;
-    if (end < text.length && !endsUrl(text.charCodeAt(end))) end = urlEnd(text, end);
+    // Past the bound, the URL runs on to the next character that ends it.
+    if (end < text.length) end = urlEnd(text, end);
     from = end;
     let cut = end;
     while (cut > start && TRAILING_PUNCTUATION.has(text.charCodeAt(cut - 1))) cut--;
@@ -129,15 +103,15 @@ export function findUrls(text: string): UrlFact[] {
   return facts;
 }
 
-/** `scheme://authority` of a URL: everything up to the first `/`, `?` or `#` after `://`. */
+const PATH_START = /[/?#\\]/g;
+
+/** `scheme://authority` of a URL: everything up to the first `/`, `?`, `#` or `\\` after `://`. */
 function beforePath(raw: string): string {
   const authority = raw.indexOf('://');
   if (authority < 0) return raw;
-  for (let i = authority + 3; i < raw.length; i++) {
-    const ch = raw[i];
-    if (ch === '/' || ch === '?' || ch === '#' || ch === '\\') return raw.slice(0, i);
-  }
-  return raw;
+  PATH_START.lastIndex = authority + 3;
+  const path = PATH_START.exec(raw);
+  return path ? raw.slice(0, path.index) : raw;
 }
 
 export function parseUrl(raw: string): UrlFact | null {
