@@ -131,8 +131,9 @@ export function hiddenKinds(s: string): Set<HiddenKind> {
 /** Tag characters mirror ASCII; decoding them shows the message a model would read. */
 export function decodeTagChars(s: string): string {
   let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
+  // Every tag character starts with the high surrogate U+DB40: jump from one to the next.
+  for (let i = s.indexOf('\udb40'); i >= 0; i = s.indexOf('\udb40', i + 1)) {
+    const cp = s.codePointAt(i) ?? 0;
     if (cp >= 0xe0020 && cp <= 0xe007e) out += String.fromCharCode(cp - 0xe0000);
   }
   return out;
