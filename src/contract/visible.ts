@@ -53,26 +53,58 @@ export function escapeCodePoint(cp: number): string {
 
 const isLayout = (cp: number): boolean => cp === 0x0a || cp === 0x09;
 
-// Every code unit that may start a hidden character (hiddenKind below decides), so that one
-// native regex search skips all the rest: plain ASCII, accented letters, CJK, emoji. `\udb40`
-// is the high surrogate of the tag and supplementary variation-selector characters.
-const MAYBE_HIDDEN =
-  '\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\xad\\u034f\\u061c\\u115f\\u1160\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb\\udb40';
-/** For hiddenKinds: `\t`, `\n` and `\r` never count. */
-// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
-const MAYBE_HIDDEN_KIND = new RegExp(`[${MAYBE_HIDDEN}]`, 'g');
-/** For display with the layout kept: `\r` is escaped, `\t` and `\n` are not. */
-// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
-const MAYBE_ESCAPED = new RegExp(`[${MAYBE_HIDDEN}\\r]`, 'g');
-/** For one-line display: `\t` and `\n` are escaped too. */
-// eslint-disable-next-line no-misleading-character-class -- code units are matched one by one on purpose
-const MAYBE_ESCAPED_ONE_LINE = new RegExp(`[${MAYBE_HIDDEN}\\t\\n\\r]`, 'g');
+// Every code unit that may start a hidden character (hiddenKind below decides), in a table, so
+// that scanning is one array read per unit (a regex with this many ranges is several times
+// slower on non-ASCII text). `\udb40` is the high surrogate of the tag and supplementary
+// variation-selector characters. Bit 1: always; bit 2: `\r`; bit 4: `\t` and `\n`.
+const ALWAYS = 1;
+const CR = 2;
+const LAYOUT = 4;
+const MAYBE_HIDDEN = new Uint8Array(0x10000);
+for (const [from, to] of [
+  [0x00, 0x08],
+  [0x0b, 0x0c],
+  [0x0e, 0x1f],
+  [0x7f, 0x9f],
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff9, 0xfffb],
+  [0xdb40, 0xdb40],
+] as const) {
+  MAYBE_HIDDEN.fill(ALWAYS, from, to + 1);
+}
+MAYBE_HIDDEN[0x0d] = CR;
+MAYBE_HIDDEN[0x09] = LAYOUT;
+MAYBE_HIDDEN[0x0a] = LAYOUT;
 
-/** Index of the first character at or after `from` that `re` finds, or -1. */
-function nextMatch(re: RegExp, text: string, from: number): number {
-  re.lastIndex = from;
-  const match = re.exec(text);
-  return match ? match.index : -1;
+// Plain ASCII is skipped first by one native search (the bulk of most arguments).
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/g;
+const NOT_PLAIN_OR_CR = /[^\t\n\x20-\x7e]/g;
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
+/** Which bits of MAYBE_HIDDEN count: ALWAYS, ALWAYS | CR or ALWAYS | CR | LAYOUT. */
+type Mask = number;
+
+/** Index of the first code unit at or after `from` that may be hidden under `mask`, or -1. */
+function nextCandidate(text: string, from: number, mask: Mask): number {
+  const ascii =
+    mask === ALWAYS ? NOT_PLAIN : mask === (ALWAYS | CR) ? NOT_PLAIN_OR_CR : NOT_PRINTABLE;
+  ascii.lastIndex = from;
+  const first = ascii.exec(text);
+  if (!first) return -1;
+  for (let i = first.index; i < text.length; i++) {
+    if (((MAYBE_HIDDEN[text.charCodeAt(i)] as number) & mask) !== 0) return i;
+  }
+  return -1;
 }
 
 /** The code point at `i` (a lone surrogate stands for itself) and how many units it spans. */
@@ -84,18 +116,18 @@ function codePointAt(text: string, i: number): [number, number] {
 /** The text as plain runs and escapes, so escapes can be styled apart from literal text. */
 export function visibleSegments(text: string, options: EscapeOptions = {}): Segment[] {
   const keepLayout = options.keepLayout ?? true;
-  const candidates = keepLayout ? MAYBE_ESCAPED : MAYBE_ESCAPED_ONE_LINE;
+  const mask: Mask = keepLayout ? ALWAYS | CR : ALWAYS | CR | LAYOUT;
   const out: Segment[] = [];
   // Plain text is cut out in slices (no copy per character), from `start` up to the escape.
   let start = 0;
-  for (let i = nextMatch(candidates, text, 0); i >= 0;) {
+  for (let i = nextCandidate(text, 0, mask); i >= 0;) {
     const [cp, width] = codePointAt(text, i);
     if (hiddenKind(cp) !== null && !(keepLayout && isLayout(cp))) {
       if (i > start) out.push({ text: text.slice(start, i), escaped: false });
       out.push({ text: escapeCodePoint(cp), escaped: true });
       start = i + width;
     }
-    i = nextMatch(candidates, text, i + width);
+    i = nextCandidate(text, i + width, mask);
   }
   if (text.length > start) out.push({ text: text.slice(start), escaped: false });
   return out;
@@ -115,7 +147,7 @@ export function countInvisible(text: string): number {
 /** Which kinds of hidden characters a string holds (`\n`, `\r` and `\t` do not count). */
 export function hiddenKinds(s: string): Set<HiddenKind> {
   const kinds = new Set<HiddenKind>();
-  let i = nextMatch(MAYBE_HIDDEN_KIND, s, 0);
+  let i = nextCandidate(s, 0, ALWAYS);
   while (i >= 0) {
     const [cp, width] = codePointAt(s, i);
     const kind = hiddenKind(cp);
@@ -123,7 +155,7 @@ export function hiddenKinds(s: string): Set<HiddenKind> {
       kinds.add(kind);
       if (kinds.size === 4) break; // every kind found: the rest cannot add one
     }
-    i = nextMatch(MAYBE_HIDDEN_KIND, s, i + width);
+    i = nextCandidate(s, i + width, ALWAYS);
   }
   return kinds;
 }
