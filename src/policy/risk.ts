@@ -9,6 +9,7 @@ import { RISK_LEVELS } from '../contract/types';
 import { decodeTagChars, hiddenKinds, preview } from '../contract/visible';
 import { argStrings, type ArgString } from './argStrings';
 import { displayPath, isPathUnder, normalizePath, pathKeyParts, type PathEnv } from './paths';
+import { findPadding } from './padding';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';
 import { sensitivePathLabel } from './sensitive';
 import { commandPaths, shellDangers, sqlDangers } from './shell';
@@ -251,12 +252,12 @@ function addStringReasons(s: ArgString, reasons: Reasons, where: string): void {
     reasons.add('arg.invisible', 'medium', `${where} contains zero-width or invisible characters.`);
   if (kinds.has('control'))
     reasons.add('arg.control', 'medium', `${where} contains control characters.`);
-  const padding = /[ \t\u00a0\u2000-\u200a\u3000]{64,}|(?:\r?\n[ \t]*){20,}/.exec(s.value);
+  const padding = findPadding(s.value);
   if (padding) {
     reasons.add(
       'arg.padding',
       'medium',
-      `${where} is padded with ${padding[0].length} blank characters that can push text out of view.`,
+      `${where} is padded with ${padding.length} blank characters that can push text out of view.`,
     );
   }
 }

@@ -10,76 +10,219 @@ export interface SecretHit {
   masked: string;
 }
 
-const FORMATS: { label: string; re: RegExp }[] = [
-  { label: 'AWS access key', re: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
-  { label: 'GitHub token', re: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g },
-  { label: 'GitLab token', re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { label: 'Slack token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
-  { label: 'Slack webhook', re: /hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/g },
-  { label: 'Anthropic API key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
-  { label: 'OpenAI API key', re: /\bsk-(?!ant-)(proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g },
-  { label: 'Stripe key', re: /\b[sr]k_(live|test)_[A-Za-z0-9]{16,}\b/g },
-  { label: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { label: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { label: 'Hugging Face token', re: /\bhf_[A-Za-z]{34}\b/g },
-  { label: 'SendGrid key', re: /\bSG\.[\w-]{22}\.[\w-]{43}\b/g },
-  { label: 'Twilio key', re: /\bSK[0-9a-f]{32}\b/g },
-  { label: 'Azure storage key', re: /\bAccountKey=[A-Za-z0-9+/=]{40,}/g },
+// Every quantifier is bounded: real tokens are far shorter than MAX_TOKEN, and a bound keeps a
+// megabyte argument from running a pattern over the whole text (and backtracking over it).
+const MAX_TOKEN = 1024;
+const T = MAX_TOKEN;
+
+interface Format {
+  label: string;
+  /** Every match starts with one of these, at a word boundary (see HINT). */
+  starts: string[];
+  /** Sticky: tried only where a start was found. */
+  re: RegExp;
+}
+
+const sticky = (source: string): RegExp => new RegExp(source, 'y');
+
+const FORMATS: Format[] = [
   {
-    label: 'password or key assignment',
-    re: /\b(api[_-]?key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\s*[:=]\s*["']?[^\s"',;]{8,}/gi,
+    label: 'AWS access key',
+    starts: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
+    re: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/y,
+  },
+  {
+    label: 'GitHub token',
+    starts: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    re: sticky(`\\b(gh[pousr]_[A-Za-z0-9]{36,${T}}|github_pat_[A-Za-z0-9_]{22,${T}})\\b`),
+  },
+  { label: 'GitLab token', starts: ['glpat-'], re: sticky(`\\bglpat-[A-Za-z0-9_-]{20,${T}}\\b`) },
+  { label: 'Slack token', starts: ['xox'], re: sticky(`\\bxox[abposr]-[A-Za-z0-9-]{10,${T}}\\b`) },
+  {
+    label: 'Slack webhook',
+    starts: ['hooks.slack.com/services/'],
+    re: sticky(`hooks\\.slack\\.com\\/services\\/[A-Za-z0-9/]{20,${T}}`),
+  },
+  {
+    label: 'Anthropic API key',
+    starts: ['sk-ant-'],
+    re: sticky(`\\bsk-ant-[A-Za-z0-9_-]{20,${T}}`),
+  },
+  {
+    label: 'OpenAI API key',
+    starts: ['sk-'],
+    re: sticky(`\\bsk-(?!ant-)(proj-|svcacct-)?[A-Za-z0-9_-]{20,${T}}`),
+  },
+  {
+    label: 'Stripe key',
+    starts: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
+    re: sticky(`\\b[sr]k_(live|test)_[A-Za-z0-9]{16,${T}}\\b`),
+  },
+  { label: 'Google API key', starts: ['AIza'], re: /\bAIza[0-9A-Za-z_-]{35}\b/y },
+  { label: 'npm token', starts: ['npm_'], re: /\bnpm_[A-Za-z0-9]{36}\b/y },
+  { label: 'Hugging Face token', starts: ['hf_'], re: /\bhf_[A-Za-z]{34}\b/y },
+  { label: 'SendGrid key', starts: ['SG.'], re: /\bSG\.[\w-]{22}\.[\w-]{43}\b/y },
+  { label: 'Twilio key', starts: ['SK'], re: /\bSK[0-9a-f]{32}\b/y },
+  {
+    label: 'Azure storage key',
+    starts: ['AccountKey='],
+    re: sticky(`\\bAccountKey=[A-Za-z0-9+/=]{40,${T}}`),
   },
 ];
+const PRIVATE_KEY_FORMAT = FORMATS.length;
+const JWT_FORMAT = FORMATS.length + 1;
 
-const PRIVATE_KEY = /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/;
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}/g;
-const TOKEN = /[A-Za-z0-9+/=_-]{32,}/g;
+// Any case, and no fixed start: scanned over the whole text, when it has an `=` or a `:`.
+const ASSIGNMENT = new RegExp(
+  `\\b(api[_-]?key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\\s{0,64}[:=]\\s{0,64}["']?[^\\s"',;]{8,${T}}`,
+  'gi',
+);
+const ASSIGNMENT_LABEL = 'password or key assignment';
+
+const PRIVATE_KEY = /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/y;
+const JWT = sticky(
+  `\\beyJ[A-Za-z0-9_-]{5,${8 * T}}\\.eyJ[A-Za-z0-9_-]{5,${8 * T}}\\.[A-Za-z0-9_-]{10,${8 * T}}`,
+);
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+// One search finds every place where a known format may start: a text without any costs one
+// native pass, instead of one pass per format.
+const WORD_STARTS = [...new Set([...FORMATS.flatMap((f) => f.starts), 'eyJ'])].filter(
+  (start) => !start.startsWith('hooks.'),
+);
+const HINT = new RegExp(
+  `\\b(?:${WORD_STARTS.map(escapeRe).join('|')})|hooks\\.slack\\.com/services/|-----BEGIN `,
+  'g',
+);
+
+/** The match of a sticky regex at exactly `at`, or null. */
+function matchAt(re: RegExp, s: string, at: number): string | null {
+  re.lastIndex = at;
+  return re.exec(s)?.[0] ?? null;
+}
+
+/**
+ * Known formats, by format (FORMATS, then the private key, then JWT), each in text order and
+ * without overlaps, as a scan per format would find them.
+ */
+function knownFormats(s: string): string[][] {
+  const found: string[][] = Array.from({ length: FORMATS.length + 2 }, () => []);
+  const nextFrom = new Array<number>(FORMATS.length + 2).fill(0);
+  const record = (format: number, at: number, match: string | null): void => {
+    if (match === null) return;
+    found[format]?.push(match);
+    nextFrom[format] = at + match.length;
+  };
+  for (const hint of s.matchAll(HINT)) {
+    const at = hint.index;
+    FORMATS.forEach((format, i) => {
+      if (at >= (nextFrom[i] ?? 0) && format.starts.some((start) => s.startsWith(start, at)))
+        record(i, at, matchAt(format.re, s, at));
+    });
+    // A private key counts once: the first block found.
+    if (hint[0] === '-----BEGIN ' && found[PRIVATE_KEY_FORMAT]?.length === 0)
+      record(PRIVATE_KEY_FORMAT, at, matchAt(PRIVATE_KEY, s, at));
+    if (hint[0] === 'eyJ' && at >= (nextFrom[JWT_FORMAT] ?? 0))
+      record(JWT_FORMAT, at, matchAt(JWT, s, at));
+  }
+  return found;
+}
 
 export function mask(secret: string): string {
   return secret.length <= 10 ? '…' : `${secret.slice(0, 4)}…${secret.slice(-2)}`;
 }
 
-/** Shannon entropy in bits per character. */
+/** Shannon entropy in bits per code point. */
 export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const counts = new Map<number, number>();
+  let length = 0;
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i) ?? 0;
+    if (cp > 0xffff) i++;
+    counts.set(cp, (counts.get(cp) ?? 0) + 1);
+    length++;
+  }
+  return bitsPerSymbol(counts.values(), length);
+}
+
+function bitsPerSymbol(counts: Iterable<number>, length: number): number {
   let bits = 0;
-  const length = [...s].length;
-  for (const count of counts.values()) {
+  for (const count of counts) {
+    if (count === 0) continue;
     const p = count / length;
     bits -= p * Math.log2(p);
   }
   return bits;
 }
 
+// Characters of base64, base64url and the like: a run of 32 or more of them is a token.
+const TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-')
+  TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+const MIN_TOKEN = 32;
+
+const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
+
+/**
+ * The next run of token characters at least MIN_TOKEN long at or after `from`, as [start, end),
+ * or null. A loop rather than a regex: one pass, however long a run is.
+ */
+function nextTokenRun(s: string, from: number): [number, number] | null {
+  let i = from;
+  while (i < s.length) {
+    if (!isTokenChar(s.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+    if (i - start >= MIN_TOKEN) return [start, i];
+  }
+  return null;
+}
+
 // Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
-// hex hashes and UUIDs score lower or lack the mix of cases and digits.
-function looksRandom(token: string): boolean {
-  const digits = token.replace(/\D/g, '').length;
-  return /[a-z]/.test(token) && /[A-Z]/.test(token) && digits >= 3 && entropy(token) >= 4.3;
+// hex hashes and UUIDs score lower or lack the mix of cases and digits. One pass over the
+// token (all ASCII): counts, cases and digits together.
+function looksRandom(s: string, start: number, end: number): boolean {
+  const counts = new Uint32Array(128);
+  for (let i = start; i < end; i++) {
+    const code = s.charCodeAt(i);
+    counts[code] = (counts[code] as number) + 1;
+  }
+  let lower = 0;
+  let upper = 0;
+  let digits = 0;
+  for (let c = 0x61; c <= 0x7a; c++) lower += counts[c] ?? 0;
+  for (let c = 0x41; c <= 0x5a; c++) upper += counts[c] ?? 0;
+  for (let c = 0x30; c <= 0x39; c++) digits += counts[c] ?? 0;
+  return lower > 0 && upper > 0 && digits >= 3 && bitsPerSymbol(counts, end - start) >= 4.3;
 }
 
 export function findSecrets(s: string): SecretHit[] {
   const hits: SecretHit[] = [];
-  const privateKey = PRIVATE_KEY.exec(s);
-  if (privateKey)
-    hits.push({ kind: 'privateKey', label: 'private key block', masked: privateKey[0] });
+  const formats = knownFormats(s);
+  const privateKey = formats[PRIVATE_KEY_FORMAT]?.[0];
+  if (privateKey) hits.push({ kind: 'privateKey', label: 'private key block', masked: privateKey });
   const known: string[] = [];
-  for (const { label, re } of FORMATS) {
-    for (const match of s.matchAll(re)) {
-      hits.push({ kind: 'apiKey', label, masked: mask(match[0]) });
-      known.push(match[0]);
-    }
-  }
-  for (const match of s.matchAll(JWT)) {
-    hits.push({ kind: 'jwt', label: 'JSON Web Token', masked: mask(match[0]) });
-    known.push(match[0]);
+  const apiKey = (label: string, match: string): void => {
+    hits.push({ kind: 'apiKey', label, masked: mask(match) });
+    known.push(match);
+  };
+  FORMATS.forEach((format, i) => formats[i]?.forEach((match) => apiKey(format.label, match)));
+  if (s.includes('=') || s.includes(':'))
+    for (const match of s.matchAll(ASSIGNMENT)) apiKey(ASSIGNMENT_LABEL, match[0]);
+  for (const match of formats[JWT_FORMAT] ?? []) {
+    hits.push({ kind: 'jwt', label: 'JSON Web Token', masked: mask(match) });
+    known.push(match);
   }
   if (!privateKey) {
-    for (const match of s.matchAll(TOKEN)) {
-      const token = match[0];
+    for (let run = nextTokenRun(s, 0); run; run = nextTokenRun(s, run[1])) {
+      const [start, end] = run;
+      const token = s.slice(start, end);
       if (known.some((k) => k.includes(token) || token.includes(k))) continue;
-      if (looksRandom(token)) {
+      if (looksRandom(s, start, end)) {
         hits.push({ kind: 'entropy', label: 'long random-looking string', masked: mask(token) });
         break;
       }

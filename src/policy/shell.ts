@@ -10,7 +10,36 @@ interface Danger {
   code: string;
   level: RiskLevel;
   test: RegExp;
+  /** A check a bounded regex cannot make, that also counts as this danger. */
+  also?: (text: string) => boolean;
   text: string;
+}
+
+// Every pattern is bounded: gaps within a line stop at MAX_LINE characters, runs of spaces at
+// 256. Lines longer than MAX_LINE, and whatever lies past MAX_COMMAND, are not read by the
+// patterns (a few keywords in a megabyte line would cost seconds); such a command is called
+// out instead, so that padding a command cannot hide what it does.
+const MAX_LINE = 4096;
+const MAX_COMMAND = 256 * 1024;
+
+/** The part of a command the patterns read: its lines up to MAX_LINE, up to MAX_COMMAND. */
+export function readableCommand(command: string): { text: string; complete: boolean } {
+  if (command.length <= MAX_LINE) return { text: command, complete: true };
+  const lines: string[] = [];
+  let length = 0;
+  let complete = true;
+  for (let start = 0; ;) {
+    const newline = command.indexOf('\n', start);
+    const end = newline < 0 ? command.length : newline;
+    if (length + (end - start) > MAX_COMMAND) return { text: lines.join('\n'), complete: false };
+    if (end - start > MAX_LINE) complete = false;
+    else {
+      lines.push(command.slice(start, end));
+      length += end - start + 1;
+    }
+    if (newline < 0) return { text: lines.join('\n'), complete };
+    start = newline + 1;
+  }
 }
 
 // Ordered from worst; each names what a person would fear from the command.
@@ -18,31 +47,31 @@ const SHELL_DANGERS: Danger[] = [
   {
     code: 'shell.pipeToShell',
     level: 'critical',
-    test: /\b(curl|wget|fetch)\b[^|;&\n]*\|\s*(sudo\s+)?(\S*\/)?((ba|z|k|da|fi)?sh|python[0-9.]*|perl|ruby|node)\b|\b(ba|z)?sh\s+<\(\s*(curl|wget)\b|\b(ba|z)?sh\s+-c\s+["']?\$\(\s*(curl|wget)\b|\b(iex|invoke-expression)\b[^\n]*\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b|\b(iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n]*\|\s*(iex|invoke-expression)\b/i,
+    test: /\b(curl|wget|fetch)\b[^|;&\n]{0,4096}\|\s{0,256}(sudo\s{1,256})?(\S{0,4096}\/)?((ba|z|k|da|fi)?sh|python[0-9.]{0,8}|perl|ruby|node)\b|\b(ba|z)?sh\s{1,256}<\(\s{0,256}(curl|wget)\b|\b(ba|z)?sh\s{1,256}-c\s{1,256}["']?\$\(\s{0,256}(curl|wget)\b|\b(iex|invoke-expression)\b[^\n]{0,4096}\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b|\b(iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n]{0,4096}\|\s{0,256}(iex|invoke-expression)\b/i,
     text: 'Downloads a script and runs it straight away.',
   },
   {
     code: 'shell.obfuscated',
     level: 'critical',
-    test: /\bbase64\s+(-d|--decode|-D)\b[^|\n]*\|\s*(sudo\s+)?(ba|z)?sh\b|\b(ba|z)?sh\s+-c\s+["']?\$\(\s*(echo|printf)\b[^)]*\|\s*base64\s+(-d|--decode)/i,
+    test: /\bbase64\s{1,256}(-d|--decode|-D)\b[^|\n]{0,4096}\|\s{0,256}(sudo\s{1,256})?(ba|z)?sh\b|\b(ba|z)?sh\s{1,256}-c\s{1,256}["']?\$\(\s{0,256}(echo|printf)\b[^)]{0,4096}\|\s{0,256}base64\s{1,256}(-d|--decode)/i,
     text: 'Decodes hidden text and runs it as a command.',
   },
   {
     code: 'shell.reverseShell',
     level: 'critical',
-    test: /\/dev\/(tcp|udp)\/|\b(nc|ncat|netcat)\b[^\n]*\s-[a-z]*[ec]\s|\bsocat\b[^\n]*\bexec:/i,
+    test: /\/dev\/(tcp|udp)\/|\b(nc|ncat|netcat)\b[^\n]{0,4096}\s-[a-z]{0,64}[ec]\s|\bsocat\b[^\n]{0,4096}\bexec:/i,
     text: 'Opens a remote shell into this computer.',
   },
   {
     code: 'shell.diskWipe',
     level: 'critical',
-    test: /\bmkfs(\.\w+)?\b|\bdd\b[^\n]*\bof=\/dev\/(sd|nvme|hd|disk|mmcblk)|>\s*\/dev\/(sd|nvme|hd|disk|mmcblk)|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bformat\s+[a-z]:/i,
+    test: /\bmkfs(\.\w{1,64})?\b|\bdd\b[^\n]{0,4096}\bof=\/dev\/(sd|nvme|hd|disk|mmcblk)|>\s{0,256}\/dev\/(sd|nvme|hd|disk|mmcblk)|:\(\)\s{0,256}\{\s{0,256}:\s{0,256}\|\s{0,256}:\s{0,256}&\s{0,256}\}\s{0,256};\s{0,256}:|\bformat\s{1,256}[a-z]:/i,
     text: 'Can wipe a disk or bring the machine down.',
   },
   {
     code: 'shell.chmod',
     level: 'high',
-    test: /\bchmod\s+(-[a-zA-Z]+\s+)*(0?777|0?666|a\+rwx|o\+w|[ugoa]*\+s|[24]7[0-7]{2})\b/,
+    test: /\bchmod\s{1,256}(-[a-zA-Z]{1,64}\s{1,256}){0,16}(0?777|0?666|a\+rwx|o\+w|[ugoa]{0,4}\+s|[24]7[0-7]{2})\b/,
     text: 'Opens file permissions to everyone (chmod).',
   },
   {
@@ -54,37 +83,37 @@ const SHELL_DANGERS: Danger[] = [
   {
     code: 'shell.upload',
     level: 'high',
-    test: /\bcurl\b[^\n]*\s(-d|--data(-binary|-raw|-urlencode)?|-F|--form)\s*=?\s*['"]?[\w-]*=?@|\bcurl\b[^\n]*\s(-T|--upload-file)\s|\bwget\b[^\n]*--post-file/i,
+    test: /\bcurl\b[^\n]{0,4096}\s(-d|--data(-binary|-raw|-urlencode)?|-F|--form)\s{0,256}=?\s{0,256}['"]?[\w-]{0,256}=?@|\bcurl\b[^\n]{0,4096}\s(-T|--upload-file)\s|\bwget\b[^\n]{0,4096}--post-file/i,
     text: 'Sends a local file over the network.',
   },
   {
     code: 'shell.gitRewrite',
     level: 'high',
-    test: /\bgit\s+push\b[^\n;&|]*(\s--force\b|\s-f\b|\s--force-with-lease\b|\s\+\S)|\bgit\s+reset\s+--hard\b|\bgit\s+clean\s+-[a-z]*f/i,
+    test: /\bgit\s{1,256}push\b[^\n;&|]{0,4096}(\s--force\b|\s-f\b|\s--force-with-lease\b|\s\+\S)|\bgit\s{1,256}reset\s{1,256}--hard\b|\bgit\s{1,256}clean\s{1,256}-[a-z]{0,64}f/i,
     text: 'Rewrites or throws away git history or work.',
   },
   {
     code: 'shell.persistence',
     level: 'high',
-    test: /\bcrontab\b|\blaunchctl\s+(load|bootstrap|submit)\b|\bsystemctl\s+(--user\s+)?(enable|start)\b|>>?\s*\S*\.(bashrc|zshrc|profile|bash_profile|zprofile)\b|\bauthorized_keys\b/i,
+    test: /\bcrontab\b|\blaunchctl\s{1,256}(load|bootstrap|submit)\b|\bsystemctl\s{1,256}(--user\s{1,256})?(enable|start)\b|>>?\s{0,256}\S{0,4096}\.(bashrc|zshrc|profile|bash_profile|zprofile)\b|\bauthorized_keys\b/i,
     text: 'Sets something up to run again later (start-up files, cron, services, SSH keys).',
   },
   {
     code: 'shell.hideTracks',
     level: 'high',
-    test: /\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTSIZE=0\b|\bshred\b/,
+    test: /\bhistory\s{1,256}-c\b|\bunset\s{1,256}HISTFILE\b|\bHISTSIZE=0\b|\bshred\b/,
     text: 'Covers its tracks (clears history or shreds files).',
   },
   {
     code: 'shell.shutdown',
     level: 'high',
-    test: /(^|[;&|\s])(shutdown|reboot|halt|poweroff)(\s|$)|\bkill\s+-9\s+-1\b/,
+    test: /(^|[;&|\s])(shutdown|reboot|halt|poweroff)(\s|$)|\bkill\s{1,256}-9\s{1,256}-1\b/,
     text: 'Shuts down or restarts the machine.',
   },
   {
     code: 'shell.envDump',
     level: 'medium',
-    test: /(^|[;&|]\s*)(printenv|env|set|export\s+-p)\s*($|[|>;&])/,
+    test: /(^|[;&|]\s{0,256})(printenv|env|set|export\s{1,256}-p)\s{0,256}($|[|>;&])/,
     text: 'Prints environment variables, which often hold secrets.',
   },
   {
@@ -96,7 +125,7 @@ const SHELL_DANGERS: Danger[] = [
   {
     code: 'shell.install',
     level: 'medium',
-    test: /\b(npm|pnpm|yarn|bun)\s+(i|install|add)\b|\bpip3?\s+install\b|\b(brew|apt|apt-get|dnf|yum|pacman|choco|winget)\s+(install|-S)\b/i,
+    test: /\b(npm|pnpm|yarn|bun)\s{1,256}(i|install|add)\b|\bpip3?\s{1,256}install\b|\b(brew|apt|apt-get|dnf|yum|pacman|choco|winget)\s{1,256}(install|-S)\b/i,
     text: 'Installs software.',
   },
   {
@@ -135,8 +164,8 @@ const RM_DANGEROUS_TARGETS = new Set([
 
 function rmFindings(command: string): Finding[] {
   const findings: Finding[] = [];
-  for (const match of command.matchAll(/(^|[;&|(`\s])rm\s+([^;&|\n`)]*)/g)) {
-    const tokens = (match[2] ?? '').split(/\s+/).filter((t) => t !== '');
+  for (const match of command.matchAll(/(^|[;&|(`\s])rm\s{1,256}([^;&|\n`)]{0,4096})/g)) {
+    const tokens = (match[2] ?? '').split(/\s{1,256}/).filter((t) => t !== '');
     const flags = tokens.filter((t) => t.startsWith('-'));
     const targets = tokens
       .filter((t) => !t.startsWith('-'))
@@ -166,13 +195,23 @@ function rmFindings(command: string): Finding[] {
 }
 
 /** Dangerous patterns in a shell command, worst first. */
-export function shellDangers(command: string): Finding[] {
+export function shellDangers(full: string): Finding[] {
+  const { text: command, complete } = readableCommand(full);
   const findings = rmFindings(command);
+  if (!complete) {
+    findings.push({
+      code: 'shell.tooLong',
+      level: 'high',
+      text: `Part of the command is too long to check (a line over ${MAX_LINE} characters).`,
+    });
+  }
   for (const danger of SHELL_DANGERS) {
     if (danger.test.test(command))
       findings.push({ code: danger.code, level: danger.level, text: danger.text });
   }
-  if (/\b(del|erase|rd|rmdir)\s+\/[sq]\b|\bremove-item\b[^\n]*-recurse/i.test(command)) {
+  if (
+    /\b(del|erase|rd|rmdir)\s{1,256}\/[sq]\b|\bremove-item\b[^\n]{0,4096}-recurse/i.test(command)
+  ) {
     findings.push({
       code: 'shell.rmRf',
       level: 'high',
@@ -185,7 +224,7 @@ export function shellDangers(command: string): Finding[] {
 /** Words of a command that look like file paths, so they can be checked like path arguments. */
 export function commandPaths(command: string): string[] {
   const paths: string[] = [];
-  for (const token of command.split(/[\s;&|<>()`'"=]+/)) {
+  for (const token of command.split(/[\s;&|<>()`'"=]{1,4096}/)) {
     const cleaned = token.replace(/^@/, '');
     if (/^(~|\/|\.\.?\/|[A-Za-z]:[\\/]|\$HOME\/)/.test(cleaned))
       paths.push(cleaned.replace(/^\$HOME\//, '~/'));
@@ -197,26 +236,39 @@ const SQL_DANGERS: Danger[] = [
   {
     code: 'sql.drop',
     level: 'high',
-    test: /\bdrop\s+(table|database|schema|index|view|user)\b|\btruncate\s+(table\s+)?\w/i,
+    test: /\bdrop\s{1,256}(table|database|schema|index|view|user)\b|\btruncate\s{1,256}(table\s{1,256})?\w/i,
     text: 'Drops or empties database objects.',
   },
   {
     code: 'sql.unboundedChange',
     level: 'high',
-    test: /\bdelete\s+from\s+[\w."`[\]]+\s*(;|$)|\bupdate\s+[\w."`[\]]+\s+set\b(?![\s\S]*\bwhere\b)/i,
+    test: /\bdelete\s{1,256}from\s{1,256}[\w."`[\]]{1,256}\s{0,256}(;|$)/i,
+    also: updatesEveryRow,
     text: 'Changes or deletes every row of a table (no WHERE).',
   },
   {
     code: 'sql.write',
     level: 'medium',
-    test: /\b(insert\s+into|update\s+[\w."`[\]]+\s+set|delete\s+from|alter\s+table|create\s+(table|user|role)|grant|revoke)\b/i,
+    test: /\b(insert\s{1,256}into|update\s{1,256}[\w."`[\]]{1,256}\s{1,256}set|delete\s{1,256}from|alter\s{1,256}table|create\s{1,256}(table|user|role)|grant|revoke)\b/i,
     text: 'Changes data or permissions in a database.',
   },
 ];
 
+/**
+ * An UPDATE … SET with no WHERE anywhere after it. (As a regex this was a lookahead to the end
+ * of the text, read again for every UPDATE: quadratic on a long script.)
+ */
+function updatesEveryRow(sql: string): boolean {
+  let lastWhere = -1;
+  for (const match of sql.matchAll(/\bwhere\b/gi)) lastWhere = match.index;
+  for (const match of sql.matchAll(/\bupdate\s{1,256}[\w."`[\]]{1,256}\s{1,256}set\b/gi))
+    if (match.index + match[0].length > lastWhere) return true;
+  return false;
+}
+
 /** Dangerous statements in an SQL text. */
 export function sqlDangers(sql: string): Finding[] {
-  return SQL_DANGERS.filter((d) => d.test.test(sql)).map((d) => ({
+  return SQL_DANGERS.filter((d) => d.test.test(sql) || d.also?.(sql)).map((d) => ({
     code: d.code,
     level: d.level,
     text: d.text,

@@ -61,22 +61,64 @@ export function hostKind(host: string): HostKind {
   return 'domain';
 }
 
-const URL_RE = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s"'<>`\\]+/gi;
+// The scheme is at most 16 characters, and the body is read in bounded steps: a regex never
+// runs over a megabyte URL, and `://` is found by `indexOf` first, so text without one costs
+// next to nothing.
+const MAX_SCHEME = 16;
+const URL_RE = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s"'<>`\\]{1,4096}/gi;
+
+/** Characters that end a URL in running text (the complement of the body's class above). */
+const URL_END = /[\s"'<>`\\]/g;
+
+const TRAILING_PUNCTUATION = new Set([...'.,;:!?)]}'].map((c) => c.charCodeAt(0)));
+
+/** The end of a URL that runs on past the regex's bound: one native search, however long. */
+function urlEnd(text: string, from: number): number {
+  URL_END.lastIndex = from;
+  const end = URL_END.exec(text);
+  return end ? end.index : text.length;
+}
 
 /** Network URLs in a text (http, https, ws, wss, ftp), parsed as the WHATWG parser sees them. */
 export function findUrls(text: string): UrlFact[] {
   const facts: UrlFact[] = [];
-  for (const match of text.matchAll(URL_RE)) {
-    const fact = parseUrl(match[0].replace(/[.,;:!?)\]}]+$/, ''));
+  let from = 0;
+  for (;;) {
+    const separator = text.indexOf('://', from);
+    if (separator < 0) break;
+    // A scheme starts at most MAX_SCHEME characters before its `://`.
+    URL_RE.lastIndex = Math.max(from, separator - MAX_SCHEME);
+    const match = URL_RE.exec(text);
+    if (!match) break;
+    const start = match.index;
+    let end = start + match[0].length;
+    // Past the bound, the URL runs on to the next character that ends it.
+    if (end < text.length) end = urlEnd(text, end);
+    from = end;
+    let cut = end;
+    while (cut > start && TRAILING_PUNCTUATION.has(text.charCodeAt(cut - 1))) cut--;
+    const fact = parseUrl(text.slice(start, cut));
     if (fact) facts.push(fact);
   }
   return facts;
 }
 
+const PATH_START = /[/?#\\]/g;
+
+/** `scheme://authority` of a URL: everything up to the first `/`, `?`, `#` or `\\` after `://`. */
+function beforePath(raw: string): string {
+  const authority = raw.indexOf('://');
+  if (authority < 0) return raw;
+  PATH_START.lastIndex = authority + 3;
+  const path = PATH_START.exec(raw);
+  return path ? raw.slice(0, path.index) : raw;
+}
+
 export function parseUrl(raw: string): UrlFact | null {
   let url: URL;
   try {
-    url = new URL(raw);
+    // The host, user and password sit before the path: a megabyte path need not be parsed.
+    url = new URL(beforePath(raw));
   } catch {
     return null;
   }
@@ -95,12 +137,23 @@ export function parseUrl(raw: string): UrlFact | null {
   };
 }
 
+// Bounded: a local part of at most 256 characters, labels of at most 255, at most 127 of them.
+// Unbounded, the repeated group recurses once per label and overflows the stack on a few
+// megabytes of `a.a.a.…`. Searched from each `@` (found by `indexOf`) rather than everywhere.
+const MAX_LOCAL = 256;
 const EMAIL_RE =
-  /(?<![\w.+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9\u00a1-\uffff-]+(?:\.[A-Za-z0-9\u00a1-\uffff-]+)+)/g;
+  /(?<![\w.+-])[A-Za-z0-9._%+-]{1,256}@([A-Za-z0-9\u00a1-\uffff-]{1,255}(?:\.[A-Za-z0-9\u00a1-\uffff-]{1,255}){1,127})/g;
 
 export function findEmails(text: string): EmailFact[] {
   const facts: EmailFact[] = [];
-  for (const match of text.matchAll(EMAIL_RE)) {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('@', from);
+    if (at < 0) break;
+    EMAIL_RE.lastIndex = Math.max(from, at - MAX_LOCAL);
+    const match = EMAIL_RE.exec(text);
+    if (!match) break;
+    from = match.index + match[0].length;
     const written = (match[1] as string).toLowerCase();
     const domain = domainToASCII(written) || written;
     const punycode = domain.split('.').some((label) => label.startsWith('xn--'));

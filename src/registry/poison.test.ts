@@ -208,3 +208,14 @@ describe('scanDescription: real servers', () => {
     expect(codes(rugPulled, ['echo'])).toEqual(expect.arrayContaining(['poison.tag']));
   });
 });
+
+describe('scanDescription: a hostile server sends megabytes', () => {
+  const scanned = (description: string): string[] =>
+    scanDescription({ name: 'huge', description, inputSchema: { type: 'object' } }).map(
+      (f) => f.code,
+    );
+
+  it('5 MB of line breaks are padding, not a stack overflow', () => {
+    expect(scanned('x' + '\n'.repeat(5 * 1024 * 1024))).toContain('poison.padding');
+  });
+});

@@ -51,40 +51,45 @@ interface Pattern {
   says: (match: string) => string;
 }
 
+// Descriptions come from the server, which may be hostile and send megabytes: every quantifier
+// is bounded, so no pattern backtracks over the whole text or recurses once per repetition (the
+// padding pattern's `{15,}` group overflowed the stack on a few megabytes of line breaks; as a
+// yes/no test, 15 line breaks apart by at most 40 blanks find the same, as 40 blanks are
+// padding on their own).
 const PATTERNS: Pattern[] = [
   {
     code: 'poison.tag',
-    test: /<\s*\/?\s*(important|system|instructions?|critical|urgent|hidden|secret|admin|assistant|context|rules?)\b[^>]*>|\[\/?INST\]|<\|(im_start|im_end|system)\|>/i,
+    test: /<\s{0,64}\/?\s{0,64}(important|system|instructions?|critical|urgent|hidden|secret|admin|assistant|context|rules?)\b[^>]{0,1000}>|\[\/?INST\]|<\|(im_start|im_end|system)\|>/i,
     says: (m) => `has a ${preview(m, 30)} tag aimed at the model.`,
   },
   {
     code: 'poison.conceal',
-    test: /\b(do\s*n[o']t|never|without)\s+(tell|telling|inform|informing|mention|mentioning|reveal|revealing|show|showing|notify|notifying|alert|alerting|let|letting)\b[^.]{0,80}\b(user|human|them)\b|\b(user|human)\s+(must|should|does|do)\s+not\s+(know|see|be\s+told|need\s+to\s+know)\b|\bkeep\s+(this|it)\s+(a\s+)?secret\b|\bsecretly\b/i,
+    test: /\b(do\s{0,64}n[o']t|never|without)\s{1,64}(tell|telling|inform|informing|mention|mentioning|reveal|revealing|show|showing|notify|notifying|alert|alerting|let|letting)\b[^.]{0,80}\b(user|human|them)\b|\b(user|human)\s{1,64}(must|should|does|do)\s{1,64}not\s{1,64}(know|see|be\s{1,64}told|need\s{1,64}to\s{1,64}know)\b|\bkeep\s{1,64}(this|it)\s{1,64}(a\s{1,64})?secret\b|\bsecretly\b/i,
     says: (m) => `asks to hide something from the user ("${preview(m, 60)}").`,
   },
   {
     code: 'poison.override',
-    test: /\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|other|your)\s+(instructions|prompts?|rules|guidelines)\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b|\bnew\s+instructions\b/i,
+    test: /\b(ignore|disregard|forget|override)\s{1,64}(all\s{1,64}|any\s{1,64})?(the\s{1,64})?(previous|prior|above|earlier|other|your)\s{1,64}(instructions|prompts?|rules|guidelines)\b|\byou\s{1,64}are\s{1,64}now\b|\bsystem\s{1,64}prompt\b|\bnew\s{1,64}instructions\b/i,
     says: (m) => `tries to override the model's instructions ("${preview(m, 60)}").`,
   },
   {
     code: 'poison.otherTool',
-    test: /\b(other|another|all|any|every)\s+(mcp\s+)?(tools|tool|servers|server)\b|\bwhen\s+(this|the)\s+tool\s+is\s+(available|present|loaded|installed)\b/i,
+    test: /\b(other|another|all|any|every)\s{1,64}(mcp\s{1,64})?(tools|tool|servers|server)\b|\bwhen\s{1,64}(this|the)\s{1,64}tool\s{1,64}is\s{1,64}(available|present|loaded|installed)\b/i,
     says: (m) => `talks about other tools or servers ("${preview(m, 60)}").`,
   },
   {
     code: 'poison.readFile',
-    test: /~\/\.ssh|\.ssh\/|\bid_(rsa|ed25519|ecdsa|dsa)\b|\.aws\/credentials|\.config\/gcloud|(^|[\s'"`(/])\.env\b|\bmcp\.json\b|claude_desktop_config|\/etc\/(passwd|shadow|sudoers)|\.npmrc|\.netrc|\.git-credentials|\.kube\/config|\bprivate\s+keys?\b|\bkeychain\b/i,
+    test: /~\/\.ssh|\.ssh\/|\bid_(rsa|ed25519|ecdsa|dsa)\b|\.aws\/credentials|\.config\/gcloud|(^|[\s'"`(/])\.env\b|\bmcp\.json\b|claude_desktop_config|\/etc\/(passwd|shadow|sudoers)|\.npmrc|\.netrc|\.git-credentials|\.kube\/config|\bprivate\s{1,64}keys?\b|\bkeychain\b/i,
     says: (m) => `points at sensitive files ("${preview(m.trim(), 40)}").`,
   },
   {
     code: 'poison.secret',
-    test: /\b(pass|send|include|put|provide|append|attach|forward|copy|embed)\b[^.\n]{0,60}\b(api[\s_-]?keys?|secrets?|passwords?|credentials?|tokens?|private\s+keys?|ssh\s+keys?|environment\s+variables?|(its|their|the\s+file'?s?)\s+contents?)\b/i,
+    test: /\b(pass|send|include|put|provide|append|attach|forward|copy|embed)\b[^.\n]{0,60}\b(api[\s_-]?keys?|secrets?|passwords?|credentials?|tokens?|private\s{1,64}keys?|ssh\s{1,64}keys?|environment\s{1,64}variables?|(its|their|the\s{1,64}file'?s?)\s{1,64}contents?)\b/i,
     says: (m) => `asks the model to pass along secrets or file contents ("${preview(m, 60)}").`,
   },
   {
     code: 'poison.redirect',
-    test: /\b(send|sent|forward|forwarded|cc|bcc|redirect|redirected|route|routed)\b[^.\n]{0,60}[\w.+-]+@[\w-]+(\.[\w-]+)+/i,
+    test: /\b(send|sent|forward|forwarded|cc|bcc|redirect|redirected|route|routed)\b[^.\n]{0,60}[\w.+-]{1,256}@[\w-]{1,255}(\.[\w-]{1,255}){1,127}/i,
     says: (m) => `tells the model where to send things ("${preview(m, 60)}").`,
   },
   {
@@ -94,7 +99,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     code: 'poison.padding',
-    test: /[ \t\u00a0\u3000]{40,}|(\r?\n[ \t]*){15,}/,
+    test: /[ \t\u00a0\u3000]{40}|(?:\r?\n[ \t]{0,40}){15}/,
     says: () => 'has a long run of blank space that can push text out of view.',
   },
 ];
