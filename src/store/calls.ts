@@ -89,11 +89,11 @@ export function callRepo(ctx: StoreContext): CallRepo {
   }
 
   return {
-    begin: (c) => ctx.write(() => insertCall(c, null, null)),
-    decide: (callId, d) => ctx.write(() => applyDecision(callId, d)),
-    record: (c, d, o) => ctx.write(() => insertCall(c, d, o ?? null)),
+    begin: (c) => ctx.writeCalls(() => insertCall(c, null, null)),
+    decide: (callId, d) => ctx.writeCalls(() => applyDecision(callId, d)),
+    record: (c, d, o) => ctx.writeCalls(() => insertCall(c, d, o ?? null)),
     outcome(callId, o, now = Date.now()) {
-      return ctx.write(() => {
+      return ctx.writeCalls(() => {
         const s = state.get(callId);
         if (!s) throw new Error(`unknown call ${callId}`);
         if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
@@ -104,7 +104,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
       });
     },
     markInterrupted(now) {
-      return ctx.write(() => {
+      return ctx.writeCalls(() => {
         const ids = pendingW.all();
         for (const id of ids) {
           applyDecision(id, {

@@ -39,7 +39,10 @@ export interface Store {
     reanchor(): void;
   };
   retention: RetentionRepo;
-  /** Groups several writes into one transaction (used by seeding and bulk imports). */
+  /**
+   * Groups several writes into one transaction and one fsync: seeding, bulk imports, and the
+   * gate's group commit of the decisions that arrive together.
+   */
   transaction<T>(fn: () => T): T;
 }
 
@@ -71,6 +74,8 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     w.pragma('synchronous = FULL');
     w.pragma('foreign_keys = ON');
     w.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
+    // Sorting and FTS merges spill to memory, never to temporary files beside the database.
+    w.pragma('temp_store = MEMORY');
     migrate(w);
     r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -99,16 +104,29 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       // An anchor that lags behind is weaker evidence, never a false alarm.
     }
   };
+  const commit = <T>(fn: () => T): T => {
+    if (w.inTransaction) return w.transaction(fn).immediate();
+    const result = w.transaction(fn).immediate();
+    advanceAnchor();
+    return result;
+  };
+  // data_version moves when another connection commits; ownWrites when we change what is cached.
+  const dataVersion = w.prepare<[], number>('PRAGMA data_version').pluck();
+  let ownWrites = 0;
   const ctx: StoreContext = {
     w,
     r: reader,
     append,
     write: (fn) => {
-      if (w.inTransaction) return w.transaction(fn).immediate();
-      const result = w.transaction(fn).immediate();
-      advanceAnchor();
-      return result;
+      ownWrites++;
+      try {
+        return commit(fn);
+      } finally {
+        ownWrites++;
+      }
     },
+    writeCalls: commit,
+    generation: () => `${dataVersion.get() ?? 0}.${ownWrites}`,
   };
   let closed = false;
   return {
@@ -135,6 +153,6 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       },
     },
     retention: retentionRepo(ctx),
-    transaction: ctx.write,
+    transaction: ctx.writeCalls,
   };
 }
