@@ -2,7 +2,16 @@
 // row against the facts its events recorded. Reports the first problem only, by event seq.
 import type Database from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from './chain';
-import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import {
+  ALL_KEYS,
+  factsDigest,
+  firstDifference,
+  keysOf,
+  leanGroups,
+  rowFacts,
+  type CallDbRow,
+  type Facts,
+} from './facts';
 import { checkAnchor, type AnchorRead, type ChainHead, type ChainView } from './headAnchor';
 import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
@@ -24,6 +33,32 @@ interface Prune {
 }
 
 type Bad = Extract<VerifyResult, { ok: false }>;
+
+/** What the chain says about one call, gathered from its events in order. */
+interface CallGroup {
+  id: number;
+  /** Facts carried whole, the latest event's value for each key. */
+  facts: Facts;
+  /** The event that last carried each whole fact, to point at when the row differs. */
+  keySeq: Map<string, number>;
+  /** Digests of facts held by lean events, and the keys they cover. */
+  digests: { seq: number; keys: string[]; sha256: string }[];
+  digested: Set<string>;
+  firstSeq: number;
+  begun: boolean;
+  at: number | null;
+}
+
+const newGroup = (id: number, firstSeq: number): CallGroup => ({
+  id,
+  facts: {},
+  keySeq: new Map(),
+  digests: [],
+  digested: new Set(),
+  firstSeq,
+  begun: false,
+  at: null,
+});
 
 const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad =>
   callId === undefined
@@ -125,37 +160,44 @@ function verifyChain(
 
 function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: true; calls: number } {
   const callEvents = r.prepare<[], EventDbRow>(
-    'SELECT seq, type, call_id, payload FROM events WHERE call_id IS NOT NULL ORDER BY call_id, seq',
+    'SELECT seq, at, type, call_id, payload FROM events WHERE call_id IS NOT NULL ORDER BY call_id, seq',
   );
   const callRow = r.prepare<[number], CallDbRow>('SELECT * FROM calls WHERE id = ?');
   // A call may be absent from the chain only if pruning could have removed its events.
   const prunedCall = (at: number | null) => prune !== null && (at === null || at < prune.cutoff);
 
   let checked = 0;
-  let group: {
-    id: number;
-    facts: Facts;
-    keySeq: Map<string, number>;
-    firstSeq: number;
-    begun: boolean;
-  } | null = null;
+  let group: CallGroup | null = null;
 
   const finish = (): Bad | null => {
     if (!group) return null;
     const g = group;
     const row = callRow.get(g.id);
     if (!row) {
-      const at = g.begun ? (g.facts.at as number) : null;
+      const at = g.begun ? g.at : null;
       return prunedCall(at)
         ? null
         : bad(g.firstSeq, `call ${g.id} was deleted from the history`, g.id);
     }
     checked++;
-    const keys = g.begun ? ALL_KEYS : [...g.keySeq.keys()];
-    const diff = firstDifference(g.facts, rowFacts(row), keys);
-    if (diff === null) return null;
-    const seq = g.keySeq.get(diff) ?? g.firstSeq;
-    return bad(seq, `call ${g.id}: ${diff} differs from what the chain recorded`, g.id);
+    const actual = rowFacts(row);
+    // Facts an event carried whole (older events, and a lean event's decision in the clear).
+    const whole = g.begun ? ALL_KEYS.filter((k) => !g.digested.has(k)) : [...g.keySeq.keys()];
+    const diff = firstDifference(g.facts, actual, whole);
+    if (diff !== null) {
+      const seq = g.keySeq.get(diff) ?? g.firstSeq;
+      return bad(seq, `call ${g.id}: ${diff} differs from what the chain recorded`, g.id);
+    }
+    // Facts a lean event holds by digest: the row must hash to it.
+    for (const d of g.digests) {
+      if (factsDigest(actual, d.keys) !== d.sha256)
+        return bad(
+          d.seq,
+          `call ${g.id}: one of ${d.keys.join(', ')} differs from what the chain recorded`,
+          g.id,
+        );
+    }
+    return null;
   };
 
   for (const e of callEvents.iterate()) {
@@ -163,12 +205,31 @@ function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: tru
     if (!group || group.id !== id) {
       const problem = finish();
       if (problem) return problem;
-      group = { id, facts: {}, keySeq: new Map(), firstSeq: e.seq, begun: false };
+      group = newGroup(id, e.seq);
     }
-    const { callId: _callId, ...facts } = JSON.parse(e.payload) as Facts;
+    const payload = JSON.parse(e.payload) as Facts;
+    const begins = e.type === 'call.begun' || e.type === 'call.recorded';
+    if (begins) group.begun = true;
+    const groups = leanGroups(payload);
+    if (groups) {
+      const keys = keysOf(groups);
+      group.digests.push({ seq: e.seq, keys, sha256: payload.sha256 as string });
+      for (const k of keys) group.digested.add(k);
+      if (begins) group.at = e.at; // a call.begun/recorded event is stamped with the call's time
+      if (groups.includes('decided')) {
+        group.facts.decision = payload.decision;
+        group.keySeq.set('decision', e.seq);
+        group.digested.delete('decision');
+      }
+      continue;
+    }
+    const { callId: _callId, ...facts } = payload;
     Object.assign(group.facts, facts);
-    for (const k of Object.keys(facts)) group.keySeq.set(k, e.seq);
-    if (e.type === 'call.begun' || e.type === 'call.recorded') group.begun = true;
+    for (const k of Object.keys(facts)) {
+      group.keySeq.set(k, e.seq);
+      group.digested.delete(k);
+    }
+    if (begins) group.at = facts.at as number;
   }
   const problem = finish();
   if (problem) return problem;
