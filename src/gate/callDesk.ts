@@ -7,7 +7,7 @@ import { domainsIn } from '../policy/domains';
 import type { PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
 import type { Store } from '../store/store';
-import type { CallStart } from '../store/types';
+import type { CallOutcome, CallStart } from '../store/types';
 import { decisionMac } from './auth';
 import type { ApprovalBroker, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
@@ -70,15 +70,24 @@ export class CallDesk {
    * long ago, and its decision is committed; an outcome is worth no fsync of its own).
    */
   outcome(session: ShimSession, msg: Record<string, unknown>): void {
+    const rid = Number(msg.rid);
+    const outcome: CallOutcome = {
+      isError: msg.isError === true,
+      durationMs: Number(msg.durationMs) || 0,
+      size: Number(msg.size) || 0,
+    };
+    // An observed call still waiting for its batch is written with its outcome: one row, one
+    // event, instead of a row and then an update with an event of its own.
+    const unwritten = this.unwritten.get(session)?.get(rid);
+    if (unwritten && unwritten.outcome === null) {
+      unwritten.outcome = outcome;
+      return;
+    }
     const write = (): void => {
-      const id = session.calls.get(Number(msg.rid));
+      const id = session.calls.get(rid);
       if (id === undefined) return;
-      session.calls.delete(Number(msg.rid));
-      this.store.calls.outcome(id, {
-        isError: msg.isError === true,
-        durationMs: Number(msg.durationMs) || 0,
-        size: Number(msg.size) || 0,
-      });
+      session.calls.delete(rid);
+      this.store.calls.outcome(id, outcome);
       this.deps.announce(id);
     };
     // Behind older records the database refused, so the record keeps its order.
@@ -149,6 +158,12 @@ export class CallDesk {
     this.record(session, rid, call, settings, now, false, answer);
   }
 
+  /** Observed calls decided but not yet written, by session and request number. */
+  private readonly unwritten = new WeakMap<
+    ShimSession,
+    Map<number, { outcome: CallOutcome | null }>
+  >();
+
   /** Writes that may wait a moment (observe mode), committed together. */
   private readonly deferred: (() => void)[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
@@ -157,6 +172,12 @@ export class CallDesk {
     this.deferred.push(write);
     if (this.deferred.length >= MAX_DEFERRED) return this.flush();
     this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
+  }
+
+  private unwrittenOf(session: ShimSession): Map<number, { outcome: CallOutcome | null }> {
+    let waiting = this.unwritten.get(session);
+    if (!waiting) this.unwritten.set(session, (waiting = new Map()));
+    return waiting;
   }
 
   /** Commit the decisions and deferred writes now (also when the gate stops). */
@@ -245,9 +266,13 @@ export class CallDesk {
       // Decided now, written with the next batch: the call has gone ahead already.
       if (answered) {
         if (decision.verdict === 'allow') allowed();
+        const waiting = this.unwrittenOf(session);
+        const entry = { outcome: null as CallOutcome | null };
+        waiting.set(rid, entry);
         return this.later(() => {
-          const id = this.store.calls.record(start, recorded);
-          session.calls.set(rid, id);
+          waiting.delete(rid);
+          const id = this.store.calls.record(start, recorded, entry.outcome ?? undefined);
+          if (entry.outcome === null) session.calls.set(rid, id);
           this.deps.announce(id);
         });
       }
