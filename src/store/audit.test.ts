@@ -81,7 +81,12 @@ describe('audit verify', () => {
     const file = sampleFile();
     const db = new Database(file);
     db.exec('DROP TRIGGER events_no_update');
-    const row = db.prepare('SELECT * FROM events WHERE seq = 7').get() as {
+    // Hashes are stored as bytes; they are computed over their hex text.
+    const row = db
+      .prepare(
+        'SELECT at, type, call_id, payload, lower(hex(prev_hash)) AS prev_hash FROM events WHERE seq = 7',
+      )
+      .get() as {
       at: number;
       type: string;
       call_id: number | null;

@@ -12,6 +12,7 @@ import {
   type CallDbRow,
   type Facts,
 } from './facts';
+import { hashHex } from './migrations/006_lean_record';
 import { checkAnchor, type AnchorRead, type ChainHead, type ChainView } from './headAnchor';
 import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
@@ -67,9 +68,13 @@ const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad 
 
 /** The chain as one connection sees it, for checking the head anchor against. */
 export function chainViewer(db: Database.Database): () => ChainView {
-  const headQ = db.prepare<[], ChainHead>('SELECT seq, hash FROM chain_head WHERE id = 1');
+  const headQ = db.prepare<[], ChainHead>(
+    `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
+  );
   const firstQ = db.prepare<[], number>('SELECT first_seq FROM chain_anchor WHERE id = 1').pluck();
-  const hashQ = db.prepare<[number], string>('SELECT hash FROM events WHERE seq = ?').pluck();
+  const hashQ = db
+    .prepare<[number], string>(`SELECT ${hashHex('hash')} FROM events WHERE seq = ?`)
+    .pluck();
   return () => ({
     head: headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
     firstSeq: firstQ.get() ?? 1,
@@ -101,11 +106,13 @@ function verifyChain(
 ): Bad | { ok: true; rows: number; lastPrune: Prune | null; replay: StateReplay } {
   const anchor = r
     .prepare<[], { first_seq: number; prev_hash: string }>(
-      'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
+      `SELECT first_seq, ${hashHex('prev_hash')} AS prev_hash FROM chain_anchor WHERE id = 1`,
     )
     .get();
   const head = r
-    .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM chain_head WHERE id = 1')
+    .prepare<[], { seq: number; hash: string }>(
+      `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
+    )
     .get();
   if (!anchor || !head) return bad(null, 'the chain head or anchor row is missing');
 
@@ -114,7 +121,8 @@ function verifyChain(
   let lastPrune: Prune | null = null;
   const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
-    'SELECT seq, at, type, call_id, payload, prev_hash, hash FROM events ORDER BY seq',
+    `SELECT seq, at, type, call_id, payload, ${hashHex('prev_hash')} AS prev_hash,
+       ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
   );
   for (const e of events.iterate()) {
     if (e.seq < expected)
