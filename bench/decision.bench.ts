@@ -585,15 +585,42 @@ ${loadavg()[1]!.toFixed(1)}.
 
 | measure | figure | target |
 |---|---|---|
-| sequential median, direct (ms) | ${spread(col((r) => r.direct), ms)} | |
-| sequential median, observe (ms) | ${spread(col((r) => r.observe), ms)} | |
-| sequential median, ask + allow rule (ms) | ${spread(col((r) => r.ask), ms)} | |
+| sequential median, direct (ms) | ${spread(
+      col((r) => r.direct),
+      ms,
+    )} | |
+| sequential median, observe (ms) | ${spread(
+      col((r) => r.observe),
+      ms,
+    )} | |
+| sequential median, ask + allow rule (ms) | ${spread(
+      col((r) => r.ask),
+      ms,
+    )} | |
 | ask + allow rule over observe (ms) | ${spread(overObserve, ms)} | ≤ fsync + 0.3 = ${spread(budget, ms)} |
-| ${IN_FLIGHT.concurrency} in flight: direct calls/s | ${spread(col((r) => r.directPerSec), bytes)} | |
-| ${IN_FLIGHT.concurrency} in flight: ask + allow rule calls/s | ${spread(col((r) => r.askPerSec), bytes)} | |
-| ${IN_FLIGHT.concurrency} in flight: ask vs direct | ${spread(col((r) => r.askPerSec / r.directPerSec), pct)} | ≥ 50 % |
-| observe, ${BURST.calls} calls (${BURST.concurrency} in flight): recorded when the burst ends | ${spread(col((r) => r.burstRecorded), pct)} | ≥ 95 % |
-| record per call (B, every table, index and FTS) | ${spread(col((r) => r.bytesPerCall), bytes)} | |
-| record per call vs the arguments' ${bytes(runs[0]!.argBytes)} B | ${spread(col((r) => r.bytesPerCall / r.argBytes), x)} | ≤ 1.5× |`,
+| ${IN_FLIGHT.concurrency} in flight: direct calls/s | ${spread(
+      col((r) => r.directPerSec),
+      bytes,
+    )} | |
+| ${IN_FLIGHT.concurrency} in flight: ask + allow rule calls/s | ${spread(
+      col((r) => r.askPerSec),
+      bytes,
+    )} | |
+| ${IN_FLIGHT.concurrency} in flight: ask vs direct | ${spread(
+      col((r) => r.askPerSec / r.directPerSec),
+      pct,
+    )} | ≥ 50 % |
+| observe, ${BURST.calls} calls (${BURST.concurrency} in flight): recorded when the burst ends | ${spread(
+      col((r) => r.burstRecorded),
+      pct,
+    )} | ≥ 95 % |
+| record per call (B, every table, index and FTS) | ${spread(
+      col((r) => r.bytesPerCall),
+      bytes,
+    )} | |
+| record per call vs the arguments' ${bytes(runs[0]!.argBytes)} B | ${spread(
+      col((r) => r.bytesPerCall / r.argBytes),
+      x,
+    )} | ≤ 1.5× |`,
   );
 }, 1_800_000);
