@@ -104,10 +104,22 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       // An anchor that lags behind is weaker evidence, never a false alarm.
     }
   };
+  // One transaction wrapper for every write (better-sqlite3 builds four variants per wrapper,
+  // which cost more than a small write itself); `body` is the write it runs this time. Inside
+  // an open transaction it runs as a savepoint, so a failed inner write undoes only itself.
+  let body: () => unknown = () => undefined;
+  const inTransaction = w.transaction(() => body());
   const commit = <T>(fn: () => T): T => {
-    if (w.inTransaction) return w.transaction(fn).immediate();
-    const result = w.transaction(fn).immediate();
-    advanceAnchor();
+    const outer = !w.inTransaction;
+    const saved = body;
+    body = fn;
+    let result: T;
+    try {
+      result = inTransaction.immediate() as T;
+    } finally {
+      body = saved;
+    }
+    if (outer) advanceAnchor();
     return result;
   };
   // data_version moves when another connection commits; ownWrites when we change what is cached.
