@@ -1,12 +1,22 @@
 // Decision latency for an auto-approved call (issue 3): what the gate adds when a rule allows
 // a call, against observe mode (which records every call but never decides) and, end to end,
 // against no Airlock at all. Target: auto-approved adds under 2 ms median over observe mode.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Mode, ServerIdentity, ToolDefinition } from '../src/contract/types';
+import type { DecisionKind, Mode, ServerIdentity, ToolDefinition } from '../src/contract/types';
 import { databasePath } from '../src/core/dataDir';
 import { evaluateCall } from '../src/gate/evaluate';
 import { nodePathEnv } from '../src/policy/paths';
@@ -15,6 +25,7 @@ import { scanDescription } from '../src/registry/poison';
 import { openStore, type Store } from '../src/store/store';
 import {
   connectClient,
+  everythingServer,
   filesystemServer,
   NODE,
   startGateProcess,
@@ -367,3 +378,249 @@ ${local}
 ${e2e}`,
   );
 }, 600_000);
+
+// ---- Issue 13: group commit, deferred outcomes, a lean record, observe bursts ----------------
+
+const REPEATS = 3;
+const SEQUENTIAL = { calls: 400, warmup: 100, rounds: 8 };
+const IN_FLIGHT = { calls: 1500, concurrency: 32 };
+const BURST = { calls: 20_000, concurrency: 256 };
+
+/** About 1 KB of words (not one repeated letter, so full-text search indexes real tokens). */
+function kilobyteMessage(i: number): string {
+  const words = 'read write file note alpha beta gamma delta project source test build'.split(' ');
+  let text = `${i} `;
+  for (let w = i; text.length < 1000; w++) text += `${words[w % words.length]} `;
+  return text.slice(0, 1000);
+}
+
+/** One fsync of a 4 KB append on the disk the record lives on: the floor of a durable commit. */
+function fsyncMedian(dir: string, n = 200): number {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      writeSync(fd, block);
+      fsyncSync(fd);
+      samples.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  return summarize(samples, 1).median;
+}
+
+const echo = (client: Client, i: number): Promise<unknown> =>
+  client.callTool({ name: 'echo', arguments: { message: kilobyteMessage(i) } });
+
+async function sequential(client: Client, n: number, offset: number, into: number[] | null) {
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await echo(client, offset + i);
+    into?.push(performance.now() - t);
+  }
+}
+
+/** `calls` echo calls, `concurrency` in flight at every moment; returns calls per second. */
+async function inFlight(client: Client, calls: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < calls) await echo(client, next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (calls / (performance.now() - start)) * 1000;
+}
+
+/** Calls the gate of `dataDir` has recorded as `decision`, read as another process would. */
+function recorded(dataDir: string, decision: DecisionKind): number {
+  const store = openStore(databasePath(dataDir));
+  try {
+    return store.history.count({ decision });
+  } finally {
+    store.close();
+  }
+}
+
+/** Bytes the record holds per call (every table and index, FTS included), and per argument byte. */
+function recordSize(dataDir: string): { perCall: number; argBytes: number } {
+  const db = new Database(databasePath(dataDir), { readonly: true });
+  try {
+    const total = db.prepare('SELECT SUM(pgsize) FROM dbstat').pluck().get() as number;
+    const { n, bytes } = db
+      .prepare('SELECT count(*) n, avg(length(CAST(arguments AS BLOB))) bytes FROM calls')
+      .get() as { n: number; bytes: number };
+    return { perCall: total / n, argBytes: bytes };
+  } finally {
+    db.close();
+  }
+}
+
+const spread = (values: number[], f: (v: number) => string): string => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${f(sorted[Math.floor(sorted.length / 2)]!)} (${f(sorted[0]!)}–${f(sorted.at(-1)!)})`;
+};
+
+interface Repeat {
+  fsync: number;
+  direct: number;
+  observe: number;
+  ask: number;
+  directPerSec: number;
+  askPerSec: number;
+  burstRecorded: number;
+  bytesPerCall: number;
+  argBytes: number;
+}
+
+async function oneRepeat(): Promise<Repeat> {
+  const observeDir = tempDir('airlock-bench-13-observe-');
+  const askDir = tempDir('airlock-bench-13-ask-');
+  const seed = openStore(databasePath(askDir));
+  seed.rules.add(
+    {
+      serverId: null,
+      tool: 'echo',
+      conditions: [],
+      action: 'allow',
+      expiry: { kind: 'forever' },
+      riskCeiling: null,
+      note: 'bench',
+      origin: 'manual',
+      enabled: true,
+    },
+    Date.now(),
+  );
+  seed.close();
+  const observeGate = await startGateProcess(observeDir, ['--mode', 'observe']);
+  const askGate = await startGateProcess(askDir, ['--mode', 'ask']);
+  const clients: Client[] = [];
+  try {
+    const direct = await connectClient(everythingServer());
+    const observe = await connectClient(everythingServer(), { dataDir: observeDir });
+    const ask = await connectClient(everythingServer(), { dataDir: askDir });
+    clients.push(direct, observe, ask);
+    const variants = [
+      { client: direct, samples: [] as number[] },
+      { client: observe, samples: [] as number[] },
+      { client: ask, samples: [] as number[] },
+    ];
+    for (const v of variants) await sequential(v.client, SEQUENTIAL.warmup, 0, null);
+    const perRound = SEQUENTIAL.calls / SEQUENTIAL.rounds;
+    for (let r = 0; r < SEQUENTIAL.rounds; r++) {
+      const order = [...variants.slice(r % 3), ...variants.slice(0, r % 3)];
+      for (const v of order) await sequential(v.client, perRound, r * perRound, v.samples);
+    }
+    const fsync = fsyncMedian(askDir);
+    const [d, o, a] = variants.map((v) => summarize(v.samples, 1).median) as [
+      number,
+      number,
+      number,
+    ];
+    // Throughput with 32 in flight, direct and ask mode back to back (twice, interleaved).
+    let directPerSec = 0;
+    let askPerSec = 0;
+    for (let k = 0; k < 2; k++) {
+      directPerSec += await inFlight(direct, IN_FLIGHT.calls, IN_FLIGHT.concurrency);
+      askPerSec += await inFlight(ask, IN_FLIGHT.calls, IN_FLIGHT.concurrency);
+    }
+    // A burst in observe mode: how much of it is on record the moment its last answer arrives.
+    const before = recorded(observeDir, 'observed');
+    await inFlight(observe, BURST.calls, BURST.concurrency);
+    const burstRecorded = (recorded(observeDir, 'observed') - before) / BURST.calls;
+    const size = recordSize(askDir);
+    expect(recorded(askDir, 'auto-approved')).toBeGreaterThanOrEqual(
+      SEQUENTIAL.calls + SEQUENTIAL.warmup + 2 * IN_FLIGHT.calls,
+    );
+    return {
+      fsync,
+      direct: d,
+      observe: o,
+      ask: a,
+      directPerSec: directPerSec / 2,
+      askPerSec: askPerSec / 2,
+      burstRecorded,
+      bytesPerCall: size.perCall,
+      argBytes: size.argBytes,
+    };
+  } finally {
+    for (const c of clients) await c.close().catch(() => {});
+    observeGate.kill('SIGTERM');
+    askGate.kill('SIGTERM');
+    await Promise.all(
+      [observeGate, askGate].map((g) =>
+        g.exitCode !== null ? null : new Promise((done) => g.once('exit', done)),
+      ),
+    );
+    rmSync(observeDir, { recursive: true, force: true });
+    rmSync(askDir, { recursive: true, force: true });
+  }
+}
+
+it('issue 13: group commit, observe bursts and the size of the record', async () => {
+  const runs: Repeat[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await oneRepeat());
+  const col = (f: (r: Repeat) => number) => runs.map(f);
+  const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+  const bytes = (v: number): string => v.toFixed(0);
+  const x = (v: number): string => `${v.toFixed(2)}×`;
+  const overObserve = col((r) => r.ask - r.observe);
+  const budget = col((r) => r.fsync + 0.3);
+  writeSection(
+    'decision-13',
+    `## Group commit, observe bursts, record size (issue 13)
+
+server-everything's \`echo\` with about 1 KB of words, from the SDK client over stdio: direct,
+through the shim with \`airlock gate --mode observe\`, and with \`--mode ask\` plus an allow rule
+for \`echo\` (every call decided by the rule, committed with WAL + synchronous=FULL, then
+forwarded). Each figure is the median of ${REPEATS} repeats (fresh gates and stores each time),
+with the lowest and highest in brackets. Sequential: ${SEQUENTIAL.calls} calls per variant after
+${SEQUENTIAL.warmup} warm-up, interleaved in ${SEQUENTIAL.rounds} rounds. fsync: a 4 KB append +
+fsync on the disk of the record, measured in the same repeat. Load average (5 min) at the end:
+${loadavg()[1]!.toFixed(1)}.
+
+| measure | figure | target |
+|---|---|---|
+| sequential median, direct (ms) | ${spread(
+      col((r) => r.direct),
+      ms,
+    )} | |
+| sequential median, observe (ms) | ${spread(
+      col((r) => r.observe),
+      ms,
+    )} | |
+| sequential median, ask + allow rule (ms) | ${spread(
+      col((r) => r.ask),
+      ms,
+    )} | |
+| ask + allow rule over observe (ms) | ${spread(overObserve, ms)} | ≤ fsync + 0.3 = ${spread(budget, ms)} |
+| ${IN_FLIGHT.concurrency} in flight: direct calls/s | ${spread(
+      col((r) => r.directPerSec),
+      bytes,
+    )} | |
+| ${IN_FLIGHT.concurrency} in flight: ask + allow rule calls/s | ${spread(
+      col((r) => r.askPerSec),
+      bytes,
+    )} | |
+| ${IN_FLIGHT.concurrency} in flight: ask vs direct | ${spread(
+      col((r) => r.askPerSec / r.directPerSec),
+      pct,
+    )} | ≥ 50 % |
+| observe, ${BURST.calls} calls (${BURST.concurrency} in flight): recorded when the burst ends | ${spread(
+      col((r) => r.burstRecorded),
+      pct,
+    )} | ≥ 95 % |
+| record per call (B, every table, index and FTS) | ${spread(
+      col((r) => r.bytesPerCall),
+      bytes,
+    )} | |
+| record per call vs the arguments' ${bytes(runs[0]!.argBytes)} B | ${spread(
+      col((r) => r.bytesPerCall / r.argBytes),
+      x,
+    )} | ≤ 1.5× |`,
+  );
+}, 1_800_000);

@@ -7,10 +7,11 @@ import { domainsIn } from '../policy/domains';
 import type { PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
 import type { Store } from '../store/store';
-import type { CallStart } from '../store/types';
+import type { CallOutcome, CallStart } from '../store/types';
 import { decisionMac } from './auth';
 import type { ApprovalBroker, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
+import { GroupCommit } from './groupCommit';
 import { RecordBacklog, writeFailureCause } from './recordBacklog';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
@@ -20,8 +21,14 @@ import type { ShimMessage, Verdict } from './wire';
 
 type ShimMsg<T extends ShimMessage['t']> = Extract<ShimMessage, { t: T }>;
 
-/** Observe mode records in batches at most this far behind the calls. */
+/** Observe mode (and every outcome) is recorded in batches at most this far behind the calls. */
 const OBSERVE_FLUSH_MS = 50;
+/**
+ * A batch is committed at once when it grows this long: a burst of observed calls is then
+ * recorded while it lasts, memory stays bounded, and the synchronous commit slows the gate's
+ * reading of the socket, which is the backpressure a flooding shim feels.
+ */
+const MAX_DEFERRED = 512;
 /** Domains remembered as known (let through before); the oldest are forgotten past this. */
 const MAX_KNOWN_DOMAINS = 2_000;
 
@@ -45,12 +52,15 @@ export class CallDesk {
   readonly backlog: RecordBacklog;
   /** Calls whose person's decision could not be recorded, with why (see takeRecordFailure). */
   private readonly recordFailures = new Map<number, string>();
+  /** Decisions made now, committed together before each call is answered. */
+  private readonly group: GroupCommit;
 
   constructor(private readonly deps: CallDeskDeps) {
     this.broker = deps.broker;
     this.env = deps.env;
     this.log = deps.log;
     this.backlog = new RecordBacklog(deps.log);
+    this.group = new GroupCommit((fn) => this.store.transaction(fn), deps.log);
     this.knownDomains = deps.store().settings.get<string[]>('knownDomains', []);
   }
 
@@ -58,31 +68,34 @@ export class CallDesk {
     return this.deps.store();
   }
 
-  /** The call's result came back: record its outcome (behind the call's own record). */
+  /**
+   * The call's result came back: record its outcome, in the next batch (the call was answered
+   * long ago, and its decision is committed; an outcome is worth no fsync of its own).
+   */
   outcome(session: ShimSession, msg: ShimMsg<'outcome'>): void {
+    const rid = msg.rid;
+    const outcome: CallOutcome = {
+      isError: msg.isError,
+      durationMs: msg.durationMs,
+      size: msg.size,
+    };
+    // An observed call still waiting for its batch is written with its outcome: one row, one
+    // event, instead of a row and then an update with an event of its own.
+    const unwritten = this.unwritten.get(session)?.get(rid);
+    if (unwritten && unwritten.outcome === null) {
+      unwritten.outcome = outcome;
+      return;
+    }
     const write = (): void => {
-      const id = session.calls.get(msg.rid);
+      const id = session.calls.get(rid);
       if (id === undefined) return;
-      session.calls.delete(msg.rid);
-      // After the fact, nothing waits on it: it need not wait for the disk.
-      this.store.unsynced(() =>
-        this.store.calls.outcome(id, {
-          isError: msg.isError,
-          durationMs: msg.durationMs,
-          size: msg.size,
-        }),
-      );
+      session.calls.delete(rid);
+      this.store.calls.outcome(id, outcome);
       this.deps.announce(id);
     };
-    // An observed call may not be recorded yet: its outcome waits in line behind it.
-    if (this.deferred.length) return this.later(write);
+    // Behind older records the database refused, so the record keeps its order.
     if (this.backlog.size) return this.backlog.add('the outcome of a call', write);
-    try {
-      write();
-    } catch (err) {
-      this.backlog.add('the outcome of a call', write);
-      this.log(`could not record an outcome now (${writeFailureCause(err)}); will retry`);
-    }
+    this.later(write);
   }
 
   /** A call the shim holds until the gate answers. */
@@ -197,17 +210,31 @@ export class CallDesk {
     this.record(session, rid, call, settings, now, false, answer);
   }
 
+  /** Observed calls decided but not yet written, by session and request number. */
+  private readonly unwritten = new WeakMap<
+    ShimSession,
+    Map<number, { outcome: CallOutcome | null }>
+  >();
+
   /** Writes that may wait a moment (observe mode), committed together. */
   private readonly deferred: (() => void)[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
 
   private later(write: () => void): void {
     this.deferred.push(write);
+    if (this.deferred.length >= MAX_DEFERRED) return this.flush();
     this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
   }
 
-  /** Commit the deferred writes now (also when the gate stops). */
+  private unwrittenOf(session: ShimSession): Map<number, { outcome: CallOutcome | null }> {
+    let waiting = this.unwritten.get(session);
+    if (!waiting) this.unwritten.set(session, (waiting = new Map()));
+    return waiting;
+  }
+
+  /** Commit the decisions and deferred writes now (also when the gate stops). */
   flush(): void {
+    this.group.flush();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const writes = this.deferred.splice(0);
@@ -288,32 +315,48 @@ export class CallDesk {
         decision.kind ?? (decision.verdict === 'allow' ? 'auto-approved' : 'auto-denied');
       const decidedBy: DecidedBy = decision.ruleId !== null ? 'rule' : 'policy';
       const reason = decision.reasons.join(' ');
-      const write = (): void => {
-        const id = this.store.calls.record(start, {
-          kind,
-          decidedBy,
-          ruleId: decision.ruleId,
-          message: reason,
-          at: now,
-          wouldHave: decision.wouldHave ?? null,
-        });
-        session.calls.set(rid, id);
-        this.deps.announce(id);
+      const recorded = {
+        kind,
+        decidedBy,
+        ruleId: decision.ruleId,
+        message: reason,
+        at: now,
+        wouldHave: decision.wouldHave ?? null,
       };
       // Decided now, written with the next batch: the call has gone ahead already.
       if (answered) {
         if (decision.verdict === 'allow') allowed();
-        return this.later(write);
+        const waiting = this.unwrittenOf(session);
+        const entry = { outcome: null as CallOutcome | null };
+        waiting.set(rid, entry);
+        return this.later(() => {
+          waiting.delete(rid);
+          const id = this.store.calls.record(start, recorded, entry.outcome ?? undefined);
+          if (entry.outcome === null) session.calls.set(rid, id);
+          this.deps.announce(id);
+        });
       }
-      try {
-        write();
-      } catch (err) {
-        this.recordLater(session, rid, start, now, decision.verdict, reason, err);
-        throw err;
-      }
-      if (decision.verdict === 'allow') allowed();
-      if (decision.verdict === 'allow') return answer('allow', `Allowed by Airlock: ${reason}`);
-      return answer('deny', `Denied by Airlock: ${reason}`);
+      // Committed with the decisions that arrived together, then answered.
+      this.group.add({
+        write: () => this.store.calls.record(start, recorded),
+        committed: (id) => {
+          session.calls.set(rid, id);
+          this.deps.announce(id);
+          if (decision.verdict === 'allow') {
+            allowed();
+            return answer('allow', `Allowed by Airlock: ${reason}`);
+          }
+          answer('deny', `Denied by Airlock: ${reason}`);
+        },
+        failed: (err) => {
+          // Fail closed: a call the gate could not record is not forwarded.
+          const cause = writeFailureCause(err);
+          this.log(`could not decide on ${call.tool}: ${cause}`);
+          this.recordLater(session, rid, start, now, decision.verdict, reason, err);
+          answer('deny', `Denied by Airlock: the decision could not be recorded (${cause})`);
+        },
+      });
+      return;
     }
 
     let id: number;
@@ -441,22 +484,26 @@ export class CallDesk {
 
   /** Calls the shim denied while the gate was unreachable. */
   offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
-    for (const c of msg.calls) {
-      const call = readToolCall(c.line);
-      if (!call) continue;
-      const at = c.at;
-      const id = this.store.calls.record(
-        callStart(session, call, at, { level: 'medium', reasons: [] }),
-        {
-          kind: 'unreachable',
-          decidedBy: null,
-          ruleId: null,
-          message: c.reason,
-          at,
-        },
-      );
-      this.deps.announce(id);
-    }
+    const ids: number[] = [];
+    // One transaction for the lot: they were denied long ago, one fsync records them all.
+    this.store.transaction(() => {
+      for (const c of msg.calls) {
+        const call = readToolCall(c.line);
+        if (!call) continue;
+        const at = c.at;
+        const risk: RiskAssessment = { level: 'medium', reasons: [] };
+        ids.push(
+          this.store.calls.record(callStart(session, call, at, risk), {
+            kind: 'unreachable',
+            decidedBy: null,
+            ruleId: null,
+            message: c.reason,
+            at,
+          }),
+        );
+      }
+    });
+    for (const id of ids) this.deps.announce(id);
   }
 
   private learnDomains(args: unknown): void {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventHash } from './chain';
+import { eventAppender, eventHash } from './chain';
+import { begunFacts, decidedFacts } from './facts';
 import { openStore } from './store';
 import { call, decision, removeTempDirs, tempStore } from './test-support';
 
@@ -81,7 +82,12 @@ describe('audit verify', () => {
     const file = sampleFile();
     const db = new Database(file);
     db.exec('DROP TRIGGER events_no_update');
-    const row = db.prepare('SELECT * FROM events WHERE seq = 7').get() as {
+    // Hashes are stored as bytes; they are computed over their hex text.
+    const row = db
+      .prepare(
+        'SELECT at, type, call_id, payload, lower(hex(prev_hash)) AS prev_hash FROM events WHERE seq = 7',
+      )
+      .get() as {
       at: number;
       type: string;
       call_id: number | null;
@@ -205,6 +211,68 @@ describe('audit verify', () => {
       ok: false,
       callId: 2,
       problem: expect.stringMatching(/argumentsSha256/),
+    });
+  });
+});
+
+describe('audit verify across record forms', () => {
+  /** A call recorded the way stores before lean events did: its facts whole in the event. */
+  function wholeFactsCall(file: string): number {
+    const db = new Database(file);
+    const append = eventAppender(db);
+    const c = call({ at: 700 });
+    const d = decision({ at: 710, message: 'fine by me' });
+    const id = db.transaction(() => {
+      const args = c.argumentsRaw as string;
+      const callId = Number(
+        db
+          .prepare(
+            `INSERT INTO calls (at, session_id, host, server_id, server, tool, arguments, risk,
+               reasons, decision, decided_by, rule_id, message, decided_at, would_have)
+             VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)`,
+          )
+          .run(
+            c.at,
+            c.sessionId,
+            c.host,
+            c.server,
+            c.tool,
+            args,
+            c.risk.level,
+            JSON.stringify(c.risk.reasons),
+            d.kind,
+            d.decidedBy,
+            d.message,
+            d.at,
+          ).lastInsertRowid,
+      );
+      append('call.recorded', { callId, ...begunFacts(c, args), ...decidedFacts(d) }, c.at, callId);
+      return callId;
+    })();
+    db.close();
+    return id;
+  }
+
+  it('verifies a record holding both forms, and catches an edit in either', () => {
+    const file = sampleFile(); // lean events
+    const old = wholeFactsCall(file);
+    expect(verify(file)).toMatchObject({ ok: true, calls: 5 });
+
+    tamper(file, `UPDATE calls SET message = 'edited' WHERE id = ?`, old);
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      callId: old,
+      problem: 'call 5: message differs from what the chain recorded',
+    });
+  });
+
+  it('catches an edit to a fact a lean event holds only by its digest', () => {
+    const file = sampleFile();
+    tamper(file, `UPDATE calls SET reasons = '[]' WHERE id = 1`);
+    expect(verify(file)).toMatchObject({
+      ok: false,
+      callId: 1,
+      problem: expect.stringMatching(/^call 1: one of .*reasons.* differs/),
     });
   });
 });

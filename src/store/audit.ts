@@ -2,7 +2,17 @@
 // row against the facts its events recorded. Reports the first problem only, by event seq.
 import type Database from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from './chain';
-import { ALL_KEYS, firstDifference, rowFacts, type CallDbRow, type Facts } from './facts';
+import {
+  ALL_KEYS,
+  factsDigest,
+  firstDifference,
+  keysOf,
+  leanGroups,
+  rowFacts,
+  type CallDbRow,
+  type Facts,
+} from './facts';
+import { hashHex } from './migrations/005_lean_record';
 import { checkAnchor, type AnchorRead, type ChainHead, type ChainView } from './headAnchor';
 import { compareState, currentState, StateReplay } from './stateChain';
 import type { VerifyResult } from './types';
@@ -25,6 +35,32 @@ interface Prune {
 
 type Bad = Extract<VerifyResult, { ok: false }>;
 
+/** What the chain says about one call, gathered from its events in order. */
+interface CallGroup {
+  id: number;
+  /** Facts carried whole, the latest event's value for each key. */
+  facts: Facts;
+  /** The event that last carried each whole fact, to point at when the row differs. */
+  keySeq: Map<string, number>;
+  /** Digests of facts held by lean events, and the keys they cover. */
+  digests: { seq: number; keys: string[]; sha256: string }[];
+  digested: Set<string>;
+  firstSeq: number;
+  begun: boolean;
+  at: number | null;
+}
+
+const newGroup = (id: number, firstSeq: number): CallGroup => ({
+  id,
+  facts: {},
+  keySeq: new Map(),
+  digests: [],
+  digested: new Set(),
+  firstSeq,
+  begun: false,
+  at: null,
+});
+
 const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad =>
   callId === undefined
     ? { ok: false, firstBadSeq, problem }
@@ -32,9 +68,13 @@ const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad 
 
 /** The chain as one connection sees it, for checking the head anchor against. */
 export function chainViewer(db: Database.Database): () => ChainView {
-  const headQ = db.prepare<[], ChainHead>('SELECT seq, hash FROM chain_head WHERE id = 1');
+  const headQ = db.prepare<[], ChainHead>(
+    `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
+  );
   const firstQ = db.prepare<[], number>('SELECT first_seq FROM chain_anchor WHERE id = 1').pluck();
-  const hashQ = db.prepare<[number], string>('SELECT hash FROM events WHERE seq = ?').pluck();
+  const hashQ = db
+    .prepare<[number], string>(`SELECT ${hashHex('hash')} FROM events WHERE seq = ?`)
+    .pluck();
   return () => ({
     head: headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
     firstSeq: firstQ.get() ?? 1,
@@ -66,11 +106,13 @@ function verifyChain(
 ): Bad | { ok: true; rows: number; lastPrune: Prune | null; replay: StateReplay } {
   const anchor = r
     .prepare<[], { first_seq: number; prev_hash: string }>(
-      'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
+      `SELECT first_seq, ${hashHex('prev_hash')} AS prev_hash FROM chain_anchor WHERE id = 1`,
     )
     .get();
   const head = r
-    .prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM chain_head WHERE id = 1')
+    .prepare<[], { seq: number; hash: string }>(
+      `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
+    )
     .get();
   if (!anchor || !head) return bad(null, 'the chain head or anchor row is missing');
 
@@ -79,7 +121,8 @@ function verifyChain(
   let lastPrune: Prune | null = null;
   const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
-    'SELECT seq, at, type, call_id, payload, prev_hash, hash FROM events ORDER BY seq',
+    `SELECT seq, at, type, call_id, payload, ${hashHex('prev_hash')} AS prev_hash,
+       ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
   );
   for (const e of events.iterate()) {
     if (e.seq < expected)
@@ -125,37 +168,44 @@ function verifyChain(
 
 function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: true; calls: number } {
   const callEvents = r.prepare<[], EventDbRow>(
-    'SELECT seq, type, call_id, payload FROM events WHERE call_id IS NOT NULL ORDER BY call_id, seq',
+    'SELECT seq, at, type, call_id, payload FROM events WHERE call_id IS NOT NULL ORDER BY call_id, seq',
   );
   const callRow = r.prepare<[number], CallDbRow>('SELECT * FROM calls WHERE id = ?');
   // A call may be absent from the chain only if pruning could have removed its events.
   const prunedCall = (at: number | null) => prune !== null && (at === null || at < prune.cutoff);
 
   let checked = 0;
-  let group: {
-    id: number;
-    facts: Facts;
-    keySeq: Map<string, number>;
-    firstSeq: number;
-    begun: boolean;
-  } | null = null;
+  let group: CallGroup | null = null;
 
   const finish = (): Bad | null => {
     if (!group) return null;
     const g = group;
     const row = callRow.get(g.id);
     if (!row) {
-      const at = g.begun ? (g.facts.at as number) : null;
+      const at = g.begun ? g.at : null;
       return prunedCall(at)
         ? null
         : bad(g.firstSeq, `call ${g.id} was deleted from the history`, g.id);
     }
     checked++;
-    const keys = g.begun ? ALL_KEYS : [...g.keySeq.keys()];
-    const diff = firstDifference(g.facts, rowFacts(row), keys);
-    if (diff === null) return null;
-    const seq = g.keySeq.get(diff) ?? g.firstSeq;
-    return bad(seq, `call ${g.id}: ${diff} differs from what the chain recorded`, g.id);
+    const actual = rowFacts(row);
+    // Facts an event carried whole (older events, and a lean event's decision in the clear).
+    const whole = g.begun ? ALL_KEYS.filter((k) => !g.digested.has(k)) : [...g.keySeq.keys()];
+    const diff = firstDifference(g.facts, actual, whole);
+    if (diff !== null) {
+      const seq = g.keySeq.get(diff) ?? g.firstSeq;
+      return bad(seq, `call ${g.id}: ${diff} differs from what the chain recorded`, g.id);
+    }
+    // Facts a lean event holds by digest: the row must hash to it.
+    for (const d of g.digests) {
+      if (factsDigest(actual, d.keys) !== d.sha256)
+        return bad(
+          d.seq,
+          `call ${g.id}: one of ${d.keys.join(', ')} differs from what the chain recorded`,
+          g.id,
+        );
+    }
+    return null;
   };
 
   for (const e of callEvents.iterate()) {
@@ -163,12 +213,31 @@ function verifyCalls(r: Database.Database, prune: Prune | null): Bad | { ok: tru
     if (!group || group.id !== id) {
       const problem = finish();
       if (problem) return problem;
-      group = { id, facts: {}, keySeq: new Map(), firstSeq: e.seq, begun: false };
+      group = newGroup(id, e.seq);
     }
-    const { callId: _callId, ...facts } = JSON.parse(e.payload) as Facts;
+    const payload = JSON.parse(e.payload) as Facts;
+    const begins = e.type === 'call.begun' || e.type === 'call.recorded';
+    if (begins) group.begun = true;
+    const groups = leanGroups(payload);
+    if (groups) {
+      const keys = keysOf(groups);
+      group.digests.push({ seq: e.seq, keys, sha256: payload.sha256 as string });
+      for (const k of keys) group.digested.add(k);
+      if (begins) group.at = e.at; // a call.begun/recorded event is stamped with the call's time
+      if (groups.includes('decided')) {
+        group.facts.decision = payload.decision;
+        group.keySeq.set('decision', e.seq);
+        group.digested.delete('decision');
+      }
+      continue;
+    }
+    const { callId: _callId, ...facts } = payload;
     Object.assign(group.facts, facts);
-    for (const k of Object.keys(facts)) group.keySeq.set(k, e.seq);
-    if (e.type === 'call.begun' || e.type === 'call.recorded') group.begun = true;
+    for (const k of Object.keys(facts)) {
+      group.keySeq.set(k, e.seq);
+      group.digested.delete(k);
+    }
+    if (begins) group.at = facts.at as number;
   }
   const problem = finish();
   if (problem) return problem;

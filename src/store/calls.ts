@@ -1,5 +1,13 @@
 import type { StoreContext } from './context';
-import { argumentsText, begunFacts, decidedFacts, outcomeFacts, type CallDbRow } from './facts';
+import {
+  argumentsText,
+  begunFacts,
+  decidedFacts,
+  leanFacts,
+  outcomeFacts,
+  type CallDbRow,
+  type FactGroup,
+} from './facts';
 import type { CallDecision, CallOutcome, CallStart } from './types';
 
 export interface CallRepo {
@@ -68,14 +76,24 @@ export function callRepo(ctx: StoreContext): CallRepo {
         o?.size ?? null,
       ).lastInsertRowid,
     );
+    const groups: FactGroup[] = [
+      'begun',
+      ...(d ? ['decided' as const] : []),
+      ...(o ? ['outcome' as const] : []),
+    ];
     const facts = {
-      callId: id,
       ...begunFacts(c, args),
       ...(d ? decidedFacts(d) : {}),
       ...(o ? outcomeFacts(o) : {}),
     };
     // Stamped with the call's own time, so pruning by time keeps a kept call's first event.
-    ctx.append(d ? 'call.recorded' : 'call.begun', facts, c.at, id);
+    // The row holds the facts; the event holds their digest (see leanFacts).
+    ctx.append(
+      d ? 'call.recorded' : 'call.begun',
+      { callId: id, ...leanFacts(groups, facts) },
+      c.at,
+      id,
+    );
     return id;
   }
 
@@ -84,16 +102,21 @@ export function callRepo(ctx: StoreContext): CallRepo {
     if (!s) throw new Error(`unknown call ${callId}`);
     if (s.decision !== null) return false;
     setDecision.run(d.kind, d.decidedBy, d.ruleId, d.message, d.at, d.wouldHave ?? null, callId);
-    ctx.append('call.decided', { callId, ...decidedFacts(d) }, d.at, callId);
+    ctx.append(
+      'call.decided',
+      { callId, ...leanFacts(['decided'], decidedFacts(d)) },
+      d.at,
+      callId,
+    );
     return true;
   }
 
   return {
-    begin: (c) => ctx.write(() => insertCall(c, null, null)),
-    decide: (callId, d) => ctx.write(() => applyDecision(callId, d)),
-    record: (c, d, o) => ctx.write(() => insertCall(c, d, o ?? null)),
+    begin: (c) => ctx.writeCalls(() => insertCall(c, null, null)),
+    decide: (callId, d) => ctx.writeCalls(() => applyDecision(callId, d)),
+    record: (c, d, o) => ctx.writeCalls(() => insertCall(c, d, o ?? null)),
     outcome(callId, o, now = Date.now()) {
-      return ctx.write(() => {
+      return ctx.writeCalls(() => {
         const s = state.get(callId);
         if (!s) throw new Error(`unknown call ${callId}`);
         if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
@@ -104,7 +127,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
       });
     },
     markInterrupted(now) {
-      return ctx.write(() => {
+      return ctx.writeCalls(() => {
         const ids = pendingW.all();
         for (const id of ids) {
           applyDecision(id, {

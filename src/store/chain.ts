@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { canonicalJson } from './canonical';
+import { hashHex } from './migrations/005_lean_record';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -42,10 +43,11 @@ export type EventAppender = (
  */
 export function eventAppender(db: Database.Database): EventAppender {
   const head = db.prepare<[], { seq: number; hash: string }>(
-    'SELECT seq, hash FROM chain_head WHERE id = 1',
+    `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
   );
+  // Hashes are stored as their 32 bytes (migration 005); they are computed over the hex text.
   const insert = db.prepare(
-    'INSERT INTO events (seq, at, type, call_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (seq, at, type, call_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, unhex(?), unhex(?))',
   );
   const moveHead = db.prepare('UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1');
   return (type, payload, at, callId = null) => {

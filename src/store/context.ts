@@ -8,8 +8,18 @@ export interface StoreContext {
   /** Read path: a separate read-only connection, so a long history export never holds a lock. */
   r: Database.Database;
   append: EventAppender;
-  /** Runs fn in an IMMEDIATE transaction (a savepoint when already inside one). */
+  /**
+   * Runs fn in an IMMEDIATE transaction (a savepoint when already inside one). What it writes
+   * may be anything the gate caches (rules, settings, tools), so cached reads start afresh.
+   */
   write<T>(fn: () => T): T;
+  /** As `write`, for writes that touch only the call record: cached reads stay valid. */
+  writeCalls<T>(fn: () => T): T;
+  /**
+   * Changes whenever a cached read may be stale: after a `write` here, or once another
+   * connection (the CLI, a second process) committed anything.
+   */
+  generation(): string;
 }
 
 export function parseJson<T>(text: string | null, fallback: T): T {

@@ -118,3 +118,40 @@ export function firstDifference(
   }
   return null;
 }
+
+/**
+ * A lean event points at the facts it chains instead of repeating them: the digest of those
+ * facts (in key order), the names of the groups it covers, and the decision kind in the clear
+ * so the chain still reads as a story. The call row holds the facts once; `audit verify`
+ * recomputes the digest from the row. Events written before this form carry the facts whole,
+ * and verify reads both.
+ */
+export const FACT_GROUPS = {
+  begun: BEGUN_KEYS,
+  decided: DECIDED_KEYS,
+  outcome: OUTCOME_KEYS,
+} as const;
+export type FactGroup = keyof typeof FACT_GROUPS;
+
+export function keysOf(groups: readonly FactGroup[]): string[] {
+  return groups.flatMap((g) => [...FACT_GROUPS[g]]);
+}
+
+export function factsDigest(facts: Facts, keys: readonly string[]): string {
+  return sha256(canonicalJson(keys.map((k) => facts[k] ?? null)));
+}
+
+export function leanFacts(groups: readonly FactGroup[], facts: Facts): Facts {
+  return {
+    covers: groups.join('+'),
+    ...(groups.includes('decided') ? { decision: facts.decision } : {}),
+    sha256: factsDigest(facts, keysOf(groups)),
+  };
+}
+
+/** The groups a lean event covers, or null when its payload is not a lean one. */
+export function leanGroups(payload: Facts): FactGroup[] | null {
+  if (typeof payload.sha256 !== 'string' || typeof payload.covers !== 'string') return null;
+  const groups = payload.covers.split('+');
+  return groups.every((g): g is FactGroup => Object.hasOwn(FACT_GROUPS, g)) ? groups : null;
+}

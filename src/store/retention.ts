@@ -3,6 +3,7 @@
 // (the kept first row's prev_hash), and a 'pruned' event appended to the chain records the same
 // anchor, so moving the anchor or deleting early rows by hand is still caught.
 import type { StoreContext } from './context';
+import { hashHex } from './migrations/005_lean_record';
 import { currentState } from './stateChain';
 import type { PruneResult } from './types';
 
@@ -16,14 +17,16 @@ export interface RetentionRepo {
 export function retentionRepo(ctx: StoreContext): RetentionRepo {
   const delCalls = ctx.w.prepare('DELETE FROM calls WHERE at < ? AND decision IS NOT NULL');
   const anchor = ctx.w.prepare<[], { first_seq: number; prev_hash: string }>(
-    'SELECT first_seq, prev_hash FROM chain_anchor WHERE id = 1',
+    `SELECT first_seq, ${hashHex('prev_hash')} AS prev_hash FROM chain_anchor WHERE id = 1`,
   );
   const headSeq = ctx.w.prepare<[], number>('SELECT seq FROM chain_head WHERE id = 1').pluck();
   // Walks from the oldest row and stops at the first one to keep: cost grows with what is pruned.
   const firstKept = ctx.w
     .prepare<[number], number>('SELECT seq FROM events WHERE at >= ? ORDER BY seq LIMIT 1')
     .pluck();
-  const hashOf = ctx.w.prepare<[number], string>('SELECT hash FROM events WHERE seq = ?').pluck();
+  const hashOf = ctx.w
+    .prepare<[number], string>(`SELECT ${hashHex('hash')} FROM events WHERE seq = ?`)
+    .pluck();
   const moveAnchor = ctx.w.prepare(
     'UPDATE chain_anchor SET first_seq = ?, prev_hash = ? WHERE id = 1',
   );

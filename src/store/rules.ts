@@ -1,5 +1,6 @@
 import type { ArgCondition, RiskLevel, Rule, RuleAction, RuleExpiry } from '../contract/types';
 import type { StoreContext } from './context';
+import { cachedByKey } from './readCache';
 
 export interface RuleDbRow {
   id: number;
@@ -75,8 +76,10 @@ export function ruleRepo(ctx: StoreContext): RuleRepo {
     return ruleFromRow(row);
   };
 
+  const listNow = cachedByKey(ctx, () => all.all().map(ruleFromRow));
+
   return {
-    list: () => all.all().map(ruleFromRow),
+    list: () => listNow(''),
     get(id) {
       const row = oneR.get(id);
       return row ? ruleFromRow(row) : null;

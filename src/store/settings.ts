@@ -1,4 +1,5 @@
 import type { StoreContext } from './context';
+import { cachedByKey } from './readCache';
 
 export interface SettingsRepo {
   /** The stored value, or `fallback` when unset (the type is the caller's promise). */
@@ -15,10 +16,14 @@ export function settingsRepo(ctx: StoreContext): SettingsRepo {
   const put = ctx.w.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
+  const stored = cachedByKey(ctx, (key) => {
+    const text = one.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  });
   return {
     get<T>(key: string, fallback: T): T {
-      const text = one.get(key);
-      return text === undefined ? fallback : (JSON.parse(text) as T);
+      const value = stored(key);
+      return value === undefined ? fallback : (value as T);
     },
     set(key, value, now = Date.now()) {
       if (value === undefined) throw new Error(`setting ${key}: undefined is not a value`);

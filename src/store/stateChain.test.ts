@@ -219,7 +219,12 @@ describe('audit verify: the state that decides', () => {
     // Rewrite the prune row as an older version wrote it (no state), hash and head included.
     const db = new Database(file);
     db.exec('DROP TRIGGER events_no_update');
-    const row = db.prepare('SELECT * FROM events WHERE seq = ?').get(seq) as {
+    // Hashes are stored as bytes; they are computed over their hex text.
+    const row = db
+      .prepare(
+        'SELECT at, type, payload, lower(hex(prev_hash)) AS prev_hash FROM events WHERE seq = ?',
+      )
+      .get(seq) as {
       at: number;
       type: string;
       payload: string;

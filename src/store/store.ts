@@ -39,7 +39,10 @@ export interface Store {
     reanchor(): void;
   };
   retention: RetentionRepo;
-  /** Groups several writes into one transaction (used by seeding and bulk imports). */
+  /**
+   * Groups several writes into one transaction and one fsync: seeding, bulk imports, and the
+   * gate's group commit of the decisions that arrive together.
+   */
   transaction<T>(fn: () => T): T;
   /**
    * Runs writes that need not be on disk before the caller acts on them (a waiting call's
@@ -78,6 +81,8 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     w.pragma('synchronous = FULL');
     w.pragma('foreign_keys = ON');
     w.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
+    // Sorting and FTS merges spill to memory, never to temporary files beside the database.
+    w.pragma('temp_store = MEMORY');
     migrate(w);
     r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -106,16 +111,41 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       // An anchor that lags behind is weaker evidence, never a false alarm.
     }
   };
+  // One transaction wrapper for every write (better-sqlite3 builds four variants per wrapper,
+  // which cost more than a small write itself); `body` is the write it runs this time. Inside
+  // an open transaction it runs as a savepoint, so a failed inner write undoes only itself.
+  let body: () => unknown = () => undefined;
+  const inTransaction = w.transaction(() => body());
+  const commit = <T>(fn: () => T): T => {
+    const outer = !w.inTransaction;
+    const saved = body;
+    body = fn;
+    let result: T;
+    try {
+      result = inTransaction.immediate() as T;
+    } finally {
+      body = saved;
+    }
+    if (outer) advanceAnchor();
+    return result;
+  };
+  // data_version moves when another connection commits; ownWrites when we change what is cached.
+  const dataVersion = w.prepare<[], number>('PRAGMA data_version').pluck();
+  let ownWrites = 0;
   const ctx: StoreContext = {
     w,
     r: reader,
     append,
     write: (fn) => {
-      if (w.inTransaction) return w.transaction(fn).immediate();
-      const result = w.transaction(fn).immediate();
-      advanceAnchor();
-      return result;
+      ownWrites++;
+      try {
+        return commit(fn);
+      } finally {
+        ownWrites++;
+      }
     },
+    writeCalls: commit,
+    generation: () => `${dataVersion.get() ?? 0}.${ownWrites}`,
   };
   let closed = false;
   return {
@@ -142,7 +172,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       },
     },
     retention: retentionRepo(ctx),
-    transaction: ctx.write,
+    transaction: ctx.writeCalls,
     unsynced(fn) {
       if (w.inTransaction) return fn();
       w.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
 import type { PoisonFinding, ToolDefinition, ToolRecord } from '../contract/types';
 import { canonicalJson } from './canonical';
 import { parseJson, type StoreContext } from './context';
+import { cachedByKey } from './readCache';
 
 interface ToolDbRow {
   server_id: number;
@@ -77,6 +78,13 @@ export function toolRepo(ctx: StoreContext): ToolRepo {
     'UPDATE tools SET reviewed_hash = hash WHERE server_id = ? AND name = ?',
   );
 
+  // Keyed by server id, a newline, then the name (which may hold newlines: only the first cuts).
+  const getNow = cachedByKey(ctx, (key) => {
+    const cut = key.indexOf('\n');
+    const r = findR.get(Number(key.slice(0, cut)), key.slice(cut + 1));
+    return r ? toRecord(r) : null;
+  });
+
   function mustFind(serverId: number, name: string): ToolDbRow {
     const row = findW.get(serverId, name);
     if (!row) throw new Error(`unknown tool ${name} of server ${serverId}`);
@@ -121,10 +129,7 @@ export function toolRepo(ctx: StoreContext): ToolRepo {
         }),
       );
     },
-    get(serverId, name) {
-      const r = findR.get(serverId, name);
-      return r ? toRecord(r) : null;
-    },
+    get: (serverId, name) => getNow(`${serverId}\n${name}`),
     listForServer: (serverId) => forServer.all(serverId).map(toRecord),
     setEnabled(serverId, name, enabled, now = Date.now()) {
       ctx.write(() => {

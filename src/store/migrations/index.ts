@@ -3,8 +3,15 @@ import { initial } from './001_initial';
 import { callSearch } from './002_call_search';
 import { callStats } from './003_call_stats';
 import { serverFacts } from './004_server_facts';
+import { leanRecord } from './005_lean_record';
 
 export type { Migration } from './types';
 
 /** In order; each version is its position + 1. Add new steps at the end only. */
-export const MIGRATIONS: readonly Migration[] = [initial, callSearch, callStats, serverFacts];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  callSearch,
+  callStats,
+  serverFacts,
+  leanRecord,
+];

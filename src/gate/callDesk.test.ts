@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodePathEnv } from '../policy/paths';
+import { removeTempDirs, tempStore } from '../store/test-support';
+import type { Store } from '../store/store';
+import { ApprovalBroker } from './broker';
+import { CallDesk } from './callDesk';
+import type { LineChannel } from './lineChannel';
+import type { ShimSession } from './session';
+import type { GateSettings } from './settings';
+
+afterEach(removeTempDirs);
+
+function session(sent: Record<string, unknown>[]): ShimSession {
+  return {
+    id: 'sess-1',
+    info: null,
+    serverId: null,
+    tools: new Map(),
+    roots: [],
+    readSensitive: false,
+    channel: {
+      send: (m: Record<string, unknown>) => sent.push(m),
+      close: () => {},
+    } as unknown as LineChannel,
+    key: 'k'.repeat(64),
+    calls: new Map(),
+    serverInfo: null,
+    facts: null,
+    dropped: 0,
+    floodDenied: 0,
+    floodUncounted: 0,
+  };
+}
+
+function deskOver(store: Store, mode: GateSettings['mode']): CallDesk {
+  return new CallDesk({
+    store: () => store,
+    broker: new ApprovalBroker(() => 45_000),
+    env: nodePathEnv(),
+    settings: () => ({ mode, paused: false, timeoutSeconds: 45, retentionDays: null }),
+    log: () => {},
+    announce: () => {},
+  });
+}
+
+/** What a shim sends for a tools/call it holds (ask) or let through (observed). */
+function callMsg<T extends 'ask' | 'observed'>(
+  t: T,
+  rid: number,
+): { t: T; rid: number; line: string; digest: string } {
+  const line = JSON.stringify({
+    jsonrpc: '2.0',
+    id: rid,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { message: `hello ${rid}` } },
+  });
+  return { t, rid, line, digest: createHash('sha256').update(line, 'utf8').digest('hex') };
+}
+
+/** Chain rows about calls, read as another process would. */
+const callEvents = (file: string): number => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT count(*) FROM events WHERE type LIKE 'call.%'")
+      .pluck()
+      .get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('call desk', () => {
+  it('answers the calls judged together only once their decisions are committed, together', async () => {
+    const { store } = tempStore();
+    store.rules.add(
+      {
+        serverId: null,
+        tool: 'echo',
+        conditions: [],
+        action: 'allow',
+        expiry: { kind: 'forever' },
+        riskCeiling: null,
+        note: '',
+        origin: 'manual',
+        enabled: true,
+      },
+      1,
+    );
+    const desk = deskOver(store, 'ask');
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    for (let rid = 1; rid <= 5; rid++) desk.ask(s, callMsg('ask', rid));
+    expect(sent).toEqual([]); // nothing answered before the group's commit
+    expect(store.history.count({})).toBe(0);
+    await new Promise((done) => setImmediate(done));
+    expect(sent.map((m) => [m.t, m.rid, m.verdict])).toEqual(
+      [1, 2, 3, 4, 5].map((rid) => ['decision', rid, 'allow']),
+    );
+    expect(store.history.count({ decision: 'auto-approved' })).toBe(5);
+    expect(store.audit.verify().ok).toBe(true);
+    store.close();
+  });
+
+  it('writes an observed call with the outcome that came before its batch: one row, one event', () => {
+    const { store, file } = tempStore();
+    const desk = deskOver(store, 'observe');
+    const s = session([]);
+    for (let rid = 1; rid <= 10; rid++) desk.observed(s, callMsg('observed', rid));
+    for (let rid = 1; rid <= 10; rid++)
+      desk.outcome(s, { t: 'outcome', rid, isError: rid === 3, durationMs: 7, size: 40 });
+    desk.flush();
+    const rows = store.history.query({ limit: 20 });
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.outcome?.durationMs === 7 && r.outcome.size === 40)).toBe(true);
+    expect(rows.filter((r) => r.outcome?.isError)).toHaveLength(1);
+    expect(callEvents(file)).toBe(10);
+    expect(store.audit.verify()).toMatchObject({ ok: true, calls: 10 });
+    store.close();
+  });
+
+  it('records a burst of observed calls while it lasts, never holding more than a batch', () => {
+    const { store } = tempStore();
+    const desk = deskOver(store, 'observe');
+    const s = session([]);
+    for (let rid = 1; rid <= 1100; rid++) desk.observed(s, callMsg('observed', rid));
+    // No timer has run: the batches that filled up were committed as they filled.
+    expect(store.history.count({ decision: 'observed' })).toBe(1024);
+    desk.flush();
+    expect(store.history.count({ decision: 'observed' })).toBe(1100);
+    store.close();
+  });
+});

@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/store';
+import { call, decision, removeTempDirs, tempStore } from '../store/test-support';
+import { GroupCommit, MAX_GROUP } from './groupCommit';
+
+afterEach(removeTempDirs);
+
+/** A group commit over a real store, counting its transactions (one fsync each). */
+function grouped(store: Store): { group: GroupCommit; transactions: () => number } {
+  let n = 0;
+  const group = new GroupCommit((fn) => {
+    n++;
+    return store.transaction(fn);
+  });
+  return { group, transactions: () => n };
+}
+
+/** Rows another connection sees: what is committed, not what this one has in flight. */
+function committedIds(file: string): number[] {
+  const other = new Database(file, { readonly: true });
+  try {
+    return other.prepare<[], number>('SELECT id FROM calls ORDER BY id').pluck().all();
+  } finally {
+    other.close();
+  }
+}
+
+function settled(count: () => number, want: number): Promise<void> {
+  return new Promise((done) => {
+    const look = (): void => (count() >= want ? done() : void setImmediate(look));
+    look();
+  });
+}
+
+describe('group commit', () => {
+  it('commits decisions that arrive together in one transaction, each on disk before it is answered', async () => {
+    const { store, file } = tempStore();
+    const { group, transactions } = grouped(store);
+    const answered: { id: number; visible: boolean }[] = [];
+    for (let i = 0; i < 32; i++) {
+      group.add({
+        write: () => store.calls.record(call({ at: 1_000 + i }), decision({ at: 1_000 + i })),
+        committed: (id) => answered.push({ id, visible: committedIds(file).includes(id) }),
+        failed: (err) => {
+          throw err;
+        },
+      });
+    }
+    expect(answered).toEqual([]); // nothing is answered before its commit
+    await settled(() => answered.length, 32);
+    expect(transactions()).toBe(1);
+    expect(answered.every((a) => a.visible)).toBe(true);
+    expect(new Set(answered.map((a) => a.id)).size).toBe(32);
+    expect(store.audit.verify()).toMatchObject({ ok: true, calls: 32 });
+    store.close();
+  });
+
+  it('never lets a group grow past its bound: the full group commits at once', () => {
+    const { store } = tempStore();
+    const { group, transactions } = grouped(store);
+    let committed = 0;
+    for (let i = 0; i < MAX_GROUP; i++) {
+      group.add({
+        write: () => store.calls.record(call(), decision()),
+        committed: () => committed++,
+        failed: () => {},
+      });
+    }
+    expect(committed).toBe(MAX_GROUP); // synchronously, without waiting for the next turn
+    expect(transactions()).toBe(1);
+    expect(group.size).toBe(0);
+    store.close();
+  });
+
+  it('lets one bad write fail alone: the others are still committed', async () => {
+    const { store, file } = tempStore();
+    const { group } = grouped(store);
+    const outcome: string[] = [];
+    const add = (label: string, serverId: number | null): void =>
+      group.add({
+        write: () => store.calls.record(call({ serverId }), decision()),
+        committed: () => outcome.push(`${label} committed`),
+        failed: () => outcome.push(`${label} failed`),
+      });
+    add('a', null);
+    add('bad', 4242); // no such server: the foreign key refuses it
+    add('c', null);
+    await settled(() => outcome.length, 3);
+    expect(outcome).toEqual(['a committed', 'bad failed', 'c committed']);
+    expect(committedIds(file)).toHaveLength(2);
+    expect(store.audit.verify().ok).toBe(true);
+    store.close();
+  });
+
+  it('fails every decision of the group at once when the database is locked, and records none', async () => {
+    const { file } = tempStore();
+    const store = openStore(file, { busyTimeoutMs: 20 });
+    const { group, transactions } = grouped(store);
+    const locker = new Database(file);
+    locker.exec('BEGIN IMMEDIATE');
+    const failed: string[] = [];
+    for (let i = 0; i < 3; i++)
+      group.add({
+        write: () => store.calls.record(call(), decision()),
+        committed: () => failed.push('committed'),
+        failed: (err) => failed.push(String((err as { code?: string }).code)),
+      });
+    await settled(() => failed.length, 3);
+    locker.exec('ROLLBACK');
+    locker.close();
+    expect(failed).toEqual(['SQLITE_BUSY', 'SQLITE_BUSY', 'SQLITE_BUSY']);
+    expect(transactions()).toBe(1); // not retried one by one, each waiting the busy timeout
+    expect(committedIds(file)).toEqual([]);
+    store.close();
+  });
+});
