@@ -242,14 +242,23 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         gate.rulesChanged();
       }
       const decided: number[] = [];
+      const notRecorded: DecideResult['notRecorded'] = [];
       for (const id of live) {
         const ok =
           req.verdict === 'approve'
             ? gate.decide(id, 'allow')
             : gate.decide(id, 'deny', req.message ?? null);
-        (ok ? decided : notPending).push(id);
+        if (!ok) {
+          notPending.push(id);
+          continue;
+        }
+        // An approval that could not be written was turned into a denial: never report it as
+        // decided the person's way.
+        const cause = gate.takeRecordFailure(id);
+        if (cause === null) decided.push(id);
+        else notRecorded.push({ id, cause });
       }
-      return { decided, notPending, ruleId };
+      return { decided, notPending, notRecorded, ruleId };
     },
 
     holdPending({ ids, holding }) {

@@ -198,6 +198,11 @@ export interface DecideResult {
   decided: number[];
   /** Calls no longer waiting (decided elsewhere, timed out, cancelled). */
   notPending: number[];
+  /**
+   * Calls whose decision could not be recorded (database locked or full): each was denied
+   * instead, whatever the verdict, and its row says so once the database takes writes again.
+   */
+  notRecorded: { id: number; cause: string }[];
   /** The rule saved with an approval, if any. */
   ruleId: number | null;
 }
