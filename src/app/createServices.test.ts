@@ -228,3 +228,36 @@ describe('createAppServices: decide', () => {
     }
   });
 });
+
+describe('createAppServices: server identity review', () => {
+  it('shows what changed in the code a server runs, and accepts exactly the change seen', async () => {
+    const { gate, services } = await setup();
+    const { id } = gate.store.servers.upsert(
+      { host: 'cursor', name: 'fs', command: 'npx', args: ['-y', 'fs-mcp'] },
+      Date.now(),
+    );
+    gate.store.servers.observeFacts(id, { command: '/usr/bin/npx', serverVersion: '1.0.0' }, 1);
+    gate.store.servers.observeFacts(id, { command: '/usr/bin/npx', serverVersion: '1.0.1' }, 2);
+    const [server] = await services.listServers();
+    const changes = [{ fact: 'serverVersion', before: '1.0.0', after: '1.0.1' }];
+    expect(server?.identityChanges).toEqual(changes);
+
+    // A change that came after the one the user saw is not accepted with it.
+    gate.store.servers.observeFacts(id, { command: '/tmp/evil/npx', serverVersion: '1.0.1' }, 3);
+    await expect(
+      Promise.resolve().then(() => services.reviewServerIdentity({ serverId: id, changes })),
+    ).rejects.toThrow(/changed again since you looked/);
+    expect(gate.store.servers.get(id)?.identityChanges).toHaveLength(2);
+
+    const seen = gate.store.servers.get(id)!.identityChanges;
+    let announced = false;
+    gate.once('servers-changed', () => (announced = true));
+    const reviewed = await services.reviewServerIdentity({ serverId: id, changes: seen });
+    expect(reviewed.identityChanges).toEqual([]);
+    expect(gate.store.servers.get(id)?.identityChanges).toEqual([]);
+    expect(announced).toBe(true);
+    await expect(
+      Promise.resolve().then(() => services.reviewServerIdentity({ serverId: id, changes: seen })),
+    ).rejects.toThrow(/nothing to review/);
+  });
+});
