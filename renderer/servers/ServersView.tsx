@@ -94,8 +94,7 @@ function IdentityChangeItem({ server }: { server: ServerView }) {
       <div className="attention-what">
         <VisibleText text={name} /> <span className="muted">({server.identity.host})</span>
         <div>
-          It runs different code than you reviewed; its allow rules are suspended, so its calls
-          ask.
+          It runs different code than you reviewed; its allow rules are suspended, so its calls ask.
         </div>
         <ul className="identity-changes" aria-label={`What changed in ${name}`}>
           {changes.map((c) => (

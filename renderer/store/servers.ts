@@ -1,9 +1,4 @@
-import type {
-  HostEvent,
-  HostReport,
-  IdentityChange,
-  ServerView,
-} from '../../src/contract/ipc';
+import type { HostEvent, HostReport, IdentityChange, ServerView } from '../../src/contract/ipc';
 import { api } from '../api';
 import type { Slice } from './types';
 

@@ -70,10 +70,7 @@ export interface AppServices {
    * Accepts what the server runs now (its allow rules apply again), if `changes` are still the
    * changes it has; a newer change is refused so it gets its own review.
    */
-  reviewServerIdentity(req: {
-    serverId: number;
-    changes: IdentityChange[];
-  }): Awaitable<ServerView>;
+  reviewServerIdentity(req: { serverId: number; changes: IdentityChange[] }): Awaitable<ServerView>;
 
   getSettings(): Awaitable<Settings>;
   setSettings(patch: Partial<Settings>): Awaitable<Settings>;
