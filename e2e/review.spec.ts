@@ -1,10 +1,15 @@
 // The main window's forms and reviews over the real core: a server whose code changed is in
 // "Needs your attention" with the change, and "Reviewed" accepts it over the IPC channel; a
-// manual allow rule starts at medium risk; Settings refuses a value outside the gate's range.
+// manual allow rule starts at medium risk; Settings refuses a value outside the gate's range;
+// an approval the database cannot record shows in the consent view as the denial it became.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
+import { databasePath } from '../src/core/dataDir';
 import { expectNoSeriousA11yIssues } from './a11y';
 import { openRenderer } from './harness';
-import { startWorld, type World } from './world';
+import { FS_SERVER, startWorld, type World } from './world';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -83,4 +88,33 @@ test('Settings takes the gate range and says when a value is outside it', async 
   await timeout.fill('90');
   await timeout.blur();
   await expect.poll(() => world.gate.settings().timeoutSeconds).toBe(90);
+});
+
+test('an approval that cannot be recorded shows as denied, with the cause, in the consent view', async ({
+  context,
+}) => {
+  await context.clock.install({ time: Date.now() - 2000 });
+  const fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
+  const h = await openRenderer(context, world.services, { route: 'popup' });
+  await h.page.clock.pauseAt(Date.now());
+  const target = join(world.workDir, 'not-recorded.txt');
+  const call = fs.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } });
+  await expect(h.page.getByTestId('consent-tool')).toHaveText('write_file');
+  await h.page.clock.runFor(1500); // past the approve delay
+  const approve = h.page.getByRole('button', { name: 'Approve once' });
+  await expect(approve).toBeEnabled();
+  // Another process holds the database's write lock while the person approves.
+  const other = new Database(databasePath(world.dataDir));
+  other.exec('BEGIN IMMEDIATE');
+  try {
+    await approve.click();
+    await expect(h.page.getByRole('alert')).toContainText(
+      'was denied: your approval could not be recorded (the database is locked by another process)',
+    );
+  } finally {
+    other.exec('ROLLBACK');
+    other.close();
+  }
+  expect(((await call) as { isError?: boolean }).isError).toBe(true);
+  expect(existsSync(target)).toBe(false);
 });
