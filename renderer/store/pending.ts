@@ -1,7 +1,7 @@
 import type { DecideRequest } from '../../src/contract/ipc';
 import type { PendingCall } from '../../src/contract/types';
 import { api } from '../api';
-import { notRecordedMessage } from '../lib/decideOutcome';
+import { notRecordedMessage } from '../../src/contract/decideOutcome';
 import type { Slice } from './types';
 
 export interface PendingSlice {

@@ -204,6 +204,8 @@ describe('createAppServices: decide', () => {
         10_000,
         'a waiting call',
       );
+      const events: AppEvent[] = [];
+      services.subscribe((e) => events.push(e));
       // Another process holds the database's write lock while the person approves.
       const other = new Database(databasePath(t.dataDir));
       other.exec('BEGIN IMMEDIATE');
@@ -220,6 +222,14 @@ describe('createAppServices: decide', () => {
         notRecorded: [{ id: call!.id, cause: 'the database is locked by another process' }],
         ruleId: null,
       });
+      // Every window hears it (the popup closes with its last call), in one wording.
+      expect(events.filter((e) => e.type === 'decision-not-recorded')).toEqual([
+        {
+          type: 'decision-not-recorded',
+          calls: [{ id: call!.id, cause: 'the database is locked by another process' }],
+          text: `Call ${call!.id} was denied: your approval could not be recorded (the database is locked by another process). Its record will say so once the database takes writes again.`,
+        },
+      ]);
       const text = ((await answered).content as { text?: string }[])[0]?.text;
       expect(text).toMatch(/^Denied by Airlock: the decision could not be recorded/);
       expect(existsSync(target)).toBe(false);

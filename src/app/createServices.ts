@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callDetails } from './callDetails';
+import { notRecordedMessage } from '../contract/decideOutcome';
 import type {
   AppEvent,
   DecideRequest,
@@ -279,6 +280,11 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         const cause = gate.takeRecordFailure(id);
         if (cause === null) decided.push(id);
         else notRecorded.push({ id, cause });
+      }
+      const text = notRecordedMessage(req.verdict, { notRecorded });
+      if (text) {
+        for (const l of hostListeners)
+          l({ type: 'decision-not-recorded', calls: notRecorded, text });
       }
       return { decided, notPending, notRecorded, ruleId };
     },

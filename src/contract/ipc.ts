@@ -404,6 +404,11 @@ export type AppEvent =
   | { type: 'settings-changed'; settings: Settings }
   /** The host watcher noticed these (new unguarded servers, removed wraps). */
   | { type: 'hosts-changed'; events: HostEvent[] }
+  /**
+   * Decisions that could not be recorded (the calls were denied instead): every window shows
+   * `text`, and main raises a notification, since the popup closes with its last call.
+   */
+  | { type: 'decision-not-recorded'; calls: { id: number; cause: string }[]; text: string }
   /** Main asks the window to show a view (a notification was clicked). */
   | { type: 'show-view'; view: AppView };
 

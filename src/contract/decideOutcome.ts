@@ -1,7 +1,7 @@
 // What the person must hear after a decision that did not go their way: a call whose decision
 // could not be recorded was denied, whatever they chose (an approval that is not on record is
-// not an approval). Pure, so the wording is tested without a window.
-import type { DecideResult } from '../../src/contract/ipc';
+// not an approval). One wording for the consent view, the main window and the OS notification.
+import type { DecideResult } from './ipc';
 
 export function notRecordedMessage(
   verdict: 'approve' | 'deny',
