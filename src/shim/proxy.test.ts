@@ -164,6 +164,23 @@ describe('ShimProxy: tool lists', () => {
     });
   });
 
+  it('keeps a list within the bytes one tools message may carry', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    // 70 definitions of about 1 MiB: 64 fit in one message, the rest are dropped, not sent.
+    const big = 'd'.repeat(1024 * 1024 - 100);
+    const tools = Array.from({ length: 70 }, (_, i) => ({ name: `t${i}`, description: big }));
+    t.server(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } }));
+    const sent = t.gate.sent.find((m) => m.t === 'tools');
+    const size = Buffer.byteLength(JSON.stringify(sent));
+    expect(size).toBeLessThanOrEqual(64 * 1024 * 1024 + 100);
+    expect(sent?.t === 'tools' && sent.tools.length).toBe(64);
+    expect(t.gate.sent.at(-1)).toMatchObject({
+      t: 'dropped',
+      what: expect.stringContaining('(the list is over 64 MiB)'),
+    });
+  });
+
   it('drops a tools/list answer to a request spelled another way, and pins the real one', () => {
     const t = setup();
     t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');

@@ -12,7 +12,7 @@ import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
 import type { GateDecision } from './gateLink';
-import { MAX_WIRE_TOOLS, toolMisfit } from './toolFit';
+import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ShimMessage } from '../gate/wire';
 
 /** What the proxy needs from the gate connection (GateLink in production). */
@@ -84,6 +84,8 @@ export class ShimProxy {
   private refreshAgain = false;
   private lastToolsListParams: Record<string, unknown> | undefined;
   private tools: ToolDefinition[] = [];
+  /** Bytes of `tools` as JSON, kept within MAX_WIRE_TOOLS_BYTES. */
+  private toolsBytes = 0;
   private serverGone = false;
 
   constructor(
@@ -401,13 +403,19 @@ export class ShimProxy {
     const listed: ToolDefinition[] = [];
     const misfits: string[] = [];
     let room = MAX_WIRE_TOOLS - (append ? this.tools.length : 0);
+    let bytes = append ? this.toolsBytes : 0;
     for (const entry of result.tools as unknown[]) {
-      const why = room > 0 ? toolMisfit(entry) : `more than ${MAX_WIRE_TOOLS} tools`;
+      let why = room > 0 ? toolMisfit(entry) : `more than ${MAX_WIRE_TOOLS} tools`;
+      const size = why === null ? Buffer.byteLength(JSON.stringify(entry)) + 1 : 0;
+      if (why === null && bytes + size > MAX_WIRE_TOOLS_BYTES)
+        why = `the list is over ${MAX_WIRE_TOOLS_BYTES >> 20} MiB`;
       if (why === null) {
         listed.push(entry as ToolDefinition);
         room -= 1;
+        bytes += size;
       } else misfits.push(`${toolLabel(entry)} (${why})`);
     }
+    this.toolsBytes = bytes;
     this.tools = append ? [...this.tools, ...listed] : listed;
     this.gate.send({ t: 'tools', tools: this.tools });
     const disabled = this.gate.disabledTools;

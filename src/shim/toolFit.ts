@@ -8,6 +8,11 @@ import type { ToolDefinition } from '../contract/types';
 
 /** The most definitions one `tools` message may carry (wire.ts). */
 export const MAX_WIRE_TOOLS = 10_000;
+/**
+ * The most bytes of definitions one `tools` message may carry: well inside the socket's line
+ * limit (80 MiB, gate/lineChannel.ts), so the message itself is never refused as too long.
+ */
+export const MAX_WIRE_TOOLS_BYTES = 64 * 1024 * 1024;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
