@@ -128,6 +128,13 @@ function onEvent(event: AppEvent): void {
   if (event.type === 'pending-changed') onPending(event.pending);
   if (event.type === 'settings-changed') applySettings(event.settings);
   if (event.type === 'hosts-changed') notifyHosts(event.events);
+  if (event.type === 'decision-not-recorded') {
+    // The popup closes with its last call: the person still hears their approval became a denial.
+    notify(
+      { title: 'Airlock: call denied', body: event.text, silent: !(settings?.sound ?? true) },
+      () => openMain('pending'),
+    );
+  }
 }
 
 function notifyHosts(events: HostEvent[]): void {

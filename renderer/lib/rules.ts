@@ -73,6 +73,18 @@ export function emptyDraft(): RuleDraft {
   };
 }
 
+/** The risk ceiling an allow rule starts with, as with `airlock rules add`. */
+export const DEFAULT_ALLOW_CEILING = 'medium' as const;
+
+/**
+ * The draft with another action. Switching to allow starts at the default ceiling ("any risk"
+ * is an explicit choice, made after); other actions carry no ceiling.
+ */
+export function withAction(draft: RuleDraft, action: RuleDraft['action']): RuleDraft {
+  if (action === draft.action) return draft;
+  return { ...draft, action, riskCeiling: action === 'allow' ? DEFAULT_ALLOW_CEILING : null };
+}
+
 export function draftOf(rule: Rule): RuleDraft {
   const { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled } = rule;
   return { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled };

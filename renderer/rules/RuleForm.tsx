@@ -2,7 +2,14 @@
 import { useId, useState } from 'react';
 import type { RuleDraft, ServerView } from '../../src/contract/ipc';
 import type { ArgCondition, RiskLevel, RuleAction } from '../../src/contract/types';
-import { DURATIONS, describeExpiry, durationOf, expiryFor, type Duration } from '../lib/rules';
+import {
+  DURATIONS,
+  describeExpiry,
+  durationOf,
+  expiryFor,
+  withAction,
+  type Duration,
+} from '../lib/rules';
 
 const OPS: ArgCondition['op'][] = ['under', 'equals', 'oneOf', 'regex', 'range'];
 const RISKS: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
@@ -70,7 +77,7 @@ export function RuleForm({ draft, onChange, servers, sessionId, fixedAction, cre
           <select
             id={`${uid}-action`}
             value={draft.action}
-            onChange={(e) => patch({ action: e.target.value as RuleAction })}
+            onChange={(e) => onChange(withAction(draft, e.target.value as RuleAction))}
           >
             <option value="allow">Allow</option>
             <option value="ask">Ask</option>

@@ -38,11 +38,15 @@ function AttentionSection({ servers }: { servers: ServerView[] }) {
       .filter((t) => t.poison.length > 0 || isChanged(t))
       .map((tool) => ({ server, tool })),
   );
-  if (items.length === 0) return null;
+  const changedServers = servers.filter((s) => (s.identityChanges ?? []).length > 0);
+  if (items.length === 0 && changedServers.length === 0) return null;
   return (
     <section className="attention" aria-labelledby="attention-title">
       <h2 id="attention-title">Needs your attention</h2>
       <ul className="attention-list">
+        {changedServers.map((server) => (
+          <IdentityChangeItem key={`server-${server.id}`} server={server} />
+        ))}
         {items.map(({ server, tool }) => (
           <li key={`${server.id}/${tool.name}`} data-testid="attention-item">
             <div className="attention-what">
@@ -73,6 +77,48 @@ function AttentionSection({ servers }: { servers: ServerView[] }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * A server that runs different code than the user reviewed (another binary behind the command,
+ * a code-loading variable, a new release): its allow rules are suspended until reviewed here
+ * (or with `airlock servers review ID`).
+ */
+function IdentityChangeItem({ server }: { server: ServerView }) {
+  const reviewServerIdentity = useStore((s) => s.reviewServerIdentity);
+  const changes = server.identityChanges ?? [];
+  const name = server.identity.name;
+  return (
+    <li data-testid="attention-item" data-server-id={server.id}>
+      <div className="attention-what">
+        <VisibleText text={name} /> <span className="muted">({server.identity.host})</span>
+        <div>
+          It runs different code than you reviewed; its allow rules are suspended, so its calls ask.
+        </div>
+        <ul className="identity-changes" aria-label={`What changed in ${name}`}>
+          {changes.map((c) => (
+            <li key={c.fact}>
+              <code>{c.fact}</code>: <ChangedValue value={c.before} /> →{' '}
+              <ChangedValue value={c.after} />
+            </li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" onClick={() => void reviewServerIdentity(server.id, changes)}>
+        Reviewed
+      </button>
+    </li>
+  );
+}
+
+/** A fact's value as the server reported it, long ones cut (the CLI shows them whole). */
+function ChangedValue({ value }: { value: string | null }) {
+  if (value === null) return <span className="muted">(not set)</span>;
+  return (
+    <code>
+      <VisibleText text={value.length > 200 ? `${value.slice(0, 200)}…` : value} />
+    </code>
   );
 }
 

@@ -1,5 +1,11 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { AppInfo, Settings } from '../../src/contract/ipc';
+import {
+  SETTING_RANGES,
+  describeRange,
+  inRange,
+  type SettingRange,
+} from '../../src/contract/settingRanges';
 import { api } from '../api';
 import { useStore } from '../store';
 
@@ -7,8 +13,20 @@ export function SettingsView() {
   const settings = useStore((s) => s.settings);
   const update = useStore((s) => s.updateSettings);
   const setTab = useStore((s) => s.setTab);
+  const fail = useStore((s) => s.fail);
   if (!settings) return <p className="muted">Loading…</p>;
   const set = (patch: Partial<Settings>) => void update(patch);
+  /**
+   * The input's whole number if it is in the range the gate and the CLI accept; else null,
+   * with the reason on screen and the saved value back in the input (nothing is saved).
+   */
+  const numberIn = (input: HTMLInputElement, what: string, range: SettingRange): number | null => {
+    const n = Number(input.value);
+    if (input.value.trim() !== '' && inRange(n, range)) return n;
+    fail(new Error(`${what} is ${describeRange(range)}; "${input.value}" was not saved.`));
+    input.value = input.defaultValue;
+    return null;
+  };
   return (
     <section className="settings" aria-label="Settings">
       <GateStatus />
@@ -19,15 +37,13 @@ export function SettingsView() {
             <input
               id={id}
               type="number"
-              min={5}
-              max={3600}
+              min={SETTING_RANGES.timeoutSeconds.min}
+              max={SETTING_RANGES.timeoutSeconds.max}
               defaultValue={settings.timeoutSeconds}
               key={settings.timeoutSeconds}
               onBlur={(e) => {
-                const n = Number(e.target.value);
-                if (Number.isInteger(n) && n >= 5 && n <= 3600 && n !== settings.timeoutSeconds) {
-                  set({ timeoutSeconds: n });
-                }
+                const n = numberIn(e.target, 'The ask timeout', SETTING_RANGES.timeoutSeconds);
+                if (n !== null && n !== settings.timeoutSeconds) set({ timeoutSeconds: n });
               }}
             />
           )}
@@ -67,15 +83,13 @@ export function SettingsView() {
             <input
               id={id}
               type="number"
-              min={0}
-              max={3650}
+              min={SETTING_RANGES.retentionDays.min}
+              max={SETTING_RANGES.retentionDays.max}
               defaultValue={settings.retentionDays}
               key={settings.retentionDays}
               onBlur={(e) => {
-                const n = Number(e.target.value);
-                if (Number.isInteger(n) && n >= 0 && n <= 3650 && n !== settings.retentionDays) {
-                  set({ retentionDays: n });
-                }
+                const n = numberIn(e.target, 'History to keep', SETTING_RANGES.retentionDays);
+                if (n !== null && n !== settings.retentionDays) set({ retentionDays: n });
               }}
             />
           )}

@@ -42,6 +42,9 @@ export function applyEvent(event: AppEvent): void {
     case 'hosts-changed':
       s.hostEventsArrived(event.events);
       break;
+    case 'decision-not-recorded':
+      s.fail(new Error(event.text));
+      break;
     case 'show-view':
       s.setTab(event.view);
       break;

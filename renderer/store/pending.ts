@@ -1,6 +1,7 @@
 import type { DecideRequest } from '../../src/contract/ipc';
 import type { PendingCall } from '../../src/contract/types';
 import { api } from '../api';
+import { notRecordedMessage } from '../../src/contract/decideOutcome';
 import type { Slice } from './types';
 
 export interface PendingSlice {
@@ -43,10 +44,16 @@ export const pendingSlice: Slice<PendingSlice> = (set, get) => ({
   showCall: (index) => set({ current: Math.max(0, Math.min(index, get().pending.length - 1)) }),
   decide: async (req) => {
     try {
-      await api.decide(req);
+      const result = await api.decide(req);
       const gone = new Set(req.ids);
       get().setPending(get().pending.filter((p) => !gone.has(p.id)));
       if (req.verdict === 'approve' && req.rule) void get().loadRules();
+      // Shown in the consent view's banner: the call was denied, not approved.
+      const unrecorded = notRecordedMessage(req.verdict, result);
+      if (unrecorded) {
+        get().fail(new Error(unrecorded));
+        return false;
+      }
       return true;
     } catch (e) {
       get().fail(e);

@@ -1,4 +1,4 @@
-import type { HostEvent, HostReport, ServerView } from '../../src/contract/ipc';
+import type { HostEvent, HostReport, IdentityChange, ServerView } from '../../src/contract/ipc';
 import { api } from '../api';
 import type { Slice } from './types';
 
@@ -20,6 +20,8 @@ export interface ServersSlice {
   loadServers(): Promise<void>;
   setToolEnabled(serverId: number, tool: string, enabled: boolean): Promise<void>;
   markToolReviewed(serverId: number, tool: string, hash: string): Promise<void>;
+  /** Accepts these changes in what the server runs (the ones shown): its allow rules apply again. */
+  reviewServerIdentity(serverId: number, changes: IdentityChange[]): Promise<void>;
   scanHosts(): Promise<void>;
   /** `singleConsent` also writes the host's own allow entry (install only). */
   guardHost(host: string, guard: boolean, singleConsent?: boolean): Promise<void>;
@@ -57,6 +59,14 @@ export const serversSlice: Slice<ServersSlice> = (set, get) => {
     markToolReviewed: async (serverId, tool, hash) => {
       try {
         await api.markToolReviewed({ serverId, tool, hash });
+        await get().loadServers();
+      } catch (e) {
+        get().fail(e);
+      }
+    },
+    reviewServerIdentity: async (serverId, changes) => {
+      try {
+        await api.reviewServerIdentity({ serverId, changes });
         await get().loadServers();
       } catch (e) {
         get().fail(e);

@@ -1,8 +1,12 @@
 // AppServices over a real gate (real socket, real SQLite) and a temporary HOME.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
 import { toolHash } from '../registry/hash';
+import { databasePath } from '../core/dataDir';
+import { connectClient, filesystemServer, tempDir, waitFor } from '../testing/harness';
 import { makeHome } from '../hosts/test-home';
 import { seedCalls, seededRng } from '../store/seed';
 import type { AppEvent, HostReport } from '../contract/ipc';
@@ -178,5 +182,92 @@ describe('createAppServices: history', () => {
     expect(first.total).toBe(300);
     expect(later.total).toBe(300);
     expect(later.rows[0]?.id).toBe(lastId - 151);
+  });
+});
+
+describe('createAppServices: decide', () => {
+  it('an approval the database cannot take is reported as denied, with the real cause', async () => {
+    const t = makeHome();
+    const gate = await startGateService({ dataDir: t.dataDir, mode: 'ask' });
+    const services = createAppServices(gate, { env: t.ctx.env, platform: 'linux' });
+    open.push({ gate, services });
+    const project = tempDir('airlock-project-');
+    const client = await connectClient(filesystemServer(project), { dataDir: t.dataDir });
+    try {
+      const target = join(project, 'approved.txt');
+      const answered = client.callTool({
+        name: 'write_file',
+        arguments: { path: target, content: 'x' },
+      });
+      const [call] = await waitFor(
+        () => (gate.pending().length ? gate.pending() : null),
+        10_000,
+        'a waiting call',
+      );
+      const events: AppEvent[] = [];
+      services.subscribe((e) => events.push(e));
+      // Another process holds the database's write lock while the person approves.
+      const other = new Database(databasePath(t.dataDir));
+      other.exec('BEGIN IMMEDIATE');
+      let result;
+      try {
+        result = await services.decide({ ids: [call!.id], verdict: 'approve' });
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(result).toEqual({
+        decided: [],
+        notPending: [],
+        notRecorded: [{ id: call!.id, cause: 'the database is locked by another process' }],
+        ruleId: null,
+      });
+      // Every window hears it (the popup closes with its last call), in one wording.
+      expect(events.filter((e) => e.type === 'decision-not-recorded')).toEqual([
+        {
+          type: 'decision-not-recorded',
+          calls: [{ id: call!.id, cause: 'the database is locked by another process' }],
+          text: `Call ${call!.id} was denied: your approval could not be recorded (the database is locked by another process). Its record will say so once the database takes writes again.`,
+        },
+      ]);
+      const text = ((await answered).content as { text?: string }[])[0]?.text;
+      expect(text).toMatch(/^Denied by Airlock: the decision could not be recorded/);
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('createAppServices: server identity review', () => {
+  it('shows what changed in the code a server runs, and accepts exactly the change seen', async () => {
+    const { gate, services } = await setup();
+    const { id } = gate.store.servers.upsert(
+      { host: 'cursor', name: 'fs', command: 'npx', args: ['-y', 'fs-mcp'] },
+      Date.now(),
+    );
+    gate.store.servers.observeFacts(id, { command: '/usr/bin/npx', serverVersion: '1.0.0' }, 1);
+    gate.store.servers.observeFacts(id, { command: '/usr/bin/npx', serverVersion: '1.0.1' }, 2);
+    const [server] = await services.listServers();
+    const changes = [{ fact: 'serverVersion', before: '1.0.0', after: '1.0.1' }];
+    expect(server?.identityChanges).toEqual(changes);
+
+    // A change that came after the one the user saw is not accepted with it.
+    gate.store.servers.observeFacts(id, { command: '/tmp/evil/npx', serverVersion: '1.0.1' }, 3);
+    await expect(
+      Promise.resolve().then(() => services.reviewServerIdentity({ serverId: id, changes })),
+    ).rejects.toThrow(/changed again since you looked/);
+    expect(gate.store.servers.get(id)?.identityChanges).toHaveLength(2);
+
+    const seen = gate.store.servers.get(id)!.identityChanges;
+    let announced = false;
+    gate.once('servers-changed', () => (announced = true));
+    const reviewed = await services.reviewServerIdentity({ serverId: id, changes: seen });
+    expect(reviewed.identityChanges).toEqual([]);
+    expect(gate.store.servers.get(id)?.identityChanges).toEqual([]);
+    expect(announced).toBe(true);
+    await expect(
+      Promise.resolve().then(() => services.reviewServerIdentity({ serverId: id, changes: seen })),
+    ).rejects.toThrow(/nothing to review/);
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callDetails } from './callDetails';
+import { notRecordedMessage } from '../contract/decideOutcome';
 import type {
   AppEvent,
   DecideRequest,
@@ -35,6 +36,8 @@ import { HostWatcher } from '../hosts/watcher';
 import { hostReportsOf, registryToolFacts } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
+import { canonicalJson } from '../store/canonical';
+import type { ServerRow } from '../store/types';
 import type { AppServices } from './services';
 
 export interface AppServicesOptions {
@@ -113,6 +116,26 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       knownDomains: [],
     }),
   });
+
+  const serverView = (server: ServerRow): ServerView => {
+    const tools = store.tools.listForServer(server.id).map(toolView);
+    const worst = maxLevel(tools.map((t) => t.risk.level));
+    const grade: RiskAssessment = {
+      level: worst,
+      reasons: tools
+        .filter((t) => t.risk.level === worst)
+        .flatMap((t) => t.risk.reasons.filter((r) => r.level === worst)),
+    };
+    return {
+      id: server.id,
+      identity: server.identity,
+      firstSeen: server.firstSeen,
+      lastSeen: server.lastSeen,
+      grade,
+      tools,
+      identityChanges: server.identityChanges,
+    };
+  };
 
   const env = opts.env ?? process.env;
   const platform: Platform =
@@ -242,14 +265,28 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         gate.rulesChanged();
       }
       const decided: number[] = [];
+      const notRecorded: DecideResult['notRecorded'] = [];
       for (const id of live) {
         const ok =
           req.verdict === 'approve'
             ? gate.decide(id, 'allow')
             : gate.decide(id, 'deny', req.message ?? null);
-        (ok ? decided : notPending).push(id);
+        if (!ok) {
+          notPending.push(id);
+          continue;
+        }
+        // An approval that could not be written was turned into a denial: never report it as
+        // decided the person's way.
+        const cause = gate.takeRecordFailure(id);
+        if (cause === null) decided.push(id);
+        else notRecorded.push({ id, cause });
       }
-      return { decided, notPending, ruleId };
+      const text = notRecordedMessage(req.verdict, { notRecorded });
+      if (text) {
+        for (const l of hostListeners)
+          l({ type: 'decision-not-recorded', calls: notRecorded, text });
+      }
+      return { decided, notPending, notRecorded, ruleId };
     },
 
     holdPending({ ids, holding }) {
@@ -341,27 +378,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       return { rows, matched };
     },
 
-    listServers(): ServerView[] {
-      return store.servers.list().map((server) => {
-        const tools = store.tools.listForServer(server.id).map(toolView);
-        const worst = maxLevel(tools.map((t) => t.risk.level));
-        const grade: RiskAssessment = {
-          level: worst,
-          reasons: tools
-            .filter((t) => t.risk.level === worst)
-            .flatMap((t) => t.risk.reasons.filter((r) => r.level === worst)),
-        };
-        return {
-          id: server.id,
-          identity: server.identity,
-          firstSeen: server.firstSeen,
-          lastSeen: server.lastSeen,
-          grade,
-          tools,
-          identityChanges: server.identityChanges,
-        };
-      });
-    },
+    listServers: () => store.servers.list().map(serverView),
 
     setToolEnabled({ serverId, tool, enabled }) {
       store.tools.setEnabled(serverId, tool, enabled, Date.now());
@@ -380,6 +397,23 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       store.tools.markReviewed(serverId, tool, Date.now());
       gate.emit('servers-changed');
       return toolView(store.tools.get(serverId, tool)!);
+    },
+
+    reviewServerIdentity({ serverId, changes }) {
+      const server = store.servers.get(serverId);
+      if (!server) throw new Error(`there is no server ${serverId}`);
+      if (server.identityChanges.length === 0)
+        throw new Error(`server ${serverId} has nothing to review`);
+      // Accept only what the user saw: a change that came after needs its own review.
+      if (canonicalJson(server.identityChanges) !== canonicalJson(changes))
+        throw new Error(
+          `what server ${serverId} runs changed again since you looked: review the new change`,
+        );
+      store.servers.reviewFacts(serverId, Date.now());
+      gate.emit('servers-changed');
+      const reviewed = store.servers.get(serverId);
+      if (!reviewed) throw new Error(`there is no server ${serverId}`);
+      return serverView(reviewed);
     },
 
     getSettings: settings,

@@ -14,6 +14,7 @@ import type {
   HistoryStats,
   HostEvent,
   HostReport,
+  IdentityChange,
   RequestOf,
   ResponseOf,
   RuleDraft,
@@ -65,6 +66,11 @@ export interface AppServices {
   setToolEnabled(req: { serverId: number; tool: string; enabled: boolean }): Awaitable<ToolView>;
   /** Accepts the definition with this hash (the one whose diff the user saw). */
   markToolReviewed(req: { serverId: number; tool: string; hash: string }): Awaitable<ToolView>;
+  /**
+   * Accepts what the server runs now (its allow rules apply again), if `changes` are still the
+   * changes it has; a newer change is refused so it gets its own review.
+   */
+  reviewServerIdentity(req: { serverId: number; changes: IdentityChange[] }): Awaitable<ServerView>;
 
   getSettings(): Awaitable<Settings>;
   setSettings(patch: Partial<Settings>): Awaitable<Settings>;

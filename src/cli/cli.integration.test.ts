@@ -720,12 +720,26 @@ describe('rules add is as careful as the app form', () => {
       '--under',
       'path=/srv/www',
     );
-    expect(any.stdout).toContain('allow fetch on any server when path under /srv/www at any risk');
+    expect(any.stdout).toContain(
+      'allow fetch on any server when path under /srv/www at any risk, always',
+    );
     expect(any.stdout).toContain(
       'Lets through, without asking, calls to tool fetch on any server when path under /srv/www, at any risk below critical.',
     );
     const rules = await json<Rule[]>(['rules', 'list', '--json', '--data-dir', dataDir]);
     expect(rules.slice(-2).map((r) => r.riskCeiling)).toEqual(['medium', null]);
+  });
+
+  it('words durations as the app does, in rules add and rules list', async () => {
+    const hour = await add('--tool', 'search', '--expires', '1h');
+    expect(hour.stdout).toMatch(
+      /^Added rule \d+ {2}ask search on any server, for 1 hour \(until \d{4}-\d\d-\d\d \d\d:\d\dZ\) {2}\[manual\]$/m,
+    );
+    const quarter = await add('--tool', 'grep', '--expires', '15m');
+    expect(quarter.stdout).toContain('ask grep on any server, for 15 minutes (until ');
+    const listed = (await cli(['rules', 'list', '--data-dir', dataDir])).stdout;
+    expect(listed).toContain('ask search on any server, for 1 hour (until ');
+    expect(listed).toContain('ask fetch on any server, always  [manual]');
   });
 
   it('an allow rule for every tool on every server needs --yes', async () => {

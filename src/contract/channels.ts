@@ -18,6 +18,7 @@ export const CHANNELS = [
   'listServers',
   'setToolEnabled',
   'markToolReviewed',
+  'reviewServerIdentity',
   'getSettings',
   'setSettings',
   'scanHosts',

@@ -114,6 +114,14 @@ export type Theme = Settings['theme'];
 
 const toolRef = { serverId: id, tool: z.string().min(1).max(200) };
 
+/** One fact of what a server runs, as it was when reviewed and as it is now. */
+const identityChangeSchema = z.strictObject({
+  fact: z.string().min(1).max(200),
+  before: z.string().max(65_536).nullable(),
+  after: z.string().max(65_536).nullable(),
+});
+export type IdentityChange = z.infer<typeof identityChangeSchema>;
+
 const serverRef = z.strictObject({
   host: z.string().min(1).max(100),
   server: z.string().min(1).max(500),
@@ -167,6 +175,14 @@ export const requestSchemas = {
   setToolEnabled: z.strictObject({ ...toolRef, enabled: z.boolean() }),
   /** `hash` is the definition the user looked at: a newer change stays unreviewed. */
   markToolReviewed: z.strictObject({ ...toolRef, hash: z.string().min(1).max(200) }),
+  /**
+   * Accept what a server runs now. `changes` are the ones the user was shown: a newer change
+   * stays unreviewed (and its allow rules suspended).
+   */
+  reviewServerIdentity: z.strictObject({
+    serverId: id,
+    changes: z.array(identityChangeSchema).min(1).max(200),
+  }),
   getSettings: none,
   setSettings: settingsSchema.partial(),
   scanHosts: none,
@@ -198,6 +214,11 @@ export interface DecideResult {
   decided: number[];
   /** Calls no longer waiting (decided elsewhere, timed out, cancelled). */
   notPending: number[];
+  /**
+   * Calls whose decision could not be recorded (database locked or full): each was denied
+   * instead, whatever the verdict, and its row says so once the database takes writes again.
+   */
+  notRecorded: { id: number; cause: string }[];
   /** The rule saved with an approval, if any. */
   ruleId: number | null;
 }
@@ -255,7 +276,7 @@ export interface ServerView {
    * What changed in the code it runs since the user reviewed it (command path, code-loading
    * env, what it reports at start…); non-empty suspends its allow rules until reviewed.
    */
-  identityChanges?: { fact: string; before: string | null; after: string | null }[];
+  identityChanges?: IdentityChange[];
 }
 
 export type PostureGrade = 'A' | 'B' | 'C' | 'D' | 'F';
@@ -332,6 +353,8 @@ export interface ResponseMap {
   listServers: ServerView[];
   setToolEnabled: ToolView;
   markToolReviewed: ToolView;
+  /** The server as it now stands (no identity changes left). */
+  reviewServerIdentity: ServerView;
   getSettings: Settings;
   setSettings: Settings;
   scanHosts: HostReport[];
@@ -381,6 +404,11 @@ export type AppEvent =
   | { type: 'settings-changed'; settings: Settings }
   /** The host watcher noticed these (new unguarded servers, removed wraps). */
   | { type: 'hosts-changed'; events: HostEvent[] }
+  /**
+   * Decisions that could not be recorded (the calls were denied instead): every window shows
+   * `text`, and main raises a notification, since the popup closes with its last call.
+   */
+  | { type: 'decision-not-recorded'; calls: { id: number; cause: string }[]; text: string }
   /** Main asks the window to show a view (a notification was clicked). */
   | { type: 'show-view'; view: AppView };
 

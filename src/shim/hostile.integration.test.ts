@@ -190,6 +190,45 @@ describe('a hostile server under the shim', () => {
     }
   });
 
+  it('drops a tool definition the gate could not take; the rest of the server still works', async () => {
+    const shim = await start();
+    try {
+      shim.request(50, 'hostile/tools', {
+        tools: [
+          { name: 'good', inputSchema: { type: 'object' } },
+          { name: 'sloppy', annotations: { readOnlyHint: 'yes' } },
+        ],
+      });
+      await shim.next((m) => m.id === 50);
+      shim.request(51, 'tools/list');
+      const list = await shim.next((m) => m.id === 51);
+      expect((list.result as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual([
+        'good',
+      ]);
+      expect(shim.stderr).toContain(
+        'dropped 1 tool entry from tools/list that the gate cannot pin: "sloppy" (annotations.readOnlyHint is not true or false)',
+      );
+      const session = await waitFor(
+        () => gate.sessions().find((s) => s.info?.server === 'hostile' && s.tools.has('good')),
+        10_000,
+        'the list at the gate',
+      );
+      expect(session.tools.has('sloppy')).toBe(false);
+      // The connection to the gate is still up: a call waits for a decision and goes ahead.
+      shim.request(52, 'tools/call', { name: 'good', arguments: {} });
+      const pending = await waitFor(
+        () => gate.pending().find((p) => p.server === 'hostile' && p.tool === 'good'),
+        10_000,
+        'the call to wait',
+      );
+      gate.decide(pending.id, 'allow');
+      const answer = await shim.next((m) => m.id === 52);
+      expect(JSON.stringify(answer.result)).toContain('ran good');
+    } finally {
+      await stop(shim);
+    }
+  });
+
   it('re-lists on list_changed under an id no host request has, and never crosses answers', async () => {
     const shim = await start();
     try {

@@ -121,6 +121,66 @@ describe('ShimProxy: tool lists', () => {
     });
   });
 
+  it('drops a definition that does not fit the wire schema, from the gate and from the host', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    t.server(
+      '{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"ok"},{"name":"bad","annotations":{"readOnlyHint":"yes"}},{"name":"\\u001b[2J","title":7}]}}',
+    );
+    expect(JSON.parse(t.toHost[0]!)).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { tools: [{ name: 'ok' }] },
+    });
+    const what =
+      '2 tool entries from tools/list that the gate cannot pin: "bad" (annotations.readOnlyHint is not true or false), "\\u001b[2J" (title is not a string)';
+    expect(t.gate.sent).toEqual([
+      { t: 'tools', tools: [{ name: 'ok' }] },
+      { t: 'dropped', what },
+    ]);
+    expect(t.logs).toContain(`dropped ${what}`);
+  });
+
+  it('keeps a list within the most one tools message may carry, across pages', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    const names = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `t${from + i}` }));
+    t.server(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        result: { tools: names(0, 9_999), nextCursor: 'p2' },
+      }),
+    );
+    t.host('{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"p2"}}');
+    t.server(JSON.stringify({ jsonrpc: '2.0', id: 2, result: { tools: names(9_999, 3) } }));
+    const lists = t.gate.sent.filter((m) => m.t === 'tools');
+    expect(lists.at(-1)?.tools).toHaveLength(10_000);
+    expect(JSON.parse(t.toHost[1]!).result.tools).toEqual([{ name: 't9999' }]);
+    expect(t.gate.sent.at(-1)).toMatchObject({
+      t: 'dropped',
+      what: expect.stringContaining('more than 10000 tools'),
+    });
+  });
+
+  it('keeps a list within the bytes one tools message may carry', () => {
+    const t = setup();
+    t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+    // 70 definitions of about 1 MiB: 64 fit in one message, the rest are dropped, not sent.
+    const big = 'd'.repeat(1024 * 1024 - 100);
+    const tools = Array.from({ length: 70 }, (_, i) => ({ name: `t${i}`, description: big }));
+    t.server(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } }));
+    const sent = t.gate.sent.find((m) => m.t === 'tools');
+    const size = Buffer.byteLength(JSON.stringify(sent));
+    expect(size).toBeLessThanOrEqual(64 * 1024 * 1024 + 100);
+    expect(sent?.t === 'tools' && sent.tools.length).toBe(64);
+    expect(t.gate.sent.at(-1)).toMatchObject({
+      t: 'dropped',
+      what: expect.stringContaining('(the list is over 64 MiB)'),
+    });
+  });
+
   it('drops a tools/list answer to a request spelled another way, and pins the real one', () => {
     const t = setup();
     t.host('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');

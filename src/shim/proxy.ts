@@ -12,6 +12,7 @@ import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
 import type { GateDecision } from './gateLink';
+import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ShimMessage } from '../gate/wire';
 
 /** What the proxy needs from the gate connection (GateLink in production). */
@@ -83,6 +84,8 @@ export class ShimProxy {
   private refreshAgain = false;
   private lastToolsListParams: Record<string, unknown> | undefined;
   private tools: ToolDefinition[] = [];
+  /** Bytes of `tools` as JSON, kept within MAX_WIRE_TOOLS_BYTES. */
+  private toolsBytes = 0;
   private serverGone = false;
 
   constructor(
@@ -350,7 +353,9 @@ export class ShimProxy {
   }
 
   /** Server output the host must not see: logged, and reported to the gate for the record. */
-  private drop(what: string): void {
+  private drop(said: string): void {
+    // The wire takes at most 2000 characters here: a longer report would close the connection.
+    const what = said.length > 1900 ? `${said.slice(0, 1900)}...` : said;
     this.io.log(`dropped ${what}`);
     this.drops += 1;
     if (this.drops <= MAX_REPORTED_DROPS) this.gate.send({ t: 'dropped', what });
@@ -388,24 +393,39 @@ export class ShimProxy {
   /**
    * Record a tools/list result (the gate pins and scans every definition) and hide disabled
    * tools from the host. Returns the rewritten line only when something was removed; otherwise
-   * the original bytes go through. An entry the gate could not pin (not an object with a string
-   * name) never reaches the host either.
+   * the original bytes go through. An entry the gate could not pin (one that does not fit the
+   * wire schema, or past the most one list may hold) never reaches the host either: sent on, it
+   * would make the gate close the connection and deny every call of this server.
    */
   private readTools(message: Record<string, unknown>, append: boolean): string | null {
     const result = message.result as { tools?: unknown } | undefined;
     if (!result || typeof result !== 'object' || !Array.isArray(result.tools)) return null;
-    const listed = result.tools.filter(
-      (t): t is ToolDefinition =>
-        t !== null && typeof t === 'object' && typeof (t as ToolDefinition).name === 'string',
-    );
+    const listed: ToolDefinition[] = [];
+    const misfits: string[] = [];
+    let room = MAX_WIRE_TOOLS - (append ? this.tools.length : 0);
+    let bytes = append ? this.toolsBytes : 0;
+    for (const entry of result.tools as unknown[]) {
+      let why = room > 0 ? toolMisfit(entry) : `more than ${MAX_WIRE_TOOLS} tools`;
+      const size = why === null ? Buffer.byteLength(JSON.stringify(entry)) + 1 : 0;
+      if (why === null && bytes + size > MAX_WIRE_TOOLS_BYTES)
+        why = `the list is over ${MAX_WIRE_TOOLS_BYTES >> 20} MiB`;
+      if (why === null) {
+        listed.push(entry as ToolDefinition);
+        room -= 1;
+        bytes += size;
+      } else misfits.push(`${toolLabel(entry)} (${why})`);
+    }
+    this.toolsBytes = bytes;
     this.tools = append ? [...this.tools, ...listed] : listed;
     this.gate.send({ t: 'tools', tools: this.tools });
     const disabled = this.gate.disabledTools;
     const kept = listed.filter((t) => !disabled.has(t.name));
     if (kept.length === result.tools.length) return null;
-    if (listed.length !== result.tools.length) {
+    if (misfits.length > 0) {
+      const shown = misfits.slice(0, 5).join(', ');
+      const more = misfits.length > 5 ? ` and ${misfits.length - 5} more` : '';
       this.drop(
-        `${result.tools.length - listed.length} tool entries without a name from tools/list`,
+        `${misfits.length} tool ${misfits.length === 1 ? 'entry' : 'entries'} from tools/list that the gate cannot pin: ${shown}${more}`,
       );
     }
     return JSON.stringify({ ...message, result: { ...result, tools: kept } });
@@ -484,6 +504,13 @@ export class ShimProxy {
       .filter((u): u is string => typeof u === 'string');
     this.gate.send({ t: 'roots', roots });
   }
+}
+
+/** A tool entry as a log line names it: its name quoted and cut short, or what it is. */
+function toolLabel(entry: unknown): string {
+  const name = entry && typeof entry === 'object' ? (entry as { name?: unknown }).name : undefined;
+  if (typeof name === 'string') return printable(JSON.stringify(name), 60);
+  return Array.isArray(entry) ? 'an array' : entry === null ? 'null' : `a ${typeof entry}`;
 }
 
 /** The start of a dropped line for the log, quoted so that it cannot write to the terminal. */

@@ -8,6 +8,7 @@ import { nodePathEnv } from '../../policy/paths';
 import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
+import { describeExpiry } from '../../contract/durations';
 
 export const RULES_HELP = `Usage:
   airlock rules list [--json]
@@ -103,15 +104,16 @@ function listRules(store: Store, values: Parsed['values'], io: Io): number {
   return 0;
 }
 
-export function describeRule(rule: Rule, store: Store): string {
+/** A moment as the command line writes it: UTC, to the minute ("2026-12-01 14:02Z"). */
+const isoMinute = (ms: number): string =>
+  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+
+/** `now` only decides whether an end time has passed ("expired (…)"). */
+export function describeRule(rule: Rule, store: Store, now = Date.now()): string {
   const server = rule.serverId === null ? 'any server' : serverLabel(store, rule.serverId);
   const conditions = rule.conditions.map(describeCondition).join(' and ');
-  const expiry =
-    rule.expiry.kind === 'forever'
-      ? ''
-      : rule.expiry.kind === 'until'
-        ? ` until ${new Date(rule.expiry.at).toISOString().slice(0, 16).replace('T', ' ')}`
-        : ' until the host restarts';
+  // Worded as the app words it: "always", "for 1 hour (until …)", "until the host restarts".
+  const expiry = `, ${describeExpiry(rule.expiry, { now, createdAt: rule.createdAt, time: isoMinute })}`;
   const ceiling =
     rule.action !== 'allow'
       ? ''
