@@ -268,3 +268,192 @@ describe('single consent edge cases', () => {
     expect(entryAutoApproved('roo-code', { alwaysAllow: ['x'] })).toBe(true);
   });
 });
+
+describe('single consent for Codex (default_tools_approval_mode in config.toml)', () => {
+  const rel = '.codex/config.toml';
+
+  it('writes default_tools_approval_mode = "approve" with the wrap; uninstall restores the bytes', async () => {
+    const t = makeHome();
+    const before = t.snapshot();
+    const r = await run(t, ['install', '--host', 'codex', '--all', '--single-consent']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('default_tools_approval_mode: "approve"');
+    const text = t.read(rel);
+    // One line per stdio server, inside its own table, after its launch lines.
+    expect(text).toContain(
+      '"4000"]\ndefault_tools_approval_mode = "approve"\nstartup_timeout_sec = 20\n',
+    );
+    expect(text.match(/default_tools_approval_mode = "approve"/g)).toHaveLength(3);
+    for (const s of ['docs', 'context-7', 'bare'])
+      expect(entry(t, 'codex', s)).toMatchObject({ guarded: true, autoApproved: true });
+    expect(entry(t, 'codex', 'figma').autoApproved).toBeFalsy();
+    const un = await run(t, ['uninstall', '--host', 'codex', '--all']);
+    expect(un.code, un.err).toBe(0);
+    expect(un.out).not.toContain('structural');
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('an existing "prompt" default is replaced in place and comes back with --no-single-consent', async () => {
+    const t = makeHome();
+    const own = t
+      .read(rel)
+      .replace(
+        'command = "/usr/local/bin/bare-mcp"',
+        'command = "/usr/local/bin/bare-mcp"\ndefault_tools_approval_mode = "prompt" # ask me',
+      );
+    writeFileSync(t.path(rel), own);
+    await run(t, ['install', '--host', 'codex', '--server', 'bare']);
+    const wrapped = t.read(rel);
+    await run(t, ['install', '--host', 'codex', '--server', 'bare', '--single-consent']);
+    expect(t.read(rel)).toContain('default_tools_approval_mode = "approve" # ask me');
+    const off = await run(t, [
+      'install',
+      '--host',
+      'codex',
+      '--server',
+      'bare',
+      '--no-single-consent',
+    ]);
+    expect(off.code, off.err).toBe(0);
+    expect(off.out).toContain('removed the allow entry Airlock wrote for bare');
+    expect(t.read(rel)).toBe(wrapped);
+    expect(entry(t, 'codex', 'bare').guarded).toBe(true);
+    expect(entry(t, 'codex', 'bare').autoApproved).toBeFalsy();
+    await run(t, ['uninstall', '--host', 'codex', '--server', 'bare']);
+    expect(t.read(rel)).toBe(own);
+  });
+
+  it('an unguarded server left auto-approved by Codex grades F', async () => {
+    const t = makeHome();
+    await run(t, ['install', '--host', 'codex', '--server', 'bare', '--single-consent']);
+    const orig = entry(t, 'codex', 'bare').original!;
+    const text = t.read(rel);
+    // Someone puts the launch back by hand and keeps the approval default.
+    const start = text.indexOf('[mcp_servers.bare]');
+    const tail = text.slice(start).replace(/^command = .*$/m, `command = "${orig.command}"`);
+    writeFileSync(t.path(rel), text.slice(0, start) + tail.replace(/^args = .*\n/m, ''));
+    const e = entry(t, 'codex', 'bare');
+    expect(e).toMatchObject({ guarded: false, autoApproved: true });
+    expect(e.posture.grade).toBe('F');
+  });
+});
+
+describe('single consent off (--no-single-consent): only the allow entry goes, the wrap stays', () => {
+  it.each([
+    {
+      host: 'cline',
+      rel: '.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+      server: 'weather',
+      key: 'autoApprove',
+    },
+    {
+      host: 'roo-code',
+      rel: '.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/settings/mcp_settings.json',
+      server: 'filesystem',
+      key: 'alwaysAllow',
+    },
+    { host: 'kiro', rel: '.kiro/settings/mcp.json', server: 'aws-docs', key: 'autoApprove' },
+    { host: 'gemini', rel: '.gemini/settings.json', server: 'pythonTools', key: 'trust' },
+  ])('$host $key: byte-identical to the guarded file before --single-consent', async (c) => {
+    const t = makeHome();
+    const original = t.read(c.rel);
+    await run(t, ['install', '--host', c.host, '--server', c.server]);
+    const guarded = t.read(c.rel);
+    await run(t, ['install', '--host', c.host, '--server', c.server, '--single-consent']);
+    expect(t.read(c.rel)).not.toBe(guarded);
+    const off = await run(t, [
+      'install',
+      '--host',
+      c.host,
+      '--server',
+      c.server,
+      '--no-single-consent',
+    ]);
+    expect(off.code, off.err).toBe(0);
+    expect(t.read(c.rel)).toBe(guarded);
+    expect(entry(t, c.host, c.server)).toMatchObject({ guarded: true });
+    expect(entry(t, c.host, c.server).autoApproved).toBeFalsy();
+    // Uninstall after it still restores the file exactly.
+    const un = await run(t, ['uninstall', '--host', c.host, '--server', c.server]);
+    expect(un.out).not.toContain('structural');
+    expect(t.read(c.rel)).toBe(original);
+  });
+
+  it('wrap and allow entry in one go, then off: the allow entry goes, the wrap stays', async () => {
+    const t = makeHome();
+    const rel = '.kiro/settings/mcp.json';
+    await run(t, ['install', '--host', 'kiro', '--all', '--single-consent']);
+    await run(t, ['install', '--host', 'kiro', '--all', '--no-single-consent']);
+    const e = entry(t, 'kiro', 'aws-docs');
+    expect(e.guarded).toBe(true);
+    // The fixture's own empty list comes back, not Airlock's tool names.
+    expect(json(t, rel).mcpServers!['aws-docs']!.autoApprove).toEqual([]);
+    expect(e.autoApproved).toBeFalsy();
+  });
+
+  it('never removes an allow entry the user wrote', async () => {
+    const t = makeHome();
+    const rel = '.gemini/settings.json';
+    const doc = json(t, rel);
+    doc.mcpServers!.pythonTools!.trust = true;
+    writeFileSync(t.path(rel), JSON.stringify(doc, null, 2));
+    await run(t, ['install', '--host', 'gemini', '--server', 'pythonTools']);
+    const guarded = t.read(rel);
+    const off = await run(t, [
+      'install',
+      '--host',
+      'gemini',
+      '--server',
+      'pythonTools',
+      '--no-single-consent',
+    ]);
+    expect(off.out).toContain('not written by Airlock');
+    expect(t.read(rel)).toBe(guarded);
+  });
+
+  it('Claude Code: the rule Airlock added leaves settings.json (created file removed), the wrap stays', async () => {
+    const t = makeHome();
+    const wrappedOnly = await (async () => {
+      await run(t, ['install', '--host', 'claude-code', '--server', 'everything']);
+      return t.snapshot();
+    })();
+    await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--server',
+      'everything',
+      '--single-consent',
+    ]);
+    expect(existsSync(t.path('.claude/settings.json'))).toBe(true);
+    const off = await run(t, [
+      'install',
+      '--host',
+      'claude-code',
+      '--server',
+      'everything',
+      '--no-single-consent',
+    ]);
+    expect(off.code, off.err).toBe(0);
+    expect(off.out).toContain('removed the allow entry mcp__everything__*');
+    expect(existsSync(t.path('.claude/settings.json'))).toBe(false);
+    expect(t.snapshot()).toEqual(wrappedOnly);
+    expect(entry(t, 'claude-code', 'everything')).toMatchObject({ guarded: true });
+  });
+
+  it('the two flags exclude each other, and neither goes with uninstall', async () => {
+    const t = makeHome();
+    const both = await run(t, [
+      'install',
+      '--host',
+      'kiro',
+      '--all',
+      '--single-consent',
+      '--no-single-consent',
+    ]);
+    expect(both.code).toBe(2);
+    const un = await run(t, ['uninstall', '--host', 'kiro', '--all', '--no-single-consent']);
+    expect(un.code).toBe(2);
+  });
+});

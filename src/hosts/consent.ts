@@ -10,6 +10,9 @@
 //   Roo Code     "alwaysAllow": [tool names] on the server entry
 //   Kiro         "autoApprove": [tool names] on the server entry
 //   Gemini CLI   "trust": true on the server entry (skips every confirmation for its tools)
+//   Codex        default_tools_approval_mode = "approve" in [mcp_servers.<name>] (config.toml;
+//                the server-wide default under per-tool [mcp_servers.<name>.tools.<tool>]
+//                approval_mode overrides; values auto | prompt | approve)
 import { join, resolve } from 'node:path';
 import { claudeCodeDir } from './paths';
 import type { HostId, Platform, ServerEntry } from './types';
@@ -20,6 +23,8 @@ export interface EntryConsent {
   key: string;
   /** Needs the server's tool names (from the gate's registry) rather than one switch. */
   perTool: boolean;
+  /** The value that means "allow every tool" when not per tool (default `true`). */
+  on?: string | true;
 }
 
 export interface ClaudeConsent {
@@ -34,6 +39,7 @@ export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
   'roo-code': { kind: 'entry', key: 'alwaysAllow', perTool: true },
   kiro: { kind: 'entry', key: 'autoApprove', perTool: true },
   gemini: { kind: 'entry', key: 'trust', perTool: false },
+  codex: { kind: 'entry', key: 'default_tools_approval_mode', perTool: false, on: 'approve' },
 };
 
 /** What scan says for hosts where Airlock writes no allow entry, and why. */
@@ -42,8 +48,6 @@ export const NO_CONSENT: Partial<Record<HostId, string>> = {
   cursor: "Cursor's auto-run setting lives in its UI, not per server in mcp.json.",
   vscode: 'VS Code approves tools from the chat UI; mcp.json has no per-server allow key.',
   windsurf: 'Windsurf has no per-server allow key in mcp_config.json.',
-  codex:
-    'Codex per-tool approval_mode is not written yet by Airlock: answer both prompts, or set it by hand.',
   zed: 'Zed agent.tool_permissions is not written yet by Airlock: answer both prompts, or set it by hand.',
   continue: 'Continue keeps tool policies in its UI, not in config.yaml.',
   goose: "Goose keeps tool permissions in permission.yaml by mode; Airlock doesn't write them yet.",
@@ -59,7 +63,11 @@ export function consentSummary(host: HostId): string {
   const c = CONSENT[host];
   if (!c) return NO_CONSENT[host] ?? 'No host allow setting known.';
   if (c.kind === 'claude-settings') return 'writes permissions.allow "mcp__<server>__*"';
-  return c.perTool ? `writes "${c.key}": [every tool]` : `writes "${c.key}": true`;
+  if (c.perTool) return `writes "${c.key}": [every tool]`;
+  // A string value is Codex's TOML spelling; true is the JSON hosts'.
+  return c.on === undefined || c.on === true
+    ? `writes "${c.key}": true`
+    : `writes ${c.key} = ${JSON.stringify(c.on)}`;
 }
 
 /** The value the entry key takes, or why it cannot be written yet. */
@@ -67,7 +75,7 @@ export function entryConsentValue(
   c: EntryConsent,
   tools: readonly string[] | undefined,
 ): { value: unknown } | { reason: string } {
-  if (!c.perTool) return { value: true };
+  if (!c.perTool) return { value: c.on ?? true };
   if (!tools || tools.length === 0)
     return {
       reason:
@@ -81,7 +89,7 @@ export function entryAutoApproved(host: HostId, raw: unknown): boolean {
   const c = CONSENT[host];
   if (!c || c.kind !== 'entry' || typeof raw !== 'object' || raw === null) return false;
   const v = (raw as Record<string, unknown>)[c.key];
-  return c.perTool ? Array.isArray(v) && v.length > 0 : v === true;
+  return c.perTool ? Array.isArray(v) && v.length > 0 : v === (c.on ?? true);
 }
 
 /** Claude Code names a server's tools mcp__<name>__<tool>, with other characters as "_". */

@@ -21,6 +21,11 @@ export interface LedgerEntry {
   /** Airlock also wrote the host's own allow entry for this server (single consent). */
   consent?: boolean;
   /**
+   * The allow key's value as written in the file before Airlock's first allow entry (source text);
+   * absent when the key was not there. Turning single consent off puts exactly this back.
+   */
+  consentPrior?: string;
+  /**
    * "claude-consent": not a server but Claude Code's settings file, where single consent added
    * `rules` to permissions.allow. originalText/wrappedText are then the whole file before
    * Airlock's first rule and after its last; `fileCreated` when Airlock created the file.

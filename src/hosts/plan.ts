@@ -6,7 +6,13 @@ import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
 import { readClaudeLists, wrapVerdict } from './allowlists';
-import { CONSENT, claudeRule, claudeSettingsFor, entryConsentValue } from './consent';
+import {
+  CONSENT,
+  claudeRule,
+  claudeSettingsFor,
+  entryAutoApproved,
+  entryConsentValue,
+} from './consent';
 import { CODEX_STARTUP_KEY } from './startup';
 import { launchPaths, launchValues } from './entry';
 import { openJson } from './json-doc';
@@ -24,14 +30,22 @@ export interface Selection {
   servers: 'all' | string[];
   /** Project directories; without any, only user-level (non-project) servers are chosen. */
   projects?: string[];
-  /** Also write the host's own allow entry for each guarded server, so only Airlock asks. */
+  /**
+   * true: also write the host's own allow entry for each guarded server, so only Airlock asks.
+   * false (install only): take back the allow entries Airlock wrote and keep the wraps.
+   * Absent: leave allow entries as they are.
+   */
   singleConsent?: boolean;
   /** Raise the host's startup budget (Codex startup_timeout_sec) to at least this, with the wrap. */
   startupTimeoutSec?: number;
 }
 
-/** `consent`: only the host's allow entry was written (the wrap was already there). */
-export type ChangeAction = 'wrap' | 'rewrap' | 'unwrap' | 'consent' | 'unchanged' | 'skipped';
+/**
+ * `consent`: only the host's allow entry was written (the wrap was already there);
+ * `consent-off`: only the allow entry Airlock wrote was taken back (the wrap stays).
+ */
+export type ChangeAction =
+  'wrap' | 'rewrap' | 'unwrap' | 'consent' | 'consent-off' | 'unchanged' | 'skipped';
 
 export interface ServerChange {
   host: HostId;
@@ -205,9 +219,11 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
           (x) => x.name === first.name && isDeepStrictEqual(x.location, first.location),
         )!;
         const change =
-          kind === 'install'
-            ? planWrap(ctx, sel, target, doc, e, ledger.entries, file)
-            : planUnwrap(target, doc, e, ledger.entries, file);
+          kind === 'uninstall'
+            ? planUnwrap(target, doc, e, ledger.entries, file)
+            : sel.singleConsent === false && e.guarded
+              ? planConsentOff(target, doc, e, ledger.entries, file)
+              : planWrap(ctx, sel, target, doc, e, ledger.entries, file);
         if (change.action === 'unchanged' || change.action === 'skipped')
           out.unchanged.push(change);
         else file.changes.push(change);
@@ -217,7 +233,7 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
           (change.action === 'unchanged' && e.guarded);
         if (
           CONSENT[sel.host]?.kind === 'claude-settings' &&
-          (kind === 'uninstall' || (sel.singleConsent && guardedNow))
+          (kind === 'uninstall' || sel.singleConsent === false || (sel.singleConsent && guardedNow))
         )
           claudeConsent.push(e);
       }
@@ -232,7 +248,14 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
     )
       out.files.push(file);
   }
-  if (claudeConsent.length > 0) planClaudeConsent(ctx, kind, claudeConsent, ledger.entries, out);
+  if (claudeConsent.length > 0)
+    planClaudeConsent(
+      ctx,
+      sel.singleConsent === false ? 'uninstall' : kind,
+      claudeConsent,
+      ledger.entries,
+      out,
+    );
   if (sel.servers !== 'all') out.notFound = sel.servers.filter((s) => !seen.has(s));
   return out;
 }
@@ -270,7 +293,7 @@ function consentFor(
   if (!sel.singleConsent) return undefined;
   const c = CONSENT[sel.host];
   if (!c || c.kind !== 'entry') return undefined;
-  if (target.format !== 'json') return { reason: 'allow entries are written in JSON files only' };
+  if (target.format === 'yaml') return { reason: 'allow entries are not written in YAML files' };
   const v = entryConsentValue(c, ctx.toolNames?.(sel.host, e.name));
   if ('reason' in v) return v;
   return { edit: { key: c.key, value: v.value } };
@@ -345,8 +368,14 @@ function planWrap(
     if (!withBudget.withNumber) throw new Error('this file cannot hold a startup budget');
     newText = withBudget.withNumber(e.location, keyOf(e), budget.key, budget.value);
   }
-  if (consentEdit && !consentDone)
-    newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
+  if (consentEdit && !consentDone) {
+    if (target.format === 'toml') {
+      const withConsent = openDocument(target.format, newText);
+      if (!withConsent.withScalar || typeof consentEdit.value !== 'string')
+        throw new Error('this file cannot hold the allow entry');
+      newText = withConsent.withScalar(e.location, keyOf(e), consentEdit.key, consentEdit.value);
+    } else newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
+  }
   verifyEdit(
     target.format,
     doc.text,
@@ -392,7 +421,20 @@ function planWrap(
             argsWasAbsent,
             installedAt: new Date().toISOString(),
           };
-  file.ledgerSet[key] = consentEdit && !consentDone ? { ...base, consent: true } : base;
+  // What the allow key held before Airlock's first allow entry, so turning it off restores it exactly.
+  const priorSpan = doc.valueSpan?.(e.location, keyOf(e), consentEdit?.key ?? '');
+  const consentPrior =
+    base.consent === true
+      ? base.consentPrior
+      : priorSpan && doc.text.slice(priorSpan.start, priorSpan.end);
+  file.ledgerSet[key] =
+    consentEdit && !consentDone
+      ? {
+          ...base,
+          consent: true,
+          ...(consentPrior !== undefined ? { consentPrior } : {}),
+        }
+      : base;
   file.newText = newText;
   const action: ChangeAction = launchSame && !budget ? 'consent' : e.guarded ? 'rewrap' : 'wrap';
   return changeOf(e, action, {
@@ -462,7 +504,10 @@ function planUnwrap(
       remove: e.args.length - e.original.args.length,
       insert: [],
     });
-    if (dropConsent) newText = setEntryKey(newText, entryPath, dropConsent.key, undefined);
+    if (dropConsent) {
+      const d = openDocument(target.format, newText);
+      newText = restoreConsent(d, e, dropConsent.key, prior?.consentPrior);
+    }
     verifyEdit(
       target.format,
       doc.text,
@@ -471,7 +516,10 @@ function planUnwrap(
       shape,
       e.original.command,
       restoreArgs,
-      dropConsent,
+      dropConsent && {
+        key: dropConsent.key,
+        value: getAt(openDocument(target.format, newText).value, [...entryPath, dropConsent.key]),
+      },
     );
   }
   file.newText = newText;
@@ -481,6 +529,65 @@ function planUnwrap(
     before: { command: e.command, args: e.args },
     after: e.original,
   });
+}
+
+/** The text with a server's allow key put back as it was: its old source text, or no key at all. */
+function restoreConsent(
+  doc: ConfigDocument,
+  e: ServerEntry,
+  key: string,
+  prior: string | undefined,
+): string {
+  if (prior === undefined) {
+    if (!doc.withoutKey) throw new Error('this file cannot drop the allow entry');
+    return doc.withoutKey(e.location, keyOf(e), key);
+  }
+  const span = doc.valueSpan?.(e.location, keyOf(e), key);
+  return span ? doc.replaceSpan(span, prior) : doc.text;
+}
+
+/**
+ * Single consent off: takes back only the allow entry Airlock wrote on a guarded server, leaving
+ * the wrap. The key gets back the exact text it had before (or goes, if it was not there), so a
+ * file nothing else touched is byte-identical to the one before `--single-consent`.
+ */
+function planConsentOff(
+  target: ConfigTarget,
+  doc: ConfigDocument,
+  e: ServerEntry,
+  ledger: Record<string, LedgerEntry>,
+  file: FilePlan,
+): ServerChange {
+  const c = CONSENT[e.host];
+  // Claude Code's rules live in a settings file of their own (planClaudeConsent).
+  if (!c || c.kind !== 'entry') return changeOf(e, 'unchanged', { detail: 'already guarded' });
+  const key = ledgerKey(realTarget(target.path), e.location, e.name);
+  const prior = ledger[key];
+  if (prior?.consent !== true)
+    return changeOf(e, 'unchanged', {
+      detail: e.autoApproved
+        ? "the host's allow entry was not written by Airlock; left as it is"
+        : 'no allow entry to remove',
+    });
+  const entryPath = [...e.location, keyOf(e)];
+  const newText = restoreConsent(doc, e, c.key, prior.consentPrior);
+  const after = openDocument(target.format, newText);
+  if (e.original === undefined || e.command === undefined || e.args === undefined)
+    throw new Error(`cannot locate "${e.name}" in ${target.path}`);
+  verifyEdit(target.format, doc.text, newText, entryPath, e.shape ?? 'flat', e.command, e.args, {
+    key: c.key,
+    value: getAt(after.value, [...entryPath, c.key]),
+  });
+  if (entryAutoApproved(e.host, getAt(after.value, entryPath)) && prior.consentPrior === undefined)
+    throw new Error(`the allow entry of "${e.name}" is still there after removing it`);
+  const span = after.launchSpan(e.location, keyOf(e), e.shape ?? 'flat');
+  const { consent: _c, consentPrior: _p, ...rest } = prior;
+  file.ledgerSet[key] = {
+    ...rest,
+    wrappedText: span ? newText.slice(span.start, span.end) : prior.wrappedText,
+  };
+  file.newText = newText;
+  return changeOf(e, 'consent-off', { detail: `${c.key} restored to what it was before` });
 }
 
 /**
