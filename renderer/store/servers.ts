@@ -21,7 +21,7 @@ export interface ServersSlice {
   setToolEnabled(serverId: number, tool: string, enabled: boolean): Promise<void>;
   markToolReviewed(serverId: number, tool: string, hash: string): Promise<void>;
   scanHosts(): Promise<void>;
-  /** `singleConsent` also writes the host's own allow entry (install only). */
+  /** `singleConsent` true writes the host's own allow entry, false takes it back (install only). */
   guardHost(host: string, guard: boolean, singleConsent?: boolean): Promise<void>;
   guardEntry(entry: EntryRef, guard: boolean): Promise<void>;
   loadHostEvents(): Promise<void>;
@@ -73,7 +73,10 @@ export const serversSlice: Slice<ServersSlice> = (set, get) => {
       try {
         replaceHost(
           guard
-            ? await api.guardHost({ host, ...(singleConsent ? { singleConsent } : {}) })
+            ? await api.guardHost({
+                host,
+                ...(singleConsent !== undefined ? { singleConsent } : {}),
+              })
             : await api.unguardHost({ host }),
         );
         await get().loadHostEvents();

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { hostsCommand, type HostsIo } from './command';
 import { claudeAllows, claudeRule, entryAutoApproved } from './consent';
@@ -12,6 +13,8 @@ const TOOLS: Record<string, string[]> = {
   weather: ['get_forecast', 'get_alerts'],
   filesystem: ['write_file', 'read_file'],
   'aws-docs': ['search_documentation'],
+  'local-mcp-server': ['search', 'create_issue'],
+  'old-style': ['run'],
 };
 
 function facts(_host: string, server: string): ToolFacts | undefined {
@@ -455,5 +458,116 @@ describe('single consent off (--no-single-consent): only the allow entry goes, t
     expect(both.code).toBe(2);
     const un = await run(t, ['uninstall', '--host', 'kiro', '--all', '--no-single-consent']);
     expect(un.code).toBe(2);
+  });
+});
+
+describe('single consent for Zed (agent.tool_permissions) and Crush (permissions.allowed_tools)', () => {
+  const ZED = '.config/zed/settings.json';
+  const CRUSH = '.config/crush/crush.json';
+
+  it('Zed: one "mcp:<server>:<tool>" entry per tool with default "allow"; uninstall restores the bytes', async () => {
+    const t = makeHome();
+    const before = t.snapshot();
+    const r = await run(t, ['install', '--host', 'zed', '--all', '--single-consent']);
+    expect(r.code, r.err).toBe(0);
+    const v = parseJsonc(t.read(ZED)) as {
+      agent: { tool_permissions: { tools: Record<string, { default: string }> } };
+    };
+    expect(v.agent.tool_permissions.tools).toEqual({
+      'mcp:local-mcp-server:create_issue': { default: 'allow' },
+      'mcp:local-mcp-server:search': { default: 'allow' },
+      'mcp:old-style:run': { default: 'allow' },
+    });
+    expect(t.read(ZED)).toMatch(/^\/\/ Zed settings\n/); // comments kept
+    expect(entry(t, 'zed', 'local-mcp-server')).toMatchObject({
+      guarded: true,
+      autoApproved: true,
+    });
+    const un = await run(t, ['uninstall', '--host', 'zed', '--all']);
+    expect(un.code, un.err).toBe(0);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it("Zed: a user's own rule for the tool is replaced and comes back exactly with --no-single-consent", async () => {
+    const t = makeHome();
+    const own = t
+      .read(ZED)
+      .replace(
+        '"ui_font_size": 16,',
+        '"ui_font_size": 16,\n  "agent": {\n    "tool_permissions": {\n      "tools": {\n        "mcp:local-mcp-server:search": { "default": "confirm" }, // mine\n        "terminal": { "default": "confirm" }\n      }\n    }\n  },',
+      );
+    writeFileSync(t.path(ZED), own);
+    await run(t, ['install', '--host', 'zed', '--server', 'local-mcp-server']);
+    const guarded = t.read(ZED);
+    await run(t, ['install', '--host', 'zed', '--server', 'local-mcp-server', '--single-consent']);
+    expect(t.read(ZED)).toContain('"mcp:local-mcp-server:search": { "default": "allow" }, // mine');
+    const off = await run(t, [
+      'install',
+      '--host',
+      'zed',
+      '--server',
+      'local-mcp-server',
+      '--no-single-consent',
+    ]);
+    expect(off.code, off.err).toBe(0);
+    expect(t.read(ZED)).toBe(guarded);
+    await run(t, ['uninstall', '--host', 'zed', '--all']);
+    expect(t.read(ZED)).toBe(own);
+  });
+
+  it('Crush: "mcp_<server>_<tool>" appended to allowed_tools; off and uninstall restore the bytes', async () => {
+    const t = makeHome();
+    const original = t.read(CRUSH);
+    await run(t, ['install', '--host', 'crush', '--server', 'filesystem']);
+    const guarded = t.read(CRUSH);
+    const r = await run(t, [
+      'install',
+      '--host',
+      'crush',
+      '--server',
+      'filesystem',
+      '--single-consent',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("wrote the host's allow entry for filesystem");
+    const v = JSON.parse(t.read(CRUSH)) as { permissions: { allowed_tools: string[] } };
+    expect(v.permissions.allowed_tools).toEqual([
+      'view',
+      'ls',
+      'mcp_filesystem_read_file',
+      'mcp_filesystem_write_file',
+    ]);
+    expect(entry(t, 'crush', 'filesystem')).toMatchObject({ guarded: true, autoApproved: true });
+    await run(t, ['install', '--host', 'crush', '--server', 'filesystem', '--no-single-consent']);
+    expect(t.read(CRUSH)).toBe(guarded);
+    await run(t, ['install', '--host', 'crush', '--server', 'filesystem', '--single-consent']);
+    await run(t, ['uninstall', '--host', 'crush', '--all']);
+    expect(t.read(CRUSH)).toBe(original);
+  });
+
+  it('Crush without a permissions block: Airlock creates it and takes it away whole', async () => {
+    const t = makeHome();
+    const own = t.read(CRUSH).replace(/,\n  "permissions": .*\n/, '\n');
+    writeFileSync(t.path(CRUSH), own);
+    const before = t.snapshot();
+    await run(t, ['install', '--host', 'crush', '--all', '--single-consent']);
+    expect(JSON.parse(t.read(CRUSH))).toMatchObject({
+      permissions: { allowed_tools: ['mcp_filesystem_read_file', 'mcp_filesystem_write_file'] },
+    });
+    await run(t, ['uninstall', '--host', 'crush', '--all']);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('an unguarded Crush server whose tools stay allowed grades F', async () => {
+    const t = makeHome();
+    const original = t.read(CRUSH);
+    await run(t, ['install', '--host', 'crush', '--all', '--single-consent']);
+    const allowed = JSON.parse(t.read(CRUSH)) as { permissions: unknown };
+    const doc = JSON.parse(original) as Record<string, unknown>;
+    doc.permissions = allowed.permissions;
+    writeFileSync(t.path(CRUSH), JSON.stringify(doc, null, 2));
+    const e = entry(t, 'crush', 'filesystem');
+    expect(e).toMatchObject({ guarded: false, autoApproved: true });
+    expect(e.posture.grade).toBe('F');
   });
 });

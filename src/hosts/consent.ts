@@ -31,7 +31,13 @@ export interface ClaudeConsent {
   kind: 'claude-settings';
 }
 
-export type ConsentSetting = EntryConsent | ClaudeConsent;
+/** Zed and Crush: per-tool allow items beside the servers in the same file (file-consent.ts). */
+export interface FileConsent {
+  kind: 'file';
+  summary: string;
+}
+
+export type ConsentSetting = EntryConsent | ClaudeConsent | FileConsent;
 
 export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
   'claude-code': { kind: 'claude-settings' },
@@ -40,6 +46,15 @@ export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
   kiro: { kind: 'entry', key: 'autoApprove', perTool: true },
   gemini: { kind: 'entry', key: 'trust', perTool: false },
   codex: { kind: 'entry', key: 'default_tools_approval_mode', perTool: false, on: 'approve' },
+  zed: {
+    kind: 'file',
+    summary:
+      'writes agent.tool_permissions.tools["mcp:<server>:<tool>"].default = "allow" per tool',
+  },
+  crush: {
+    kind: 'file',
+    summary: 'writes permissions.allowed_tools "mcp_<server>_<tool>" per tool',
+  },
 };
 
 /** What scan says for hosts where Airlock writes no allow entry, and why. */
@@ -48,14 +63,12 @@ export const NO_CONSENT: Partial<Record<HostId, string>> = {
   cursor: "Cursor's auto-run setting lives in its UI, not per server in mcp.json.",
   vscode: 'VS Code approves tools from the chat UI; mcp.json has no per-server allow key.',
   windsurf: 'Windsurf has no per-server allow key in mcp_config.json.',
-  zed: 'Zed agent.tool_permissions is not written yet by Airlock: answer both prompts, or set it by hand.',
   continue: 'Continue keeps tool policies in its UI, not in config.yaml.',
   goose: "Goose keeps tool permissions in permission.yaml by mode; Airlock doesn't write them yet.",
   opencode: 'opencode does not prompt for MCP tools by default: only Airlock asks already.',
   'copilot-cli': 'Copilot CLI allows tools per session (--allow-tool), not in mcp-config.json.',
   'visual-studio': 'Visual Studio approves tools in its UI; .mcp.json has no allow key.',
   'lm-studio': 'LM Studio approves tool calls in its UI; mcp.json has no allow key.',
-  crush: "Crush's permissions.allowed_tools is not written yet by Airlock.",
   'amazon-q': 'Amazon Q Developer trusts tools per agent profile, not in mcp.json.',
 };
 
@@ -63,6 +76,7 @@ export function consentSummary(host: HostId): string {
   const c = CONSENT[host];
   if (!c) return NO_CONSENT[host] ?? 'No host allow setting known.';
   if (c.kind === 'claude-settings') return 'writes permissions.allow "mcp__<server>__*"';
+  if (c.kind === 'file') return c.summary;
   if (c.perTool) return `writes "${c.key}": [every tool]`;
   // A string value is Codex's TOML spelling; true is the JSON hosts'.
   return c.on === undefined || c.on === true

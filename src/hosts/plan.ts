@@ -6,8 +6,10 @@ import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
 import { readClaudeLists, wrapVerdict } from './allowlists';
+import { addFileConsent, fileConsentItems, removeFileConsent } from './file-consent';
 import {
   CONSENT,
+  consentSummary,
   claudeRule,
   claudeSettingsFor,
   entryAutoApproved,
@@ -210,6 +212,9 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
       ledgerSet: {},
       ledgerDelete: [],
     };
+    // Zed / Crush allow items for these servers, edited after the wraps in the same file.
+    const fileAdd: { e: ServerEntry; change: ServerChange }[] = [];
+    const fileDrop: ServerEntry[] = [];
     try {
       for (const first of chosen(loaded.doc)) {
         seen.add(first.name);
@@ -236,7 +241,15 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
           (kind === 'uninstall' || sel.singleConsent === false || (sel.singleConsent && guardedNow))
         )
           claudeConsent.push(e);
+        if (CONSENT[sel.host]?.kind === 'file') {
+          if (kind === 'uninstall' ? change.action === 'unwrap' : change.action === 'consent-off')
+            fileDrop.push(e);
+          else if (kind === 'install' && sel.singleConsent && guardedNow)
+            fileAdd.push({ e, change });
+        }
       }
+      if (fileAdd.length > 0 || fileDrop.length > 0)
+        planFileConsent(ctx, sel, kind, target, file, fileAdd, fileDrop, ledger.entries, out);
     } catch (err) {
       out.errors.push({ path: target.path, message: (err as Error).message });
       continue;
@@ -531,6 +544,113 @@ function planUnwrap(
   });
 }
 
+/** The file with Zed's tool_permissions.tools / Crush's allowed_tools taken out, for verifying. */
+function outsideFileConsent(host: HostId, text: string): unknown {
+  const v = openJson(text).value;
+  const area =
+    host === 'zed' ? ['agent', 'tool_permissions', 'tools'] : ['permissions', 'allowed_tools'];
+  // Drop the area, then each ancestor left empty (Airlock may have created them for it).
+  for (let i = area.length; i > 0; i--) {
+    const holder = getAt(v, area.slice(0, i - 1));
+    if (!holder || typeof holder !== 'object') break;
+    const key = area[i - 1]!;
+    const child = (holder as Record<string, unknown>)[key];
+    const empty = typeof child === 'object' && child !== null && Object.keys(child).length === 0;
+    if (i !== area.length && !empty) break;
+    delete (holder as Record<string, unknown>)[key];
+  }
+  return normalise(v);
+}
+
+/**
+ * Zed and Crush keep their allow setting beside the servers in the same file: add (install with
+ * single consent) or take back (uninstall, single consent off) each server's items, and keep the
+ * containers Airlock created in a file-level ledger record so the last removal drops them.
+ */
+function planFileConsent(
+  ctx: HostsContext,
+  sel: Selection,
+  kind: 'install' | 'uninstall',
+  target: ConfigTarget,
+  file: FilePlan,
+  add: { e: ServerEntry; change: ServerChange }[],
+  drop: ServerEntry[],
+  ledger: Record<string, LedgerEntry>,
+  out: Plan,
+): void {
+  const real = realTarget(target.path);
+  const fkey = ledgerKey(real, ['$file-consent'], '');
+  const fprior = file.ledgerSet[fkey] ?? ledger[fkey];
+  let containers = fprior?.containers ?? [];
+  const before = file.newText;
+  let text = before;
+  for (const e of drop) {
+    const key = ledgerKey(real, e.location, e.name);
+    const rec = ledger[key];
+    if (!rec?.fileConsent?.length) continue;
+    const r = removeFileConsent(text, rec.fileConsent, containers);
+    text = r.text;
+    containers = r.created;
+    if (kind === 'install') {
+      const { consent: _c, fileConsent: _f, ...rest } = file.ledgerSet[key] ?? rec;
+      file.ledgerSet[key] = rest;
+    }
+  }
+  for (const { e, change } of add) {
+    const tools = ctx.toolNames?.(sel.host, e.name);
+    const key = ledgerKey(real, e.location, e.name);
+    const rec = file.ledgerSet[key] ?? ledger[key];
+    const why = !tools?.length
+      ? 'its tool names are not known yet: start the host once so Airlock sees the server, then install --single-consent again'
+      : !rec
+        ? 'Airlock has no record of guarding it here: unguard and guard it again'
+        : undefined;
+    if (why) {
+      change.detail = `allow entry not written: ${why}`;
+      continue;
+    }
+    const r = addFileConsent(text, fileConsentItems(sel.host, e.name, tools!));
+    if (r.added.length === 0) continue;
+    text = r.text;
+    containers = [...containers, ...r.created];
+    file.ledgerSet[key] = {
+      ...rec!,
+      consent: true,
+      fileConsent: [...(rec!.fileConsent ?? []), ...r.added],
+    };
+    change.consent = consentSummary(sel.host).replace(/^writes /, '');
+    if (change.action === 'unchanged') {
+      // The wrap was there already: this run only writes the allow items.
+      out.unchanged = out.unchanged.filter((u) => u !== change);
+      change.action = 'consent';
+      change.detail = undefined;
+      file.changes.push(change);
+    }
+  }
+  if (text === before) return;
+  if (!isDeepStrictEqual(outsideFileConsent(sel.host, before), outsideFileConsent(sel.host, text)))
+    throw new Error('the allow entries did not verify; file left untouched');
+  file.newText = text;
+  if (containers.length > 0)
+    file.ledgerSet[fkey] = {
+      configPath: real,
+      location: ['$file-consent'],
+      server: '',
+      kind: 'file-consent',
+      containers,
+      originalText: '',
+      wrappedText: '',
+      originalCommand: '',
+      originalArgs: [],
+      argsWasAbsent: false,
+      installedAt: fprior?.installedAt ?? new Date().toISOString(),
+    };
+  else if (fprior) {
+    delete file.ledgerSet[fkey];
+    file.ledgerDelete.push(fkey);
+  }
+}
+
 /** The text with a server's allow key put back as it was: its old source text, or no key at all. */
 function restoreConsent(
   doc: ConfigDocument,
@@ -559,10 +679,15 @@ function planConsentOff(
   file: FilePlan,
 ): ServerChange {
   const c = CONSENT[e.host];
-  // Claude Code's rules live in a settings file of their own (planClaudeConsent).
-  if (!c || c.kind !== 'entry') return changeOf(e, 'unchanged', { detail: 'already guarded' });
   const key = ledgerKey(realTarget(target.path), e.location, e.name);
   const prior = ledger[key];
+  // Zed / Crush: the items go in planFileConsent, after every entry of the file.
+  if (c?.kind === 'file')
+    return prior?.fileConsent?.length
+      ? changeOf(e, 'consent-off', { detail: 'allow items removed' })
+      : changeOf(e, 'unchanged', { detail: 'no allow entry written by Airlock' });
+  // Claude Code's rules live in a settings file of their own (planClaudeConsent).
+  if (!c || c.kind !== 'entry') return changeOf(e, 'unchanged', { detail: 'already guarded' });
   if (prior?.consent !== true)
     return changeOf(e, 'unchanged', {
       detail: e.autoApproved
