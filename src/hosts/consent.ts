@@ -69,7 +69,8 @@ export const NO_CONSENT: Partial<Record<HostId, string>> = {
   'copilot-cli': 'Copilot CLI allows tools per session (--allow-tool), not in mcp-config.json.',
   'visual-studio': 'Visual Studio approves tools in its UI; .mcp.json has no allow key.',
   'lm-studio': 'LM Studio approves tool calls in its UI; mcp.json has no allow key.',
-  'amazon-q': 'Amazon Q Developer trusts tools per agent profile, not in mcp.json.',
+  'amazon-q':
+    'Amazon Q Developer allows tools per agent (allowedTools "@<server>" in the agent file), not in mcp.json; Airlock does not write it yet.',
 };
 
 export function consentSummary(host: HostId): string {

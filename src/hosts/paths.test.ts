@@ -189,6 +189,20 @@ describe('config paths per OS, from the passed env only', () => {
     ).toEqual(['/c/crush.json', '/d/crush.json']);
   });
 
+  it('Amazon Q: every agent file in cli-agents and agents, beside the legacy mcp.json', () => {
+    const home = mkdtempSync(join(tmpdir(), 'airlock-q-'));
+    for (const d of ['cli-agents', 'agents']) {
+      mkdirSync(join(home, '.aws', 'amazonq', d), { recursive: true });
+      writeFileSync(join(home, '.aws', 'amazonq', d, 'default.json'), '{}');
+    }
+    writeFileSync(join(home, '.aws', 'amazonq', 'cli-agents', 'notes.txt'), '');
+    expect(byHost(userTargets({ HOME: home }, 'linux'), 'amazon-q')).toEqual([
+      join(home, '.aws', 'amazonq', 'mcp.json'),
+      join(home, '.aws', 'amazonq', 'cli-agents', 'default.json'),
+      join(home, '.aws', 'amazonq', 'agents', 'default.json'),
+    ]);
+  });
+
   it('refuses to guess a home', () => {
     expect(() => userTargets({}, 'linux')).toThrow(/HOME is not set/);
   });

@@ -322,6 +322,13 @@ export function userTargets(
     target('crush', crushConfig(env, platform), ['mcp']),
     target('crush', crushData(env, platform), ['mcp']),
     target('amazon-q', join(home, '.aws', 'amazonq', 'mcp.json'), ['mcpServers']),
+    // Agent files (aws/amazon-q-developer-cli docs/agent-format.md): each has its own mcpServers.
+    ...files(join(home, '.aws', 'amazonq', 'cli-agents'), /\.json$/).map((f) =>
+      target('amazon-q', join(home, '.aws', 'amazonq', 'cli-agents', f), ['mcpServers']),
+    ),
+    ...files(join(home, '.aws', 'amazonq', 'agents'), /\.json$/).map((f) =>
+      target('amazon-q', join(home, '.aws', 'amazonq', 'agents', f), ['mcpServers']),
+    ),
   ];
 }
 
@@ -353,6 +360,9 @@ export function projectTargets(dir: string): ConfigTarget[] {
     p('crush', ['crush.json'], ['mcp']),
     p('crush', ['.crush.json'], ['mcp']),
     p('amazon-q', ['.amazonq', 'mcp.json'], ['mcpServers']),
+    ...files(join(project, '.amazonq', 'cli-agents'), /\.json$/).map((f) =>
+      p('amazon-q', ['.amazonq', 'cli-agents', f], ['mcpServers']),
+    ),
   ];
 }
 
