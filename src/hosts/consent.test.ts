@@ -547,7 +547,7 @@ describe('single consent for Zed (agent.tool_permissions) and Crush (permissions
 
   it('Crush without a permissions block: Airlock creates it and takes it away whole', async () => {
     const t = makeHome();
-    const own = t.read(CRUSH).replace(/,\n  "permissions": .*\n/, '\n');
+    const own = t.read(CRUSH).replace(/,\n {2}"permissions": .*\n/, '\n');
     writeFileSync(t.path(CRUSH), own);
     const before = t.snapshot();
     await run(t, ['install', '--host', 'crush', '--all', '--single-consent']);
@@ -562,6 +562,8 @@ describe('single consent for Zed (agent.tool_permissions) and Crush (permissions
     const t = makeHome();
     const original = t.read(CRUSH);
     await run(t, ['install', '--host', 'crush', '--all', '--single-consent']);
+    const scan = () => scanHosts({ env: t.ctx.env, platform: 'linux' });
+    const before = scan();
     const allowed = JSON.parse(t.read(CRUSH)) as { permissions: unknown };
     const doc = JSON.parse(original) as Record<string, unknown>;
     doc.permissions = allowed.permissions;
@@ -569,5 +571,9 @@ describe('single consent for Zed (agent.tool_permissions) and Crush (permissions
     const e = entry(t, 'crush', 'filesystem');
     expect(e).toMatchObject({ guarded: false, autoApproved: true });
     expect(e.posture.grade).toBe('F');
+    expect(diffScans(before, scan())[0]).toMatchObject({
+      kind: 'unguarded-auto-approved',
+      server: 'filesystem',
+    });
   });
 });
