@@ -56,8 +56,9 @@ install    rewrites the chosen servers' command/args so the host starts them thr
 --single-consent
            also writes the host's own allow entry for each guarded server (Claude Code
            permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust, Codex
-           default_tools_approval_mode), so only Airlock asks. Uninstall removes it with the wrap,
-           byte for byte.
+           default_tools_approval_mode, Zed agent.tool_permissions, Crush allowed_tools, Amazon Q
+           agent allowedTools), so only Airlock asks. Uninstall removes it with the wrap, byte for
+           byte.
 --no-single-consent
            takes back only the allow entries Airlock wrote (byte for byte) and keeps the wraps: the
            host asks again, and so does Airlock.

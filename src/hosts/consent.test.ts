@@ -577,3 +577,32 @@ describe('single consent for Zed (agent.tool_permissions) and Crush (permissions
     });
   });
 });
+
+describe('single consent for Amazon Q (allowedTools "@<server>" in the agent file)', () => {
+  const AGENT = '.aws/amazonq/cli-agents/dev.json';
+  const agentText =
+    '{\n  "name": "dev",\n  "mcpServers": {\n    "fetch": { "command": "uvx", "args": ["mcp-server-fetch@2025.6.18"] }\n  },\n  "allowedTools": ["fs_read"]\n}\n';
+
+  it('adds "@fetch" to the agent file, and uninstall restores it byte for byte', async () => {
+    const t = makeHome();
+    mkdirSync(t.path('.aws/amazonq/cli-agents'), { recursive: true });
+    writeFileSync(t.path(AGENT), agentText);
+    const before = t.snapshot();
+    const r = await run(t, ['install', '--host', 'amazon-q', '--all', '--single-consent']);
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(t.read(AGENT)) as { allowedTools: string[] }).allowedTools).toEqual([
+      'fs_read',
+      '@fetch',
+    ]);
+    expect(entry(t, 'amazon-q', 'fetch')).toMatchObject({ guarded: true, autoApproved: true });
+    // The legacy mcp.json has no such field: its server is guarded, and install says why.
+    expect(r.out).toContain('the legacy mcp.json has no allowedTools');
+    expect(entry(t, 'amazon-q', 'git').autoApproved).toBeFalsy();
+    const off = await run(t, ['install', '--host', 'amazon-q', '--all', '--no-single-consent']);
+    expect(off.code, off.err).toBe(0);
+    expect(entry(t, 'amazon-q', 'fetch')).toMatchObject({ guarded: true });
+    expect(t.read(AGENT)).not.toContain('@fetch');
+    await run(t, ['uninstall', '--host', 'amazon-q', '--all']);
+    expect(t.snapshot()).toEqual(before);
+  });
+});

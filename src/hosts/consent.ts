@@ -55,6 +55,11 @@ export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
     kind: 'file',
     summary: 'writes permissions.allowed_tools "mcp_<server>_<tool>" per tool',
   },
+  'amazon-q': {
+    kind: 'file',
+    summary:
+      'writes allowedTools "@<server>" in the agent file that defines the server (not in the legacy mcp.json, which has no such field)',
+  },
 };
 
 /** What scan says for hosts where Airlock writes no allow entry, and why. */
@@ -69,8 +74,6 @@ export const NO_CONSENT: Partial<Record<HostId, string>> = {
   'copilot-cli': 'Copilot CLI allows tools per session (--allow-tool), not in mcp-config.json.',
   'visual-studio': 'Visual Studio approves tools in its UI; .mcp.json has no allow key.',
   'lm-studio': 'LM Studio approves tool calls in its UI; mcp.json has no allow key.',
-  'amazon-q':
-    'Amazon Q Developer allows tools per agent (allowedTools "@<server>" in the agent file), not in mcp.json; Airlock does not write it yet.',
 };
 
 export function consentSummary(host: HostId): string {

@@ -5,6 +5,9 @@
 //   Crush  permissions.allowed_tools += "mcp_<server>_<tool>"
 //          (internal/permission/permission.go and internal/agent/tools/mcp-tools.go in
 //          charmbracelet/crush: an MCP tool asks under the name mcp_<server>_<tool>)
+//   Amazon Q allowedTools += "@<server>" in the agent file that defines the server
+//          (docs/agent-format.md in aws/amazon-q-developer-cli: "@server_name" allows all its
+//          tools); the legacy mcp.json has no such field
 // Every edit is one jsonc-parser modification; undo removes exactly what was added, puts back a
 // value Airlock replaced as its old source text, and drops the containers Airlock created once
 // nothing but empty ones is left in them, so the file ends byte-identical to before.
@@ -29,7 +32,17 @@ export interface FileConsentItem {
   block?: { before: string; after: string };
 }
 
-export const FILE_CONSENT_HOSTS: readonly HostId[] = ['zed', 'crush'];
+/** Where each host's allow items live in the file (what the edit may touch). */
+export const FILE_CONSENT_AREA: Partial<Record<HostId, string[]>> = {
+  zed: ['agent', 'tool_permissions', 'tools'],
+  crush: ['permissions', 'allowed_tools'],
+  'amazon-q': ['allowedTools'],
+};
+
+/** Hosts whose allow item covers every tool of a server at once (no tool names needed). */
+export function wholeServerConsent(host: HostId): boolean {
+  return host === 'amazon-q';
+}
 
 export const ZED_ALLOW = 'allow';
 
@@ -49,6 +62,7 @@ export function fileConsentItems(
       path: ['permissions', 'allowed_tools'],
       element: `mcp_${server}_${t}`,
     }));
+  if (host === 'amazon-q') return [{ path: ['allowedTools'], element: `@${server}` }];
   return [];
 }
 
@@ -63,6 +77,15 @@ export function fileAutoApproved(host: HostId, file: unknown, server: string): b
         typeof v === 'object' &&
         v !== null &&
         (v as Record<string, unknown>).default === ZED_ALLOW,
+    );
+  }
+  if (host === 'amazon-q') {
+    const allowed = getAt(file, ['allowedTools']);
+    return (
+      Array.isArray(allowed) &&
+      allowed.some(
+        (x) => x === `@${server}` || (typeof x === 'string' && x.startsWith(`@${server}/`)),
+      )
     );
   }
   if (host === 'crush') {

@@ -2,11 +2,17 @@
 // diff, then applied: backup, atomic write, ledger. Every edit is verified by re-parsing the new
 // text and checking it differs from the old one only in the fields Airlock meant to change.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
 import { readClaudeLists, wrapVerdict } from './allowlists';
-import { addFileConsent, fileConsentItems, removeFileConsent } from './file-consent';
+import {
+  FILE_CONSENT_AREA,
+  addFileConsent,
+  fileConsentItems,
+  removeFileConsent,
+  wholeServerConsent,
+} from './file-consent';
 import {
   CONSENT,
   consentSummary,
@@ -547,8 +553,7 @@ function planUnwrap(
 /** The file with Zed's tool_permissions.tools / Crush's allowed_tools taken out, for verifying. */
 function outsideFileConsent(host: HostId, text: string): unknown {
   const v = openJson(text).value;
-  const area =
-    host === 'zed' ? ['agent', 'tool_permissions', 'tools'] : ['permissions', 'allowed_tools'];
+  const area = FILE_CONSENT_AREA[host] ?? [];
   // Drop the area, then each ancestor left empty (Airlock may have created them for it).
   for (let i = area.length; i > 0; i--) {
     const holder = getAt(v, area.slice(0, i - 1));
@@ -597,14 +602,18 @@ function planFileConsent(
     }
   }
   for (const { e, change } of add) {
-    const tools = ctx.toolNames?.(sel.host, e.name);
+    const whole = wholeServerConsent(sel.host);
+    const tools = whole ? [] : ctx.toolNames?.(sel.host, e.name);
     const key = ledgerKey(real, e.location, e.name);
     const rec = file.ledgerSet[key] ?? ledger[key];
-    const why = !tools?.length
-      ? 'its tool names are not known yet: start the host once so Airlock sees the server, then install --single-consent again'
-      : !rec
-        ? 'Airlock has no record of guarding it here: unguard and guard it again'
-        : undefined;
+    const why =
+      sel.host === 'amazon-q' && !['cli-agents', 'agents'].includes(basename(dirname(real)))
+        ? 'the legacy mcp.json has no allowedTools; move the server into an agent file to use single consent'
+        : !whole && !tools?.length
+          ? 'its tool names are not known yet: start the host once so Airlock sees the server, then install --single-consent again'
+          : !rec
+            ? 'Airlock has no record of guarding it here: unguard and guard it again'
+            : undefined;
     if (why) {
       change.detail = `allow entry not written: ${why}`;
       continue;
