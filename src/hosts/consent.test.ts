@@ -415,6 +415,19 @@ describe('single consent off (--no-single-consent): only the allow entry goes, t
     expect(t.read(rel)).toBe(guarded);
   });
 
+  it('an allow list edited since Airlock wrote it is left as it is', async () => {
+    const t = makeHome();
+    const rel = '.kiro/settings/mcp.json';
+    await run(t, ['install', '--host', 'kiro', '--all', '--single-consent']);
+    const doc = json(t, rel);
+    doc.mcpServers!['aws-docs']!.autoApprove = ['search_documentation', 'my_own_tool'];
+    writeFileSync(t.path(rel), JSON.stringify(doc, null, 2));
+    const edited = t.read(rel);
+    const off = await run(t, ['install', '--host', 'kiro', '--all', '--no-single-consent']);
+    expect(off.out).toContain('was edited since Airlock wrote it');
+    expect(t.read(rel)).toBe(edited);
+  });
+
   it('Claude Code: the rule Airlock added leaves settings.json (created file removed), the wrap stays', async () => {
     const t = makeHome();
     const wrappedOnly = await (async () => {

@@ -26,6 +26,8 @@ export interface LedgerEntry {
    * absent when the key was not there. Turning single consent off puts exactly this back.
    */
   consentPrior?: string;
+  /** The allow key's value as Airlock wrote it (source text): a value edited since is left alone. */
+  consentText?: string;
   /**
    * "claude-consent": not a server but Claude Code's settings file, where single consent added
    * `rules` to permissions.allow. originalText/wrappedText are then the whole file before

@@ -446,12 +446,18 @@ function planWrap(
     base.consent === true
       ? base.consentPrior
       : priorSpan && doc.text.slice(priorSpan.start, priorSpan.end);
+  const writtenSpan =
+    consentEdit &&
+    openDocument(target.format, newText).valueSpan?.(e.location, keyOf(e), consentEdit.key);
   file.ledgerSet[key] =
     consentEdit && !consentDone
       ? {
           ...base,
           consent: true,
           ...(consentPrior !== undefined ? { consentPrior } : {}),
+          ...(writtenSpan
+            ? { consentText: newText.slice(writtenSpan.start, writtenSpan.end) }
+            : {}),
         }
       : base;
   file.newText = newText;
@@ -704,6 +710,12 @@ function planConsentOff(
         : 'no allow entry to remove',
     });
   const entryPath = [...e.location, keyOf(e)];
+  const nowSpan = doc.valueSpan?.(e.location, keyOf(e), c.key);
+  const nowText = nowSpan && doc.text.slice(nowSpan.start, nowSpan.end);
+  if (prior.consentText !== undefined && nowText !== undefined && nowText !== prior.consentText)
+    return changeOf(e, 'unchanged', {
+      detail: `${c.key} was edited since Airlock wrote it; left as it is (change it by hand)`,
+    });
   const newText = restoreConsent(doc, e, c.key, prior.consentPrior);
   const after = openDocument(target.format, newText);
   if (e.original === undefined || e.command === undefined || e.args === undefined)
@@ -715,7 +727,7 @@ function planConsentOff(
   if (entryAutoApproved(e.host, getAt(after.value, entryPath)) && prior.consentPrior === undefined)
     throw new Error(`the allow entry of "${e.name}" is still there after removing it`);
   const span = after.launchSpan(e.location, keyOf(e), e.shape ?? 'flat');
-  const { consent: _c, consentPrior: _p, ...rest } = prior;
+  const { consent: _c, consentPrior: _p, consentText: _t, ...rest } = prior;
   file.ledgerSet[key] = {
     ...rest,
     wrappedText: span ? newText.slice(span.start, span.end) : prior.wrappedText,
