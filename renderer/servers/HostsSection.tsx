@@ -118,8 +118,8 @@ function HostCard({ host }: { host: HostReport }) {
 
 /**
  * One consent instead of two: guards every server of the host AND writes the host's own allow
- * entry for them, so the host stops asking and only Airlock does. Off takes the allow entries
- * back (unguard, then guard again without them). Hosts without such a setting say why.
+ * entry for them, so the host stops asking and only Airlock does. Off takes back only the allow
+ * entries Airlock wrote, byte for byte; the servers stay guarded. Hosts without such a setting say why.
  */
 function SingleConsentSwitch({ host }: { host: HostReport }) {
   const guardHost = useStore((s) => s.guardHost);
@@ -138,11 +138,7 @@ function SingleConsentSwitch({ host }: { host: HostReport }) {
   const toggle = async (want: boolean): Promise<void> => {
     setBusy(true);
     try {
-      if (want) await guardHost(host.host, true, true);
-      else {
-        await guardHost(host.host, false);
-        await guardHost(host.host, true);
-      }
+      await guardHost(host.host, true, want);
     } finally {
       setBusy(false);
     }

@@ -23,7 +23,7 @@ export interface ServersSlice {
   /** Accepts these changes in what the server runs (the ones shown): its allow rules apply again. */
   reviewServerIdentity(serverId: number, changes: IdentityChange[]): Promise<void>;
   scanHosts(): Promise<void>;
-  /** `singleConsent` also writes the host's own allow entry (install only). */
+  /** `singleConsent` true writes the host's own allow entry, false takes it back (install only). */
   guardHost(host: string, guard: boolean, singleConsent?: boolean): Promise<void>;
   guardEntry(entry: EntryRef, guard: boolean): Promise<void>;
   loadHostEvents(): Promise<void>;
@@ -83,7 +83,10 @@ export const serversSlice: Slice<ServersSlice> = (set, get) => {
       try {
         replaceHost(
           guard
-            ? await api.guardHost({ host, ...(singleConsent ? { singleConsent } : {}) })
+            ? await api.guardHost({
+                host,
+                ...(singleConsent !== undefined ? { singleConsent } : {}),
+              })
             : await api.unguardHost({ host }),
         );
         await get().loadHostEvents();

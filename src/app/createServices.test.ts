@@ -76,6 +76,20 @@ describe('createAppServices: hosts', () => {
     expect(cursor?.singleConsent?.supported).toBe(false);
   });
 
+  it('guardHost with singleConsent false takes back only the allow entry: the wrap stays', async () => {
+    const { t, services } = await setup();
+    await services.guardHost({ host: 'gemini' });
+    const guardedOnly = t.read('.gemini/settings.json');
+    await services.guardHost({ host: 'gemini', singleConsent: true });
+    expect(t.read('.gemini/settings.json')).not.toBe(guardedOnly);
+    const off = await services.guardHost({ host: 'gemini', singleConsent: false });
+    expect(entry([off], 'gemini', 'pythonTools')).toMatchObject({
+      guarded: true,
+      autoApproved: false,
+    });
+    expect(t.read('.gemini/settings.json')).toBe(guardedOnly);
+  });
+
   it('refuses a server the host does not have, and a remote one stays as it is', async () => {
     const { t, services } = await setup();
     const before = t.read('.cursor/mcp.json');

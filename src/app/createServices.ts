@@ -435,7 +435,10 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
 
     scanHosts: hostReports,
     guardHost: ({ host, singleConsent }) =>
-      changeHosts(host, 'install', { servers: 'all', ...(singleConsent ? { singleConsent } : {}) }),
+      changeHosts(host, 'install', {
+        servers: 'all',
+        ...(singleConsent !== undefined ? { singleConsent } : {}),
+      }),
     unguardHost: ({ host }) => changeHosts(host, 'uninstall', { servers: 'all' }),
     guardServer: (req) => changeHosts(req.host, 'install', serverSelection(req)),
     unguardServer: (req) => changeHosts(req.host, 'uninstall', serverSelection(req)),

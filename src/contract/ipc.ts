@@ -186,7 +186,10 @@ export const requestSchemas = {
   getSettings: none,
   setSettings: settingsSchema.partial(),
   scanHosts: none,
-  /** `singleConsent`: also write the host's own allow entry so only Airlock asks. */
+  /**
+   * `singleConsent` true: also write the host's own allow entry so only Airlock asks; false: take
+   * back only the allow entries Airlock wrote (the wraps stay); absent: leave them as they are.
+   */
   guardHost: z.strictObject({
     host: z.string().min(1).max(100),
     singleConsent: z.boolean().optional(),

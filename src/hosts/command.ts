@@ -44,7 +44,7 @@ function toolNamesFrom(io: HostsIo): HostsContext['toolNames'] {
 export const HOSTS_HELP = `Usage:
   airlock hosts scan [--json] [--project DIR]...
   airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
-                          [--single-consent] [--startup-timeout SEC]
+                          [--single-consent | --no-single-consent] [--startup-timeout SEC]
   airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
 
 Hosts: ${HOST_IDS.join(', ')}
@@ -55,8 +55,13 @@ install    rewrites the chosen servers' command/args so the host starts them thr
            backed up into the data directory and replaced atomically; --dry-run prints the diff.
 --single-consent
            also writes the host's own allow entry for each guarded server (Claude Code
-           permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust), so only
-           Airlock asks. Uninstall removes it with the wrap, byte for byte.
+           permissions.allow, Cline/Kiro autoApprove, Roo Code alwaysAllow, Gemini trust, Codex
+           default_tools_approval_mode, Zed agent.tool_permissions, Crush allowed_tools, Amazon Q
+           agent allowedTools), so only Airlock asks. Uninstall removes it with the wrap, byte for
+           byte.
+--no-single-consent
+           takes back only the allow entries Airlock wrote (byte for byte) and keeps the wraps: the
+           host asks again, and so does Airlock.
 --startup-timeout SEC
            where the host limits a server's start (Codex startup_timeout_sec, 10 s by default),
            raises it to SEC in the same edit; uninstall takes it back with the wrap.
@@ -70,7 +75,8 @@ interface Parsed {
   json: boolean;
   dryRun: boolean;
   all: boolean;
-  singleConsent: boolean;
+  /** true: --single-consent; false: --no-single-consent; undefined: neither. */
+  singleConsent?: boolean;
   startupTimeout?: number;
   host?: string;
   servers: string[];
@@ -84,7 +90,6 @@ function parseArgs(argv: string[]): Parsed | string {
     json: false,
     dryRun: false,
     all: false,
-    singleConsent: false,
     servers: [],
     projects: [],
     help: false,
@@ -111,8 +116,13 @@ function parseArgs(argv: string[]): Parsed | string {
         p.all = true;
         break;
       case '--single-consent':
-        p.singleConsent = true;
+      case '--no-single-consent': {
+        const want = flag === '--single-consent';
+        if (p.singleConsent === !want)
+          return '--single-consent and --no-single-consent exclude each other';
+        p.singleConsent = want;
         break;
+      }
       case '--startup-timeout': {
         const v = Number(value());
         if (!Number.isInteger(v) || v < 1 || v > 600)
@@ -297,9 +307,9 @@ function changeCommand(
     io.stderr(`airlock hosts ${sub}: give --server NAME (repeatable) or --all\n`);
     return 2;
   }
-  if (p.singleConsent && sub === 'uninstall') {
+  if (p.singleConsent !== undefined && sub === 'uninstall') {
     io.stderr(
-      'airlock hosts uninstall: --single-consent is for install (uninstall always removes what Airlock wrote)\n',
+      'airlock hosts uninstall: --single-consent and --no-single-consent are for install (uninstall always removes what Airlock wrote)\n',
     );
     return 2;
   }
@@ -307,10 +317,10 @@ function changeCommand(
     host: p.host,
     servers: p.all ? ('all' as const) : p.servers,
     projects: p.projects,
-    singleConsent: p.singleConsent,
+    ...(p.singleConsent !== undefined ? { singleConsent: p.singleConsent } : {}),
     ...(p.startupTimeout !== undefined ? { startupTimeoutSec: p.startupTimeout } : {}),
   };
-  if (p.singleConsent && !CONSENT[p.host])
+  if (p.singleConsent !== undefined && !CONSENT[p.host])
     io.stdout(`note: ${HOST_LABELS[p.host]}: ${consentSummary(p.host)}\n`);
   const plan = sub === 'install' ? planInstall(ctx, sel) : planUninstall(ctx, sel);
   let code = 0;
@@ -385,6 +395,8 @@ export function noGateNotice(dataDir: string): string {
 
 function describe(action: string, server: string, path: string, detail?: string): string {
   if (action === 'consent') return `wrote the host's allow entry for ${server} in ${path}\n`;
+  if (action === 'consent-off')
+    return `removed the allow entry Airlock wrote for ${server} from ${path} (still guarded)\n`;
   if (action === 'unwrap' && detail === 'allow entry removed')
     return `removed the allow entry ${server} from ${path}\n`;
   if (action === 'wrap') return `guarded ${server} in ${path}${detail ? ` (${detail})` : ''}\n`;

@@ -10,6 +10,9 @@
 //   Roo Code     "alwaysAllow": [tool names] on the server entry
 //   Kiro         "autoApprove": [tool names] on the server entry
 //   Gemini CLI   "trust": true on the server entry (skips every confirmation for its tools)
+//   Codex        default_tools_approval_mode = "approve" in [mcp_servers.<name>] (config.toml;
+//                the server-wide default under per-tool [mcp_servers.<name>.tools.<tool>]
+//                approval_mode overrides; values auto | prompt | approve)
 import { join, resolve } from 'node:path';
 import { claudeCodeDir } from './paths';
 import type { HostId, Platform, ServerEntry } from './types';
@@ -20,13 +23,21 @@ export interface EntryConsent {
   key: string;
   /** Needs the server's tool names (from the gate's registry) rather than one switch. */
   perTool: boolean;
+  /** The value that means "allow every tool" when not per tool (default `true`). */
+  on?: string | true;
 }
 
 export interface ClaudeConsent {
   kind: 'claude-settings';
 }
 
-export type ConsentSetting = EntryConsent | ClaudeConsent;
+/** Zed and Crush: per-tool allow items beside the servers in the same file (file-consent.ts). */
+export interface FileConsent {
+  kind: 'file';
+  summary: string;
+}
+
+export type ConsentSetting = EntryConsent | ClaudeConsent | FileConsent;
 
 export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
   'claude-code': { kind: 'claude-settings' },
@@ -34,6 +45,21 @@ export const CONSENT: Partial<Record<HostId, ConsentSetting>> = {
   'roo-code': { kind: 'entry', key: 'alwaysAllow', perTool: true },
   kiro: { kind: 'entry', key: 'autoApprove', perTool: true },
   gemini: { kind: 'entry', key: 'trust', perTool: false },
+  codex: { kind: 'entry', key: 'default_tools_approval_mode', perTool: false, on: 'approve' },
+  zed: {
+    kind: 'file',
+    summary:
+      'writes agent.tool_permissions.tools["mcp:<server>:<tool>"].default = "allow" per tool',
+  },
+  crush: {
+    kind: 'file',
+    summary: 'writes permissions.allowed_tools "mcp_<server>_<tool>" per tool',
+  },
+  'amazon-q': {
+    kind: 'file',
+    summary:
+      'writes allowedTools "@<server>" in the agent file that defines the server (not in the legacy mcp.json, which has no such field)',
+  },
 };
 
 /** What scan says for hosts where Airlock writes no allow entry, and why. */
@@ -42,24 +68,24 @@ export const NO_CONSENT: Partial<Record<HostId, string>> = {
   cursor: "Cursor's auto-run setting lives in its UI, not per server in mcp.json.",
   vscode: 'VS Code approves tools from the chat UI; mcp.json has no per-server allow key.',
   windsurf: 'Windsurf has no per-server allow key in mcp_config.json.',
-  codex:
-    'Codex per-tool approval_mode is not written yet by Airlock: answer both prompts, or set it by hand.',
-  zed: 'Zed agent.tool_permissions is not written yet by Airlock: answer both prompts, or set it by hand.',
   continue: 'Continue keeps tool policies in its UI, not in config.yaml.',
   goose: "Goose keeps tool permissions in permission.yaml by mode; Airlock doesn't write them yet.",
   opencode: 'opencode does not prompt for MCP tools by default: only Airlock asks already.',
   'copilot-cli': 'Copilot CLI allows tools per session (--allow-tool), not in mcp-config.json.',
   'visual-studio': 'Visual Studio approves tools in its UI; .mcp.json has no allow key.',
   'lm-studio': 'LM Studio approves tool calls in its UI; mcp.json has no allow key.',
-  crush: "Crush's permissions.allowed_tools is not written yet by Airlock.",
-  'amazon-q': 'Amazon Q Developer trusts tools per agent profile, not in mcp.json.',
 };
 
 export function consentSummary(host: HostId): string {
   const c = CONSENT[host];
   if (!c) return NO_CONSENT[host] ?? 'No host allow setting known.';
   if (c.kind === 'claude-settings') return 'writes permissions.allow "mcp__<server>__*"';
-  return c.perTool ? `writes "${c.key}": [every tool]` : `writes "${c.key}": true`;
+  if (c.kind === 'file') return c.summary;
+  if (c.perTool) return `writes "${c.key}": [every tool]`;
+  // A string value is Codex's TOML spelling; true is the JSON hosts'.
+  return c.on === undefined || c.on === true
+    ? `writes "${c.key}": true`
+    : `writes ${c.key} = ${JSON.stringify(c.on)}`;
 }
 
 /** The value the entry key takes, or why it cannot be written yet. */
@@ -67,7 +93,7 @@ export function entryConsentValue(
   c: EntryConsent,
   tools: readonly string[] | undefined,
 ): { value: unknown } | { reason: string } {
-  if (!c.perTool) return { value: true };
+  if (!c.perTool) return { value: c.on ?? true };
   if (!tools || tools.length === 0)
     return {
       reason:
@@ -81,7 +107,7 @@ export function entryAutoApproved(host: HostId, raw: unknown): boolean {
   const c = CONSENT[host];
   if (!c || c.kind !== 'entry' || typeof raw !== 'object' || raw === null) return false;
   const v = (raw as Record<string, unknown>)[c.key];
-  return c.perTool ? Array.isArray(v) && v.length > 0 : v === true;
+  return c.perTool ? Array.isArray(v) && v.length > 0 : v === (c.on ?? true);
 }
 
 /** Claude Code names a server's tools mcp__<name>__<tool>, with other characters as "_". */

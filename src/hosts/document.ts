@@ -30,4 +30,10 @@ export interface ConfigDocument {
   replaceSpan(span: Span, content: string): string;
   /** Sets a number key of a server entry inside its launch span (TOML: Codex's startup budget). */
   withNumber?(location: string[], name: string, key: string, value: number): string;
+  /** Sets a number or string key of a server entry inside its launch span (TOML). */
+  withScalar?(location: string[], name: string, key: string, value: number | string): string;
+  /** The source span of one key's value on a server entry. */
+  valueSpan?(location: string[], name: string, key: string): Span | undefined;
+  /** The full new text without this key of a server entry (unchanged when it is absent). */
+  withoutKey?(location: string[], name: string, key: string): string;
 }

@@ -1,6 +1,7 @@
 // JSON / JSON-with-comments config files. Edits replace the exact source spans of the values they
 // change, so comments, key order and formatting everywhere else survive byte for byte.
 import {
+  applyEdits,
   findNodeAtLocation,
   modify,
   parseTree,
@@ -42,6 +43,25 @@ class JsonDocument implements ConfigDocument {
     private readonly root: Node | undefined,
   ) {
     this.value = root ? nodeValue(root) : {};
+  }
+
+  valueSpan(location: string[], name: string, key: string): Span | undefined {
+    const node = this.root && findNodeAtLocation(this.root, [...location, name, key]);
+    return node && { start: node.offset, end: node.offset + node.length };
+  }
+
+  withoutKey(location: string[], name: string, key: string): string {
+    if (!this.valueSpan(location, name, key)) return this.text;
+    const m = /\n([ \t]+)\S/.exec(this.text);
+    const indent = m?.[1] ?? '  ';
+    const edits = modify(this.text, [...location, name, key], undefined, {
+      formattingOptions: {
+        insertSpaces: !indent.startsWith('\t'),
+        tabSize: indent.startsWith('\t') ? 1 : indent.length,
+        eol: this.text.includes('\r\n') ? '\r\n' : '\n',
+      },
+    });
+    return applyEdits(this.text, edits);
   }
 
   launchSpan(location: string[], name: string): Span | undefined {

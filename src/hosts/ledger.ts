@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from './fs-write';
+import type { FileConsentItem } from './file-consent';
 
 export interface LedgerEntry {
   configPath: string;
@@ -21,12 +22,26 @@ export interface LedgerEntry {
   /** Airlock also wrote the host's own allow entry for this server (single consent). */
   consent?: boolean;
   /**
+   * The allow key's value as written in the file before Airlock's first allow entry (source text);
+   * absent when the key was not there. Turning single consent off puts exactly this back.
+   */
+  consentPrior?: string;
+  /** The allow key's value as Airlock wrote it (source text): a value edited since is left alone. */
+  consentText?: string;
+  /**
    * "claude-consent": not a server but Claude Code's settings file, where single consent added
    * `rules` to permissions.allow. originalText/wrappedText are then the whole file before
    * Airlock's first rule and after its last; `fileCreated` when Airlock created the file.
    */
-  kind?: 'claude-consent';
+  kind?: 'claude-consent' | 'file-consent';
   rules?: string[];
+  /** Zed / Crush: the allow items Airlock added for this server elsewhere in the same file. */
+  fileConsent?: FileConsentItem[];
+  /**
+   * "file-consent": not a server but the file's containers (agent.tool_permissions…,
+   * permissions.allowed_tools) that Airlock created for allow items; dropped once left empty.
+   */
+  containers?: string[][];
   fileCreated?: boolean;
 }
 

@@ -56,7 +56,11 @@ describe('config paths per OS, from the passed env only', () => {
     expect(byHost(t, 'goose')).toEqual([
       '/w/Users/u/AppData/Roaming/Block/goose/config/config.yaml',
     ]);
-    expect(byHost(t, 'crush')).toEqual(['/w/Users/u/AppData/Local/crush/crush.json']);
+    // Crush's user config is under ~/.config on Windows too; %LOCALAPPDATA% holds its data file.
+    expect(byHost(t, 'crush')).toEqual([
+      '/w/Users/u/.config/crush/crush.json',
+      '/w/Users/u/AppData/Local/crush/crush.json',
+    ]);
     expect(claudeExtensionsDir(env, 'win32')).toBe(
       '/w/Users/u/AppData/Roaming/Claude/Claude Extensions',
     );
@@ -164,6 +168,39 @@ describe('config paths per OS, from the passed env only', () => {
       join(installed, '.claude-plugin', 'plugin.json'),
     ]);
     expect(t[0]!.readOnly).toBe('Claude Code plugin "db-tools"');
+  });
+
+  it('Crush: CRUSH_GLOBAL_CONFIG / XDG on every OS (Windows too), and its own data file', () => {
+    expect(
+      byHost(userTargets({ USERPROFILE: '/w/u', LOCALAPPDATA: '/w/u/L' }, 'win32'), 'crush'),
+    ).toEqual([
+      join('/w/u', '.config', 'crush', 'crush.json'),
+      join('/w/u/L', 'crush', 'crush.json'),
+    ]);
+    expect(byHost(userTargets({ HOME: '/h' }, 'linux'), 'crush')).toEqual([
+      '/h/.config/crush/crush.json',
+      '/h/.local/share/crush/crush.json',
+    ]);
+    expect(
+      byHost(
+        userTargets({ HOME: '/h', CRUSH_GLOBAL_CONFIG: '/c', CRUSH_GLOBAL_DATA: '/d' }, 'darwin'),
+        'crush',
+      ),
+    ).toEqual(['/c/crush.json', '/d/crush.json']);
+  });
+
+  it('Amazon Q: every agent file in cli-agents and agents, beside the legacy mcp.json', () => {
+    const home = mkdtempSync(join(tmpdir(), 'airlock-q-'));
+    for (const d of ['cli-agents', 'agents']) {
+      mkdirSync(join(home, '.aws', 'amazonq', d), { recursive: true });
+      writeFileSync(join(home, '.aws', 'amazonq', d, 'default.json'), '{}');
+    }
+    writeFileSync(join(home, '.aws', 'amazonq', 'cli-agents', 'notes.txt'), '');
+    expect(byHost(userTargets({ HOME: home }, 'linux'), 'amazon-q')).toEqual([
+      join(home, '.aws', 'amazonq', 'mcp.json'),
+      join(home, '.aws', 'amazonq', 'cli-agents', 'default.json'),
+      join(home, '.aws', 'amazonq', 'agents', 'default.json'),
+    ]);
   });
 
   it('refuses to guess a home', () => {

@@ -200,9 +200,25 @@ function gooseConfig(env: NodeJS.ProcessEnv, platform: Platform): string {
   return join(xdgConfig(env, platform), 'goose', 'config.yaml');
 }
 
+/**
+ * Crush's user config (internal/config/load.go GlobalConfig): $CRUSH_GLOBAL_CONFIG/crush.json, else
+ * $XDG_CONFIG_HOME or ~/.config on every OS, Windows included (not %LOCALAPPDATA%).
+ */
 function crushConfig(env: NodeJS.ProcessEnv, platform: Platform): string {
-  if (platform === 'win32') return join(localAppData(env, platform), 'crush', 'crush.json');
+  if (env.CRUSH_GLOBAL_CONFIG) return join(env.CRUSH_GLOBAL_CONFIG, 'crush.json');
   return join(xdgConfig(env, platform), 'crush', 'crush.json');
+}
+
+/**
+ * The JSON Crush itself writes its own changes to, loaded after the user config
+ * (GlobalConfigData): $CRUSH_GLOBAL_DATA/crush.json, $XDG_DATA_HOME/crush, %LOCALAPPDATA%\crush
+ * on Windows, else ~/.local/share/crush.
+ */
+function crushData(env: NodeJS.ProcessEnv, platform: Platform): string {
+  if (env.CRUSH_GLOBAL_DATA) return join(env.CRUSH_GLOBAL_DATA, 'crush.json');
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'crush', 'crush.json');
+  if (platform === 'win32') return join(localAppData(env, platform), 'crush', 'crush.json');
+  return join(homeDir(env, platform), '.local', 'share', 'crush', 'crush.json');
 }
 
 function formatOf(path: string): ConfigFormat {
@@ -304,7 +320,15 @@ export function userTargets(
       : []),
     target('lm-studio', join(home, '.lmstudio', 'mcp.json'), ['mcpServers']),
     target('crush', crushConfig(env, platform), ['mcp']),
+    target('crush', crushData(env, platform), ['mcp']),
     target('amazon-q', join(home, '.aws', 'amazonq', 'mcp.json'), ['mcpServers']),
+    // Agent files (aws/amazon-q-developer-cli docs/agent-format.md): each has its own mcpServers.
+    ...files(join(home, '.aws', 'amazonq', 'cli-agents'), /\.json$/).map((f) =>
+      target('amazon-q', join(home, '.aws', 'amazonq', 'cli-agents', f), ['mcpServers']),
+    ),
+    ...files(join(home, '.aws', 'amazonq', 'agents'), /\.json$/).map((f) =>
+      target('amazon-q', join(home, '.aws', 'amazonq', 'agents', f), ['mcpServers']),
+    ),
   ];
 }
 
@@ -336,6 +360,9 @@ export function projectTargets(dir: string): ConfigTarget[] {
     p('crush', ['crush.json'], ['mcp']),
     p('crush', ['.crush.json'], ['mcp']),
     p('amazon-q', ['.amazonq', 'mcp.json'], ['mcpServers']),
+    ...files(join(project, '.amazonq', 'cli-agents'), /\.json$/).map((f) =>
+      p('amazon-q', ['.amazonq', 'cli-agents', f], ['mcpServers']),
+    ),
   ];
 }
 

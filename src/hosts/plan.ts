@@ -2,11 +2,25 @@
 // diff, then applied: backup, atomic write, ledger. Every edit is verified by re-parsing the new
 // text and checking it differs from the old one only in the fields Airlock meant to change.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { applyEdits, modify } from 'jsonc-parser';
 import { readClaudeLists, wrapVerdict } from './allowlists';
-import { CONSENT, claudeRule, claudeSettingsFor, entryConsentValue } from './consent';
+import {
+  FILE_CONSENT_AREA,
+  addFileConsent,
+  fileConsentItems,
+  removeFileConsent,
+  wholeServerConsent,
+} from './file-consent';
+import {
+  CONSENT,
+  consentSummary,
+  claudeRule,
+  claudeSettingsFor,
+  entryAutoApproved,
+  entryConsentValue,
+} from './consent';
 import { CODEX_STARTUP_KEY } from './startup';
 import { launchPaths, launchValues } from './entry';
 import { openJson } from './json-doc';
@@ -24,14 +38,22 @@ export interface Selection {
   servers: 'all' | string[];
   /** Project directories; without any, only user-level (non-project) servers are chosen. */
   projects?: string[];
-  /** Also write the host's own allow entry for each guarded server, so only Airlock asks. */
+  /**
+   * true: also write the host's own allow entry for each guarded server, so only Airlock asks.
+   * false (install only): take back the allow entries Airlock wrote and keep the wraps.
+   * Absent: leave allow entries as they are.
+   */
   singleConsent?: boolean;
   /** Raise the host's startup budget (Codex startup_timeout_sec) to at least this, with the wrap. */
   startupTimeoutSec?: number;
 }
 
-/** `consent`: only the host's allow entry was written (the wrap was already there). */
-export type ChangeAction = 'wrap' | 'rewrap' | 'unwrap' | 'consent' | 'unchanged' | 'skipped';
+/**
+ * `consent`: only the host's allow entry was written (the wrap was already there);
+ * `consent-off`: only the allow entry Airlock wrote was taken back (the wrap stays).
+ */
+export type ChangeAction =
+  'wrap' | 'rewrap' | 'unwrap' | 'consent' | 'consent-off' | 'unchanged' | 'skipped';
 
 export interface ServerChange {
   host: HostId;
@@ -196,6 +218,9 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
       ledgerSet: {},
       ledgerDelete: [],
     };
+    // Zed / Crush allow items for these servers, edited after the wraps in the same file.
+    const fileAdd: { e: ServerEntry; change: ServerChange }[] = [];
+    const fileDrop: ServerEntry[] = [];
     try {
       for (const first of chosen(loaded.doc)) {
         seen.add(first.name);
@@ -205,9 +230,11 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
           (x) => x.name === first.name && isDeepStrictEqual(x.location, first.location),
         )!;
         const change =
-          kind === 'install'
-            ? planWrap(ctx, sel, target, doc, e, ledger.entries, file)
-            : planUnwrap(target, doc, e, ledger.entries, file);
+          kind === 'uninstall'
+            ? planUnwrap(target, doc, e, ledger.entries, file)
+            : sel.singleConsent === false && e.guarded
+              ? planConsentOff(target, doc, e, ledger.entries, file)
+              : planWrap(ctx, sel, target, doc, e, ledger.entries, file);
         if (change.action === 'unchanged' || change.action === 'skipped')
           out.unchanged.push(change);
         else file.changes.push(change);
@@ -217,10 +244,18 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
           (change.action === 'unchanged' && e.guarded);
         if (
           CONSENT[sel.host]?.kind === 'claude-settings' &&
-          (kind === 'uninstall' || (sel.singleConsent && guardedNow))
+          (kind === 'uninstall' || sel.singleConsent === false || (sel.singleConsent && guardedNow))
         )
           claudeConsent.push(e);
+        if (CONSENT[sel.host]?.kind === 'file') {
+          if (kind === 'uninstall' ? change.action === 'unwrap' : change.action === 'consent-off')
+            fileDrop.push(e);
+          else if (kind === 'install' && sel.singleConsent && guardedNow)
+            fileAdd.push({ e, change });
+        }
       }
+      if (fileAdd.length > 0 || fileDrop.length > 0)
+        planFileConsent(ctx, sel, kind, target, file, fileAdd, fileDrop, ledger.entries, out);
     } catch (err) {
       out.errors.push({ path: target.path, message: (err as Error).message });
       continue;
@@ -232,7 +267,14 @@ function plan(ctx: HostsContext, sel: Selection, kind: 'install' | 'uninstall'):
     )
       out.files.push(file);
   }
-  if (claudeConsent.length > 0) planClaudeConsent(ctx, kind, claudeConsent, ledger.entries, out);
+  if (claudeConsent.length > 0)
+    planClaudeConsent(
+      ctx,
+      sel.singleConsent === false ? 'uninstall' : kind,
+      claudeConsent,
+      ledger.entries,
+      out,
+    );
   if (sel.servers !== 'all') out.notFound = sel.servers.filter((s) => !seen.has(s));
   return out;
 }
@@ -270,7 +312,7 @@ function consentFor(
   if (!sel.singleConsent) return undefined;
   const c = CONSENT[sel.host];
   if (!c || c.kind !== 'entry') return undefined;
-  if (target.format !== 'json') return { reason: 'allow entries are written in JSON files only' };
+  if (target.format === 'yaml') return { reason: 'allow entries are not written in YAML files' };
   const v = entryConsentValue(c, ctx.toolNames?.(sel.host, e.name));
   if ('reason' in v) return v;
   return { edit: { key: c.key, value: v.value } };
@@ -345,8 +387,14 @@ function planWrap(
     if (!withBudget.withNumber) throw new Error('this file cannot hold a startup budget');
     newText = withBudget.withNumber(e.location, keyOf(e), budget.key, budget.value);
   }
-  if (consentEdit && !consentDone)
-    newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
+  if (consentEdit && !consentDone) {
+    if (target.format === 'toml') {
+      const withConsent = openDocument(target.format, newText);
+      if (!withConsent.withScalar || typeof consentEdit.value !== 'string')
+        throw new Error('this file cannot hold the allow entry');
+      newText = withConsent.withScalar(e.location, keyOf(e), consentEdit.key, consentEdit.value);
+    } else newText = setEntryKey(newText, entryPath, consentEdit.key, consentEdit.value);
+  }
   verifyEdit(
     target.format,
     doc.text,
@@ -392,7 +440,26 @@ function planWrap(
             argsWasAbsent,
             installedAt: new Date().toISOString(),
           };
-  file.ledgerSet[key] = consentEdit && !consentDone ? { ...base, consent: true } : base;
+  // What the allow key held before Airlock's first allow entry, so turning it off restores it exactly.
+  const priorSpan = doc.valueSpan?.(e.location, keyOf(e), consentEdit?.key ?? '');
+  const consentPrior =
+    base.consent === true
+      ? base.consentPrior
+      : priorSpan && doc.text.slice(priorSpan.start, priorSpan.end);
+  const writtenSpan =
+    consentEdit &&
+    openDocument(target.format, newText).valueSpan?.(e.location, keyOf(e), consentEdit.key);
+  file.ledgerSet[key] =
+    consentEdit && !consentDone
+      ? {
+          ...base,
+          consent: true,
+          ...(consentPrior !== undefined ? { consentPrior } : {}),
+          ...(writtenSpan
+            ? { consentText: newText.slice(writtenSpan.start, writtenSpan.end) }
+            : {}),
+        }
+      : base;
   file.newText = newText;
   const action: ChangeAction = launchSame && !budget ? 'consent' : e.guarded ? 'rewrap' : 'wrap';
   return changeOf(e, action, {
@@ -462,7 +529,10 @@ function planUnwrap(
       remove: e.args.length - e.original.args.length,
       insert: [],
     });
-    if (dropConsent) newText = setEntryKey(newText, entryPath, dropConsent.key, undefined);
+    if (dropConsent) {
+      const d = openDocument(target.format, newText);
+      newText = restoreConsent(d, e, dropConsent.key, prior?.consentPrior);
+    }
     verifyEdit(
       target.format,
       doc.text,
@@ -471,7 +541,10 @@ function planUnwrap(
       shape,
       e.original.command,
       restoreArgs,
-      dropConsent,
+      dropConsent && {
+        key: dropConsent.key,
+        value: getAt(openDocument(target.format, newText).value, [...entryPath, dropConsent.key]),
+      },
     );
   }
   file.newText = newText;
@@ -481,6 +554,186 @@ function planUnwrap(
     before: { command: e.command, args: e.args },
     after: e.original,
   });
+}
+
+/** The file with Zed's tool_permissions.tools / Crush's allowed_tools taken out, for verifying. */
+function outsideFileConsent(host: HostId, text: string): unknown {
+  const v = openJson(text).value;
+  const area = FILE_CONSENT_AREA[host] ?? [];
+  // Drop the area, then each ancestor left empty (Airlock may have created them for it).
+  for (let i = area.length; i > 0; i--) {
+    const holder = getAt(v, area.slice(0, i - 1));
+    if (!holder || typeof holder !== 'object') break;
+    const key = area[i - 1]!;
+    const child = (holder as Record<string, unknown>)[key];
+    const empty = typeof child === 'object' && child !== null && Object.keys(child).length === 0;
+    if (i !== area.length && !empty) break;
+    delete (holder as Record<string, unknown>)[key];
+  }
+  return normalise(v);
+}
+
+/**
+ * Zed and Crush keep their allow setting beside the servers in the same file: add (install with
+ * single consent) or take back (uninstall, single consent off) each server's items, and keep the
+ * containers Airlock created in a file-level ledger record so the last removal drops them.
+ */
+function planFileConsent(
+  ctx: HostsContext,
+  sel: Selection,
+  kind: 'install' | 'uninstall',
+  target: ConfigTarget,
+  file: FilePlan,
+  add: { e: ServerEntry; change: ServerChange }[],
+  drop: ServerEntry[],
+  ledger: Record<string, LedgerEntry>,
+  out: Plan,
+): void {
+  const real = realTarget(target.path);
+  const fkey = ledgerKey(real, ['$file-consent'], '');
+  const fprior = file.ledgerSet[fkey] ?? ledger[fkey];
+  let containers = fprior?.containers ?? [];
+  const before = file.newText;
+  let text = before;
+  for (const e of drop) {
+    const key = ledgerKey(real, e.location, e.name);
+    const rec = ledger[key];
+    if (!rec?.fileConsent?.length) continue;
+    const r = removeFileConsent(text, rec.fileConsent, containers);
+    text = r.text;
+    containers = r.created;
+    if (kind === 'install') {
+      const { consent: _c, fileConsent: _f, ...rest } = file.ledgerSet[key] ?? rec;
+      file.ledgerSet[key] = rest;
+    }
+  }
+  for (const { e, change } of add) {
+    const whole = wholeServerConsent(sel.host);
+    const tools = whole ? [] : ctx.toolNames?.(sel.host, e.name);
+    const key = ledgerKey(real, e.location, e.name);
+    const rec = file.ledgerSet[key] ?? ledger[key];
+    const why =
+      sel.host === 'amazon-q' && !['cli-agents', 'agents'].includes(basename(dirname(real)))
+        ? 'the legacy mcp.json has no allowedTools; move the server into an agent file to use single consent'
+        : !whole && !tools?.length
+          ? 'its tool names are not known yet: start the host once so Airlock sees the server, then install --single-consent again'
+          : !rec
+            ? 'Airlock has no record of guarding it here: unguard and guard it again'
+            : undefined;
+    if (why) {
+      change.detail = `allow entry not written: ${why}`;
+      continue;
+    }
+    const r = addFileConsent(text, fileConsentItems(sel.host, e.name, tools!));
+    if (r.added.length === 0) continue;
+    text = r.text;
+    containers = [...containers, ...r.created];
+    file.ledgerSet[key] = {
+      ...rec!,
+      consent: true,
+      fileConsent: [...(rec!.fileConsent ?? []), ...r.added],
+    };
+    change.consent = consentSummary(sel.host).replace(/^writes /, '');
+    if (change.action === 'unchanged') {
+      // The wrap was there already: this run only writes the allow items.
+      out.unchanged = out.unchanged.filter((u) => u !== change);
+      change.action = 'consent';
+      change.detail = undefined;
+      file.changes.push(change);
+    }
+  }
+  if (text === before) return;
+  if (!isDeepStrictEqual(outsideFileConsent(sel.host, before), outsideFileConsent(sel.host, text)))
+    throw new Error('the allow entries did not verify; file left untouched');
+  file.newText = text;
+  if (containers.length > 0)
+    file.ledgerSet[fkey] = {
+      configPath: real,
+      location: ['$file-consent'],
+      server: '',
+      kind: 'file-consent',
+      containers,
+      originalText: '',
+      wrappedText: '',
+      originalCommand: '',
+      originalArgs: [],
+      argsWasAbsent: false,
+      installedAt: fprior?.installedAt ?? new Date().toISOString(),
+    };
+  else if (fprior) {
+    delete file.ledgerSet[fkey];
+    file.ledgerDelete.push(fkey);
+  }
+}
+
+/** The text with a server's allow key put back as it was: its old source text, or no key at all. */
+function restoreConsent(
+  doc: ConfigDocument,
+  e: ServerEntry,
+  key: string,
+  prior: string | undefined,
+): string {
+  if (prior === undefined) {
+    if (!doc.withoutKey) throw new Error('this file cannot drop the allow entry');
+    return doc.withoutKey(e.location, keyOf(e), key);
+  }
+  const span = doc.valueSpan?.(e.location, keyOf(e), key);
+  return span ? doc.replaceSpan(span, prior) : doc.text;
+}
+
+/**
+ * Single consent off: takes back only the allow entry Airlock wrote on a guarded server, leaving
+ * the wrap. The key gets back the exact text it had before (or goes, if it was not there), so a
+ * file nothing else touched is byte-identical to the one before `--single-consent`.
+ */
+function planConsentOff(
+  target: ConfigTarget,
+  doc: ConfigDocument,
+  e: ServerEntry,
+  ledger: Record<string, LedgerEntry>,
+  file: FilePlan,
+): ServerChange {
+  const c = CONSENT[e.host];
+  const key = ledgerKey(realTarget(target.path), e.location, e.name);
+  const prior = ledger[key];
+  // Zed / Crush: the items go in planFileConsent, after every entry of the file.
+  if (c?.kind === 'file')
+    return prior?.fileConsent?.length
+      ? changeOf(e, 'consent-off', { detail: 'allow items removed' })
+      : changeOf(e, 'unchanged', { detail: 'no allow entry written by Airlock' });
+  // Claude Code's rules live in a settings file of their own (planClaudeConsent).
+  if (!c || c.kind !== 'entry') return changeOf(e, 'unchanged', { detail: 'already guarded' });
+  if (prior?.consent !== true)
+    return changeOf(e, 'unchanged', {
+      detail: e.autoApproved
+        ? "the host's allow entry was not written by Airlock; left as it is"
+        : 'no allow entry to remove',
+    });
+  const entryPath = [...e.location, keyOf(e)];
+  const nowSpan = doc.valueSpan?.(e.location, keyOf(e), c.key);
+  const nowText = nowSpan && doc.text.slice(nowSpan.start, nowSpan.end);
+  if (prior.consentText !== undefined && nowText !== undefined && nowText !== prior.consentText)
+    return changeOf(e, 'unchanged', {
+      detail: `${c.key} was edited since Airlock wrote it; left as it is (change it by hand)`,
+    });
+  const newText = restoreConsent(doc, e, c.key, prior.consentPrior);
+  const after = openDocument(target.format, newText);
+  if (e.original === undefined || e.command === undefined || e.args === undefined)
+    throw new Error(`cannot locate "${e.name}" in ${target.path}`);
+  verifyEdit(target.format, doc.text, newText, entryPath, e.shape ?? 'flat', e.command, e.args, {
+    key: c.key,
+    value: getAt(after.value, [...entryPath, c.key]),
+  });
+  if (entryAutoApproved(e.host, getAt(after.value, entryPath)) && prior.consentPrior === undefined)
+    throw new Error(`the allow entry of "${e.name}" is still there after removing it`);
+  const span = after.launchSpan(e.location, keyOf(e), e.shape ?? 'flat');
+  const { consent: _c, consentPrior: _p, consentText: _t, ...rest } = prior;
+  file.ledgerSet[key] = {
+    ...rest,
+    wrappedText: span ? newText.slice(span.start, span.end) : prior.wrappedText,
+  };
+  file.newText = newText;
+  return changeOf(e, 'consent-off', { detail: `${c.key} restored to what it was before` });
 }
 
 /**

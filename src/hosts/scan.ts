@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listNote, readClaudeLists } from './allowlists';
 import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
+import { fileAutoApproved } from './file-consent';
 import { readEntry, regrade } from './entry';
 import { startupBudget } from './startup';
 import { openJson } from './json-doc';
@@ -138,7 +139,10 @@ export function entriesOf(
       );
       const budget = entry.transport === 'stdio' ? startupBudget(target.host, raw) : undefined;
       if (budget) entry.startup = budget;
-      if (entryAutoApproved(target.host, raw)) {
+      if (
+        entryAutoApproved(target.host, raw) ||
+        (entry.transport === 'stdio' && fileAutoApproved(target.host, doc.value, name))
+      ) {
         entry.autoApproved = true;
         Object.assign(entry, regrade(entry, toolFacts?.(target.host, name)));
       }

@@ -243,8 +243,11 @@ export function openToml(text: string): ConfigDocument {
   return new TomlDocument(text, value);
 }
 
-/** Keys of a server table that count as part of its launch span. */
-const LAUNCH_EXTRAS = ['args', 'startup_timeout_sec'];
+/**
+ * Keys of a server table that count as part of its launch span: the startup budget and the
+ * single-consent approval default Airlock writes with the wrap, so uninstall takes them back with it.
+ */
+const LAUNCH_EXTRAS = ['args', 'startup_timeout_sec', 'default_tools_approval_mode'];
 
 class TomlDocument implements ConfigDocument {
   private statements: TomlStatement[] | undefined;
@@ -330,11 +333,14 @@ class TomlDocument implements ConfigDocument {
 
   /** Sets a number key of a server table, in place or on a new line below its launch. */
   withNumber(location: string[], name: string, key: string, value: number): string {
+    return this.withScalar(location, name, key, value);
+  }
+
+  withScalar(location: string[], name: string, key: string, value: number | string): string {
+    const literal = typeof value === 'number' ? String(value) : quote(value);
     const existing = this.kv([...location, name, key]);
     if (existing)
-      return (
-        this.text.slice(0, existing.valueStart) + String(value) + this.text.slice(existing.valueEnd)
-      );
+      return this.text.slice(0, existing.valueStart) + literal + this.text.slice(existing.valueEnd);
     const cmd = this.kv([...location, name, 'command']);
     if (!cmd) throw new Error(`server "${name}" has no command line to place ${key} after`);
     const last = [cmd, this.kv([...location, name, 'args'])]
@@ -343,13 +349,32 @@ class TomlDocument implements ConfigDocument {
     const seg = cmd.segments[cmd.segments.length - 1]!;
     const prefix = this.text.slice(cmd.start, seg.start);
     const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
-    const line = `${indentAt(this.text, cmd.start)}${prefix}${key} = ${value}`;
+    const line = `${indentAt(this.text, cmd.start)}${prefix}${key} = ${literal}`;
     const atEof = last.lineEnd === this.text.length && !this.text.endsWith('\n');
     return (
       this.text.slice(0, last.lineEnd) +
       (atEof ? eol + line : line + eol) +
       this.text.slice(last.lineEnd)
     );
+  }
+
+  valueSpan(location: string[], name: string, key: string): Span | undefined {
+    const kv = this.kv([...location, name, key]);
+    return kv && { start: kv.valueStart, end: kv.valueEnd };
+  }
+
+  withoutKey(location: string[], name: string, key: string): string {
+    const kv = this.kv([...location, name, key]);
+    if (!kv) return this.text;
+    const start = this.lineStart(kv.start);
+    if (this.text.slice(start, kv.start).trim() !== '')
+      throw new Error(`server "${name}": ${key} shares its line with another key`);
+    // The line withScalar added at the end of a file without a final newline took the newline before it.
+    if (kv.lineEnd === this.text.length && !this.text.endsWith('\n') && start > 0) {
+      const eolStart = this.text[start - 2] === '\r' ? start - 2 : start - 1;
+      return this.text.slice(0, eolStart);
+    }
+    return this.text.slice(0, start) + this.text.slice(kv.lineEnd);
   }
 
   replaceSpan(span: Span, content: string): string {
