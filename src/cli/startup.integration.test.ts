@@ -85,7 +85,9 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
 
   it('status, with a gate running', async () => {
     const res = await cliWithLoads(['status', '--data-dir', dataDir]);
-    expect(res.stdout).toMatch(/^Gate running \(pid \d+, mode ask\): 1 shim\(s\) connected, 1 call/);
+    expect(res.stdout).toMatch(
+      /^Gate running \(pid \d+, mode ask\): 1 shim\(s\) connected, 1 call/,
+    );
     expect(res.code).toBe(0);
     expect(heavyModules(res.loaded)).toEqual([]);
   });
