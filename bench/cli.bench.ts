@@ -163,7 +163,8 @@ order rotates every round), and the whole set runs ${RUNS} times. \`airlock gate
 process; \`approve\` approves a call that is really waiting (a 1 KB echo held by a shim in front
 of server-everything, an ask rule for \`echo\`). CPU is the process's own user + system time
 as it exits (a \`--require\` hook in every variant, \`node -e 0\` included); the gate's share of
-the work is not in it, and it hardly moves with the load of the machine, which wall time does.
+the work is not in it. On a busy machine wall time mostly measures waiting for a core; CPU
+time is steadier, though it too grows with the load (cache and frequency).
 Times in ms. Target: ≤ ×1.15 of \`node -e 0\`.
 
 | command | wall, median per run (ms) | wall vs \`node -e 0\`: median of runs (range) | CPU, median per run (ms) | CPU vs \`node -e 0\` |
