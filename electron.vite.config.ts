@@ -19,6 +19,28 @@ export default defineConfig({
         output: {
           entryFileNames: '[name].js',
           chunkFileNames: 'chunks/[name]-[hash].js',
+          // Fewer files for what starts often: every file a process requires costs a path
+          // resolution (realpath), a read and a compile. The client side of the socket (used by
+          // the shim and by the CLI's pending/approve/deny/status) is one chunk, and those
+          // commands one more; neither pulls in zod, SQLite or the gate service.
+          codeSplitting: {
+            groups: [
+              // What every command needs stays out of the two groups below (rolldown would
+              // otherwise fold it into them, and every command would load the socket client).
+              {
+                name: 'base',
+                test: /src[\\/](cli[\\/]args|core[\\/]dataDir|contract[\\/]types)\.ts$/,
+              },
+              {
+                name: 'gateClient',
+                test: /src[\\/](gate[\\/](client|lineChannel|seal|auth|wireCheck|wireVersion)|mcp[\\/]framing)\.ts$/,
+              },
+              {
+                name: 'decide',
+                test: /src[\\/]cli[\\/](commands[\\/]decide|control|describeCall|settled)\.ts$/,
+              },
+            ],
+          },
         },
       },
     },

@@ -1,6 +1,9 @@
-// One request to a running gate over an authenticated control connection.
+// One request to a running gate over an authenticated control connection. The gate's answer
+// is checked by the hand-written validator (held to wire.ts's zod schema by its test): loading
+// zod would slow every `airlock pending`/`approve`/`deny`/`status` start.
 import { connectGate } from '../gate/client';
-import { controlResponseSchema, type ControlResponse } from '../gate/wire';
+import type { ControlResponse } from '../gate/wire';
+import { checkControlResponse } from '../gate/wireCheck';
 import type { GateSettings } from '../gate/settings';
 
 type Body =
@@ -9,17 +12,12 @@ type Body =
   | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string }
   | { t: 'settings'; patch: Partial<GateSettings> };
 
-const checkResponse = (value: unknown): ControlResponse | null => {
-  const parsed = controlResponseSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-};
-
 export async function controlRequest(
   dataDir: string,
   body: Body,
   timeoutMs = 3_000,
 ): Promise<ControlResponse> {
-  const conn = await connectGate(dataDir, 'control', timeoutMs, checkResponse);
+  const conn = await connectGate(dataDir, 'control', timeoutMs, checkControlResponse);
   try {
     return await new Promise<ControlResponse>((resolve, reject) => {
       const timer = setTimeout(

@@ -1,9 +1,11 @@
-// The shim's hand-written check of gate messages must accept exactly what wire.ts's schemas
-// accept: checked on hand-picked cases and on generated messages and mutations of them.
+// The hand-written checks of what the gate sends (the shim's gate messages, the CLI's control
+// responses) must accept exactly what wire.ts's schemas accept: checked on hand-picked cases and
+// on generated messages and mutations of them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gateHandshakeSchema, gateMessageSchema } from './wire';
-import { checkGateHandshake, checkGateMessage } from './wireCheck';
+import { DECISION_KINDS, RISK_LEVELS } from '../contract/types';
+import { controlResponseSchema, gateHandshakeSchema, gateMessageSchema } from './wire';
+import { checkControlResponse, checkGateHandshake, checkGateMessage } from './wireCheck';
 
 const hex = (n: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
@@ -112,5 +114,237 @@ describe('the shim’s check of gate messages', () => {
   ])('%s', (_what, value, ok) => {
     expect(checkGateMessage(value) !== null).toBe(ok);
     expect(gateMessageSchema.safeParse(value).success).toBe(ok);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Control responses: what `airlock pending`/`approve`/`deny`/`status` accept from the gate.
+
+const riskLevel = fc.constantFrom(...RISK_LEVELS);
+const pendingCalls = fc.record({
+  id: fc.integer(),
+  sessionId: fc.string(),
+  host: fc.string(),
+  server: fc.string(),
+  serverId: fc.option(fc.integer(), { nil: null }),
+  tool: fc.string(),
+  description: fc.option(fc.string(), { nil: null }),
+  arguments: fc.jsonValue(),
+  risk: fc.record({
+    level: riskLevel,
+    reasons: fc.array(fc.record({ code: fc.string(), level: riskLevel, text: fc.string() }), {
+      maxLength: 3,
+    }),
+  }),
+  receivedAt: fc.nat(),
+  deadline: fc.nat(),
+  definitionChanged: fc.boolean(),
+  askReasons: fc.array(fc.string(), { maxLength: 3 }),
+});
+const settledCalls = fc.record({
+  decision: fc.constantFrom(...DECISION_KINDS),
+  decidedBy: fc.constantFrom(null, 'user', 'rule', 'policy', 'timeout', 'host', 'gate'),
+  ruleId: fc.option(fc.integer(), { nil: null }),
+  message: fc.option(fc.string(), { nil: null }),
+  decidedAt: fc.option(fc.nat(), { nil: null }),
+});
+const controlResponses = fc.oneof(
+  fc.record({
+    t: fc.constant('pending'),
+    req: fc.nat(),
+    calls: fc.array(pendingCalls, { maxLength: 3 }),
+  }),
+  fc.record({ t: fc.constant('ok'), req: fc.nat() }),
+  fc.record({
+    t: fc.constant('status'),
+    req: fc.nat(),
+    mode: fc.string(),
+    pending: fc.nat(),
+    sessions: fc.nat(),
+    dataDir: fc.string(),
+    pid: fc.integer(),
+  }),
+  fc.record(
+    { t: fc.constant('error'), req: fc.nat(), message: fc.string(), settled: settledCalls },
+    { requiredKeys: ['t', 'req', 'message'] },
+  ),
+);
+
+const CONTROL_KEYS = [
+  't',
+  'req',
+  'calls',
+  'mode',
+  'pending',
+  'sessions',
+  'dataDir',
+  'pid',
+  'message',
+  'settled',
+  'extra',
+];
+const NESTED_KEYS = [
+  'id',
+  'sessionId',
+  'serverId',
+  'description',
+  'arguments',
+  'risk',
+  'receivedAt',
+  'deadline',
+  'definitionChanged',
+  'askReasons',
+  'decision',
+  'decidedBy',
+  'ruleId',
+  'decidedAt',
+  'message',
+  'extra',
+];
+
+/** Replace, remove or add one key of an object. */
+const mutate = (o: Record<string, unknown>, key: string, value: unknown, remove: boolean) => {
+  const copy: Record<string, unknown> = { ...o };
+  if (remove) delete copy[key];
+  else copy[key] = value;
+  return copy;
+};
+
+const mutation = fc.tuple(anyValue, fc.boolean());
+
+/** A control response with one top-level field replaced, removed, or one added. */
+const mutatedControl = fc
+  .tuple(controlResponses, fc.constantFrom(...CONTROL_KEYS), mutation)
+  .map(([msg, key, [value, remove]]) => mutate(msg, key, value, remove));
+
+/** A `pending` answer whose one listed call has one field changed (or its risk, or a reason). */
+const mutatedCall = fc
+  .tuple(
+    pendingCalls,
+    fc.constantFrom('call', 'risk', 'reason'),
+    fc.constantFrom(...NESTED_KEYS, 'level', 'reasons', 'code', 'text'),
+    mutation,
+  )
+  .map(([call, where, key, [value, remove]]) => {
+    const c = call as Record<string, unknown>;
+    const risk = call.risk as Record<string, unknown>;
+    let changed: Record<string, unknown>;
+    if (where === 'call') changed = mutate(c, key, value, remove);
+    else if (where === 'risk') changed = { ...c, risk: mutate(risk, key, value, remove) };
+    else {
+      const reason = { code: 'c', level: 'low', text: 't' };
+      changed = { ...c, risk: { ...risk, reasons: [mutate(reason, key, value, remove)] } };
+    }
+    return { t: 'pending', req: 1, calls: [changed] };
+  });
+
+/** An `error` answer whose `settled` has one field changed. */
+const mutatedSettled = fc
+  .tuple(settledCalls, fc.constantFrom(...NESTED_KEYS), mutation)
+  .map(([settled, key, [value, remove]]) => ({
+    t: 'error',
+    req: 1,
+    message: 'm',
+    settled: mutate(settled, key, value, remove),
+  }));
+
+describe('the CLI’s check of control responses', () => {
+  it('accepts what the schema accepts, and returns what the schema returns', () => {
+    fc.assert(
+      fc.property(controlResponses, (v) => {
+        expect(checkControlResponse(v)).toEqual(controlResponseSchema.parse(v));
+      }),
+    );
+  });
+
+  it('agrees with the schema on mutated responses, listed calls and settled calls', () => {
+    const agreeControl = agree(checkControlResponse, controlResponseSchema);
+    fc.assert(fc.property(mutatedControl, agreeControl), { numRuns: 2000 });
+    fc.assert(fc.property(mutatedCall, agreeControl), { numRuns: 4000 });
+    fc.assert(fc.property(mutatedSettled, agreeControl), { numRuns: 2000 });
+  });
+
+  const call = {
+    id: 3,
+    sessionId: 's',
+    host: 'h',
+    server: 'srv',
+    serverId: null,
+    tool: 'echo',
+    description: null,
+    arguments: { a: 1 },
+    risk: { level: 'low', reasons: [{ code: 'c', level: 'low', text: 't' }] },
+    receivedAt: 1,
+    deadline: 2,
+    definitionChanged: false,
+    askReasons: [],
+  };
+  const settled = {
+    decision: 'approved',
+    decidedBy: 'user',
+    ruleId: null,
+    message: null,
+    decidedAt: 5,
+  };
+
+  it.each([
+    ['a listed call', { t: 'pending', req: 1, calls: [call] }, true],
+    [
+      'a call without arguments',
+      { t: 'pending', req: 1, calls: [{ ...call, arguments: undefined }] },
+      true,
+    ],
+    [
+      'a call missing its arguments key',
+      { t: 'pending', req: 1, calls: [(({ arguments: _, ...c }) => c)(call)] },
+      false,
+    ],
+    [
+      'a risk reason of an unknown level',
+      {
+        t: 'pending',
+        req: 1,
+        calls: [
+          { ...call, risk: { level: 'low', reasons: [{ code: 'c', level: 'severe', text: 't' }] } },
+        ],
+      },
+      false,
+    ],
+    ['a settled call', { t: 'error', req: 1, message: 'm', settled }, true],
+    [
+      'a settled call of an unknown kind',
+      { t: 'error', req: 1, message: 'm', settled: { ...settled, decision: 'vetoed' } },
+      false,
+    ],
+    [
+      'a settled call with an extra key',
+      { t: 'error', req: 1, message: 'm', settled: { ...settled, x: 1 } },
+      false,
+    ],
+    [
+      'an error message over 10,000 characters',
+      { t: 'error', req: 1, message: 'm'.repeat(10_001) },
+      false,
+    ],
+    ['a negative request number', { t: 'ok', req: -1 }, false],
+    [
+      'a status with a fractional pid',
+      { t: 'status', req: 1, mode: 'ask', pending: 0, sessions: 0, dataDir: '/d', pid: 1.5 },
+      false,
+    ],
+  ])('%s', (_what, value, ok) => {
+    expect(checkControlResponse(value) !== null).toBe(ok);
+    expect(controlResponseSchema.safeParse(value).success).toBe(ok);
+  });
+
+  it('drops keys a listed call should not have, as the schema does', () => {
+    const extra = {
+      t: 'pending',
+      req: 1,
+      calls: [{ ...call, injected: 'x', risk: { ...call.risk, also: 1 } }],
+    };
+    const checked = checkControlResponse(extra);
+    expect(checked).toEqual(controlResponseSchema.parse(extra));
+    expect(JSON.stringify(checked)).not.toMatch(/injected|also/);
   });
 });

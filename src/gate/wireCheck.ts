@@ -1,8 +1,10 @@
-// The shim's check of what the gate sends: the handshake and the gate → shim messages of
-// wire.ts, written out by hand because loading zod would add ~100 ms to every shim start (a
-// host may start the shim only to probe it). wireCheck.test.ts holds these functions to the
-// zod schemas in wire.ts: both accept and refuse the same messages.
-import type { GateHandshake, GateMessage } from './wire';
+// The check of what the gate sends: the handshake, the gate → shim messages and the answers to
+// control requests of wire.ts, written out by hand because loading zod would add ~100 ms to
+// every start of the shim (a host may start it only to probe it) and of the CLI's
+// pending/approve/deny/status. wireCheck.test.ts holds these functions to the zod schemas in
+// wire.ts: both accept and refuse the same messages.
+import { DECISION_KINDS, RISK_LEVELS, type PendingCall } from '../contract/types';
+import type { ControlResponse, GateHandshake, GateMessage, SettledCall } from './wire';
 
 type Obj = Record<string, unknown>;
 
@@ -13,10 +15,21 @@ const isCount = (v: unknown): v is number => isInt(v) && v >= 0;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
 
+const isTime = isCount;
+const isNullOr = <T>(v: unknown, check: (v: unknown) => v is T): boolean => v === null || check(v);
+const isStrArray = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
+
 /** Exactly these keys (zod's strictObject). */
 function hasKeys(o: Obj, keys: readonly string[]): boolean {
   const own = Object.keys(o);
   return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+}
+
+/** These keys, and of `optional` any that are present (zod's strictObject with optional fields). */
+function hasKeysWith(o: Obj, keys: readonly string[], optional: readonly string[]): boolean {
+  const present = optional.filter((k) => Object.hasOwn(o, k));
+  return hasKeys(o, [...keys, ...present]);
 }
 
 export function checkGateHandshake(v: unknown): GateHandshake | null {
@@ -66,6 +79,104 @@ export function checkGateMessage(v: unknown): GateMessage | null {
     case 'mode':
       return hasKeys(v, ['t', 'observe']) && typeof v.observe === 'boolean'
         ? (v as GateMessage)
+        : null;
+    default:
+      return null;
+  }
+}
+
+const isRiskLevel = (v: unknown): boolean => (RISK_LEVELS as readonly unknown[]).includes(v);
+const DECIDERS: readonly unknown[] = ['user', 'rule', 'policy', 'timeout', 'host', 'gate'];
+
+/**
+ * A waiting call as the gate lists it, with only the fields the schema names (zod's z.object
+ * drops the others, so a gate cannot slip extra keys into `pending --json`); null if it does
+ * not fit.
+ */
+function checkPendingCall(v: unknown): PendingCall | null {
+  if (!isObj(v)) return null;
+  const risk = v.risk;
+  if (!isObj(risk) || !isRiskLevel(risk.level) || !Array.isArray(risk.reasons)) return null;
+  const reasons: PendingCall['risk']['reasons'] = [];
+  for (const r of risk.reasons as unknown[]) {
+    if (!isObj(r) || typeof r.code !== 'string' || typeof r.text !== 'string') return null;
+    if (!isRiskLevel(r.level)) return null;
+    reasons.push({ code: r.code, level: r.level as PendingCall['risk']['level'], text: r.text });
+  }
+  const ok =
+    isInt(v.id) &&
+    typeof v.sessionId === 'string' &&
+    typeof v.host === 'string' &&
+    typeof v.server === 'string' &&
+    isNullOr(v.serverId, isInt) &&
+    typeof v.tool === 'string' &&
+    (v.description === null || typeof v.description === 'string') &&
+    Object.hasOwn(v, 'arguments') &&
+    isTime(v.receivedAt) &&
+    isTime(v.deadline) &&
+    typeof v.definitionChanged === 'boolean' &&
+    isStrArray(v.askReasons);
+  if (!ok) return null;
+  const call = v as unknown as PendingCall;
+  return {
+    id: call.id,
+    sessionId: call.sessionId,
+    host: call.host,
+    server: call.server,
+    serverId: call.serverId,
+    tool: call.tool,
+    description: call.description,
+    arguments: call.arguments,
+    risk: { level: call.risk.level, reasons },
+    receivedAt: call.receivedAt,
+    deadline: call.deadline,
+    definitionChanged: call.definitionChanged,
+    askReasons: [...call.askReasons],
+  };
+}
+
+function isSettledCall(v: unknown): v is SettledCall {
+  return (
+    isObj(v) &&
+    hasKeys(v, ['decision', 'decidedBy', 'ruleId', 'message', 'decidedAt']) &&
+    (DECISION_KINDS as readonly unknown[]).includes(v.decision) &&
+    (v.decidedBy === null || DECIDERS.includes(v.decidedBy)) &&
+    isNullOr(v.ruleId, isInt) &&
+    (v.message === null || isStr(v.message, 10_000)) &&
+    isNullOr(v.decidedAt, isTime)
+  );
+}
+
+/** The gate's answer to a control request (`airlock pending`/`approve`/`deny`/`status`…). */
+export function checkControlResponse(v: unknown): ControlResponse | null {
+  if (!isObj(v) || !isCount(v.req)) return null;
+  switch (v.t) {
+    case 'pending': {
+      if (!hasKeys(v, ['t', 'req', 'calls']) || !Array.isArray(v.calls)) return null;
+      const calls: PendingCall[] = [];
+      for (const c of v.calls as unknown[]) {
+        const call = checkPendingCall(c);
+        if (!call) return null;
+        calls.push(call);
+      }
+      return { t: 'pending', req: v.req, calls };
+    }
+    case 'ok':
+      return hasKeys(v, ['t', 'req']) ? (v as ControlResponse) : null;
+    case 'status':
+      return hasKeys(v, ['t', 'req', 'mode', 'pending', 'sessions', 'dataDir', 'pid']) &&
+        typeof v.mode === 'string' &&
+        isCount(v.pending) &&
+        isCount(v.sessions) &&
+        typeof v.dataDir === 'string' &&
+        isInt(v.pid)
+        ? (v as ControlResponse)
+        : null;
+    case 'error':
+      return hasKeysWith(v, ['t', 'req', 'message'], ['settled']) &&
+        isStr(v.message, 10_000) &&
+        (v.settled === undefined || isSettledCall(v.settled))
+        ? (v as ControlResponse)
         : null;
     default:
       return null;

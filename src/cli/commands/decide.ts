@@ -2,7 +2,7 @@ import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
 import { settledSentence } from '../settled';
-import { describe } from './gate';
+import { describeCall } from '../describeCall';
 
 const DECIDE_TIMEOUT_MS = 10_000;
 
@@ -35,7 +35,7 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   if (res.calls.length === 0) io.out('No calls waiting.');
   for (const call of res.calls) {
     const left = Math.max(0, Math.round((call.deadline - Date.now()) / 1000));
-    io.out(`${call.id}  ${describe(call)}  (${left}s left)`);
+    io.out(`${call.id}  ${describeCall(call)}  (${left}s left)`);
     if (call.askReasons.length) io.out(`    asking because: ${call.askReasons.join(' ')}`);
   }
   return 0;

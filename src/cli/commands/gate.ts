@@ -2,7 +2,8 @@ import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import { parseTimeoutSeconds } from './settings';
 import type { Io } from '../output';
 import { startGateService } from '../../gate/service';
-import type { Mode, PendingCall } from '../../contract/types';
+import type { Mode } from '../../contract/types';
+import { describeCall as describe } from '../describeCall';
 
 export const GATE_HELP = `Usage: airlock gate [--data-dir DIR] [--mode ask|observe] [--timeout SECONDS]
 
@@ -66,10 +67,4 @@ export async function gateCommand(argv: string[], io: Io): Promise<number | 'run
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return 'running';
-}
-
-export function describe(call: PendingCall): string {
-  const args = JSON.stringify(call.arguments);
-  const shown = args.length > 120 ? `${args.slice(0, 117)}...` : args;
-  return `${call.host}/${call.server} ${call.tool} [${call.risk.level}] ${shown}`;
 }

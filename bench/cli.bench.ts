@@ -1,0 +1,182 @@
+// Start-up of the CLI's decide/status commands against `node -e 0`, in the same run: each
+// command is a whole process, from spawn to exit, as a person (or a script) runs it. Variants
+// are interleaved in rounds (the order rotates every round), and the whole set is run three
+// times so the spread between runs shows. `approve` approves a call that is really waiting
+// (held by a real shim in front of server-everything, gate as its own process).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import {
+  CLI,
+  connectClient,
+  everythingServer,
+  NODE,
+  runCli,
+  startGateProcess,
+  tempDir,
+  waitFor,
+} from '../src/testing/harness';
+import { ms, percentile, writeSection } from './report';
+
+const RUNS = 3;
+const ROUNDS = 25;
+const WARMUP_ROUNDS = 3;
+
+// Every process (node -e 0 as well) reports the CPU time it used, on stderr as it exits: on a
+// shared machine wall time waits for a core, CPU time much less so.
+const HOOK = join(tempDir('airlock-bench-'), 'cpu.js');
+writeFileSync(
+  HOOK,
+  `process.on('exit', () => { const c = process.cpuUsage(); require('node:fs').writeSync(2, '\\ncpu-ms ' + (c.user + c.system) / 1000 + '\\n'); });\n`,
+);
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One process, spawn to exit: its wall and CPU time in ms; fails on an unexpected exit code. */
+function timeProcess(args: string[], expectCode: number): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const proc = spawn(NODE, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: `--require ${HOOK}` },
+    });
+    let err = '';
+    proc.stdout.resume();
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    proc.on('close', (code) => {
+      const wallMs = performance.now() - start;
+      const cpuMs = Number(/cpu-ms ([\d.]+)/.exec(err)?.[1]);
+      if (code === expectCode && Number.isFinite(cpuMs)) resolve({ wallMs, cpuMs });
+      else reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
+    });
+  });
+}
+
+interface Variant {
+  label: string;
+  /** Runs once and returns its times; `prepare` (untimed) runs before it. */
+  run(): Promise<Sample>;
+  prepare?(): Promise<void>;
+}
+
+const median = (xs: number[]): number =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+
+it('CLI decide/status start-up vs node -e 0', async () => {
+  const dataDir = tempDir();
+  const noGateDir = tempDir();
+  const gate = await startGateProcess(dataDir);
+  const client = await connectClient(everythingServer(), { dataDir });
+  try {
+    // Every echo waits for a person, so `approve` has a real call to approve.
+    const rule = await runCli(['rules', 'add', '--tool', 'echo', '--data-dir', dataDir]);
+    if (rule.code !== 0) throw new Error(rule.stderr);
+    let held: Promise<unknown> = Promise.resolve();
+    let waitingId = 0;
+    const holdOneCall = async (): Promise<void> => {
+      held = client.callTool({ name: 'echo', arguments: { message: 'x'.repeat(1024) } });
+      waitingId = await waitFor(
+        async () => {
+          const res = await runCli(['pending', '--json', '--data-dir', dataDir]);
+          const calls = JSON.parse(res.stdout) as { id: number }[];
+          return calls[0]?.id;
+        },
+        10_000,
+        'a waiting call',
+      );
+    };
+
+    const variants: Variant[] = [
+      { label: '`node -e 0`', run: () => timeProcess(['-e', '0'], 0) },
+      {
+        label: '`airlock status` (no gate)',
+        run: () => timeProcess([CLI, 'status', '--data-dir', noGateDir], 3),
+      },
+      {
+        label: '`airlock status` (gate running)',
+        run: () => timeProcess([CLI, 'status', '--data-dir', dataDir], 0),
+      },
+      {
+        label: '`airlock pending`',
+        run: () => timeProcess([CLI, 'pending', '--data-dir', dataDir], 0),
+      },
+      {
+        label: '`airlock approve ID` (a waiting call)',
+        prepare: holdOneCall,
+        run: async () => {
+          const took = await timeProcess(
+            [CLI, 'approve', String(waitingId), '--data-dir', dataDir],
+            0,
+          );
+          await held;
+          return took;
+        },
+      },
+    ];
+
+    // samples[run][variant] = times of that run
+    const samples: Sample[][][] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const times: Sample[][] = variants.map(() => []);
+      for (let round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+        const offset = ((round % variants.length) + variants.length) % variants.length;
+        for (let k = 0; k < variants.length; k++) {
+          const i = (k + offset) % variants.length;
+          const v = variants[i]!;
+          await v.prepare?.();
+          const took = await v.run();
+          if (round >= 0) times[i]!.push(took);
+        }
+      }
+      samples.push(times);
+    }
+
+    const range = (xs: number[], f: (x: number) => string): string =>
+      `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+    const ratio = (xs: number[]): string =>
+      `**×${median(xs).toFixed(2)}** (${range(xs, (x) => x.toFixed(2))})`;
+    const rows = variants.map((v, i) => {
+      const of = (run: Sample[][], k: number, key: keyof Sample): number =>
+        median(run[k]!.map((x) => x[key]));
+      const wall = samples.map((run) => of(run, i, 'wallMs'));
+      const wallRatio = samples.map((run) => of(run, i, 'wallMs') / of(run, 0, 'wallMs'));
+      const cpu = samples.map((run) => of(run, i, 'cpuMs'));
+      const cpuRatio = samples.map((run) => of(run, i, 'cpuMs') / of(run, 0, 'cpuMs'));
+      return `| ${v.label} | ${wall.map(ms).join(' / ')} | ${ratio(wallRatio)} | ${cpu.map(ms).join(' / ')} | ${ratio(cpuRatio)} |`;
+    });
+    const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+    writeSection(
+      'cli',
+      `## CLI start-up: decide and status commands (issue 13)
+
+Each command as a whole process, spawn to exit (Node start, loading the command, connecting
+to the gate, the handshake, the request and its answer), against \`node -e 0\` in the same run.
+The five variants are interleaved, ${ROUNDS} rounds per run after ${WARMUP_ROUNDS} warm-up rounds (the
+order rotates every round), and the whole set runs ${RUNS} times. \`airlock gate\` runs as its own
+process; \`approve\` approves a call that is really waiting (a 1 KB echo held by a shim in front
+of server-everything, an ask rule for \`echo\`). CPU is the process's own user + system time
+as it exits (a \`--require\` hook in every variant, \`node -e 0\` included); the gate's share of
+the work is not in it. On a busy machine wall time mostly measures waiting for a core; CPU
+time is steadier, though it too grows with the load (cache and frequency).
+Times in ms. Target: ≤ ×1.15 of \`node -e 0\`.
+
+| command | wall, median per run (ms) | wall vs \`node -e 0\`: median of runs (range) | CPU, median per run (ms) | CPU vs \`node -e 0\` |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+These commands load neither zod nor better-sqlite3 nor the gate service
+(\`src/cli/startup.integration.test.ts\` checks the built command). Load average (1 min) at
+the end of the run: ${load}.`,
+    );
+  } finally {
+    await client.close();
+    gate.kill('SIGTERM');
+  }
+});

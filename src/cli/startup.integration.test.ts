@@ -1,0 +1,124 @@
+// `airlock pending`, `approve`, `deny` and `status` start as fast as a small Node script: the
+// built command must not load zod, better-sqlite3 or the gate service for them. A `--require`
+// hook in the CLI process lists every module it loads; the test reads that list. The commands
+// run for real against a gate with a call waiting, including `deny` of a call already approved
+// (whose `settled` answer the hand-written check must accept).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PendingCall } from '../contract/types';
+import { startGateService, type GateService } from '../gate/service';
+import {
+  askEveryCall,
+  connectClient,
+  everythingServer,
+  runCli,
+  tempDir,
+  waitFor,
+} from '../testing/harness';
+
+const hookDir = tempDir('airlock-loads-');
+const HOOK = join(hookDir, 'list-loads.js');
+// Plain CommonJS, like the built CLI: every module Node loads passes through Module._load.
+writeFileSync(
+  HOOK,
+  `const Module = require('node:module');
+const { writeFileSync } = require('node:fs');
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request, parent, isMain) {
+  try { seen.add(Module._resolveFilename(request, parent, isMain)); } catch { seen.add(request); }
+  return load.apply(this, arguments);
+};
+process.on('exit', () => writeFileSync(process.env.AIRLOCK_TEST_LOADS, [...seen].join('\\n')));
+`,
+);
+
+let runs = 0;
+
+/** Runs the built CLI with the hook; returns its result and the files it loaded. */
+async function cliWithLoads(args: string[]) {
+  const list = join(hookDir, `loads-${++runs}.txt`);
+  const res = await runCli(args, { NODE_OPTIONS: `--require ${HOOK}`, AIRLOCK_TEST_LOADS: list });
+  const loaded = readFileSync(list, 'utf8').split('\n').filter(Boolean);
+  return { ...res, loaded };
+}
+
+/** What a decide/status command must never load: zod, SQLite, the gate service's code. */
+function heavyModules(loaded: string[]): string[] {
+  return loaded.filter(
+    (file) =>
+      /[\\/]node_modules[\\/](zod|better-sqlite3)[\\/]/.test(file) ||
+      (/\.js$/.test(file) &&
+        !file.includes('node_modules') &&
+        readFileSync(file, 'utf8').includes('function startGateService')),
+  );
+}
+
+describe('the decide and status commands load neither zod, SQLite nor the gate service', () => {
+  let dataDir: string;
+  let gate: GateService;
+  let client: Client;
+  let held: Promise<unknown>;
+  let waiting: PendingCall;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    gate = await startGateService({ dataDir, log: () => {} });
+    askEveryCall(gate, 'echo');
+    client = await connectClient(everythingServer(), { dataDir });
+    held = client.callTool({ name: 'echo', arguments: { message: 'wait for me' } });
+    waiting = (await waitFor(() => gate.pending()[0], 10_000, 'a waiting call'))!;
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await gate?.close();
+  });
+
+  it('the hook sees SQLite when a command does load it (history)', async () => {
+    const res = await cliWithLoads(['history', '--data-dir', dataDir]);
+    expect(res.code).toBe(0);
+    expect(heavyModules(res.loaded).some((f) => f.includes('better-sqlite3'))).toBe(true);
+  });
+
+  it('status, with a gate running', async () => {
+    const res = await cliWithLoads(['status', '--data-dir', dataDir]);
+    expect(res.stdout).toMatch(
+      /^Gate running \(pid \d+, mode ask\): 1 shim\(s\) connected, 1 call/,
+    );
+    expect(res.code).toBe(0);
+    expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('status, with no gate (exit 3)', async () => {
+    const res = await cliWithLoads(['status', '--data-dir', tempDir()]);
+    expect(res.code).toBe(3);
+    expect(res.stdout).toMatch(/^No gate running for /);
+    expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('pending lists the waiting call as the gate sent it', async () => {
+    const res = await cliWithLoads(['pending', '--json', '--data-dir', dataDir]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual([JSON.parse(JSON.stringify(waiting))]);
+    expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('approve lets the call through; deny afterwards says it was already approved', async () => {
+    const approved = await cliWithLoads(['approve', String(waiting.id), '--data-dir', dataDir]);
+    expect(approved.stdout).toBe(`Approved call ${waiting.id}.\n`);
+    expect(approved.code).toBe(0);
+    expect(heavyModules(approved.loaded)).toEqual([]);
+    expect(await held).toMatchObject({ content: [{ type: 'text', text: 'Echo: wait for me' }] });
+
+    const late = await cliWithLoads(['deny', String(waiting.id), '--data-dir', dataDir]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(
+      new RegExp(`^airlock: call ${waiting.id} was already approved by you at .*\\d\\d:\\d\\d\\n$`),
+    );
+    expect(heavyModules(late.loaded)).toEqual([]);
+  });
+});
