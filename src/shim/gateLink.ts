@@ -20,6 +20,12 @@ const DEADLINE_GRACE_MS = 5_000;
  * growing (and instead of reports being lost when the host closes). About 200 reports of 1 KB.
  */
 export const GATE_BACKLOG_BYTES = 256 * 1024;
+/**
+ * A gate that takes none of the backlog for this long is treated as hung: the connection is
+ * dropped (the reports still queued are lost, and calls are denied until it answers again) so
+ * that neither the host nor the shim's memory waits on it any longer.
+ */
+export const GATE_STALL_MS = 10_000;
 
 export interface GateDecision {
   verdict: 'allow' | 'deny';
@@ -130,10 +136,30 @@ export class GateLink {
     return (this.conn?.channel.queuedBytes ?? 0) > GATE_BACKLOG_BYTES;
   }
 
-  /** Calls `done` once the queue for the gate has drained, or at once without a connection. */
+  /**
+   * Calls `done` once the queue for the gate has drained, or at once without a connection. A
+   * gate that leaves it undrained for GATE_STALL_MS loses its connection (and `done` is called).
+   */
   whenDrained(done: () => void): void {
-    if (!this.conn) return done();
-    this.conn.channel.onceDrained(done);
+    const conn = this.conn;
+    if (!conn) return done();
+    // A slow gate that keeps taking some of the queue is waited for; only a still queue is a hang.
+    let queued = conn.channel.queuedBytes;
+    const check = (): void => {
+      const now = conn.channel.queuedBytes;
+      if (now > 0 && now < queued) {
+        queued = now;
+        stall = setTimeout(check, GATE_STALL_MS);
+        return;
+      }
+      this.log(`the Airlock gate took no reports for ${GATE_STALL_MS / 1000} s; disconnecting`);
+      conn.channel.close('the approval service stopped reading');
+    };
+    let stall = setTimeout(check, GATE_STALL_MS);
+    conn.channel.onceDrained(() => {
+      clearTimeout(stall);
+      done();
+    });
   }
 
   close(): void {
