@@ -71,6 +71,46 @@ export class LineChannel {
     this.socket.write((this.sealer ? this.sealer.seal(msg) : JSON.stringify(msg)) + '\n');
   }
 
+  /** Bytes written to the channel and not yet handed to the OS (0 once closed). */
+  get queuedBytes(): number {
+    return this.closed ? 0 : this.socket.writableLength;
+  }
+
+  /**
+   * Calls `done` once the write queue has drained or the channel has ended, whichever comes
+   * first (so a caller waiting on a dead peer is never left waiting).
+   */
+  onceDrained(done: () => void): void {
+    if (this.closed || this.socket.writableLength === 0) return done();
+    const fire = (): void => {
+      this.socket.off('drain', fire);
+      this.socket.off('close', fire);
+      done();
+    };
+    this.socket.on('drain', fire);
+    this.socket.on('close', fire);
+  }
+
+  /**
+   * Closes after handing what is queued to the OS, or destroys the socket after `graceMs` if
+   * the peer does not take it (hung, or never reading). Resolves in either case.
+   */
+  closeAfterFlush(reason: string, graceMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.closeReason = reason;
+    return new Promise((resolve) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.socket.destroy();
+        resolve();
+      };
+      const timer = setTimeout(settle, graceMs);
+      this.socket.once('close', settle);
+      this.socket.end(settle); // 'finish': every byte written is with the OS now
+    });
+  }
+
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;

@@ -14,6 +14,18 @@ type Connection = GateConnection<GateMessage>;
 export const CONNECT_TIMEOUT_MS = 1_500;
 /** Extra time the shim grants past the gate's own deadline before denying by itself. */
 const DEADLINE_GRACE_MS = 5_000;
+/**
+ * Reports queued for the gate past this make the shim stop reading the host until they drain:
+ * a host flooding observed calls is slowed to the gate's pace instead of the shim's memory
+ * growing (and instead of reports being lost when the host closes). About 200 reports of 1 KB.
+ */
+export const GATE_BACKLOG_BYTES = 256 * 1024;
+/**
+ * A gate that takes none of the backlog for this long is treated as hung: the connection is
+ * dropped (the reports still queued are lost, and calls are denied until it answers again) so
+ * that neither the host nor the shim's memory waits on it any longer.
+ */
+export const GATE_STALL_MS = 10_000;
 
 export interface GateDecision {
   verdict: 'allow' | 'deny';
@@ -119,10 +131,52 @@ export class GateLink {
     this.conn?.channel.send(msg);
   }
 
+  /** More is queued for the gate than it should be: stop taking new work from the host. */
+  get backlogged(): boolean {
+    return (this.conn?.channel.queuedBytes ?? 0) > GATE_BACKLOG_BYTES;
+  }
+
+  /**
+   * Calls `done` once the queue for the gate has drained, or at once without a connection. A
+   * gate that leaves it undrained for GATE_STALL_MS loses its connection (and `done` is called).
+   */
+  whenDrained(done: () => void): void {
+    const conn = this.conn;
+    if (!conn) return done();
+    // A slow gate that keeps taking some of the queue is waited for; only a still queue is a hang.
+    let queued = conn.channel.queuedBytes;
+    const check = (): void => {
+      const now = conn.channel.queuedBytes;
+      if (now > 0 && now < queued) {
+        queued = now;
+        stall = setTimeout(check, GATE_STALL_MS);
+        return;
+      }
+      this.log(`the Airlock gate took no reports for ${GATE_STALL_MS / 1000} s; disconnecting`);
+      conn.channel.close('the approval service stopped reading');
+    };
+    let stall = setTimeout(check, GATE_STALL_MS);
+    conn.channel.onceDrained(() => {
+      clearTimeout(stall);
+      done();
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.conn?.channel.close('shim closed');
     this.conn = null;
+  }
+
+  /**
+   * Closes after the reports still queued reach the gate, waiting at most `graceMs` (a gate
+   * that is gone or hung must not keep the shim alive). Resolves at once without a connection.
+   */
+  closeAfterFlush(graceMs: number): Promise<void> {
+    this.closed = true;
+    const conn = this.conn;
+    this.conn = null;
+    return conn ? conn.channel.closeAfterFlush('shim closed', graceMs) : Promise.resolve();
   }
 
   private onMessage(msg: GateMessage): void {

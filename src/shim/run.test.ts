@@ -2,9 +2,10 @@
 // order the two events came in; the fallback timer is only for a grandchild holding the pipe.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NODE, waitFor } from '../testing/harness';
-import { whenDrained } from './run';
+import { ReadValve, whenDrained } from './run';
 
 /** A fallback no test could wait for: reaching it fails the test by its own timeout. */
 const NEVER_MS = 10 * 60_000;
@@ -58,5 +59,24 @@ describe('whenDrained', () => {
       process.kill(Number(out.trim()), 'SIGKILL'); // the grandchild this test started
       child.stdout.destroy();
     }
+  });
+});
+
+describe('ReadValve', () => {
+  it('resumes only when every reason that held the stream has let go', () => {
+    const source = new PassThrough();
+    source.resume();
+    const valve = new ReadValve(source);
+    expect(valve.hold('server')).toBe(true);
+    expect(valve.hold('gate')).toBe(true);
+    expect(valve.hold('gate')).toBe(false); // already held for this reason: one release is due
+    expect(source.isPaused()).toBe(true);
+    valve.release('server'); // the server drained, the gate has not
+    expect(source.isPaused()).toBe(true);
+    valve.release('gate');
+    expect(source.isPaused()).toBe(false);
+    expect(valve.held).toBe(false);
+    valve.release('gate'); // a late second release changes nothing
+    expect(source.isPaused()).toBe(false);
   });
 });

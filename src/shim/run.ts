@@ -34,6 +34,12 @@ const TERM_AFTER_MS = 1_500;
 const KILL_AFTER_MS = 1_500;
 /** How long to wait for the child's last output after it exits (a grandchild may hold the pipe). */
 const DRAIN_AFTER_EXIT_MS = 500;
+/**
+ * How long reports still queued for the gate may take to reach it before the shim exits. With
+ * the gate's backlog bounded (GATE_BACKLOG_BYTES) they need milliseconds; a gate that is gone
+ * ends the wait at once, a hung one when this runs out.
+ */
+const GATE_FLUSH_MS = 3_000;
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
@@ -99,11 +105,18 @@ export function runShim(opts: ShimOptions): void {
 
   gate.onDisabledChanged = () => proxy.onDisabledToolsChanged();
 
-  // Host → server, with backpressure: stop reading the host while the server's stdin is full.
+  // Host → server, with backpressure: stop reading the host while the server's stdin is full,
+  // and while the reports for the gate pile up (observe mode forwards first and reports after).
+  const hostValve = new ReadValve(process.stdin);
   const fromHost = new LineSplitter({
     maxLineBytes,
     onLine: (line) => {
-      if (!proxy.onHostLine(line)) pauseUntilDrain(process.stdin, child.stdin);
+      if (!proxy.onHostLine(line) && hostValve.hold('server')) {
+        child.stdin.once('drain', () => hostValve.release('server'));
+      }
+      if (gate.backlogged && hostValve.hold('gate')) {
+        gate.whenDrained(() => hostValve.release('gate'));
+      }
     },
     onOversize: (info) => proxy.onHostOversize(info),
   });
@@ -140,9 +153,11 @@ export function runShim(opts: ShimOptions): void {
     finished = true;
     fromServer.end();
     proxy.onServerExit(description);
-    gate.close();
     end('SIGKILL'); // grandchildren left behind by a wrapper such as npx
-    process.stdout.write('', () => process.exit(status));
+    // The reports still queued (observed calls, outcomes) are part of the record: let them go.
+    void gate
+      .closeAfterFlush(GATE_FLUSH_MS)
+      .then(() => process.stdout.write('', () => process.exit(status)));
   };
 
   child.on('error', (err) => {
@@ -189,6 +204,33 @@ export function whenDrained(
     child.stdout.once('end', ended);
     child.stdout.once('close', ended);
   });
+}
+
+/**
+ * Pauses a stream while any reason holds it and resumes it when the last one is released, so
+ * two independent brakes (the server's stdin, the gate's queue) never release each other.
+ */
+export class ReadValve {
+  private readonly holds = new Set<string>();
+
+  constructor(private readonly source: Pick<Readable, 'pause' | 'resume'>) {}
+
+  /** True when this reason newly holds the stream (the caller arranges its release). */
+  hold(reason: string): boolean {
+    if (this.holds.has(reason)) return false;
+    this.holds.add(reason);
+    if (this.holds.size === 1) this.source.pause();
+    return true;
+  }
+
+  release(reason: string): void {
+    if (!this.holds.delete(reason)) return;
+    if (this.holds.size === 0) this.source.resume();
+  }
+
+  get held(): boolean {
+    return this.holds.size > 0;
+  }
 }
 
 function pauseUntilDrain(source: Readable, sink: Writable): void {
