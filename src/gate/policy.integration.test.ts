@@ -443,6 +443,13 @@ describe('observe mode', () => {
     expect(res.isError).toBeFalsy();
     expect(readFileSync(asked, 'utf8')).toBe('o');
     expect(gate.pending()).toHaveLength(0);
+    // The shim forwards first and reports after, so the gate judges an observed call when its
+    // report arrives: wait for that before the rule changes what it would have decided.
+    await waitFor(
+      () => gate.store.history.count({ decision: 'observed' }) === 1,
+      30_000,
+      'the first observed call in the record',
+    );
 
     const denyRule = gate.store.rules.add(rule('write_file', 'deny'), Date.now());
     const denied = join(project, 'would-be-denied.txt');

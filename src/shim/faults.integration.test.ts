@@ -52,13 +52,13 @@ describe('faults', () => {
       await waitFor(
         async () =>
           (await runCli(['pending', '--json', '--data-dir', dataDir])).stdout.includes('"echo"'),
-        10_000,
+        30_000,
         'the call to wait',
       );
-      const killedAt = Date.now();
       gateProc.kill('SIGKILL');
+      // Denied because the connection was lost, not later by the shim's own deadline (which
+      // says so in other words): no clock to race on a loaded machine.
       const reply = await shim.next((m) => m.id === 5);
-      expect(Date.now() - killedAt).toBeLessThan(2_000);
       expect(JSON.stringify(reply.result)).toMatch(/connection to the approval service was lost/);
     } finally {
       gateProc.kill('SIGKILL');
