@@ -2,7 +2,7 @@
 // is checked by the hand-written validator (held to wire.ts's zod schema by its test): loading
 // zod would slow every `airlock pending`/`approve`/`deny`/`status` start.
 import { connectGate } from '../gate/client';
-import type { ControlResponse } from '../gate/wire';
+import type { ChangeRequest, ControlResponse } from '../gate/wire';
 import { checkControlResponse } from '../gate/wireCheck';
 import type { GateSettings } from '../gate/settings';
 
@@ -10,7 +10,11 @@ type Body =
   | { t: 'pending' }
   | { t: 'status' }
   | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string }
-  | { t: 'settings'; patch: Partial<GateSettings> };
+  | { t: 'settings'; patch: Partial<GateSettings> }
+  | WithoutReq<ChangeRequest>;
+
+/** A request as the caller writes it: the request number is this module's. */
+type WithoutReq<T> = T extends unknown ? Omit<T, 'req'> : never;
 
 export async function controlRequest(
   dataDir: string,

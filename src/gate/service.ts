@@ -27,6 +27,7 @@ import type { ControlRequest, SettledCall, ShimMessage, Verdict } from './wire';
 import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } from './wire';
 import { readGateSettings, type GateSettings } from './settings';
 import { CallDesk } from './callDesk';
+import { applyChange, isChangeRequest, type ChangeTarget } from './controlChanges';
 import type { ShimSession } from './session';
 
 export type { GateSettings } from './settings';
@@ -217,6 +218,16 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     this.emit('rules-changed');
   }
 
+  /** Where a control client's changes land (controlChanges.ts). */
+  private changeTarget(): ChangeTarget {
+    return {
+      store: this.store,
+      rulesChanged: () => this.rulesChanged(),
+      pushDisabledTools: (serverId) => this.pushDisabledTools(serverId),
+      serversChanged: () => this.emit('servers-changed'),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.desk?.flush();
@@ -295,7 +306,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         } else {
           route = (v) => {
             const parsed = controlRequestSchema.safeParse(v);
-            if (!parsed.success) return this.refuse(channel, 'control client', v, parsed.error);
+            if (!parsed.success) return this.refuseControl(channel, v, parsed.error);
             this.onControl(channel, parsed.data);
           };
         }
@@ -310,13 +321,32 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   /** A message that does not fit the protocol: the peer is broken or hostile; hang up. */
   private refuse(channel: LineChannel, who: string, value: unknown, error: z.ZodError): void {
+    this.logRefusal(who, value, error);
+    channel.close(`malformed ${who} message`);
+  }
+
+  private logRefusal(who: string, value: unknown, error: z.ZodError): void {
     const t = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : null;
     const issue = error.issues[0];
     const where = issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : '';
     this.log(
       `closed a ${who} connection: it sent a malformed message ${JSON.stringify(t ?? null).slice(0, 60)} (${where})`,
     );
-    channel.close(`malformed ${who} message`);
+  }
+
+  /**
+   * A control request that does not fit: the client hears why (answered by its request number
+   * when it has a readable one), then the connection closes like any malformed peer's.
+   */
+  private refuseControl(channel: LineChannel, value: unknown, error: z.ZodError): void {
+    const r = typeof value === 'object' && value !== null ? (value as { req?: unknown }).req : null;
+    const req = typeof r === 'number' && Number.isSafeInteger(r) && r >= 0 ? r : 0;
+    const issue = error.issues[0];
+    const where = issue ? ` (${issue.path.join('.') || 'request'}: ${issue.message})` : '';
+    channel.send({ t: 'error', req, message: `malformed control request${where}`.slice(0, 2000) });
+    this.logRefusal('control client', value, error);
+    // Hand the answer to the OS before hanging up; a client that does not read is cut off.
+    void channel.closeAfterFlush('malformed control client message', HANDSHAKE_TIMEOUT_MS);
   }
 
   /** A failure while handling one shim message must not take the gate down. */
@@ -465,6 +495,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   private onControl(channel: LineChannel, req: ControlRequest): void {
     const reply = (msg: object): void => channel.send({ req: req.req, ...msg });
+    if (isChangeRequest(req)) return reply(applyChange(this.changeTarget(), req, Date.now()));
     switch (req.t) {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });

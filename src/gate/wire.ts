@@ -17,6 +17,7 @@ import {
   type ToolDefinition,
 } from '../contract/types';
 import { SETTING_RANGES } from '../contract/settingRanges';
+import { requestSchemas } from '../contract/ipc';
 
 export { WIRE_VERSION } from './wireVersion';
 
@@ -162,6 +163,39 @@ export const settingsPatchSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Changes the CLI makes through a running gate, so the gate's caches and an open app hear of
+ * them at once. Each carries the very payload the app's IPC channel of the same name takes
+ * (src/contract/ipc.ts), and the gate checks it the way the app does (see controlChanges.ts).
+ */
+const changeRequestSchemas = [
+  z.strictObject({
+    t: z.literal('addRule'),
+    req,
+    rule: requestSchemas.addRule,
+    /** The person said yes to a rule that lets every tool on every server through. */
+    confirmed: z.boolean().optional(),
+  }),
+  z.strictObject({
+    t: z.literal('updateRule'),
+    req,
+    ...requestSchemas.updateRule.shape,
+    confirmed: z.boolean().optional(),
+  }),
+  z.strictObject({ t: z.literal('removeRule'), req, ...requestSchemas.removeRule.shape }),
+  z.strictObject({ t: z.literal('setToolEnabled'), req, ...requestSchemas.setToolEnabled.shape }),
+  z.strictObject({
+    t: z.literal('markToolReviewed'),
+    req,
+    ...requestSchemas.markToolReviewed.shape,
+  }),
+  z.strictObject({
+    t: z.literal('reviewServerIdentity'),
+    req,
+    ...requestSchemas.reviewServerIdentity.shape,
+  }),
+] as const;
+
 export const controlRequestSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('pending'), req }),
   z.strictObject({
@@ -173,8 +207,21 @@ export const controlRequestSchema = z.discriminatedUnion('t', [
   }),
   z.strictObject({ t: z.literal('status'), req }),
   z.strictObject({ t: z.literal('settings'), req, patch: settingsPatchSchema }),
+  ...changeRequestSchemas,
 ]);
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
+export type ChangeRequest = Extract<
+  ControlRequest,
+  {
+    t:
+      | 'addRule'
+      | 'updateRule'
+      | 'removeRule'
+      | 'setToolEnabled'
+      | 'markToolReviewed'
+      | 'reviewServerIdentity';
+  }
+>;
 
 const riskLevel = z.enum(RISK_LEVELS as [RiskLevel, ...RiskLevel[]]);
 const pendingCallSchema = z.object({
@@ -217,6 +264,8 @@ export interface SettledCall {
 export const controlResponseSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('pending'), req, calls: z.array(pendingCallSchema) }),
   z.strictObject({ t: z.literal('ok'), req }),
+  /** A rule added or changed through the gate: its id in the record. */
+  z.strictObject({ t: z.literal('saved'), req, id: z.number().int().positive() }),
   z.strictObject({
     t: z.literal('status'),
     req,

@@ -163,6 +163,10 @@ export function checkControlResponse(v: unknown): ControlResponse | null {
     }
     case 'ok':
       return hasKeys(v, ['t', 'req']) ? (v as ControlResponse) : null;
+    case 'saved':
+      return hasKeys(v, ['t', 'req', 'id']) && isCount(v.id) && v.id > 0
+        ? (v as ControlResponse)
+        : null;
     case 'status':
       return hasKeys(v, ['t', 'req', 'mode', 'pending', 'sessions', 'dataDir', 'pid']) &&
         typeof v.mode === 'string' &&

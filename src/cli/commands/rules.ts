@@ -9,6 +9,15 @@ import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
 import { describeExpiry } from '../../contract/durations';
+import type { RuleDraft } from '../../contract/ipc';
+import {
+  allowsEverything,
+  ALLOWS_EVERYTHING_MESSAGE,
+  widensToEverything,
+} from '../../gate/controlChanges';
+import { changeThroughGate } from '../throughGate';
+
+export { allowsEverything } from '../../gate/controlChanges';
 
 export const RULES_HELP = `Usage:
   airlock rules list [--json]
@@ -16,11 +25,16 @@ export const RULES_HELP = `Usage:
                     [--expires 15m|1h|forever] [--max-risk low|medium|high|any] [--note TEXT]
                     [--yes]
   airlock rules remove ID
+  airlock rules enable ID | disable ID
   airlock rules test ID [--limit N]        which recorded calls rule ID would match
 
 Rules decide calls without asking. Precedence: deny > ask > allow, the most specific rule
 wins among equals, an expired rule never matches, and a critical-risk call always asks.
 A tool whose definition changed has its allow rules suspended until you review it.
+
+A running gate (the desktop app or \`airlock gate\`) makes the change itself, so it is in
+force for the very next call and an open app shows it at once; with no gate running the
+command writes the record, and the next gate starts with it.
 
 --action defaults to ask. An allow rule lets calls through only up to --max-risk (default
 medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
@@ -57,9 +71,11 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
     io.out(RULES_HELP);
     return values.help ? 0 : 2;
   }
-  if (!['list', 'add', 'remove', 'test'].includes(sub))
-    throw new UsageError(`unknown rules command "${sub}" (list, add, remove or test)`);
-  noExtraArguments(positionals, sub === 'remove' || sub === 'test' ? 1 : 0);
+  if (!['list', 'add', 'remove', 'enable', 'disable', 'test'].includes(sub))
+    throw new UsageError(
+      `unknown rules command "${sub}" (list, add, remove, enable, disable or test)`,
+    );
+  noExtraArguments(positionals, ['remove', 'enable', 'disable', 'test'].includes(sub) ? 1 : 0);
   const dir = dataDirOf(values).dir;
   if (sub === 'add') checkAddFlags(values); // a mistyped rule creates nothing
   // Only `add` may create the record; the others read or change what is already there.
@@ -69,13 +85,17 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
       case 'list':
         return listRules(store, values, io);
       case 'add':
-        return addRule(store, values, io);
+        return await addRule(store, dir, values, io);
       case 'remove': {
         const id = ruleId(positionals);
-        if (!store.rules.remove(id)) throw new Error(`there is no rule ${id}`);
+        const answer = await changeThroughGate(dir, { t: 'removeRule', id });
+        if (!answer && !store.rules.remove(id)) throw new Error(`there is no rule ${id}`);
         io.out(`Removed rule ${id}.`);
         return 0;
       }
+      case 'enable':
+      case 'disable':
+        return await switchRule(store, dir, ruleId(positionals), sub === 'enable', values, io);
       case 'test':
         return testRule(store, ruleId(positionals), values, io);
       default:
@@ -217,11 +237,6 @@ export function ceilingFromFlag(action: string, flag: string | undefined): strin
   return flag === 'any' ? null : flag;
 }
 
-/** Every tool on every server: what an allow rule must never become by a slip of the keyboard. */
-export function allowsEverything(rule: Pick<Rule, 'action' | 'tool' | 'serverId'>): boolean {
-  return rule.action === 'allow' && rule.serverId === null && /^\*+$/.test(rule.tool);
-}
-
 /** What a rule does, in one plain sentence, so the person adding it sees what it lets through. */
 export function ruleEffect(rule: Rule, store: Store): string {
   const server = rule.serverId === null ? 'any server' : serverLabel(store, rule.serverId);
@@ -244,7 +259,12 @@ export function ruleEffect(rule: Rule, store: Store): string {
   }
 }
 
-function addRule(store: Store, values: Parsed['values'], io: Io): number {
+async function addRule(
+  store: Store,
+  dir: string,
+  values: Parsed['values'],
+  io: Io,
+): Promise<number> {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
   const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
@@ -262,14 +282,55 @@ function addRule(store: Store, values: Parsed['values'], io: Io): number {
     origin: 'manual',
   });
   if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
-  if (allowsEverything(checked.rule) && values.yes !== true)
-    throw new UsageError(
-      'this rule would let every tool on every server through without asking; add --yes if you mean it, or narrow it with --server or --tool',
-    );
-  const rule = store.rules.add(checked.rule, now);
+  if (widensToEverything(null, checked.rule) && values.yes !== true)
+    throw new UsageError(ALLOWS_EVERYTHING_MESSAGE);
+  const answer = await changeThroughGate(dir, {
+    t: 'addRule',
+    rule: draftOf(checked.rule),
+    confirmed: values.yes === true,
+  });
+  const rule =
+    answer?.t === 'saved' ? savedRule(store, answer.id) : store.rules.add(checked.rule, now);
   io.out(`Added rule ${describeRule(rule, store)}`);
   io.out(ruleEffect(rule, store));
   return 0;
+}
+
+/** Turn a rule on or off; turning on a rule that lets everything through needs --yes. */
+async function switchRule(
+  store: Store,
+  dir: string,
+  id: number,
+  enabled: boolean,
+  values: Parsed['values'],
+  io: Io,
+): Promise<number> {
+  const current = store.rules.get(id);
+  if (!current) throw new Error(`there is no rule ${id}`);
+  if (widensToEverything(current, { ...current, enabled }) && values.yes !== true)
+    throw new UsageError(ALLOWS_EVERYTHING_MESSAGE);
+  const answer = await changeThroughGate(dir, {
+    t: 'updateRule',
+    id,
+    patch: { enabled },
+    confirmed: values.yes === true,
+  });
+  const rule = answer ? savedRule(store, id) : store.rules.update(id, { enabled }, Date.now());
+  io.out(`${enabled ? 'Enabled' : 'Disabled'} rule ${describeRule(rule, store)}`);
+  return 0;
+}
+
+/** What the app's form sends for a rule: the fields a person chooses, nothing the core assigns. */
+function draftOf(rule: Omit<Rule, 'id' | 'createdAt'>): RuleDraft {
+  const { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled } = rule;
+  return { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled };
+}
+
+/** The rule the gate just saved, read back from the record (the gate commits before it answers). */
+function savedRule(store: Store, id: number): Rule {
+  const rule = store.rules.get(id);
+  if (!rule) throw new Error(`the gate saved rule ${id}, but it is not in the record`);
+  return rule;
 }
 
 /**

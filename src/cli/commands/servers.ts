@@ -3,6 +3,7 @@
 import { parse, dataDirOf, noExtraArguments, UsageError } from '../args';
 import type { Io } from '../output';
 import { openExistingRecord } from '../record';
+import { changeThroughGate } from '../throughGate';
 import { describeChange } from '../../registry/codeIdentity';
 import type { ServerRow } from '../../store/types';
 
@@ -14,7 +15,8 @@ A server's identity covers what changes the code it runs: the command resolved t
 shim starts it, its arguments resolved against the working directory, the environment
 variables that change code loading (NODE_OPTIONS, PYTHONPATH, LD_PRELOAD, DYLD_*…), and the
 name and version it reports when it starts. A change in any of them suspends its allow rules
-until you review it. A changed command line is a different server.`;
+until you review it. A changed command line is a different server. A running gate takes a
+review at once.`;
 
 export async function serversCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
@@ -28,7 +30,8 @@ export async function serversCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`unknown servers command "${sub}" (it is: list or review)`);
   noExtraArguments(positionals, sub === 'review' ? 1 : 0);
   // Both read an existing record: no server to review means nothing to create.
-  const store = openExistingRecord(dataDirOf(values).dir);
+  const dir = dataDirOf(values).dir;
+  const store = openExistingRecord(dir);
   try {
     if (sub === 'review') {
       const id = Number(positionals[0]);
@@ -42,7 +45,14 @@ export async function serversCommand(argv: string[], io: Io): Promise<number> {
         io.out(`Server ${id} has nothing to review.`);
         return 0;
       }
-      store.servers.reviewFacts(id, Date.now());
+      // Through a running gate: its shims and an open app hear of it at once. Either way only
+      // the change listed here is accepted; a newer one needs its own review.
+      const answer = await changeThroughGate(dir, {
+        t: 'reviewServerIdentity',
+        serverId: id,
+        changes: server.identityChanges,
+      });
+      if (!answer) store.servers.reviewFacts(id, Date.now());
       io.out(`Reviewed server ${id}: its allow rules apply again.`);
       return 0;
     }
