@@ -155,6 +155,7 @@ const controlResponses = fc.oneof(
     calls: fc.array(pendingCalls, { maxLength: 3 }),
   }),
   fc.record({ t: fc.constant('ok'), req: fc.nat() }),
+  fc.record({ t: fc.constant('saved'), req: fc.nat(), id: fc.integer({ min: 1 }) }),
   fc.record({
     t: fc.constant('status'),
     req: fc.nat(),
@@ -181,6 +182,7 @@ const CONTROL_KEYS = [
   'pid',
   'message',
   'settled',
+  'id',
   'extra',
 ];
 const NESTED_KEYS = [
@@ -327,6 +329,10 @@ describe('the CLI’s check of control responses', () => {
       false,
     ],
     ['a negative request number', { t: 'ok', req: -1 }, false],
+    ['a saved rule', { t: 'saved', req: 1, id: 4 }, true],
+    ['a saved rule numbered 0', { t: 'saved', req: 1, id: 0 }, false],
+    ['a saved rule with a fractional id', { t: 'saved', req: 1, id: 1.5 }, false],
+    ['a saved rule without its id', { t: 'saved', req: 1 }, false],
     [
       'a status with a fractional pid',
       { t: 'status', req: 1, mode: 'ask', pending: 0, sessions: 0, dataDir: '/d', pid: 1.5 },
