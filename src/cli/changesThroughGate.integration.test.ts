@@ -1,0 +1,276 @@
+// The CLI changes rules (and reviews servers) through the running gate, so an open app sees the
+// change at once and the very next call is decided by it; with no gate it writes the record
+// itself and says the same. A hostile control client's malformed changes are answered with an
+// error and cut off, and change nothing. A real gate on a real socket and SQLite file, the app
+// services subscribed to it, the built CLI, and a real MCP server under the real shim.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../app/createServices';
+import type { AppServices } from '../app/services';
+import type { AppEvent } from '../contract/ipc';
+import type { Rule } from '../contract/types';
+import { databasePath } from '../core/dataDir';
+import { connectGate, type GateConnection } from '../gate/client';
+import { startGateService, type GateService } from '../gate/service';
+import type { ControlResponse } from '../gate/wire';
+import { checkControlResponse } from '../gate/wireCheck';
+import { controlRequest } from './control';
+import { openStore } from '../store/store';
+import { connectClient, everythingServer, runCli, tempDir, waitFor } from '../testing/harness';
+
+type CallResult = Awaited<ReturnType<Client['callTool']>>;
+const textOf = (r: CallResult): string =>
+  (r.content as { text?: string }[]).map((c) => c.text ?? '').join('\n');
+
+const echo = (client: Client, message: string) =>
+  client.callTool({ name: 'echo', arguments: { message } }).then(textOf);
+
+const addedId = (stdout: string): number => Number(/^Added rule (\d+) /.exec(stdout)?.[1]);
+
+/** The words of a command's output, with rule numbers taken out. */
+const withoutIds = (stdout: string): string => stdout.replace(/rule \d+/g, 'rule N');
+
+const ADD_DENY_ECHO = ['rules', 'add', '--tool', 'echo', '--action', 'deny', '--note', 'no echo'];
+
+describe('with a gate running and the app open', () => {
+  let dataDir: string;
+  let gate: GateService;
+  let services: AppServices;
+  let unsubscribe: () => void;
+  const events: AppEvent[] = [];
+  let client: Client;
+  const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+  const heard = (type: AppEvent['type']): number => events.filter((e) => e.type === type).length;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    gate = await startGateService({ dataDir, log: () => {} });
+    services = createAppServices(gate, { env: { HOME: tempDir() } });
+    unsubscribe = services.subscribe((e) => events.push(e));
+    client = await connectClient(everythingServer(), { dataDir });
+    await client.listTools();
+  });
+
+  afterAll(async () => {
+    unsubscribe?.();
+    services?.close();
+    await client?.close();
+    await gate?.close();
+  });
+
+  it('rules add: the app hears of it at once, and it decides the very next call', async () => {
+    // The gate has decided with its rules (and cached them) before the rule comes.
+    expect(await echo(client, 'before')).toBe('Echo: before');
+    const before = heard('rules-changed');
+
+    const added = await cli(...ADD_DENY_ECHO);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    const id = addedId(added.stdout);
+    expect(added.stdout).toBe(
+      `Added rule ${id}  deny echo on any server, always  [manual] — no echo\nDenies calls to tool echo on any server with any arguments.\n`,
+    );
+    // The gate announces a change before it answers: by the time the command has ended, the app
+    // has heard of it (no wait), and its list has the rule.
+    expect(heard('rules-changed')).toBe(before + 1);
+    expect(services.listRules()).toContainEqual(
+      expect.objectContaining({ id, tool: 'echo', action: 'deny', origin: 'manual' }),
+    );
+    expect(await echo(client, 'after')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
+  });
+
+  it('rules disable, enable and remove: each heard by the app, each in force for the next call', async () => {
+    const id = addedId((await cli(...ADD_DENY_ECHO)).stdout);
+    const rule = (): Rule | undefined => services.listRules().find((r) => r.id === id);
+    let count = heard('rules-changed');
+
+    const disabled = await cli('rules', 'disable', String(id));
+    expect(disabled.stdout).toBe(
+      `Disabled rule ${id}  deny echo on any server, always (disabled)  [manual] — no echo\n`,
+    );
+    expect(heard('rules-changed')).toBe(++count);
+    expect(rule()?.enabled).toBe(false);
+    // The first rule still denies: take it away to see this one's effect alone.
+    for (const r of services.listRules().filter((r) => r.id !== id))
+      expect((await cli('rules', 'remove', String(r.id))).code).toBe(0);
+    count = heard('rules-changed');
+    expect(await echo(client, 'while disabled')).toBe('Echo: while disabled');
+
+    const enabled = await cli('rules', 'enable', String(id));
+    expect(enabled.stdout).toMatch(new RegExp(`^Enabled rule ${id}  deny echo`));
+    expect(heard('rules-changed')).toBe(++count);
+    expect(rule()?.enabled).toBe(true);
+    expect(await echo(client, 'enabled again')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
+
+    const removed = await cli('rules', 'remove', String(id));
+    expect(removed).toMatchObject({ code: 0, stdout: `Removed rule ${id}.\n`, stderr: '' });
+    expect(heard('rules-changed')).toBe(++count);
+    expect(rule()).toBeUndefined();
+    expect(await echo(client, 'removed')).toBe('Echo: removed');
+
+    const again = await cli('rules', 'remove', String(id));
+    expect(again).toMatchObject({ code: 1, stderr: `airlock: there is no rule ${id}\n` });
+    expect(heard('rules-changed')).toBe(count);
+  });
+
+  it('an allow rule for everything still needs --yes, and gets the default ceiling', async () => {
+    const count = heard('rules-changed');
+    const refused = await cli('rules', 'add', '--tool', '*', '--action', 'allow');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/every tool on every server.*--yes/);
+    expect(heard('rules-changed')).toBe(count);
+
+    const yes = await cli('rules', 'add', '--tool', '*', '--action', 'allow', '--yes');
+    expect(yes.code).toBe(0);
+    const id = addedId(yes.stdout);
+    expect(services.listRules().find((r) => r.id === id)).toMatchObject({
+      riskCeiling: 'medium',
+      enabled: true,
+    });
+    expect(heard('rules-changed')).toBe(count + 1);
+    expect((await cli('rules', 'remove', String(id))).code).toBe(0);
+  });
+
+  describe('a hostile control client', () => {
+    interface Hostile {
+      conn: GateConnection<ControlResponse>;
+      got: ControlResponse[];
+      closed: Promise<string>;
+    }
+    const hostile = async (): Promise<Hostile> => {
+      const conn = await connectGate(dataDir, 'control', 5_000, checkControlResponse);
+      const got: ControlResponse[] = [];
+      conn.onMessage((m) => got.push(m));
+      return { conn, got, closed: new Promise((resolve) => conn.onClose(resolve)) };
+    };
+    const rule = {
+      serverId: null,
+      tool: 'echo',
+      conditions: [],
+      action: 'allow',
+      expiry: { kind: 'forever' },
+      riskCeiling: 'medium',
+      note: '',
+      enabled: true,
+    };
+    const condition = { path: 'message', op: 'equals', value: 'x' };
+
+    it.each([
+      ['a rule with an extra key', { t: 'addRule', rule: { ...rule, origin: 'decision:1' } }],
+      ['a rule without its action', { t: 'addRule', rule: { ...rule, action: undefined } }],
+      ['an action that is not one', { t: 'addRule', rule: { ...rule, action: 'approve' } }],
+      ['an empty tool glob', { t: 'addRule', rule: { ...rule, tool: '' } }],
+      ['conditions that are not a list', { t: 'addRule', rule: { ...rule, conditions: {} } }],
+      ['51 conditions', { t: 'addRule', rule: { ...rule, conditions: Array(51).fill(condition) } }],
+      ['a rule that is a string', { t: 'addRule', rule: JSON.stringify(rule) }],
+      ['a rule id that is a string', { t: 'removeRule', id: '1' }],
+      ['a patch with an unknown field', { t: 'updateRule', id: 1, patch: { origin: 'manual' } }],
+      ['a tool switch without its state', { t: 'setToolEnabled', serverId: 1, tool: 'echo' }],
+      ['a review with no changes', { t: 'reviewServerIdentity', serverId: 1, changes: [] }],
+    ])('%s: an error answer, then the connection closes; nothing changes', async (_w, body) => {
+      const rules = services.listRules();
+      const count = heard('rules-changed');
+      const h = await hostile();
+      h.conn.channel.send({ req: 7, ...body });
+      expect(await h.closed).toBeTruthy();
+      expect(h.got).toEqual([
+        { t: 'error', req: 7, message: expect.stringMatching(/^malformed control request/) },
+      ]);
+      expect(services.listRules()).toEqual(rules);
+      expect(heard('rules-changed')).toBe(count);
+      // The gate itself carries on.
+      expect((await controlRequest(dataDir, { t: 'status' })).t).toBe('status');
+    });
+
+    it('a well-formed rule the app would refuse: the reason, and the connection stays', async () => {
+      const rules = services.listRules();
+      const h = await hostile();
+      const relative = { path: 'message', op: 'under', value: 'relative/dir' };
+      h.conn.channel.send({ t: 'addRule', req: 1, rule: { ...rule, conditions: [relative] } });
+      h.conn.channel.send({ t: 'addRule', req: 2, rule: { ...rule, tool: '*' } });
+      h.conn.channel.send({ t: 'status', req: 3 });
+      await waitFor(() => h.got.length === 3, 10_000, 'three answers');
+      expect(h.got[0]).toMatchObject({ t: 'error', req: 1, message: /must be absolute/ });
+      expect(h.got[1]).toMatchObject({ t: 'error', req: 2, message: /--yes/ });
+      expect(h.got[2]).toMatchObject({ t: 'status', req: 3 });
+      expect(services.listRules()).toEqual(rules);
+      h.conn.channel.close('done');
+    });
+  });
+
+  // Last of the calls here: the first shim's code no longer matches what was reviewed after it.
+  it('servers review: the app sees the reviewed server at once', async () => {
+    // The same server started with NODE_OPTIONS set runs different code than was first seen.
+    const changed = await connectClient(everythingServer(), {
+      dataDir,
+      env: { NODE_OPTIONS: '--no-deprecation' },
+    });
+    try {
+      const server = await waitFor(
+        () => services.listServers().find((s) => s.identityChanges.length > 0),
+        10_000,
+        'a server whose identity changed',
+      );
+      const before = heard('servers-changed');
+      const reviewed = await cli('servers', 'review', String(server.id));
+      expect(reviewed).toMatchObject({
+        code: 0,
+        stdout: `Reviewed server ${server.id}: its allow rules apply again.\n`,
+      });
+      expect(heard('servers-changed')).toBeGreaterThan(before);
+      expect(services.listServers().find((s) => s.id === server.id)?.identityChanges).toEqual([]);
+    } finally {
+      await changed.close();
+    }
+  });
+
+  it('audit verify: the record is intact after all of it', async () => {
+    const res = await cli('audit', 'verify');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/intact/);
+  });
+});
+
+describe('with no gate running', () => {
+  it('rules add, disable, enable and remove work on the file and say the same', async () => {
+    const dataDir = tempDir();
+    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+    const added = await cli(...ADD_DENY_ECHO);
+    expect(added.code).toBe(0);
+    const id = addedId(added.stdout);
+    expect(withoutIds(added.stdout)).toBe(
+      withoutIds(
+        `Added rule 1  deny echo on any server, always  [manual] — no echo\nDenies calls to tool echo on any server with any arguments.\n`,
+      ),
+    );
+    const disabled = await cli('rules', 'disable', String(id));
+    expect(disabled.stdout).toBe(
+      `Disabled rule ${id}  deny echo on any server, always (disabled)  [manual] — no echo\n`,
+    );
+    const store = openStore(databasePath(dataDir));
+    try {
+      expect(store.rules.get(id)).toMatchObject({ tool: 'echo', action: 'deny', enabled: false });
+    } finally {
+      store.close();
+    }
+    expect((await cli('rules', 'enable', String(id))).code).toBe(0);
+    expect((await cli('rules', 'remove', String(id))).stdout).toBe(`Removed rule ${id}.\n`);
+    expect((await cli('rules', 'list')).stdout).toBe('No rules.\n');
+    const verified = await cli('audit', 'verify');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/intact/);
+  });
+
+  it('an allow-everything rule switched back on needs --yes', async () => {
+    const dataDir = tempDir();
+    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+    const id = addedId(
+      (await cli('rules', 'add', '--tool', '*', '--action', 'allow', '--yes')).stdout,
+    );
+    expect((await cli('rules', 'disable', String(id))).code).toBe(0);
+    const refused = await cli('rules', 'enable', String(id));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/every tool on every server.*--yes/);
+    expect((await cli('rules', 'enable', String(id), '--yes')).code).toBe(0);
+  });
+});
