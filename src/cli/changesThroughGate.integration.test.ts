@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../app/createServices';
 import type { AppServices } from '../app/services';
-import type { AppEvent } from '../contract/ipc';
+import type { AppEvent, ServerView } from '../contract/ipc';
 import type { Rule } from '../contract/types';
 import { databasePath } from '../core/dataDir';
 import { connectGate, type GateConnection } from '../gate/client';
@@ -15,6 +15,7 @@ import { startGateService, type GateService } from '../gate/service';
 import type { ControlResponse } from '../gate/wire';
 import { checkControlResponse } from '../gate/wireCheck';
 import { controlRequest } from './control';
+import { toolHash } from '../registry/hash';
 import { openStore } from '../store/store';
 import { connectClient, everythingServer, runCli, tempDir, waitFor } from '../testing/harness';
 
@@ -40,6 +41,8 @@ describe('with a gate running and the app open', () => {
   const events: AppEvent[] = [];
   let client: Client;
   const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+  const listRules = (): Rule[] => services.listRules() as Rule[];
+  const listServers = (): ServerView[] => services.listServers() as ServerView[];
   const heard = (type: AppEvent['type']): number => events.filter((e) => e.type === type).length;
 
   beforeAll(async () => {
@@ -73,7 +76,7 @@ describe('with a gate running and the app open', () => {
     // The gate announces a change before it answers: by the time the command has ended, the app
     // has heard of it (no wait), and its list has the rule.
     expect(heard('rules-changed')).toBe(before + 1);
-    expect(services.listRules()).toContainEqual(
+    expect(listRules()).toContainEqual(
       expect.objectContaining({ id, tool: 'echo', action: 'deny', origin: 'manual' }),
     );
     expect(await echo(client, 'after')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
@@ -81,17 +84,17 @@ describe('with a gate running and the app open', () => {
 
   it('rules disable, enable and remove: each heard by the app, each in force for the next call', async () => {
     const id = addedId((await cli(...ADD_DENY_ECHO)).stdout);
-    const rule = (): Rule | undefined => services.listRules().find((r) => r.id === id);
+    const rule = (): Rule | undefined => listRules().find((r) => r.id === id);
     let count = heard('rules-changed');
 
     const disabled = await cli('rules', 'disable', String(id));
     expect(disabled.stdout).toBe(
       `Disabled rule ${id}  deny echo on any server, always (disabled)  [manual] — no echo\n`,
     );
-    expect(heard('rules-changed')).toBe(++count);
+    expect(heard('rules-changed')).toBe(count + 1);
     expect(rule()?.enabled).toBe(false);
     // The first rule still denies: take it away to see this one's effect alone.
-    for (const r of services.listRules().filter((r) => r.id !== id))
+    for (const r of listRules().filter((r) => r.id !== id))
       expect((await cli('rules', 'remove', String(r.id))).code).toBe(0);
     count = heard('rules-changed');
     expect(await echo(client, 'while disabled')).toBe('Echo: while disabled');
@@ -123,7 +126,7 @@ describe('with a gate running and the app open', () => {
     const yes = await cli('rules', 'add', '--tool', '*', '--action', 'allow', '--yes');
     expect(yes.code).toBe(0);
     const id = addedId(yes.stdout);
-    expect(services.listRules().find((r) => r.id === id)).toMatchObject({
+    expect(listRules().find((r) => r.id === id)).toMatchObject({
       riskCeiling: 'medium',
       enabled: true,
     });
@@ -168,7 +171,7 @@ describe('with a gate running and the app open', () => {
       ['a tool switch without its state', { t: 'setToolEnabled', serverId: 1, tool: 'echo' }],
       ['a review with no changes', { t: 'reviewServerIdentity', serverId: 1, changes: [] }],
     ])('%s: an error answer, then the connection closes; nothing changes', async (_w, body) => {
-      const rules = services.listRules();
+      const rules = listRules();
       const count = heard('rules-changed');
       const h = await hostile();
       h.conn.channel.send({ req: 7, ...body });
@@ -176,14 +179,14 @@ describe('with a gate running and the app open', () => {
       expect(h.got).toEqual([
         { t: 'error', req: 7, message: expect.stringMatching(/^malformed control request/) },
       ]);
-      expect(services.listRules()).toEqual(rules);
+      expect(listRules()).toEqual(rules);
       expect(heard('rules-changed')).toBe(count);
       // The gate itself carries on.
       expect((await controlRequest(dataDir, { t: 'status' })).t).toBe('status');
     });
 
     it('a well-formed rule the app would refuse: the reason, and the connection stays', async () => {
-      const rules = services.listRules();
+      const rules = listRules();
       const h = await hostile();
       const relative = { path: 'message', op: 'under', value: 'relative/dir' };
       h.conn.channel.send({ t: 'addRule', req: 1, rule: { ...rule, conditions: [relative] } });
@@ -193,9 +196,64 @@ describe('with a gate running and the app open', () => {
       expect(h.got[0]).toMatchObject({ t: 'error', req: 1, message: /must be absolute/ });
       expect(h.got[1]).toMatchObject({ t: 'error', req: 2, message: /--yes/ });
       expect(h.got[2]).toMatchObject({ t: 'status', req: 3 });
-      expect(services.listRules()).toEqual(rules);
+      expect(listRules()).toEqual(rules);
       h.conn.channel.close('done');
     });
+  });
+
+  it('servers disable/enable TOOL: the app and the gate hear of it; the next call follows', async () => {
+    const server = listServers().find((s) => s.identity.name === 'everything')!;
+    const echoTool = () => listServers()[0]?.tools.find((t) => t.name === 'echo');
+    let count = heard('servers-changed');
+
+    const off = await cli('servers', 'disable', String(server.id), 'echo');
+    expect(off).toMatchObject({
+      code: 0,
+      stdout: `Switched off tool echo of server ${server.id}: its calls are refused.\n`,
+    });
+    expect(heard('servers-changed')).toBeGreaterThan(count);
+    expect(echoTool()?.enabled).toBe(false);
+    expect((await cli('servers', 'tools', String(server.id))).stdout).toMatch(/^echo {2}off$/m);
+    expect(await echo(client, 'off')).toMatch(/switched off/);
+
+    count = heard('servers-changed');
+    const on = await cli('servers', 'enable', String(server.id), 'echo');
+    expect(on.stdout).toBe(`Switched on tool echo of server ${server.id}.\n`);
+    expect(heard('servers-changed')).toBeGreaterThan(count);
+    expect(echoTool()?.enabled).toBe(true);
+    expect(await echo(client, 'on')).toBe('Echo: on');
+
+    const none = await cli('servers', 'disable', String(server.id), 'no_such_tool');
+    expect(none).toMatchObject({
+      code: 1,
+      stderr: `airlock: server ${server.id} has no tool "no_such_tool"\n`,
+    });
+  });
+
+  it('servers review ID TOOL: accepts the changed definition, through the gate', async () => {
+    const server = listServers().find((s) => s.identity.name === 'everything')!;
+    const record = gate.store.tools.get(server.id, 'echo')!;
+    const changed = { ...record.definition, description: 'Echoes, and now something else' };
+    gate.store.tools.recordList(
+      server.id,
+      [{ definition: changed, hash: toolHash(changed), poison: [] }],
+      Date.now(),
+    );
+    expect((await cli('servers', 'tools', String(server.id))).stdout).toContain(
+      `echo  CHANGED since review (airlock servers review ${server.id} echo)`,
+    );
+    const count = heard('servers-changed');
+    const reviewed = await cli('servers', 'review', String(server.id), 'echo');
+    expect(reviewed).toMatchObject({
+      code: 0,
+      stdout: `Reviewed tool echo of server ${server.id}: its allow rules apply again.\n`,
+    });
+    expect(heard('servers-changed')).toBe(count + 1);
+    const tool = listServers()[0]?.tools.find((t) => t.name === 'echo');
+    expect(tool?.reviewedHash).toBe(tool?.hash);
+    expect((await cli('servers', 'review', String(server.id), 'echo')).stdout).toBe(
+      `Tool echo of server ${server.id} has nothing to review.\n`,
+    );
   });
 
   // Last of the calls here: the first shim's code no longer matches what was reviewed after it.
@@ -207,7 +265,7 @@ describe('with a gate running and the app open', () => {
     });
     try {
       const server = await waitFor(
-        () => services.listServers().find((s) => s.identityChanges.length > 0),
+        () => listServers().find((s) => (s.identityChanges ?? []).length > 0),
         10_000,
         'a server whose identity changed',
       );
@@ -218,7 +276,7 @@ describe('with a gate running and the app open', () => {
         stdout: `Reviewed server ${server.id}: its allow rules apply again.\n`,
       });
       expect(heard('servers-changed')).toBeGreaterThan(before);
-      expect(services.listServers().find((s) => s.id === server.id)?.identityChanges).toEqual([]);
+      expect(listServers().find((s) => s.id === server.id)?.identityChanges).toEqual([]);
     } finally {
       await changed.close();
     }
@@ -272,5 +330,40 @@ describe('with no gate running', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/every tool on every server.*--yes/);
     expect((await cli('rules', 'enable', String(id), '--yes')).code).toBe(0);
+  });
+
+  it('servers disable and review TOOL work on the file', async () => {
+    const dataDir = tempDir();
+    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+    const definition = { name: 'echo', description: 'Echoes' };
+    const changed = { ...definition, description: 'Echoes, changed' };
+    let store = openStore(databasePath(dataDir));
+    const serverId = store.servers.upsert(
+      { host: 'h', name: 'everything', command: 'node', args: ['s.js'] },
+      Date.now(),
+    ).id;
+    for (const d of [definition, changed])
+      store.tools.recordList(
+        serverId,
+        [{ definition: d, hash: toolHash(d), poison: [] }],
+        Date.now(),
+      );
+    store.close();
+
+    expect((await cli('servers', 'disable', String(serverId), 'echo')).stdout).toBe(
+      `Switched off tool echo of server ${serverId}: its calls are refused.\n`,
+    );
+    expect((await cli('servers', 'review', String(serverId), 'echo')).stdout).toBe(
+      `Reviewed tool echo of server ${serverId}: its allow rules apply again.\n`,
+    );
+    store = openStore(databasePath(dataDir));
+    try {
+      const tool = store.tools.get(serverId, 'echo')!;
+      expect(tool.enabled).toBe(false);
+      expect(tool.reviewedHash).toBe(toolHash(changed));
+    } finally {
+      store.close();
+    }
+    expect((await cli('audit', 'verify')).code).toBe(0);
   });
 });

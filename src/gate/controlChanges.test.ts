@@ -12,6 +12,7 @@ import {
   applyChange,
   isChangeRequest,
   widensToEverything,
+  type ChangeBody,
   type ChangeTarget,
 } from './controlChanges';
 import type { ChangeRequest } from './wire';
@@ -48,8 +49,7 @@ beforeEach(() => {
   };
 });
 
-const apply = (req: Omit<ChangeRequest, 'req'>) =>
-  applyChange(target, { req: 1, ...req } as ChangeRequest, NOW);
+const apply = (req: ChangeBody) => applyChange(target, { req: 1, ...req } as ChangeRequest, NOW);
 
 /** Types of the events on the chain, in order. */
 function chainTypes(): string[] {

@@ -21,6 +21,13 @@ export interface ChangeTarget {
   serversChanged(): void;
 }
 
+/** A change as its sender writes it, without the request number. */
+export type ChangeBody = ChangeRequest extends infer T
+  ? T extends unknown
+    ? Omit<T, 'req'>
+    : never
+  : never;
+
 /** The answer, without its request number. */
 export type ChangeReply =
   { t: 'saved'; id: number } | { t: 'ok' } | { t: 'error'; message: string };

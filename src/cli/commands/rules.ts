@@ -10,11 +10,7 @@ import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
 import { describeExpiry } from '../../contract/durations';
 import type { RuleDraft } from '../../contract/ipc';
-import {
-  allowsEverything,
-  ALLOWS_EVERYTHING_MESSAGE,
-  widensToEverything,
-} from '../../gate/controlChanges';
+import { ALLOWS_EVERYTHING_MESSAGE, widensToEverything } from '../../gate/controlChanges';
 import { changeThroughGate } from '../throughGate';
 
 export { allowsEverything } from '../../gate/controlChanges';
