@@ -29,7 +29,8 @@ Commands:
   hosts     find MCP hosts and servers on this machine; guard or unguard them
   history   the recorded calls and decisions
   rules     list, add, remove and test auto-approve rules
-  servers   the servers seen, what changed in the code they run; review a change
+  servers   the servers seen, what changed in the code they run; review a change;
+            switch a tool off or on
   audit     verify the tamper-evident record
 
 Every command takes --help, and --data-dir DIR before or after the command (default:
