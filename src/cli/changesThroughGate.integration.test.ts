@@ -3,6 +3,7 @@
 // itself and says the same. A hostile control client's malformed changes are answered with an
 // error and cut off, and change nothing. A real gate on a real socket and SQLite file, the app
 // services subscribed to it, the built CLI, and a real MCP server under the real shim.
+import Database from 'better-sqlite3';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../app/createServices';
@@ -254,6 +255,32 @@ describe('with a gate running and the app open', () => {
     expect((await cli('servers', 'review', String(server.id), 'echo')).stdout).toBe(
       `Tool echo of server ${server.id} has nothing to review.\n`,
     );
+  });
+
+  it('a change the gate cannot write fails, is never written behind its back, and the gate carries on', async () => {
+    const rules = listRules();
+    const count = heard('rules-changed');
+    // Another process holds the write lock for as long as this test needs.
+    const other = new Database(databasePath(dataDir));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const added = await cli(...ADD_DENY_ECHO);
+      expect(added.code).toBe(1);
+      expect(added.stderr).toBe(
+        'airlock: the gate could not save the change: database is locked\n',
+      );
+      const settings = await cli('settings', 'set', 'mode', 'observe');
+      expect(settings.code).toBe(1);
+      expect(settings.stderr).toBe('airlock: the gate could not do that: database is locked\n');
+      expect((await cli('status')).code).toBe(0);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(listRules()).toEqual(rules);
+    expect(heard('rules-changed')).toBe(count);
+    expect(gate.settings().mode).toBe('ask');
+    expect(await echo(client, 'still deciding')).toBe('Echo: still deciding');
   });
 
   // Last of the calls here: the first shim's code no longer matches what was reviewed after it.

@@ -6,7 +6,7 @@ import { GateUnavailableError } from '../gate/client';
 import type { ChangeRequest } from '../gate/wire';
 
 /** A gate write can wait on another process's lock for a while: more than a status does. */
-const CHANGE_TIMEOUT_MS = 10_000;
+export const CHANGE_TIMEOUT_MS = 10_000;
 
 type Change = ChangeRequest extends infer T ? (T extends unknown ? Omit<T, 'req'> : never) : never;
 

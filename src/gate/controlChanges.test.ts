@@ -97,6 +97,15 @@ describe('rules', () => {
     expect(heard).toEqual([]);
   });
 
+  it('refuses a condition value nested past any stack, as an answer, not a crash', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const rule = draft({ conditions: [{ path: 'p', op: 'equals', value: deep }] });
+    expect(apply({ t: 'addRule', rule }).t).toBe('error');
+    expect(store.rules.list()).toEqual([]);
+    expect(heard).toEqual([]);
+  });
+
   it('an allow rule for every tool on every server needs the person’s yes', () => {
     const everything = draft({ tool: '*', action: 'allow', riskCeiling: 'medium' });
     expect(apply({ t: 'addRule', rule: everything })).toEqual({

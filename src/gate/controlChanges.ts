@@ -65,18 +65,31 @@ export function widensToEverything(
 export const ALLOWS_EVERYTHING_MESSAGE =
   'this rule would let every tool on every server through without asking; add --yes if you mean it, or narrow it with --server or --tool';
 
+/** A rule the app's form would refuse too: its reasons go back as they are. */
+class RuleProblem extends Error {}
+
 /** Apply one change; a refusal (or a failed write) is an error answer, never a throw. */
 export function applyChange(target: ChangeTarget, req: ChangeRequest, now: number): ChangeReply {
   try {
     return apply(target, req, now);
   } catch (err) {
-    return { t: 'error', message: (err as Error).message };
+    const message = (err as Error).message;
+    // A write that failed (the database locked by another process, a full disk) changed nothing.
+    return err instanceof RuleProblem
+      ? { t: 'error', message }
+      : { t: 'error', message: `the gate could not save the change: ${message}` };
   }
 }
 
 function checkedRule(input: object, origin: string): Omit<Rule, 'id' | 'createdAt'> {
-  const result = validateRule({ ...input, origin });
-  if (!result.ok) throw new Error(result.error);
+  let result;
+  try {
+    result = validateRule({ ...input, origin });
+  } catch (err) {
+    // A value nested past the stack: refused like any other rule that does not fit.
+    throw new RuleProblem(`the rule could not be read: ${(err as Error).message}`);
+  }
+  if (!result.ok) throw new RuleProblem(result.error);
   return result.rule;
 }
 

@@ -307,7 +307,15 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           route = (v) => {
             const parsed = controlRequestSchema.safeParse(v);
             if (!parsed.success) return this.refuseControl(channel, v, parsed.error);
-            this.onControl(channel, parsed.data);
+            try {
+              this.onControl(channel, parsed.data);
+            } catch (err) {
+              // A write that failed (settings while another process holds the lock) must not
+              // take the gate down: the client hears why, and nothing was changed.
+              const message = `the gate could not do that: ${(err as Error).message}`;
+              this.log(`a control request failed: ${message}`);
+              channel.send({ t: 'error', req: parsed.data.req, message: message.slice(0, 2000) });
+            }
           };
         }
       },

@@ -1,6 +1,7 @@
 import { parse, dataDirOf, noExtraArguments, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
+import { CHANGE_TIMEOUT_MS } from '../throughGate';
 import { hasRecord, openExistingRecord, openRecordForWriting } from '../record';
 import { GateUnavailableError } from '../../gate/client';
 import { readGateSettings, SETTING_DEFAULTS, type GateSettings } from '../../gate/settings';
@@ -86,7 +87,8 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
   const patch = parseSetting(key, value);
   try {
     // A running gate applies it itself, so the shims hear of a mode change at once.
-    const res = await controlRequest(dir, { t: 'settings', patch });
+    // As long as any change through the gate may take (it may wait on the database's lock).
+    const res = await controlRequest(dir, { t: 'settings', patch }, CHANGE_TIMEOUT_MS);
     if (res.t === 'error') throw new Error(res.message);
     io.out(`Set ${key} to ${value} (the running gate applied it).`);
   } catch (err) {
