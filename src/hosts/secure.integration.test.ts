@@ -15,7 +15,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateService, type GateService } from '../gate/service';
-import { NODE, ROOT, runCli, tempDir, waitFor } from '../testing/harness';
+import { CLI, NODE, ROOT, runCli, tempDir, waitFor } from '../testing/harness';
 import { openKeychain, type SecretStore } from './keychain';
 import { keychainRefs } from './keychainRef';
 import { secretServiceMissing, startSecretService, type SecretService } from './testKeyring';
@@ -274,3 +274,68 @@ describe.skipIf(why !== undefined)(
     });
   },
 );
+
+// Start-up cost: a shim whose launch has no reference never loads the keychain module (nor the
+// chunk that wraps it); one with a reference does. A --require hook lists every module loaded.
+describe('the shim loads the keychain only for a launch with a reference', () => {
+  const dir = tempDir('airlock-keychain-loads-');
+  const hook = join(dir, 'list-loads.js');
+  writeFileSync(
+    hook,
+    `const Module = require('node:module');
+const { writeFileSync } = require('node:fs');
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request, parent, isMain) {
+  try { seen.add(Module._resolveFilename(request, parent, isMain)); } catch { seen.add(request); }
+  return load.apply(this, arguments);
+};
+process.on('exit', () => writeFileSync(process.env.AIRLOCK_TEST_LOADS, [...seen].join('\\n')));
+`,
+  );
+  let runs = 0;
+  const shimLoads = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string; loaded: string[] }>((resolve) => {
+      const list = join(dir, `loads-${++runs}.txt`);
+      const p = spawn(
+        NODE,
+        [CLI, 'shim', '--server', 'probe', '--data-dir', dir, '--', NODE, '-e', 'process.exit(0)'],
+        {
+          env: {
+            ...process.env,
+            ...env,
+            NODE_OPTIONS: `--require ${hook}`,
+            AIRLOCK_TEST_LOADS: list,
+          },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      p.stdin.end();
+      p.on('close', (code) =>
+        resolve({ code, stderr, loaded: readFileSync(list, 'utf8').split('\n').filter(Boolean) }),
+      );
+    });
+  const keychainModules = (loaded: string[]) =>
+    loaded.filter((f) => /napi-rs[\\/]keyring|[\\/]keychain-[^\\/]*\.js$/.test(f));
+
+  it('no reference: neither @napi-rs/keyring nor the keychain chunk', async () => {
+    const res = await shimLoads({});
+    expect(res.loaded.length).toBeGreaterThan(0);
+    expect(keychainModules(res.loaded)).toEqual([]);
+  });
+
+  it('a reference: both load, and a missing item stops the start (exit 78)', async () => {
+    const res = await shimLoads({
+      API_KEY: `airlock-keychain:${'0'.repeat(32)}`,
+      // No Secret Service: the item is missing whatever this machine runs.
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`,
+    });
+    expect(res.code).toBe(78);
+    expect(res.stderr).toMatch(
+      /not starting .*: the secret for env API_KEY is not in the OS keychain/,
+    );
+    expect(keychainModules(res.loaded).some((f) => f.includes('keyring'))).toBe(true);
+  });
+});

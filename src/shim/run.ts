@@ -13,7 +13,6 @@ import {
 } from '../mcp/framing';
 import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
-import { openKeychain } from '../hosts/keychain';
 import { launchHasRefs, resolveLaunch, type Launch } from './keychainLaunch';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
@@ -57,7 +56,9 @@ export function runShim(opts: ShimOptions): void {
     startShim(opts, undefined, log);
     return;
   }
-  void resolveLaunch(process.env, opts.args, openKeychain).then((launch) => {
+  // The keychain code (and its native module) is its own chunk, loaded only here.
+  const open = async () => (await import('../hosts/keychain')).openKeychain();
+  void resolveLaunch(process.env, opts.args, open).then((launch) => {
     if ('error' in launch) {
       // The host shows this line; the server never runs without its key.
       log(`not starting ${opts.command}: ${launch.error}`);
