@@ -127,6 +127,11 @@ function setAt(value: unknown, path: readonly string[], v: unknown): void {
   });
 }
 
+/** Plain data, whatever the parser's object prototypes: the meaning to compare. */
+function plain(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v ?? null)) as unknown;
+}
+
 function encode(value: string, encoding: 'plain' | 'json'): string {
   return encoding === 'json' ? JSON.stringify(value).slice(1, -1) : value;
 }
@@ -280,7 +285,7 @@ function secureFile(
     for (const item of ordered) entry = deepReplace(entry, item.value, refText(item.id));
     setAt(expected, entryPath, entry);
   }
-  if (!isDeepStrictEqual(openDocument(format, newText).value, expected))
+  if (!isDeepStrictEqual(plain(openDocument(format, newText).value), plain(expected)))
     throw new Error(
       `a secret of ${moving.map((m) => `"${m.e.name}"`).join(', ')} also appears elsewhere in ${path} (another server or setting); secure those together (--all) or edit by hand; file left untouched`,
     );
@@ -349,7 +354,7 @@ export async function planUnsecure(
       expected = deepReplace(expected, refText(item.id), item.value);
     }
     try {
-      if (!isDeepStrictEqual(openDocument(target.format, newText).value, expected))
+      if (!isDeepStrictEqual(plain(openDocument(target.format, newText).value), plain(expected)))
         throw new Error('the restored file did not verify');
     } catch (err) {
       out.errors.push({
