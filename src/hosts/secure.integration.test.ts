@@ -14,10 +14,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../app/createServices';
 import { startGateService, type GateService } from '../gate/service';
 import { CLI, NODE, ROOT, runCli, tempDir, waitFor } from '../testing/harness';
 import { openKeychain, type SecretStore } from './keychain';
 import { keychainRefs } from './keychainRef';
+import { makeHome } from './test-home';
 import { secretServiceMissing, startSecretService, type SecretService } from './testKeyring';
 
 const FIXTURE = join(ROOT, 'src/testing/fixtures/keyed-server.mjs');
@@ -102,11 +104,19 @@ function allText(path: string): string {
   return out;
 }
 
+// One Secret Service for the whole file: the keychain binding keeps its D-Bus connection for the
+// life of the process. Locking it is the file's last test.
+beforeAll(async () => {
+  if (why === undefined) service = await startSecretService();
+});
+afterAll(async () => {
+  await service?.stop();
+});
+
 describe.skipIf(why !== undefined)(
   `hosts secure with the real Secret Service${why ? ` (skipped: ${why})` : ''}`,
   () => {
     beforeAll(async () => {
-      service = await startSecretService();
       store = await openKeychain();
       home = tempDir('airlock-keychain-home-');
       dataDir = tempDir('airlock-keychain-data-');
@@ -139,7 +149,6 @@ describe.skipIf(why !== undefined)(
 
     afterAll(async () => {
       await gate?.close();
-      await service?.stop();
     });
 
     it('--dry-run shows the change with the values masked and changes nothing', async () => {
@@ -260,18 +269,6 @@ describe.skipIf(why !== undefined)(
       expect(res.stderr).toMatch(/failed: .*claude_desktop_config\.json: /);
       expect(readFileSync(configPath, 'utf8')).toBe(installedText);
     });
-    it('a locked keyring stops the start too, and says to unlock it', async () => {
-      const res0 = await hostsCli(['secure', '--host', 'claude-desktop', '--all']);
-      expect(res0.code, res0.stderr).toBe(0);
-      // Locked the way a desktop locks it; nothing here can answer the unlock prompt.
-      service.lock();
-      const before = existsSync(marker) ? readFileSync(marker, 'utf8') : '';
-      const res = await startAndExit(entry());
-      expect(res.code).toBe(78);
-      expect(res.stderr).toMatch(/cannot read the secret for .* from the OS keychain .*unlock/);
-      expect(res.stderr).not.toContain(KEY);
-      expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe(before);
-    });
   },
 );
 
@@ -337,5 +334,69 @@ process.on('exit', () => writeFileSync(process.env.AIRLOCK_TEST_LOADS, [...seen]
       /not starting .*: the secret for env API_KEY is not in the OS keychain/,
     );
     expect(keychainModules(res.loaded).some((f) => f.includes('keyring'))).toBe(true);
+  });
+});
+
+// The Servers view's button: the same plan through AppServices.secureServer (the IPC channel's
+// implementation), against the real keychain.
+describe.skipIf(why !== undefined)(
+  `AppServices.secureServer with the real Secret Service${why ? ` (skipped: ${why})` : ''}`,
+  () => {
+    it('moves a guarded server’s token into the keychain and puts it back byte for byte', async () => {
+      const t = makeHome();
+      const gate = await startGateService({ dataDir: t.dataDir, log: () => {} });
+      const services = createAppServices(gate, {
+        env: t.ctx.env,
+        platform: 'linux',
+        shimLauncher: t.ctx.shimLauncher,
+      });
+      try {
+        const rel = '.config/Claude/claude_desktop_config.json';
+        const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+        // Not guarded yet: nothing to move, and the call says why.
+        await expect(
+          services.secureServer({ host: 'claude-desktop', server: 'github' }),
+        ).rejects.toThrow(/not guarded/);
+        const guarded = await services.guardServer({ host: 'claude-desktop', server: 'github' });
+        const before = t.read(rel);
+        const view = guarded.servers.find((s) => s.name === 'github')!;
+        expect(view.secrets).toEqual({
+          movable: ['env GITHUB_PERSONAL_ACCESS_TOKEN'],
+          inKeychain: false,
+        });
+        expect(view.deductions.map((d) => d.code)).toContain('secret');
+
+        const moved = await services.secureServer({ host: 'claude-desktop', server: 'github' });
+        const after = moved.servers.find((s) => s.name === 'github')!;
+        expect(after.secrets).toEqual({ movable: [], inKeychain: true });
+        expect(after.deductions.map((d) => d.code)).not.toContain('secret');
+        expect(after.credits?.map((c) => c.code)).toEqual(['keychain']);
+        expect(t.read(rel)).not.toContain(token);
+        const [id] = keychainRefs(t.read(rel));
+        expect(await (await openKeychain()).get(id!)).toBe(token);
+
+        await services.secureServer({ host: 'claude-desktop', server: 'github', undo: true });
+        expect(t.read(rel)).toBe(before);
+        expect(await (await openKeychain()).get(id!)).toBeNull();
+      } finally {
+        services.close();
+        await gate.close();
+      }
+    });
+  },
+);
+
+describe.skipIf(why !== undefined)(`a locked keychain${why ? ` (skipped: ${why})` : ''}`, () => {
+  it('a locked keyring stops the start too, and says to unlock it', async () => {
+    const res0 = await hostsCli(['secure', '--host', 'claude-desktop', '--all']);
+    expect(res0.code, res0.stderr).toBe(0);
+    // Locked the way a desktop locks it; nothing here can answer the unlock prompt.
+    service.lock();
+    const before = existsSync(marker) ? readFileSync(marker, 'utf8') : '';
+    const res = await startAndExit(entry());
+    expect(res.code).toBe(78);
+    expect(res.stderr).toMatch(/cannot read the secret for .* from the OS keychain .*unlock/);
+    expect(res.stderr).not.toContain(KEY);
+    expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe(before);
   });
 });
