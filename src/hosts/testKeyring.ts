@@ -39,12 +39,13 @@ export async function startSecretService(): Promise<SecretService> {
     XDG_RUNTIME_DIR: run,
   };
   const children: ChildProcess[] = [];
+  // No display for what the bus starts on demand: an unlock prompt (gcr-prompter) then fails at
+  // once, as on a headless machine, instead of waiting for a click under a virtual X server.
+  const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...headless } = process.env;
   const bus = spawn(
     'dbus-daemon',
     ['--session', '--nofork', `--address=${env.DBUS_SESSION_BUS_ADDRESS}`, '--print-address=1'],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
+    { stdio: ['ignore', 'pipe', 'ignore'], env: headless },
   );
   children.push(bus);
   // The bus is up once it prints its address.
@@ -57,7 +58,7 @@ export async function startSecretService(): Promise<SecretService> {
   const keyring = spawn(
     'gnome-keyring-daemon',
     ['--foreground', '--unlock', '--components=secrets'],
-    { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, ...env } },
+    { stdio: ['pipe', 'ignore', 'ignore'], env: { ...headless, ...env } },
   );
   children.push(keyring);
   keyring.stdin!.end('throwaway-test-password');
