@@ -70,16 +70,40 @@ export async function startSecretService(): Promise<SecretService> {
       await gone;
     }
   };
-  // Ready once an item can be written and read back (the daemon claims its bus name first).
+  // Ready once our daemon owns the Secret Service name. Asked without activating it: a client
+  // call before that would make the bus start a second, locked daemon from its service file.
+  const owned = (): boolean =>
+    /boolean true/.test(
+      spawnSync(
+        'dbus-send',
+        [
+          '--session',
+          '--dest=org.freedesktop.DBus',
+          '--print-reply',
+          '/org/freedesktop/DBus',
+          'org.freedesktop.DBus.NameHasOwner',
+          'string:org.freedesktop.secrets',
+        ],
+        { env: { ...headless, ...env }, encoding: 'utf8' },
+      ).stdout ?? '',
+    );
+  for (let tries = 0; !owned(); tries++) {
+    if (keyring.exitCode !== null || tries > 1000) {
+      await stop();
+      throw new Error('gnome-keyring-daemon did not take the Secret Service name');
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // The name is ours now; the unlocked login keyring may still be a moment behind it.
   const store = await openKeychain();
   for (let tries = 0; ; tries++) {
     try {
       await store.set('readiness-probe', 'x');
       if ((await store.get('readiness-probe')) === 'x') break;
     } catch (e) {
-      if (tries > 500) {
+      if (tries > 200) {
         await stop();
-        throw new Error(`the Secret Service did not come up: ${(e as Error).message}`);
+        throw new Error(`the Secret Service does not work: ${(e as Error).message}`);
       }
     }
     await new Promise((r) => setTimeout(r, 20));
