@@ -10,6 +10,7 @@ import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
 import { allServers, scanHosts } from './scan';
 import { openKeychain, type SecretStore } from './keychain';
+import { hasKeychainRef } from './keychainRef';
 import { applySecure, maskedOld, plainBackups, planSecure, planUnsecure } from './secure';
 import type {
   HostId,
@@ -387,7 +388,34 @@ function changeCommand(
   }
   if (plan.files.length === 0 && code === 0) io.stdout('nothing to change\n');
   if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
+  if (sub === 'uninstall') io.stdout(keychainNotice(ctx, p, applied.written));
   return code;
+}
+
+/** Unguarded servers that still hold keychain references: nothing resolves them any more. */
+function keychainNotice(
+  ctx: HostsContext,
+  p: Parsed,
+  written: { changes: { action: string; server: string; configPath: string }[] }[],
+): string {
+  const unwrapped = new Set(
+    written.flatMap((w) =>
+      w.changes.filter((c) => c.action === 'unwrap').map((c) => `${c.configPath}\n${c.server}`),
+    ),
+  );
+  if (unwrapped.size === 0) return '';
+  const scan = scanHosts({ env: ctx.env, platform: ctx.platform, projects: p.projects });
+  return allServers(scan)
+    .filter(
+      (s) =>
+        unwrapped.has(`${s.configPath}\n${s.name}`) &&
+        [...Object.values(s.env ?? {}), ...(s.args ?? [])].some(hasKeychainRef),
+    )
+    .map(
+      (s) =>
+        `note: ${s.name} keeps its secrets in the OS keychain, which only the shim reads: unguarded, it gets the references, not the keys. Put them back with \`airlock hosts secure --undo --host ${s.host} --server ${s.name}\`, or guard it again.\n`,
+    )
+    .join('');
 }
 
 /** Env and header names of every server, per config file: their values are masked in diffs. */

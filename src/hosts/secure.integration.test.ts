@@ -269,6 +269,26 @@ describe.skipIf(why !== undefined)(
       expect(res.stderr).toMatch(/failed: .*claude_desktop_config\.json: /);
       expect(readFileSync(configPath, 'utf8')).toBe(installedText);
     });
+
+    it('uninstall of a secured server keeps the references (exact), says so; undo after re-install gives the file back', async () => {
+      expect((await hostsCli(['secure', '--host', 'claude-desktop', '--all'])).code).toBe(0);
+      const secured = readFileSync(configPath, 'utf8');
+      const off = await hostsCli(['uninstall', '--host', 'claude-desktop', '--all']);
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.stdout).toMatch(/unguarded keyed in .*\n/);
+      expect(off.stdout).not.toMatch(/structural/);
+      expect(off.stdout).toMatch(/note: keyed keeps its secrets in the OS keychain.*secure --undo/);
+      const bare = readFileSync(configPath, 'utf8');
+      expect(bare).not.toContain(KEY);
+      expect(bare).toContain('airlock-keychain:');
+      // Graded as what it is now: a reference nothing resolves.
+      expect((await hostsCli(['scan'])).stdout).toMatch(/Keychain reference in an unguarded entry/);
+      expect((await hostsCli(['install', '--host', 'claude-desktop', '--all'])).code).toBe(0);
+      expect(readFileSync(configPath, 'utf8')).toBe(secured);
+      const undo = await hostsCli(['secure', '--undo', '--host', 'claude-desktop', '--all']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(readFileSync(configPath, 'utf8')).toBe(installedText);
+    });
   },
 );
 
