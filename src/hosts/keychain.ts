@@ -17,7 +17,9 @@ export async function openKeychain(): Promise<SecretStore> {
   try {
     mod = await import('@napi-rs/keyring');
   } catch (e) {
-    throw new Error(`the OS keychain module could not be loaded (${(e as Error).message})`);
+    throw new Error(`the OS keychain module could not be loaded (${(e as Error).message})`, {
+      cause: e,
+    });
   }
   const entry = (id: string) => new mod.AsyncEntry(KEYCHAIN_SERVICE, id);
   return {

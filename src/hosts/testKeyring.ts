@@ -103,7 +103,7 @@ export async function startSecretService(): Promise<SecretService> {
     } catch (e) {
       if (tries > 200) {
         await stop();
-        throw new Error(`the Secret Service does not work: ${(e as Error).message}`);
+        throw new Error(`the Secret Service does not work: ${(e as Error).message}`, { cause: e });
       }
     }
     await new Promise((r) => setTimeout(r, 20));
