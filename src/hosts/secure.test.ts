@@ -1,12 +1,13 @@
 // Planning `hosts secure` (no keychain needed): which substrings are secrets, which servers are
 // refused and why, and the edit's verification. The keychain side runs against a real Secret
 // Service in secure.integration.test.ts.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
+import { hostsCommand } from './command';
 import { keychainRefs } from './keychainRef';
 import { gradeServer } from './posture';
 import { argSecrets, maskedOld, planSecure } from './secure';
@@ -220,5 +221,74 @@ describe('posture of keychain references', () => {
       env: { API_KEY: KEY },
     });
     expect(p.deductions[0]?.text).toMatch(/airlock hosts secure/);
+  });
+});
+
+describe('airlock hosts secure (command line, no keychain needed)', () => {
+  async function run(ctx: HostsContext, argv: string[]) {
+    let out = '';
+    let err = '';
+    let opened = 0;
+    const code = await hostsCommand(argv, {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      env: ctx.env,
+      dataDir: ctx.dataDir,
+      dataDirIsDefault: false,
+      shimLauncher: ctx.shimLauncher,
+      platform: 'linux',
+      systemRoot: ctx.systemRoot!,
+      keychain: async () => {
+        opened++;
+        throw new Error('no keychain in this test');
+      },
+    });
+    return { code, out, err, opened };
+  }
+  const config = () =>
+    JSON.stringify({
+      mcpServers: {
+        gh: { command: '/usr/bin/node', args: wrapped('gh', 'gh-mcp'), env: { API_KEY: KEY } },
+      },
+    });
+
+  it('--dry-run prints the masked diff, never opens the keychain, writes nothing', async () => {
+    const { ctx, path } = home(CLAUDE, config());
+    const res = await run(ctx, ['secure', '--host', 'claude-desktop', '--all', '--dry-run']);
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('airlock-keychain:');
+    expect(res.out).toContain('gh: would move to the OS keychain: env API_KEY');
+    expect(res.out + res.err).not.toContain(KEY);
+    expect(res.opened).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(config());
+  });
+
+  it('a keychain that cannot be opened: a clear error, the file as it was', async () => {
+    const { ctx, path } = home(CLAUDE, config());
+    const res = await run(ctx, ['secure', '--host', 'claude-desktop', '--server', 'gh']);
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/airlock hosts secure: no keychain in this test/);
+    expect(readFileSync(path, 'utf8')).toBe(config());
+  });
+
+  it('mistyped: --undo outside secure, no server chosen, an unknown host', async () => {
+    const { ctx } = home(CLAUDE, config());
+    expect((await run(ctx, ['install', '--host', 'claude-desktop', '--all', '--undo'])).code).toBe(
+      2,
+    );
+    expect((await run(ctx, ['secure', '--host', 'claude-desktop'])).err).toMatch(
+      /give --server NAME \(repeatable\) or --all/,
+    );
+    expect((await run(ctx, ['secure', '--host', 'nope', '--all'])).code).toBe(2);
+    const missing = await run(ctx, [
+      'secure',
+      '--host',
+      'claude-desktop',
+      '--server',
+      'x',
+      '--dry-run',
+    ]);
+    expect(missing.err).toMatch(/no server named "x"/);
+    expect(missing.code).toBe(1);
   });
 });
