@@ -306,6 +306,7 @@ export function renderScan(result: ScanResult): string {
             }`,
           );
         for (const d of s.posture.deductions) lines.push(`      -${d.points} ${d.text}`);
+        for (const c of s.posture.credits ?? []) lines.push(`      + ${c.text}`);
       }
     }
   }

@@ -184,6 +184,7 @@ describe.skipIf(why !== undefined)(
       const scan = await hostsCli(['scan']);
       expect(scan.stdout).toMatch(/keyed: stdio, guarded, grade A/);
       expect(scan.stdout).not.toMatch(/Secret in plain text/);
+      expect(scan.stdout).toMatch(/\+ Secrets kept in the OS keychain \(env API_KEY, argument 3\)/);
     });
 
     it('the real shim injects both values into the real server; the record never holds them', async () => {

@@ -11,6 +11,7 @@ import { hostsCommand } from './command';
 import { keychainRefs } from './keychainRef';
 import { gradeServer } from './posture';
 import { argSecrets, maskedOld, planSecure } from './secure';
+import { secretServiceMissing } from './testKeyring';
 import type { HostsContext } from './types';
 
 const KEY = 'sk-abcdefghijklmnopqrstuvwx';
@@ -290,5 +291,19 @@ describe('airlock hosts secure (command line, no keychain needed)', () => {
     ]);
     expect(missing.err).toMatch(/no server named "x"/);
     expect(missing.code).toBe(1);
+  });
+});
+
+describe('the Secret Service test helper', () => {
+  it('says in one line why it cannot run where the binaries are absent', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(secretServiceMissing()).toMatch(
+        /^dbus-daemon and gnome-keyring-daemon not installed \(apt-get install gnome-keyring dbus\)$/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
