@@ -27,9 +27,11 @@ export default defineConfig({
             groups: [
               // What every command needs stays out of the two groups below (rolldown would
               // otherwise fold it into them, and every command would load the socket client).
+              // keychainRef: the shim looks for keychain references on every start; the keychain
+              // itself (hosts/keychain and its native module) is a chunk loaded only for one.
               {
                 name: 'base',
-                test: /src[\\/](cli[\\/]args|core[\\/]dataDir|contract[\\/]types)\.ts$/,
+                test: /src[\\/](cli[\\/]args|core[\\/]dataDir|contract[\\/]types|hosts[\\/]keychainRef)\.ts$/,
               },
               {
                 name: 'gateClient',

@@ -197,6 +197,7 @@ describe('electron-builder against a stand-in Electron distribution', () => {
       ),
     );
     expect([...unpackedTop].sort()).toEqual([
+      'node_modules/@napi-rs',
       'node_modules/better-sqlite3',
       'node_modules/bindings',
       'node_modules/file-uri-to-path',
@@ -218,6 +219,13 @@ describe('electron-builder against a stand-in Electron distribution', () => {
         dep,
       ).toBe(true);
     }
+    // The OS keychain binding and this platform's native file (the shim loads it from the CLI).
+    const keyringNative = join(
+      resources,
+      `app.asar.unpacked/node_modules/@napi-rs/keyring-${process.platform}-${process.arch}-gnu`,
+      `keyring.${process.platform}-${process.arch}-gnu.node`,
+    );
+    if (process.platform === 'linux') expect(existsSync(keyringNative), keyringNative).toBe(true);
     // The helpers sit in resources/bin, the POSIX ones executable.
     expect(readdirSync(join(resources, 'bin')).sort()).toEqual([
       'airlock',
@@ -318,6 +326,26 @@ describe('the packaged command line, from the unpacked tree, with no Node on PAT
 
   afterAll(() => {
     gate?.kill('SIGKILL');
+  });
+
+  it('the shim loads the OS keychain binding from the unpacked tree for a keychain reference', () => {
+    // No Secret Service on this bus: the item is missing, which the binding can only report once
+    // it has loaded (a binding left in the asar fails to load with another message).
+    const r = spawnSync(
+      airlock,
+      ['shim', '--server', 'probe', '--data-dir', dataDir, '--', 'true'],
+      {
+        encoding: 'utf8',
+        input: '',
+        env: {
+          ...env(),
+          API_KEY: `airlock-keychain:${'0'.repeat(32)}`,
+          DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(base, 'no-bus')}`,
+        },
+      },
+    );
+    expect(r.stderr).toMatch(/the secret for env API_KEY is not in the OS keychain/);
+    expect(r.status).toBe(78);
   });
 
   it('runs every command', async () => {

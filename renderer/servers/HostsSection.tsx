@@ -2,6 +2,7 @@
 // transport, and a Guard switch that runs the same plan as `airlock hosts install --server`.
 import { useEffect, useId, useState } from 'react';
 import type { HostReport, HostServerEntry } from '../../src/contract/ipc';
+import { api } from '../api';
 import { VisibleText } from '../components/VisibleText';
 import { useStore } from '../store';
 import { entryKey } from '../store/servers';
@@ -221,9 +222,16 @@ function EntryRow({ host, entry }: { host: HostReport; entry: HostServerEntry })
           <VisibleText text={why} />
         </p>
       ) : null}
+      <KeychainControls host={host} entry={entry} />
       {open ? (
         <ul className="deductions" aria-label={`Deductions of ${entry.name}`}>
           {entry.deductions.length === 0 ? <li>No deductions: score 100.</li> : null}
+          {(entry.credits ?? []).map((c) => (
+            <li key={c.code} className="credit">
+              <span className="points">✓</span> <VisibleText text={c.text} />{' '}
+              <code className="muted">{c.code}</code>
+            </li>
+          ))}
           {entry.deductions.map((d, i) => (
             <li key={`${d.code}-${i}`}>
               <span className="points">−{d.points}</span> <VisibleText text={d.text} />{' '}
@@ -233,5 +241,85 @@ function EntryRow({ host, entry }: { host: HostReport; entry: HostServerEntry })
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * "Move secrets to keychain" (`airlock hosts secure --server`), and the way back, each behind a
+ * confirm that names what moves (sites such as `env API_KEY`, never values).
+ */
+function KeychainControls({ host, entry }: { host: HostReport; entry: HostServerEntry }) {
+  const scanHosts = useStore((s) => s.scanHosts);
+  const fail = useStore((s) => s.fail);
+  const [asking, setAsking] = useState<'move' | 'undo' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const movable = entry.guarded ? (entry.secrets?.movable ?? []) : [];
+  const inKeychain = entry.secrets?.inKeychain === true;
+  if (movable.length === 0 && !inKeychain) return null;
+  const run = async (undo: boolean): Promise<void> => {
+    setBusy(true);
+    try {
+      await api.secureServer({
+        host: host.host,
+        server: entry.name,
+        ...(entry.project !== null ? { project: entry.project } : {}),
+        ...(undo ? { undo } : {}),
+      });
+      setAsking(null);
+      await scanHosts();
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (asking !== null)
+    return (
+      <p
+        className="keychain-confirm"
+        role="group"
+        aria-label={`Confirm keychain change for ${entry.name}`}
+      >
+        {asking === 'move' ? (
+          <>
+            Move {movable.join(', ')} of <VisibleText text={entry.name} /> into the OS keychain? The
+            config keeps a reference that only Airlock&apos;s shim resolves when it starts the
+            server; the server will not start where the keychain is locked or missing.
+          </>
+        ) : (
+          <>
+            Put the secrets of <VisibleText text={entry.name} /> back into the config file in plain
+            text and delete them from the OS keychain?
+          </>
+        )}{' '}
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void run(asking === 'undo')}
+        >
+          {asking === 'move' ? 'Move' : 'Put back'}
+        </button>{' '}
+        <button type="button" disabled={busy} onClick={() => setAsking(null)}>
+          Cancel
+        </button>
+      </p>
+    );
+  return (
+    <p className="keychain">
+      {movable.length > 0 ? (
+        <button type="button" onClick={() => setAsking('move')}>
+          Move secrets to keychain
+        </button>
+      ) : null}{' '}
+      {inKeychain ? (
+        <>
+          <span className="muted">Secrets kept in the OS keychain.</span>{' '}
+          <button type="button" onClick={() => setAsking('undo')}>
+            Put secrets back in config
+          </button>
+        </>
+      ) : null}
+    </p>
   );
 }

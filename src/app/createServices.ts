@@ -33,6 +33,8 @@ import {
   type Selection,
 } from '../hosts';
 import { HostWatcher } from '../hosts/watcher';
+import { openKeychain, type SecretStore } from '../hosts/keychain';
+import { applySecure, planSecure, planUnsecure } from '../hosts/secure';
 import { hostReportsOf, registryToolFacts } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
@@ -58,6 +60,8 @@ export interface AppServicesOptions {
    * `hosts-changed` events. Off unless asked (the Electron app asks).
    */
   watchHosts?: boolean | { debounceMs?: number; pollMs?: number };
+  /** The OS keychain for Move secrets to keychain; the real one unless a test passes its own. */
+  keychain?: () => Promise<SecretStore>;
   /** The app's version (Electron's app.getVersion()); else read from package.json. */
   version?: string;
 }
@@ -244,6 +248,29 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     gate.emit('servers-changed');
     const report = hostReports().find((r) => r.host === host);
     if (!report) throw new Error(`host "${host}" not found after the change`);
+    return report;
+  };
+  /** `airlock hosts secure [--undo]` for one server entry, with the OS keychain. */
+  const secureHost = async (req: {
+    host: string;
+    server: string;
+    project?: string;
+    undo?: boolean;
+  }): Promise<HostReport> => {
+    if (!(req.host in HOST_LABELS)) throw new Error(`unknown host "${req.host}"`);
+    const ctx = hostsContext(false);
+    const sel = { host: req.host as HostId, ...serverSelection(req) };
+    const keychain = await (opts.keychain ?? openKeychain)();
+    const plan = req.undo ? await planUnsecure(ctx, sel, keychain) : planSecure(ctx, sel);
+    if (plan.notFound.length > 0)
+      throw new Error(`no server "${req.server}" in ${HOST_LABELS[req.host as HostId]}`);
+    const skipped = plan.servers.find((s) => s.action === 'skipped');
+    if (skipped) throw new Error(`${skipped.server}: ${skipped.detail}`);
+    const errors = [...plan.errors, ...(await applySecure(ctx, plan, keychain)).errors];
+    watcher?.resync();
+    if (errors.length) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    const report = hostReports().find((r) => r.host === req.host);
+    if (!report) throw new Error(`host "${req.host}" not found after the change`);
     return report;
   };
   const serverSelection = (req: { server: string; project?: string }): Omit<Selection, 'host'> => ({
@@ -442,6 +469,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     unguardHost: ({ host }) => changeHosts(host, 'uninstall', { servers: 'all' }),
     guardServer: (req) => changeHosts(req.host, 'install', serverSelection(req)),
     unguardServer: (req) => changeHosts(req.host, 'uninstall', serverSelection(req)),
+    secureServer: (req) => secureHost(req),
     listHostEvents: openHostEvents,
     dismissHostEvents({ ids }) {
       const drop = ids ? new Set(ids) : null;

@@ -3,6 +3,8 @@
 import type { HostReport, HostServerEntry } from '../contract/ipc';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
 import { CONSENT, consentSummary } from '../hosts/consent';
+import { hasKeychainRef } from '../hosts/keychainRef';
+import { entrySecrets } from '../hosts/secure';
 import type { HostId, ScanResult, ServerEntry, ToolFacts } from '../hosts';
 import { nameActs, nameVerbs } from '../policy/verbs';
 import type { Store } from '../store/store';
@@ -87,6 +89,17 @@ export function entryView(e: ServerEntry): HostServerEntry {
     grade: e.posture.grade,
     score: e.posture.score,
     deductions: e.posture.deductions.map((d) => ({ ...d })),
+    ...(e.posture.credits ? { credits: e.posture.credits.map((c) => ({ ...c })) } : {}),
+    ...(e.transport === 'stdio' ? { secrets: secretsView(e) } : {}),
+  };
+}
+
+/** Where an entry's secrets are, by site (`env KEY`, `argument N`), never their values. */
+function secretsView(e: ServerEntry): { movable: string[]; inKeychain: boolean } {
+  const strings = [...Object.values(e.env ?? {}), ...(e.args ?? [])];
+  return {
+    movable: e.guarded ? entrySecrets(e).map((s) => s.site) : [],
+    inKeychain: strings.some(hasKeychainRef),
   };
 }
 

@@ -84,6 +84,13 @@ export interface AppServices {
   guardServer(req: { host: string; server: string; project?: string }): Awaitable<HostReport>;
   /** Restores one server entry exactly as it was before Guard. */
   unguardServer(req: { host: string; server: string; project?: string }): Awaitable<HostReport>;
+  /** Moves one guarded server's secrets into the OS keychain (`undo`: back into the config). */
+  secureServer(req: {
+    host: string;
+    server: string;
+    project?: string;
+    undo?: boolean;
+  }): Awaitable<HostReport>;
   /** What the host watcher noticed and the user has not dismissed, oldest first. */
   listHostEvents(): Awaitable<HostEvent[]>;
   /** Dismisses these events (every one without ids); returns those left. */

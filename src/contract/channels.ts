@@ -26,6 +26,7 @@ export const CHANNELS = [
   'unguardHost',
   'guardServer',
   'unguardServer',
+  'secureServer',
   'listHostEvents',
   'dismissHostEvents',
   'appInfo',

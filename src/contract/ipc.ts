@@ -198,6 +198,11 @@ export const requestSchemas = {
   /** One server entry of a host; `project` picks a project-scoped entry. */
   guardServer: serverRef,
   unguardServer: serverRef,
+  /**
+   * Moves one guarded server's plain-text secrets into the OS keychain (`airlock hosts secure`);
+   * `undo` puts them back in the config and deletes the keychain items.
+   */
+  secureServer: serverRef.extend({ undo: z.boolean().optional() }),
   /** What the host watcher noticed and the user has not dismissed. */
   listHostEvents: none,
   /** Dismiss these events (by id), or every one when `ids` is left out. */
@@ -311,6 +316,13 @@ export interface HostServerEntry {
   grade: PostureGrade;
   score: number;
   deductions: PostureDeduction[];
+  /** What the entry does well (e.g. secrets kept in the OS keychain). */
+  credits?: { code: string; text: string }[];
+  /**
+   * Secrets `secure` can move (`movable`: plain-text ones of a guarded stdio server) and whether
+   * the entry already keeps some in the keychain (then undo can put them back).
+   */
+  secrets?: { movable: string[]; inKeychain: boolean };
 }
 
 /** Something the host watcher noticed in a host's config. */
@@ -365,6 +377,7 @@ export interface ResponseMap {
   unguardHost: HostReport;
   guardServer: HostReport;
   unguardServer: HostReport;
+  secureServer: HostReport;
   listHostEvents: HostEvent[];
   dismissHostEvents: HostEvent[];
   /** null when the call is no longer waiting. */

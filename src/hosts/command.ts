@@ -9,6 +9,9 @@ import { maskArgs, maskConfigText, maskMap, maskText } from './mask';
 import { HOST_LABELS } from './paths';
 import { applyPlan, planInstall, planUninstall, type Plan } from './plan';
 import { allServers, scanHosts } from './scan';
+import { openKeychain, type SecretStore } from './keychain';
+import { hasKeychainRef } from './keychainRef';
+import { applySecure, maskedOld, plainBackups, planSecure, planUnsecure } from './secure';
 import type {
   HostId,
   HostsContext,
@@ -33,6 +36,8 @@ export interface HostsIo {
   systemRoot?: string;
   /** What the gate's registry knows of a server's tools, for the posture grade. */
   toolFacts?: (host: HostId, server: string) => ToolFacts | undefined;
+  /** The OS keychain (`secure`); loaded only when that command runs. */
+  keychain?: () => Promise<SecretStore>;
 }
 
 /** The registry's tool names for a server, for allow entries that list every tool. */
@@ -46,6 +51,7 @@ export const HOSTS_HELP = `Usage:
   airlock hosts install   --host H (--server S... | --all) [--project DIR]... [--dry-run]
                           [--single-consent | --no-single-consent] [--startup-timeout SEC]
   airlock hosts uninstall --host H (--server S... | --all) [--project DIR]... [--dry-run]
+  airlock hosts secure    --host H (--server S... | --all) [--project DIR]... [--dry-run] [--undo]
 
 Hosts: ${HOST_IDS.join(', ')}
 
@@ -66,6 +72,13 @@ install    rewrites the chosen servers' command/args so the host starts them thr
            where the host limits a server's start (Codex startup_timeout_sec, 10 s by default),
            raises it to SEC in the same edit; uninstall takes it back with the wrap.
 uninstall  restores the original command/args exactly (and any allow entry Airlock wrote).
+secure     moves each plain-text secret of the chosen guarded servers (env values, tokens and
+           passwords in args) into the OS keychain and leaves a reference (airlock-keychain:…) in
+           its place, which only the shim resolves when it starts the server. Remote servers'
+           headers stay (the host sends them itself). No backup is made (it would hold the
+           secrets); --undo is the way back.
+--undo     (secure) puts each value back where its reference is, byte for byte, and deletes the
+           keychain items.
 --project  adds a project's files (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, …); with install
            and uninstall it chooses that project's servers instead of the user-level ones.
 `;
@@ -74,6 +87,7 @@ interface Parsed {
   sub: string | undefined;
   json: boolean;
   dryRun: boolean;
+  undo: boolean;
   all: boolean;
   /** true: --single-consent; false: --no-single-consent; undefined: neither. */
   singleConsent?: boolean;
@@ -89,6 +103,7 @@ function parseArgs(argv: string[]): Parsed | string {
     sub: undefined,
     json: false,
     dryRun: false,
+    undo: false,
     all: false,
     servers: [],
     projects: [],
@@ -111,6 +126,9 @@ function parseArgs(argv: string[]): Parsed | string {
         break;
       case '--dry-run':
         p.dryRun = true;
+        break;
+      case '--undo':
+        p.undo = true;
         break;
       case '--all':
         p.all = true;
@@ -181,8 +199,13 @@ export async function hostsCommand(argv: string[], io: HostsIo): Promise<number>
   };
   try {
     if (parsed.sub === 'scan') return scanCommand(parsed, ctx, io);
+    if (parsed.undo && parsed.sub !== 'secure') {
+      io.stderr('airlock hosts: --undo is for secure (uninstall undoes install)\n');
+      return 2;
+    }
     if (parsed.sub === 'install' || parsed.sub === 'uninstall')
       return changeCommand(parsed.sub, parsed, ctx, io);
+    if (parsed.sub === 'secure') return await secureCommand(parsed, ctx, io);
   } catch (e) {
     io.stderr(`airlock hosts: ${(e as Error).message}\n`);
     return 1;
@@ -283,6 +306,7 @@ export function renderScan(result: ScanResult): string {
             }`,
           );
         for (const d of s.posture.deductions) lines.push(`      -${d.points} ${d.text}`);
+        for (const c of s.posture.credits ?? []) lines.push(`      + ${c.text}`);
       }
     }
   }
@@ -365,7 +389,34 @@ function changeCommand(
   }
   if (plan.files.length === 0 && code === 0) io.stdout('nothing to change\n');
   if (sub === 'install') io.stdout(noGateNotice(ctx.dataDir));
+  if (sub === 'uninstall') io.stdout(keychainNotice(ctx, p, applied.written));
   return code;
+}
+
+/** Unguarded servers that still hold keychain references: nothing resolves them any more. */
+function keychainNotice(
+  ctx: HostsContext,
+  p: Parsed,
+  written: { changes: { action: string; server: string; configPath: string }[] }[],
+): string {
+  const unwrapped = new Set(
+    written.flatMap((w) =>
+      w.changes.filter((c) => c.action === 'unwrap').map((c) => `${c.configPath}\n${c.server}`),
+    ),
+  );
+  if (unwrapped.size === 0) return '';
+  const scan = scanHosts({ env: ctx.env, platform: ctx.platform, projects: p.projects });
+  return allServers(scan)
+    .filter(
+      (s) =>
+        unwrapped.has(`${s.configPath}\n${s.name}`) &&
+        [...Object.values(s.env ?? {}), ...(s.args ?? [])].some(hasKeychainRef),
+    )
+    .map(
+      (s) =>
+        `note: ${s.name} keeps its secrets in the OS keychain, which only the shim reads: unguarded, it gets the references, not the keys. Put them back with \`airlock hosts secure --undo --host ${s.host} --server ${s.name}\`, or guard it again.\n`,
+    )
+    .join('');
 }
 
 /** Env and header names of every server, per config file: their values are masked in diffs. */
@@ -405,3 +456,102 @@ function describe(action: string, server: string, path: string, detail?: string)
 }
 
 export type { Plan };
+
+async function secureCommand(p: Parsed, ctx: HostsContext, io: HostsIo): Promise<number> {
+  const what = p.undo ? 'secure --undo' : 'secure';
+  if (!p.host || !isHostId(p.host)) {
+    io.stderr(`airlock hosts ${what}: --host must be one of ${HOST_IDS.join(', ')}\n`);
+    return 2;
+  }
+  if (p.all === p.servers.length > 0) {
+    io.stderr(`airlock hosts ${what}: give --server NAME (repeatable) or --all\n`);
+    return 2;
+  }
+  if (p.singleConsent !== undefined || p.startupTimeout !== undefined) {
+    io.stderr(`airlock hosts ${what}: --single-consent and --startup-timeout are for install\n`);
+    return 2;
+  }
+  const sel = {
+    host: p.host,
+    servers: p.all ? ('all' as const) : p.servers,
+    projects: p.projects,
+  };
+  // Secure plans without the keychain (a dry run never loads it); undo reads it to plan.
+  let store: SecretStore | undefined;
+  const keychain = async (): Promise<SecretStore> =>
+    (store ??= await (io.keychain ?? openKeychain)());
+  let plan;
+  try {
+    plan = p.undo ? await planUnsecure(ctx, sel, await keychain()) : planSecure(ctx, sel);
+  } catch (e) {
+    io.stderr(`airlock hosts ${what}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  let code = 0;
+  for (const e of plan.errors) {
+    io.stderr(`refused: ${e.message}\n`);
+    code = 1;
+  }
+  for (const n of plan.notFound) {
+    io.stderr(`no server named "${n}" in ${HOST_LABELS[p.host]}\n`);
+    code = 1;
+  }
+  for (const s of plan.servers)
+    if (s.action === 'skipped' || s.action === 'unchanged')
+      io.stdout(`${s.server}: ${s.action} (${s.detail})\n`);
+  const moving = plan.servers.filter((s) => s.action === 'moved' || s.action === 'restored');
+  if (p.dryRun) {
+    for (const f of plan.files)
+      io.stdout(
+        unifiedDiff(
+          f.path,
+          p.undo ? f.oldText : maskedOld(f),
+          p.undo ? maskedOld({ ...f, oldText: f.newText }) : f.newText,
+          p.undo ? 'restored' : 'secured',
+        ),
+      );
+    for (const s of moving)
+      io.stdout(
+        `${s.server}: would ${p.undo ? 'restore' : 'move to the OS keychain'}: ${s.detail}\n`,
+      );
+    if (plan.files.length === 0) io.stdout('nothing to change\n');
+    return code;
+  }
+  if (plan.files.length === 0) {
+    if (code === 0) io.stdout('nothing to change\n');
+    return code;
+  }
+  let result;
+  try {
+    result = await applySecure(ctx, plan, await keychain());
+  } catch (e) {
+    io.stderr(`airlock hosts ${what}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  for (const w of result.written) {
+    const names = moving
+      .filter((s) =>
+        plan.files
+          .find((f) => f.path === w.path)
+          ?.items.some((i) => i.uses.some((u) => u.server === s.server)),
+      )
+      .map((s) => `${s.server} (${s.detail})`);
+    io.stdout(
+      p.undo
+        ? `restored ${w.items} secret(s) in ${w.path} and deleted them from the OS keychain: ${names.join('; ')}\n`
+        : `moved ${w.items} secret(s) from ${w.path} to the OS keychain: ${names.join('; ')}\n`,
+    );
+    const f = plan.files.find((x) => x.path === w.path)!;
+    const backups = p.undo ? [] : plainBackups(ctx.dataDir, f.realPath);
+    if (backups.length > 0)
+      io.stdout(
+        `  note: ${backups.length} earlier backup(s) of this file still hold these secrets in plain text; delete them when you no longer need them:\n${backups.map((b) => `    ${b}\n`).join('')}`,
+      );
+  }
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+  for (const e of result.errors) {
+    io.stderr(`failed: ${e.path}: ${e.message}\n`);
+    code = 1;
+  }
+  return code;
+}

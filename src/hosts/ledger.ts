@@ -45,9 +45,22 @@ export interface LedgerEntry {
   fileCreated?: boolean;
 }
 
+/**
+ * One keychain item `airlock hosts secure` wrote, keyed by its reference id: where the reference
+ * sits, never the value (that is only in the keychain).
+ */
+export interface KeychainRecord {
+  configPath: string;
+  uses: { server: string; location: string[]; site: string }[];
+  /** How the value was spelled in the file, so undo writes back the very same bytes. */
+  encoding: 'plain' | 'json';
+  securedAt: string;
+}
+
 export interface Ledger {
   version: 1;
   entries: Record<string, LedgerEntry>;
+  keychain?: Record<string, KeychainRecord>;
 }
 
 export function ledgerPath(dataDir: string): string {

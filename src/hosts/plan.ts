@@ -98,7 +98,7 @@ export interface Plan {
   notFound: string[];
 }
 
-function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
+export function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
   const projects = (sel.projects ?? []).map((p) => resolve(p));
   // Read-only sources (plugins, managed files, extensions) are never rewritten.
   return allTargets(ctx.env, ctx.platform, projects, {
@@ -106,7 +106,7 @@ function selectedTargets(ctx: HostsContext, sel: Selection): ConfigTarget[] {
   }).filter((t) => t.host === sel.host && t.readOnly === undefined);
 }
 
-function inScope(e: ServerEntry, sel: Selection): boolean {
+export function inScope(e: ServerEntry, sel: Selection): boolean {
   const projects = (sel.projects ?? []).map((p) => resolve(p));
   if (projects.length === 0) return e.project === undefined;
   return e.project !== undefined && projects.includes(resolve(e.project));

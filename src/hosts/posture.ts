@@ -1,5 +1,6 @@
 // Posture grade of one server: a pure function of its config entry and, once the gate has seen the
 // server, what the registry knows of its tools. Every point taken off comes with a sentence.
+import { hasKeychainRef, neutraliseRefs } from './keychainRef';
 import type { Deduction, Grade, Posture, ToolFacts, Transport } from './types';
 
 export interface PostureInput {
@@ -28,6 +29,7 @@ export const POINTS = {
   changed: 15,
   plainHttp: 25,
   noAuth: 10,
+  keychainUnguarded: 5,
 } as const;
 
 export function gradeFor(score: number): Grade {
@@ -43,10 +45,13 @@ function baseName(p: string): string {
   return (parts[parts.length - 1] ?? '').toLowerCase().replace(/\.(exe|cmd|bat)$/, '');
 }
 
-/** `${X}`, `$X`, `${env:X}`, `${input:x}`: the value is looked up at start, not stored here. */
-function isReference(raw: string): boolean {
+/**
+ * `${X}`, `$X`, `${env:X}`, `${input:x}`, an Airlock keychain reference: the value is looked up
+ * at start, not stored here.
+ */
+export function isReference(raw: string): boolean {
   // "Bearer ${TOKEN}" is a reference too.
-  const v = raw.replace(/^\s*(Bearer|Basic|Token)\s+/i, '');
+  const v = neutraliseRefs(raw).replace(/^\s*(Bearer|Basic|Token)\s+/i, '');
   return /^\s*\$(\{[^}]+\}|[A-Za-z_][A-Za-z0-9_]*)\s*$/.test(v) || /^\{env:[^}]+\}$/.test(v);
 }
 
@@ -57,8 +62,11 @@ export const SECRET_VALUE =
 export const SECRET_FLAG =
   /^--?(token|api[-_]?key|apikey|password|passwd|secret|access[-_]?token|auth[-_]?token|key)$/i;
 
-function secretsInArgs(args: readonly string[]): string[] {
+/** Names where plain-text secrets sit in an argument list: a flag's name, or `argument N`. */
+export function secretsInArgs(rawArgs: readonly string[]): string[] {
   const found: string[] = [];
+  // A keychain reference (airlock hosts secure) stands where a secret was: never a secret itself.
+  const args = rawArgs.map(neutraliseRefs);
   args.forEach((a, i) => {
     const eq = a.indexOf('=');
     if (
@@ -90,7 +98,8 @@ function secretsInArgs(args: readonly string[]): string[] {
   return found;
 }
 
-function secretsInMap(map: Record<string, string> | undefined): string[] {
+/** Keys of an env/headers map whose values are plain-text secrets. */
+export function secretsInMap(map: Record<string, string> | undefined): string[] {
   if (!map) return [];
   return Object.entries(map)
     .filter(([, v]) => typeof v === 'string' && v.trim() !== '' && !isReference(v))
@@ -194,6 +203,20 @@ function isLoopback(url: URL): boolean {
   return h === 'localhost' || h === '::1' || /^127\./.test(h);
 }
 
+const MOVE_HINT =
+  ' `airlock hosts secure` (or Servers › Move secrets to keychain) moves it to the OS keychain.';
+
+/** Where the entry holds keychain references: `env KEY`, `argument N`. */
+function keychainSites(entry: PostureInput): string[] {
+  const sites = Object.entries(entry.env ?? {})
+    .filter(([, v]) => hasKeychainRef(v))
+    .map(([k]) => `env ${k}`);
+  (entry.args ?? []).forEach((a, i) => {
+    if (hasKeychainRef(a)) sites.push(`argument ${i + 1}`);
+  });
+  return sites;
+}
+
 export function gradeServer(entry: PostureInput, toolFacts?: ToolFacts): Posture {
   const d: Deduction[] = [];
   const add = (code: keyof typeof POINTS, text: string): void => {
@@ -235,10 +258,11 @@ export function gradeServer(entry: PostureInput, toolFacts?: ToolFacts): Posture
       );
     const inArgs = secretsInArgs(args);
     if (inArgs.length > 0)
-      add('secret', `Secret in plain text in its arguments (${inArgs.join(', ')}).`);
+      add('secret', `Secret in plain text in its arguments (${inArgs.join(', ')}).${MOVE_HINT}`);
   }
   const inEnv = secretsInMap(entry.env);
-  if (inEnv.length > 0) add('secret', `Secret in plain text in env (${inEnv.join(', ')}).`);
+  if (inEnv.length > 0)
+    add('secret', `Secret in plain text in env (${inEnv.join(', ')}).${MOVE_HINT}`);
   const inHeaders = secretsInMap(entry.headers);
   if (inHeaders.length > 0)
     add('secret', `Secret in plain text in headers (${inHeaders.join(', ')}).`);
@@ -283,6 +307,21 @@ export function gradeServer(entry: PostureInput, toolFacts?: ToolFacts): Posture
       );
   }
 
+  const kept = keychainSites(entry);
+  if (kept.length > 0 && !entry.guarded && entry.transport === 'stdio')
+    add(
+      'keychainUnguarded',
+      `Keychain reference in an unguarded entry (${kept.join(', ')}): only the Airlock shim resolves it, so the server gets the reference, not the key. Guard it again.`,
+    );
   const score = Math.max(0, 100 - d.reduce((s, x) => s + x.points, 0));
-  return { grade: gradeFor(score), score, deductions: d };
+  const credits =
+    kept.length > 0 && entry.guarded
+      ? [
+          {
+            code: 'keychain',
+            text: `Secrets kept in the OS keychain (${kept.join(', ')}): the config holds only references the shim resolves at launch.`,
+          },
+        ]
+      : [];
+  return { grade: gradeFor(score), score, deductions: d, ...(credits.length ? { credits } : {}) };
 }

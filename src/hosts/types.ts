@@ -96,6 +96,8 @@ export interface Posture {
   grade: Grade;
   score: number;
   deductions: Deduction[];
+  /** What the entry does well, shown beside the deductions (e.g. secrets kept in the keychain). */
+  credits?: { code: string; text: string }[];
 }
 
 export interface ToolFacts {

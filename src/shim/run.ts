@@ -13,6 +13,7 @@ import {
 } from '../mcp/framing';
 import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
+import { launchHasRefs, resolveLaunch, type Launch } from './keychainLaunch';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
@@ -49,6 +50,30 @@ export function runShim(opts: ShimOptions): void {
   const log = (line: string): void => {
     process.stderr.write(`airlock shim [${opts.server}]: ${line}\n`);
   };
+  // Keychain references (airlock hosts secure) are resolved before the server starts; without
+  // any, the start stays synchronous and the keychain module is never loaded.
+  if (!launchHasRefs(process.env, opts.args)) {
+    startShim(opts, undefined, log);
+    return;
+  }
+  // The keychain code (and its native module) is its own chunk, loaded only here.
+  const open = async () => (await import('../hosts/keychain')).openKeychain();
+  void resolveLaunch(process.env, opts.args, open).then((launch) => {
+    if ('error' in launch) {
+      // The host shows this line; the server never runs without its key.
+      log(`not starting ${opts.command}: ${launch.error}`);
+      process.exit(78);
+    }
+    startShim(opts, launch, log);
+  });
+}
+
+/** `launch`: the env and args with keychain values in, for the child only. */
+function startShim(
+  opts: ShimOptions,
+  launch: Launch | undefined,
+  log: (line: string) => void,
+): void {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
 
@@ -60,8 +85,9 @@ export function runShim(opts: ShimOptions): void {
 
   let child: Child;
   try {
-    child = spawn(opts.command, opts.args, {
+    child = spawn(opts.command, launch?.args ?? opts.args, {
       stdio: ['pipe', 'pipe', 'inherit'], // the server's stderr is ours; stdout is protocol only
+      ...(launch ? { env: launch.env } : {}),
       detached: ownGroup,
       windowsHide: true,
     }) as Child; // stdio pipes as asked, so stdin and stdout are there
@@ -79,7 +105,8 @@ export function runShim(opts: ShimOptions): void {
       args: opts.args,
       cwd: process.cwd(),
       pid: process.pid,
-      // What decides the code the server runs, as the child gets it (it inherits our env).
+      // What decides the code the server runs, as the child gets it (it inherits our env). With
+      // keychain references, the gate is told the references, never the values.
       commandPath: resolveCommandPath(opts.command, process.cwd(), process.env),
       codeEnv: codeEnvOf(process.env),
     },
