@@ -36,7 +36,7 @@ import { HostWatcher } from '../hosts/watcher';
 import { hostReportsOf, registryToolFacts } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
-import { canonicalJson } from '../store/canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import type { ServerRow } from '../store/types';
 import type { AppServices } from './services';
 

@@ -4,7 +4,7 @@ import { RISK_LEVELS } from '../contract/types';
 import { globMatch, hasWildcard, literalLength } from './glob';
 import { parseJsonPath, selectJsonPath } from './jsonPath';
 import { isPathUnder, unjudgeablePathReason, type PathEnv } from './paths';
-import { canonicalJson } from '../registry/hash';
+import { canonicalJson } from '../contract/canonicalJson';
 
 export interface CallFacts {
   serverId: number | null;
