@@ -2,13 +2,13 @@ import { parse, dataDirOf, noExtraArguments, str, UsageError, type Parsed } from
 import type { Io } from '../output';
 import { openExistingRecord, openRecordForWriting } from '../record';
 import type { Store } from '../../store/store';
-import { expiryFromChoice, validateRule, type ExpiryChoice } from '../../policy/rules';
+import { validateRule } from '../../policy/rules';
 import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
 import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
-import { describeExpiry } from '../../contract/durations';
+import { describeExpiry, expiryFor, type Duration } from '../../contract/durations';
 
 export const RULES_HELP = `Usage:
   airlock rules list [--json]
@@ -247,7 +247,7 @@ export function ruleEffect(rule: Rule, store: Store): string {
 function addRule(store: Store, values: Parsed['values'], io: Io): number {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
-  const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
+  const expires = (str(values, 'expires') ?? 'forever') as Duration;
   // Like the app's form: a rule asks unless the person says otherwise.
   const action = str(values, 'action') ?? 'ask';
   const now = Date.now();
@@ -256,7 +256,7 @@ function addRule(store: Store, values: Parsed['values'], io: Io): number {
     tool,
     conditions: conditionsFromFlags(values),
     action,
-    expiry: expiryFromChoice(expires, now, 'cli'),
+    expiry: expiryFor(expires, now, 'cli'),
     riskCeiling: ceilingFromFlag(action, str(values, 'max-risk')),
     note: str(values, 'note') ?? '',
     origin: 'manual',
