@@ -2,7 +2,7 @@ import { parse, dataDirOf, noExtraArguments, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
 import { hasRecord, openExistingRecord, openRecordForWriting } from '../record';
-import { GateUnavailableError } from '../../gate/client';
+import { GateUnavailableError } from '../../link/client';
 import { readGateSettings, SETTING_DEFAULTS, type GateSettings } from '../../gate/settings';
 import {
   describeRange,
