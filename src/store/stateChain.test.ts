@@ -7,7 +7,7 @@ import type { NewRule } from './rules';
 import { canonicalJson } from '../contract/canonicalJson';
 import { eventHash } from './chain';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
