@@ -87,7 +87,6 @@ const serverRef = z.strictObject({
   server: z.string().min(1).max(500),
   project: z.string().min(1).max(4096).optional(),
 });
-export type ServerRef = z.infer<typeof serverRef>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests, one schema per channel
@@ -118,10 +117,9 @@ export const requestSchemas = {
   /** What a waiting call will do, in a line, and the file a write would replace. */
   describeCall: z.strictObject({ id }),
   queryHistory: historyQuerySchema,
+  // Days are the local days of the machine the app and its window share; no offset to send.
   historyStats: z.strictObject({
     query: historyFilterSchema,
-    /** The viewer's `Date#getTimezoneOffset()`, so days are the viewer's days. */
-    tzOffsetMinutes: z.number().int().min(-900).max(900),
     top: z.number().int().min(1).max(100),
   }),
   getHistoryRow: z.strictObject({ id }),
