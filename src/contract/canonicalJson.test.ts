@@ -1,5 +1,27 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonicalJson';
+
+// The store's own canonical JSON before there was one: every hash and payload text already in a
+// database was written with it (event payloads, tool definitions, server facts, fact digests).
+function legacyStoreJson(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v).sort())
+        out[key] = sortKeys((v as Record<string, unknown>)[key]);
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value)) ?? 'null';
+}
+
+const hasProtoKey = (v: unknown): boolean =>
+  v !== null &&
+  typeof v === 'object' &&
+  (Object.hasOwn(v, '__proto__') || Object.values(v).some(hasProtoKey));
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
@@ -42,5 +64,23 @@ describe('canonicalJson', () => {
 
   it('indents when asked (for showing a definition, never for hashing)', () => {
     expect(canonicalJson({ b: 1, a: [2] }, 2)).toBe('{\n  "a": [\n    2\n  ],\n  "b": 1\n}');
+  });
+
+  it('writes the bytes the store wrote before for every JSON value without a __proto__ key', () => {
+    // So hashes and chained payloads already in a database still verify (canonicalJson.ts says
+    // why no stored value could hold a __proto__ key or a toJSON method).
+    fc.assert(
+      fc.property(
+        fc.jsonValue().filter((v) => !hasProtoKey(v)),
+        (v) => canonicalJson(v) === legacyStoreJson(v),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('differs from the old store text exactly where the old text lost data', () => {
+    const value = JSON.parse('{"__proto__":{"x":1},"a":2}') as unknown;
+    expect(legacyStoreJson(value)).toBe('{"a":2}');
+    expect(canonicalJson(value)).toBe('{"__proto__":{"x":1},"a":2}');
   });
 });

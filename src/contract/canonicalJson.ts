@@ -10,6 +10,14 @@
 // - a `__proto__` key (JSON.parse makes it an own key of data a server or agent sent) stays a
 //   plain key: it is defined, not assigned, so it can neither vanish from the text nor change
 //   the copy's prototype.
+//
+// Databases written before this file used the store's own copy, which assigned keys (a
+// `__proto__` key vanished) and ignored toJSON. For every other value the bytes are the same
+// (a property test holds it), and no hashed or chained value could hold either: definitions
+// and parsed rows come from JSON (no methods), and the stored text had already lost every
+// `__proto__` key, so re-reading it gives the same text; rules pass zod's JSON schema, which
+// drops `__proto__`; settings, facts and risk reasons have fixed keys and plain values. So no
+// migration: existing hashes and chains verify as they are.
 
 /** JSON with object keys sorted at every depth (JSON.stringify semantics otherwise). */
 export function canonicalJson(value: unknown, indent?: number): string {
