@@ -7,6 +7,20 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// What no code under src/ imports; repeated in the stricter blocks below, since a later block's
+// no-restricted-imports replaces an earlier one's instead of adding to it.
+const srcPaths = [{ name: 'electron', message: 'electron is imported only in main/.' }];
+const srcPatterns = [
+  {
+    group: ['react', 'react-dom', 'react/*', 'zustand'],
+    message: 'src/ is Node-only core.',
+  },
+  {
+    group: ['**/renderer/**', '**/main/**'],
+    message: 'src/ never imports the shell or the UI.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -38,18 +52,39 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
+      'no-restricted-imports': ['error', { paths: srcPaths, patterns: srcPatterns }],
+    },
+  },
+  {
+    // The shim is thin (DESIGN.md §1): it never opens the store, never decides, and reaches the
+    // gate only as a client (src/link); of src/gate it uses what both sides of the socket share.
+    // stdout is the host's protocol stream, so it logs through its own stderr logger. Its tests
+    // run a real gate in-process and are exempt.
+    files: ['src/shim/**/*.ts'],
+    ignores: ['src/shim/**/*.test.ts'],
+    rules: {
+      'no-console': 'error',
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron is imported only in main/.' }],
+          paths: srcPaths,
           patterns: [
+            ...srcPatterns,
             {
-              group: ['react', 'react-dom', 'react/*', 'zustand'],
-              message: 'src/ is Node-only core.',
+              group: ['**/store', '**/store/**', '**/policy', '**/policy/**'],
+              message: 'The shim never opens the store or decides: the gate does.',
             },
             {
-              group: ['**/renderer/**', '**/main/**'],
-              message: 'src/ never imports the shell or the UI.',
+              group: [
+                '**/gate/*',
+                '!**/gate/wire',
+                '!**/gate/wireVersion',
+                '!**/gate/auth',
+                '!**/gate/lineChannel',
+                '!**/gate/seal',
+              ],
+              message:
+                "The shim reaches the gate through src/link; of src/gate only the socket's shared parts (wire, auth, lineChannel, seal).",
             },
           ],
         },

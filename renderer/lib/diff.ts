@@ -1,4 +1,6 @@
 // What the consent and servers views diff: edits inside a call, and tool definitions.
+import { canonicalJson } from '../../src/contract/canonicalJson';
+
 export interface EditPair {
   label: string;
   before: string;
@@ -47,15 +49,5 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Stable, readable text of a tool definition, so two versions diff line by line. */
 export function definitionText(def: unknown): string {
-  return JSON.stringify(sortKeys(def), null, 2) ?? '';
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortKeys(value[k])]),
-  );
+  return def === undefined ? '' : canonicalJson(def, 2);
 }

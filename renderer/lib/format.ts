@@ -19,7 +19,7 @@ export const DECISION_LABEL: Record<DecisionKind, string> = {
   interrupted: 'Interrupted',
 };
 
-export const DECISION_KINDS = Object.keys(DECISION_LABEL) as DecisionKind[];
+export { DECISION_KINDS } from '../../src/contract/types';
 
 export function formatTime(ms: number): string {
   return new Date(ms).toLocaleString();

@@ -88,11 +88,7 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
   },
   loadStats: async () => {
     try {
-      const stats = await api.historyStats({
-        query: get().filter,
-        tzOffsetMinutes: new Date().getTimezoneOffset(),
-        top: 8,
-      });
+      const stats = await api.historyStats({ query: get().filter, top: 8 });
       set({ stats });
     } catch (e) {
       get().fail(e);

@@ -7,7 +7,7 @@ import { startGateService, type GateService } from '../gate/service';
 import { toolHash } from '../registry/hash';
 import { databasePath } from '../core/dataDir';
 import { connectClient, filesystemServer, tempDir, waitFor } from '../testing/harness';
-import { makeHome } from '../hosts/test-home';
+import { makeHome } from '../hosts/testHome';
 import { seedCalls, seededRng } from '../store/seed';
 import type { AppEvent, HostReport } from '../contract/ipc';
 import { createAppServices } from './createServices';

@@ -38,7 +38,7 @@ import { applySecure, planSecure, planUnsecure } from '../hosts/secure';
 import { hostReportsOf, registryToolFacts } from './hostReports';
 import { assessRisk, maxLevel } from '../policy/risk';
 import { validateRule } from '../policy/rules';
-import { canonicalJson } from '../store/canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import type { ServerRow } from '../store/types';
 import type { AppServices } from './services';
 

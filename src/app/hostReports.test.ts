@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition, ToolRecord } from '../contract/types';
 import { scanHosts } from '../hosts';
-import { makeHome } from '../hosts/test-home';
+import { makeHome } from '../hosts/testHome';
 import { hostReportsOf, isDestructive, toolFactsLookup, toolFactsOf } from './hostReports';
 
 const record = (

@@ -45,11 +45,7 @@ export interface AppServices {
   /** Newest first; `total` counts every row matching the filters. */
   queryHistory(query: HistoryQuery): Awaitable<HistoryPage>;
   /** Calls per local day by decision, and the busiest tools, over the filtered rows. */
-  historyStats(req: {
-    query: HistoryFilter;
-    tzOffsetMinutes: number;
-    top: number;
-  }): Awaitable<HistoryStats>;
+  historyStats(req: { query: HistoryFilter; top: number }): Awaitable<HistoryStats>;
   getHistoryRow(req: { id: number }): Awaitable<HistoryRow | null>;
   exportHistory(req: { query: HistoryFilter; format: 'csv' | 'json' }): Awaitable<ExportFile>;
 

@@ -1,9 +1,9 @@
 // One request to a running gate over an authenticated control connection. The gate's answer
 // is checked by the hand-written validator (held to wire.ts's zod schema by its test): loading
 // zod would slow every `airlock pending`/`approve`/`deny`/`status` start.
-import { connectGate } from '../gate/client';
+import { connectGate } from '../link/client';
 import type { ChangeRequest, ControlResponse } from '../gate/wire';
-import { checkControlResponse } from '../gate/wireCheck';
+import { checkControlResponse } from '../link/wireCheck';
 import type { GateSettings } from '../gate/settings';
 
 type Body =

@@ -2,7 +2,7 @@
 // and an open app hear of it at once; only when no gate runs does the command write the record
 // itself. Either way the command then says the same thing.
 import { controlRequest } from './control';
-import { GateUnavailableError } from '../gate/client';
+import { GateUnavailableError } from '../link/client';
 import type { ChangeRequest } from '../gate/wire';
 
 /** A gate write can wait on another process's lock for a while: more than a status does. */

@@ -44,4 +44,12 @@ describe('durations', () => {
     expect(isExpired(hour, hour.at)).toBe(true);
     expect(isExpired(hour, hour.at - 1)).toBe(false);
   });
+
+  it('expire a session rule in another session only, and never a rule for always', () => {
+    const session = { kind: 'session', sessionId: 's1' } as const;
+    expect(isExpired(session, T0, 's1')).toBe(false);
+    expect(isExpired(session, T0, 's2')).toBe(true);
+    expect(isExpired(session, T0)).toBe(false);
+    expect(isExpired({ kind: 'forever' }, Number.MAX_SAFE_INTEGER, 's2')).toBe(false);
+  });
 });

@@ -59,6 +59,13 @@ export function describeExpiry(expiry: RuleExpiry, wording: ExpiryWording): stri
     : `until ${time(expiry.at)}`;
 }
 
-export function isExpired(expiry: RuleExpiry, now: number): boolean {
-  return expiry.kind === 'until' && expiry.at <= now;
+/**
+ * Whether a rule no longer applies: its end time has come, or it was made "until the host
+ * restarts" in another session than `sessionId`. Without a session (a list shown outside any
+ * host's session) only the end time counts.
+ */
+export function isExpired(expiry: RuleExpiry, now: number, sessionId?: string): boolean {
+  if (expiry.kind === 'until') return expiry.at <= now;
+  if (expiry.kind === 'session') return sessionId !== undefined && expiry.sessionId !== sessionId;
+  return false;
 }

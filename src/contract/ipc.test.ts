@@ -67,6 +67,13 @@ describe('parseRequest', () => {
     ).toBeTruthy();
   });
 
+  it('takes history stats without a time zone offset, which nothing read', () => {
+    expect(parseRequest('historyStats', { query: {}, top: 8 })).toEqual({ query: {}, top: 8 });
+    expect(() => parseRequest('historyStats', { query: {}, tzOffsetMinutes: -60, top: 8 })).toThrow(
+      /historyStats/,
+    );
+  });
+
   it('bounds settings to sane values', () => {
     expect(() => parseRequest('setSettings', { timeoutSeconds: 0 })).toThrow();
     expect(() => parseRequest('setSettings', { theme: 'neon' })).toThrow();

@@ -3,75 +3,35 @@
 // type of what comes back. Shared by main, preload, renderer and src/app; no Node here.
 import { z } from 'zod';
 import type { Channel } from './channels';
-import { DECISION_KINDS, RISK_LEVELS, type RiskLevel } from './types';
+import { DECISION_KINDS } from './types';
 import { SETTING_RANGES } from './settingRanges';
+import { riskLevelSchema as riskLevel, ruleDraftSchema } from './ruleDraft';
 import type {
-  ArgCondition,
   DecisionKind,
   HistoryQuery,
   HistoryRow,
   PendingCall,
   RiskAssessment,
   Rule,
-  RuleExpiry,
   ServerIdentity,
   ToolRecord,
 } from './types';
 
 export { CHANNELS, EVENT_CHANNEL, IPC_PREFIX, isChannel, type Channel } from './channels';
+export {
+  argConditionSchema,
+  MAX_RULE_CONDITIONS,
+  ruleDraftSchema,
+  ruleExpirySchema,
+  type RuleDraft,
+} from './ruleDraft';
 
 // ---------------------------------------------------------------------------------------------
 // Schemas of the pieces payloads are made of
 
 const id = z.number().int().positive();
-const riskLevel = z.enum(RISK_LEVELS as [RiskLevel, ...RiskLevel[]]);
 const decisionKind = z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]);
 const time = z.number().int().nonnegative();
-
-const argPath = z.string().max(500);
-export const argConditionSchema = z.discriminatedUnion('op', [
-  z.strictObject({ path: argPath, op: z.literal('under'), value: z.string().min(1).max(4096) }),
-  z.strictObject({ path: argPath, op: z.literal('equals'), value: z.unknown() }),
-  z.strictObject({ path: argPath, op: z.literal('oneOf'), value: z.array(z.unknown()).max(1000) }),
-  z.strictObject({
-    path: argPath,
-    op: z.literal('regex'),
-    value: z
-      .string()
-      .max(1000)
-      .refine((s) => isValidRegex(s), 'not a valid regular expression'),
-  }),
-  z
-    .strictObject({
-      path: argPath,
-      op: z.literal('range'),
-      min: z.number().optional(),
-      max: z.number().optional(),
-    })
-    .refine((c) => c.min !== undefined || c.max !== undefined, 'a range needs min or max'),
-]) satisfies z.ZodType<ArgCondition>;
-
-export const ruleExpirySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('forever') }),
-  z.strictObject({ kind: z.literal('until'), at: time }),
-  z.strictObject({ kind: z.literal('session'), sessionId: z.string().min(1).max(200) }),
-]) satisfies z.ZodType<RuleExpiry>;
-
-/** A rule as the user edits it, before the core gives it an id, an origin and a date. */
-export const ruleDraftSchema = z.strictObject({
-  serverId: id.nullable(),
-  tool: z.string().min(1).max(200),
-  conditions: z.array(argConditionSchema).max(50),
-  action: z.enum(['allow', 'ask', 'deny']),
-  expiry: ruleExpirySchema,
-  riskCeiling: riskLevel.nullable(),
-  note: z.string().max(2000),
-  enabled: z.boolean(),
-});
-export type RuleDraft = z.infer<typeof ruleDraftSchema>;
-// A draft must stay a Rule minus what the core assigns.
-const _draftFitsRule = (d: RuleDraft): Omit<Rule, 'id' | 'origin' | 'createdAt'> => d;
-void _draftFitsRule;
 
 export const historyFilterSchema = z.strictObject({
   server: z.string().max(200).optional(),
@@ -127,7 +87,6 @@ const serverRef = z.strictObject({
   server: z.string().min(1).max(500),
   project: z.string().min(1).max(4096).optional(),
 });
-export type ServerRef = z.infer<typeof serverRef>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests, one schema per channel
@@ -158,10 +117,9 @@ export const requestSchemas = {
   /** What a waiting call will do, in a line, and the file a write would replace. */
   describeCall: z.strictObject({ id }),
   queryHistory: historyQuerySchema,
+  // Days are the local days of the machine the app and its window share; no offset to send.
   historyStats: z.strictObject({
     query: historyFilterSchema,
-    /** The viewer's `Date#getTimezoneOffset()`, so days are the viewer's days. */
-    tzOffsetMinutes: z.number().int().min(-900).max(900),
     top: z.number().int().min(1).max(100),
   }),
   getHistoryRow: z.strictObject({ id }),
@@ -459,13 +417,4 @@ export function parseRequest<C extends Channel>(channel: C, payload: unknown): R
     );
   }
   return result.data as RequestOf<C>;
-}
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodePathEnv } from '../policy/paths';
-import { removeTempDirs, tempStore } from '../store/test-support';
+import { removeTempDirs, tempStore } from '../store/testSupport';
 import type { Store } from '../store/store';
 import { ApprovalBroker } from './broker';
 import { CallDesk } from './callDesk';

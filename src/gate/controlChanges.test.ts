@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RuleDraft } from '../contract/ipc';
 import type { Store } from '../store/store';
-import { removeTempDirs, tempStore } from '../store/test-support';
+import { removeTempDirs, tempStore } from '../store/testSupport';
 import { toolHash } from '../registry/hash';
 import {
   allowsEverything,

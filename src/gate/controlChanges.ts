@@ -6,7 +6,7 @@
 // what you accept" comparisons. The record's writes, and so the audit chain, are the app's too.
 import type { Rule } from '../contract/types';
 import { validateRule } from '../policy/rules';
-import { canonicalJson } from '../store/canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import type { Store } from '../store/store';
 import type { ChangeRequest } from './wire';
 

@@ -22,7 +22,8 @@ export interface CallContext {
   identityChanges?: string[];
 }
 
-export interface Settings {
+/** The two switches every call is decided under (the app's Settings, src/contract, hold more). */
+export interface GateMode {
   mode: Mode;
   paused: boolean;
 }
@@ -48,7 +49,7 @@ export function toolStateOf(record: ToolRecord | null): ToolState & { enabled: b
 export function evaluateCall(
   call: CallContext,
   rules: Rule[],
-  settings: Settings,
+  settings: GateMode,
   now: number,
   env: PathEnv,
 ): Evaluation {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store';
-import { call, decision, removeTempDirs, tempStore } from '../store/test-support';
+import { call, decision, removeTempDirs, tempStore } from '../store/testSupport';
 import { GroupCommit, MAX_GROUP } from './groupCommit';
 
 afterEach(removeTempDirs);

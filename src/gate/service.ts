@@ -34,7 +34,6 @@ export type { GateSettings } from './settings';
 export type { ShimSession } from './session';
 export { denialOrApproval } from './toolCall';
 
-export const DEFAULT_TIMEOUT_MS = 45_000;
 const HANDSHAKE_TIMEOUT_MS = 3_000;
 /**
  * How long a gate write waits for another process's lock. better-sqlite3 waits synchronously,

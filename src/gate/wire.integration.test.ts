@@ -10,10 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../core/dataDir';
 import { tempDir, waitFor } from '../testing/harness';
 import { MAX_RECORDED_FLOOD_DENIALS, MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from './callDesk';
-import { connectGate, type GateConnection } from './client';
+import { connectGate, type GateConnection } from '../link/client';
 import { startGateService, type GateService } from './service';
 import type { GateMessage, SessionInfo } from './wire';
-import { checkGateMessage } from './wireCheck';
+import { checkGateMessage } from '../link/wireCheck';
 import { controlRequest } from '../cli/control';
 
 interface TestShim {

@@ -52,10 +52,6 @@ export const gateHandshakeSchema = z.discriminatedUnion('t', [
   welcomeSchema,
   refusedSchema,
 ]);
-export type Challenge = z.infer<typeof challengeSchema>;
-export type Auth = z.infer<typeof authSchema>;
-export type Welcome = z.infer<typeof welcomeSchema>;
-export type Refused = z.infer<typeof refusedSchema>;
 export type GateHandshake = z.infer<typeof gateHandshakeSchema>;
 
 // ---------------------------------------------------------------------------------------------

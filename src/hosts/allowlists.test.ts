@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { wrapVerdict } from './allowlists';
 import { hostsCommand } from './command';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 
 const ORIGINAL = ['node', '/opt/mcp/everything/dist/index.js'];
 const WRAPPED = ['/usr/bin/node', '/opt/airlock/out/cli/airlock.js', 'shim', '--', ...ORIGINAL];

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { openJson } from './json-doc';
+import { openJson } from './jsonDoc';
 import { claudeCodeDir, claudeManagedDir } from './paths';
 import type { Platform } from './types';
 

@@ -2,7 +2,7 @@
 // shim launcher), so the command runs the same in tests with a temporary HOME.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { unifiedDiff } from './line-diff';
+import { unifiedDiff } from './unifiedDiff';
 import { CONSENT, consentSummary } from './consent';
 import { describeBudget } from './startup';
 import { maskArgs, maskConfigText, maskMap, maskText } from './mask';

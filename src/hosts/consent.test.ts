@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hostsCommand, type HostsIo } from './command';
 import { claudeAllows, claudeRule, entryAutoApproved } from './consent';
 import { allServers, scanHosts } from './scan';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 import type { ServerEntry, ToolFacts } from './types';
 import { diffScans } from './watch';
 

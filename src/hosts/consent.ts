@@ -31,7 +31,7 @@ export interface ClaudeConsent {
   kind: 'claude-settings';
 }
 
-/** Zed and Crush: per-tool allow items beside the servers in the same file (file-consent.ts). */
+/** Zed and Crush: per-tool allow items beside the servers in the same file (fileConsent.ts). */
 export interface FileConsent {
   kind: 'file';
   summary: string;

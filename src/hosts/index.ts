@@ -15,5 +15,5 @@ export { diffScans, type ScanEvent } from './watch';
 export { watchTargets, userTargets, projectTargets, HOST_LABELS } from './paths';
 export { gradeServer, type PostureInput } from './posture';
 export { wrapLaunch, unwrapLaunch } from './wrap';
-export { unifiedDiff } from './line-diff';
+export { unifiedDiff } from './unifiedDiff';
 export * from './types';

@@ -16,9 +16,9 @@ import { describe, expect, it } from 'vitest';
 import { hostsCommand, type HostsIo } from './command';
 import { ledgerPath } from './ledger';
 import { allServers, getAt, scanHosts } from './scan';
-import { openJson } from './json-doc';
-import { openToml } from './toml-doc';
-import { makeHome, PROJECT, type TestHome } from './test-home';
+import { openJson } from './jsonDoc';
+import { openToml } from './tomlDoc';
+import { makeHome, PROJECT, type TestHome } from './testHome';
 import { HOST_IDS, type HostId, type ServerEntry } from './types';
 
 interface Run {

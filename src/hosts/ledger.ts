@@ -3,8 +3,8 @@
 // exactly as Airlock wrote it, which makes a file nothing else touched byte-identical again.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from './fs-write';
-import type { FileConsentItem } from './file-consent';
+import { writeAtomic } from './fsWrite';
+import type { FileConsentItem } from './fileConsent';
 
 export interface LedgerEntry {
   configPath: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostsCommand } from './command';
 import { maskArgs, maskConfigText, maskText } from './mask';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 
 async function run(t: TestHome, argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';

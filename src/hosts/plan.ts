@@ -12,7 +12,7 @@ import {
   fileConsentItems,
   removeFileConsent,
   wholeServerConsent,
-} from './file-consent';
+} from './fileConsent';
 import {
   CONSENT,
   consentSummary,
@@ -23,8 +23,8 @@ import {
 } from './consent';
 import { CODEX_STARTUP_KEY } from './startup';
 import { launchPaths, launchValues } from './entry';
-import { openJson } from './json-doc';
-import { backupFile, realTarget, writeAtomic } from './fs-write';
+import { openJson } from './jsonDoc';
+import { backupFile, realTarget, writeAtomic } from './fsWrite';
 import { ledgerKey, readLedger, writeLedger, type LedgerEntry } from './ledger';
 import { allTargets, type ConfigTarget } from './paths';
 import { entriesOf, getAt, loadConfig, openDocument } from './scan';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allServers, scanHosts } from './scan';
-import { makeHome } from './test-home';
+import { makeHome } from './testHome';
 import { HOST_IDS, type ServerEntry } from './types';
 
 function find(servers: ServerEntry[], host: string, name: string): ServerEntry {

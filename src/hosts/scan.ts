@@ -4,10 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listNote, readClaudeLists } from './allowlists';
 import { claudeAllows, claudeSettingsFiles, entryAutoApproved } from './consent';
-import { fileAutoApproved } from './file-consent';
+import { fileAutoApproved } from './fileConsent';
 import { readEntry, regrade } from './entry';
 import { startupBudget } from './startup';
-import { openJson } from './json-doc';
+import { openJson } from './jsonDoc';
 import {
   allTargets,
   claudeExtensionsDir,
@@ -16,8 +16,8 @@ import {
   HOST_LABELS,
   type ConfigTarget,
 } from './paths';
-import { openToml } from './toml-doc';
-import { openYaml } from './yaml-doc';
+import { openToml } from './tomlDoc';
+import { openYaml } from './yamlDoc';
 import type { ConfigDocument } from './document';
 import type {
   ConfigFormat,

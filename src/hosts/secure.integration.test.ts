@@ -19,7 +19,7 @@ import { startGateService, type GateService } from '../gate/service';
 import { CLI, NODE, ROOT, runCli, tempDir, waitFor } from '../testing/harness';
 import { openKeychain, type SecretStore } from './keychain';
 import { keychainRefs } from './keychainRef';
-import { makeHome } from './test-home';
+import { makeHome } from './testHome';
 import { secretServiceMissing, startSecretService, type SecretService } from './testKeyring';
 
 const FIXTURE = join(ROOT, 'src/testing/fixtures/keyed-server.mjs');

@@ -19,7 +19,7 @@ import { MASK } from './mask';
 import { inScope, keyOf, selectedTargets, type Selection } from './plan';
 import { isReference, SECRET_FLAG, SECRET_VALUE, secretsInArgs, secretsInMap } from './posture';
 import { entriesOf, getAt, loadConfig, openDocument } from './scan';
-import { realTarget, writeAtomic } from './fs-write';
+import { realTarget, writeAtomic } from './fsWrite';
 import type { ConfigFormat, HostsContext, ServerEntry } from './types';
 
 /** One secret of one server: where it sits (`env KEY`, `argument N`) and its value. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hostsCommand } from './command';
 import { allServers, scanHosts } from './scan';
 import { startupBudget } from './startup';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 import { parse } from 'smol-toml';
 
 async function run(t: TestHome, argv: string[]): Promise<{ code: number; out: string }> {

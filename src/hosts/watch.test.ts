@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hostsCommand } from './command';
 import { scanHosts } from './scan';
-import { makeHome } from './test-home';
+import { makeHome } from './testHome';
 import { diffScans } from './watch';
 
 describe('diffScans', () => {

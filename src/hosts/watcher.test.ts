@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan, planInstall } from './plan';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 import type { ScanEvent } from './watch';
 import { HostWatcher } from './watcher';
 

@@ -15,16 +15,16 @@ export interface DecideInput {
   env: PathEnv;
 }
 
-export type Verdict = 'allow' | 'deny' | 'ask';
+export type PolicyVerdict = 'allow' | 'deny' | 'ask';
 
 export interface Decision {
-  verdict: Verdict;
+  verdict: PolicyVerdict;
   /** null when the verdict is ask: a person decides. */
   kind: DecisionKind | null;
   ruleId: number | null;
   reasons: string[];
   /** In observe mode: what would have been decided. */
-  wouldHave?: Verdict;
+  wouldHave?: PolicyVerdict;
 }
 
 /** Read-only means the tool says so or its name reads, and nothing in its name acts. */

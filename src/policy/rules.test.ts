@@ -3,14 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArgCondition, Rule } from '../contract/types';
-import {
-  expiryFromChoice,
-  pickRule,
-  ruleApplies,
-  ruleSpecificity,
-  validateRule,
-  type CallFacts,
-} from './rules';
+import { pickRule, ruleApplies, ruleSpecificity, validateRule, type CallFacts } from './rules';
 import { nodePathEnv, type PathEnv } from './paths';
 
 const env: PathEnv = { home: '/home/u', cwd: '/home/u/project', caseInsensitive: false, sep: '/' };
@@ -415,16 +408,5 @@ describe('validateRule', () => {
         conditions: [under('path', 'C:\\Users\\u\\project')],
       }).ok,
     ).toBe(true);
-  });
-});
-
-describe('expiryFromChoice', () => {
-  it.each([
-    ['15m', { kind: 'until', at: NOW + 900_000 }],
-    ['1h', { kind: 'until', at: NOW + 3_600_000 }],
-    ['session', { kind: 'session', sessionId: 's9' }],
-    ['forever', { kind: 'forever' }],
-  ] as const)('%s', (choice, expected) => {
-    expect(expiryFromChoice(choice, NOW, 's9')).toEqual(expected);
   });
 });

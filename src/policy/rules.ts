@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ArgCondition, Rule, RuleExpiry } from '../contract/types';
-import { RISK_LEVELS } from '../contract/types';
+import type { ArgCondition, Rule } from '../contract/types';
+import { isExpired } from '../contract/durations';
+import { ruleDraftFieldsWith, type RuleChecks } from '../contract/ruleDraft';
 import { globMatch, hasWildcard, literalLength } from './glob';
 import { parseJsonPath, selectJsonPath } from './jsonPath';
 import { isPathUnder, unjudgeablePathReason, type PathEnv } from './paths';
-import { canonicalJson } from '../registry/hash';
+import { canonicalJson } from '../contract/canonicalJson';
 
 export interface CallFacts {
   serverId: number | null;
@@ -17,9 +18,10 @@ export interface CallFacts {
 // cannot be judged safely in time, and the rule then fails closed (see conditionHolds).
 const MAX_REGEX_INPUT = 10_000;
 
-type Verdict = boolean | 'unknown';
+/** Whether a condition holds; 'unknown' when it cannot be judged (fails closed). */
+type Holds = boolean | 'unknown';
 
-function testValue(condition: ArgCondition, value: unknown, env: PathEnv): Verdict {
+function testValue(condition: ArgCondition, value: unknown, env: PathEnv): Holds {
   switch (condition.op) {
     case 'under':
       if (typeof value !== 'string') return false;
@@ -77,7 +79,7 @@ function tryRegExp(source: string): RegExp | null {
 }
 
 /** A condition holds when its path selects at least one value and every selected value passes. */
-export function conditionHolds(condition: ArgCondition, args: unknown, env: PathEnv): Verdict {
+export function conditionHolds(condition: ArgCondition, args: unknown, env: PathEnv): Holds {
   const values = selectJsonPath(args, condition.path);
   if (values.length === 0) return false;
   let unknown = false;
@@ -87,12 +89,6 @@ export function conditionHolds(condition: ArgCondition, args: unknown, env: Path
     if (verdict === 'unknown') unknown = true;
   }
   return unknown ? 'unknown' : true;
-}
-
-export function isExpired(expiry: RuleExpiry, now: number, sessionId: string): boolean {
-  if (expiry.kind === 'until') return now >= expiry.at;
-  if (expiry.kind === 'session') return expiry.sessionId !== sessionId;
-  return false;
 }
 
 /** Enabled, unexpired, same server (or any), tool glob matches, every condition holds. */
@@ -159,108 +155,49 @@ export function pickRule(rules: Rule[], call: CallFacts, now: number, env: PathE
   return applicableRules(rules, call, now, env)[0] ?? null;
 }
 
-export type ExpiryChoice = '15m' | '1h' | 'session' | 'forever';
-
-export function expiryFromChoice(choice: ExpiryChoice, now: number, sessionId: string): RuleExpiry {
-  switch (choice) {
-    case '15m':
-      return { kind: 'until', at: now + 15 * 60_000 };
-    case '1h':
-      return { kind: 'until', at: now + 60 * 60_000 };
-    case 'session':
-      return { kind: 'session', sessionId };
-    case 'forever':
-      return { kind: 'forever' };
-  }
-}
-
 // Validation is checked against a POSIX and a Windows reading, since the gate that applies a
 // rule may run on either; `under` must name an absolute place, never one relative to the gate.
 const POSIX: PathEnv = { home: '/home/u', cwd: '/', caseInsensitive: false, sep: '/' };
 const WINDOWS: PathEnv = { home: 'C:\\Users\\u', cwd: 'C:\\', caseInsensitive: true, sep: '\\' };
 
-const jsonPath = z
-  .string()
-  .min(1, 'Say which argument the condition looks at, e.g. "path" or "$.files[*].path".')
-  .max(500)
-  .superRefine((path, ctx) => {
+// The shape and limits are the contract's (src/contract/ruleDraft.ts); policy adds what needs
+// its parsers: an argument path that parses, an `under` directory that is absolute.
+const policyChecks: RuleChecks = {
+  argPath(path) {
     try {
       parseJsonPath(path);
+      return null;
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return (error as Error).message;
     }
-  });
+  },
+  underDirectory(dir) {
+    const posix = unjudgeablePathReason(dir, POSIX);
+    const windows = unjudgeablePathReason(dir, WINDOWS);
+    return posix !== null && windows !== null
+      ? `A directory for "under" must be absolute (or start with ~/): ${posix}.`
+      : null;
+  },
+};
 
-const conditionSchema = z.discriminatedUnion('op', [
-  z.object({
-    path: jsonPath,
-    op: z.literal('under'),
-    value: z
-      .string()
-      .min(1)
-      .superRefine((p, ctx) => {
-        const posix = unjudgeablePathReason(p, POSIX);
-        const windows = unjudgeablePathReason(p, WINDOWS);
-        if (posix !== null && windows !== null)
-          ctx.addIssue({
-            code: 'custom',
-            message: `A directory for "under" must be absolute (or start with ~/): ${posix}.`,
-          });
-      }),
-  }),
-  z.object({ path: jsonPath, op: z.literal('equals'), value: z.json() }),
-  z.object({ path: jsonPath, op: z.literal('oneOf'), value: z.array(z.json()).min(1).max(1000) }),
-  z.object({
-    path: jsonPath,
-    op: z.literal('regex'),
-    value: z
-      .string()
-      .min(1)
-      .max(1000)
-      .refine((source) => compile(source) !== null, {
-        message: 'The regular expression does not compile.',
-      }),
-  }),
-  z
-    .object({
-      path: jsonPath,
-      op: z.literal('range'),
-      min: z.number().finite().optional(),
-      max: z.number().finite().optional(),
-    })
-    .refine((c) => c.min !== undefined || c.max !== undefined, {
-      message: 'A range needs a min or a max.',
-    })
-    .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
-      message: 'A range needs min ≤ max.',
-    }),
-]);
+const draft = ruleDraftFieldsWith(policyChecks);
 
-const expirySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('forever') }),
-  z.object({ kind: z.literal('until'), at: z.number().finite() }),
-  z.object({ kind: z.literal('session'), sessionId: z.string().min(1) }),
-]);
-
-export const ruleDraftSchema = z
-  .object({
+/** A draft from any source; what the person left out gets the defaults a new rule has. */
+export const ruleInputSchema = z
+  .strictObject({
+    ...draft,
     id: z.number().int().optional(),
-    serverId: z.number().int().nullable().default(null),
-    tool: z.string().min(1, 'Give a tool name or a glob such as "*" or "read_*".').max(200),
-    conditions: z.array(conditionSchema).max(32).default([]),
-    action: z.enum(['allow', 'ask', 'deny']),
-    expiry: expirySchema.default({ kind: 'forever' }),
+    serverId: draft.serverId.default(null),
+    conditions: draft.conditions.default([]),
+    expiry: draft.expiry.default({ kind: 'forever' }),
     // Absent: medium for allow rules (see withDefaultCeiling); null means "any risk", chosen.
-    riskCeiling: z
-      .enum(RISK_LEVELS as [string, ...string[]])
-      .nullable()
-      .optional(),
-    note: z.string().max(2000).default(''),
+    riskCeiling: draft.riskCeiling.optional(),
+    note: draft.note.default(''),
     origin: z
       .string()
       .regex(/^(manual|decision:\d+)$/, 'origin is "manual" or "decision:N".')
       .default('manual'),
-    enabled: z.boolean().default(true),
+    enabled: draft.enabled.default(true),
     createdAt: z.number().optional(),
   })
   .refine((r) => r.riskCeiling == null || r.action === 'allow', {
@@ -281,14 +218,14 @@ function withDefaultCeiling<T extends { action: string; riskCeiling?: string | n
   return { ...r, riskCeiling: r.riskCeiling === undefined ? fallback : r.riskCeiling };
 }
 
-/** A rule before the store gives it an id and a creation time. */
-export type RuleDraft = Omit<Rule, 'id' | 'createdAt'> & { id?: number; createdAt?: number };
+/** A checked rule before the store gives it an id and a creation time. */
+export type CheckedRule = Omit<Rule, 'id' | 'createdAt'> & { id?: number; createdAt?: number };
 
-export type RuleValidation = { ok: true; rule: RuleDraft } | { ok: false; error: string };
+export type RuleValidation = { ok: true; rule: CheckedRule } | { ok: false; error: string };
 
 /** Parse untrusted rule input (UI, CLI, file): defaults filled in, or a clear error. */
 export function validateRule(input: unknown): RuleValidation {
-  const result = ruleDraftSchema.safeParse(input);
+  const result = ruleInputSchema.safeParse(input);
   if (!result.success) {
     const error = result.error.issues
       .map((issue) =>
@@ -297,5 +234,5 @@ export function validateRule(input: unknown): RuleValidation {
       .join('\n');
     return { ok: false, error };
   }
-  return { ok: true, rule: result.data as RuleDraft };
+  return { ok: true, rule: result.data as CheckedRule };
 }

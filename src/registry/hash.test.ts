@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { canonicalJson, toolHash } from './hash';
+import { toolHash } from './hash';
 import type { ToolDefinition } from '../contract/types';
 
 const readFile: ToolDefinition = {
@@ -8,23 +8,6 @@ const readFile: ToolDefinition = {
   inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
   annotations: { readOnlyHint: true, openWorldHint: false },
 };
-
-describe('canonicalJson', () => {
-  it('sorts keys at every depth and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
-    );
-  });
-
-  it('drops undefined in objects and turns it into null in arrays, like JSON.stringify', () => {
-    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
-  });
-
-  it('keeps a __proto__ key as data', () => {
-    const value = JSON.parse('{"__proto__":{"x":1},"a":2}') as unknown;
-    expect(canonicalJson(value)).toBe('{"__proto__":{"x":1},"a":2}');
-  });
-});
 
 describe('toolHash', () => {
   it('ignores key order', () => {

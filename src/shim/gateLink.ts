@@ -5,9 +5,9 @@
 // Every message from the gate is sealed (authenticated, numbered) and checked against the
 // protocol; anything else ends the connection, and every call waiting on it is denied.
 import { decisionMac, sameProof } from '../gate/auth';
-import { connectGate, type GateConnection } from '../gate/client';
+import { connectGate, type GateConnection } from '../link/client';
 import type { GateMessage, SessionInfo, ShimMessage } from '../gate/wire';
-import { checkGateMessage } from '../gate/wireCheck';
+import { checkGateMessage } from '../link/wireCheck';
 
 type Connection = GateConnection<GateMessage>;
 

@@ -1,5 +1,5 @@
 // Whether a tool definition from the server fits the wire schema the gate parses `tools`
-// messages with (wire.ts toolDefinitionSchema), written out by hand like gate/wireCheck.ts
+// messages with (wire.ts toolDefinitionSchema), written out by hand like link/wireCheck.ts
 // because the shim never loads zod. One entry that does not fit would make the gate close the
 // connection, and every call of the server would be denied: the shim drops such entries instead
 // (from the gate's list and from the host's: no unpinned tool reaches the host).

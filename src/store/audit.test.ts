@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventAppender, eventHash } from './chain';
 import { begunFacts, decidedFacts } from './facts';
 import { openStore } from './store';
-import { call, decision, removeTempDirs, tempStore } from './test-support';
+import { call, decision, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

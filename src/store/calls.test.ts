@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './store';
-import { call, decision, LOW, removeTempDirs, tempStore } from './test-support';
+import { call, decision, LOW, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

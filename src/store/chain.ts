@@ -4,7 +4,7 @@
 // can rewrite the whole file can rewrite the chain too.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { hashHex } from './migrations/005_lean_record';
 
 export const GENESIS_HASH = '0'.repeat(64);

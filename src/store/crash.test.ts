@@ -6,7 +6,7 @@ import path from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from './store';
-import { removeTempDirs, tempDir } from './test-support';
+import { removeTempDirs, tempDir } from './testSupport';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;

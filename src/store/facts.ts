@@ -1,7 +1,7 @@
 // The facts about a call that its chain events carry. The same functions build event payloads
 // and read call rows back, so `audit verify` can tell a call row edited behind the chain's back.
 import type { RiskReason } from '../contract/types';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { sha256 } from './chain';
 import type { CallDecision, CallOutcome, CallStart } from './types';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewRule } from './rules';
 import { anchorPath, checkAnchor, readAnchor, type ChainView } from './headAnchor';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

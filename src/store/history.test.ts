@@ -3,7 +3,7 @@ import type { HistoryQuery } from '../contract/types';
 import { buildFilter } from './history';
 import { seedCalls, seededRng } from './seed';
 import type { Store } from './store';
-import { call, decision, HIGH, LOW, removeTempDirs, tempStore } from './test-support';
+import { call, decision, HIGH, LOW, removeTempDirs, tempStore } from './testSupport';
 
 describe('history queries', () => {
   let store: Store;

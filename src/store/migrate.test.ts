@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from './migrate';
 import { initial } from './migrations/001_initial';
 import { MIGRATIONS } from './migrations/index';
-import { removeTempDirs, tempDir } from './test-support';
+import { removeTempDirs, tempDir } from './testSupport';
 
 afterEach(removeTempDirs);
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 import type { NewRule } from './rules';
 
 afterEach(removeTempDirs);

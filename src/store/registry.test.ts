@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../contract/types';
-import { removeTempDirs, tempStore } from './test-support';
+import { toolHash } from '../registry/hash';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
@@ -44,6 +45,24 @@ describe('servers', () => {
 });
 
 describe('tools', () => {
+  it('stores a definition with a __proto__ key as the text its hash covers, and the chain verifies', () => {
+    // A hostile server can name a property "__proto__"; the stored text once lost it while the
+    // hash kept it, so the pinned definition could not be checked against its own hash.
+    const { store } = tempStore();
+    const { id: sid } = store.servers.upsert(identity, 1);
+    const definition = JSON.parse(
+      '{"name":"w","inputSchema":{"type":"object","properties":{"__proto__":{"type":"string"}}}}',
+    ) as ToolDefinition;
+    const hash = toolHash(definition);
+    const [first] = store.tools.recordList(sid, [{ definition, hash, poison: [] }], 10);
+    if (!first) throw new Error('nothing recorded');
+    const schema = first.record.definition.inputSchema as { properties: object };
+    expect(Object.keys(schema.properties)).toEqual(['__proto__']);
+    expect(toolHash(first.record.definition)).toBe(hash);
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+
   it('pins the first definition, flags a change until reviewed, and keeps the reviewed one for the diff', () => {
     const { store } = tempStore();
     const { id: sid } = store.servers.upsert(identity, 1);

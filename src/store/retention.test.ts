@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './store';
-import { call, decision, removeTempDirs, tempStore } from './test-support';
+import { call, decision, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

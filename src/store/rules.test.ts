@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Rule } from '../contract/types';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

@@ -5,7 +5,7 @@ import {
   type FactChange,
   type IdentityFacts,
 } from '../registry/codeIdentity';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { parseJson, type StoreContext } from './context';
 import type { ServerRow } from './types';
 

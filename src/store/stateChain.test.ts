@@ -4,10 +4,10 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../contract/types';
 import type { NewRule } from './rules';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { eventHash } from './chain';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

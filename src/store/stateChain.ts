@@ -8,7 +8,7 @@
 // state, and the replay starts again from the newest snapshot.
 import type Database from 'better-sqlite3';
 import type { Rule } from '../contract/types';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { sha256 } from './chain';
 import { ruleFromRow, type RuleDbRow } from './rules';
 

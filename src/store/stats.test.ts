@@ -11,7 +11,7 @@ import {
   splitDays,
   splitRange,
 } from './stats';
-import { call, decision, LOW, removeTempDirs, statsTables, tempStore } from './test-support';
+import { call, decision, LOW, removeTempDirs, statsTables, tempStore } from './testSupport';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import type { PoisonFinding, ToolDefinition, ToolRecord } from '../contract/types';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../contract/canonicalJson';
 import { parseJson, type StoreContext } from './context';
 import { cachedByKey } from './readCache';
 

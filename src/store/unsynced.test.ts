@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempStore } from './test-support';
+import { removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 

@@ -1,7 +1,7 @@
 // A rule's line on the command line words its duration as the app does.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../contract/types';
-import { removeTempDirs, tempStore } from '../../store/test-support';
+import { removeTempDirs, tempStore } from '../../store/testSupport';
 import { describeRule } from './rules';
 
 afterAll(removeTempDirs);

@@ -2,13 +2,13 @@ import { parse, dataDirOf, noExtraArguments, str, UsageError, type Parsed } from
 import type { Io } from '../output';
 import { openExistingRecord, openRecordForWriting } from '../record';
 import type { Store } from '../../store/store';
-import { expiryFromChoice, validateRule, type ExpiryChoice } from '../../policy/rules';
+import { validateRule } from '../../policy/rules';
 import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
 import type { ArgCondition, Rule } from '../../contract/types';
 import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
-import { describeExpiry } from '../../contract/durations';
+import { describeExpiry, expiryFor, type Duration } from '../../contract/durations';
 import type { RuleDraft } from '../../contract/ipc';
 import { ALLOWS_EVERYTHING_MESSAGE, widensToEverything } from '../../gate/controlChanges';
 import { changeThroughGate } from '../throughGate';
@@ -263,7 +263,7 @@ async function addRule(
 ): Promise<number> {
   const tool = str(values, 'tool');
   if (!tool) throw new UsageError('rules add needs --tool GLOB');
-  const expires = (str(values, 'expires') ?? 'forever') as ExpiryChoice;
+  const expires = (str(values, 'expires') ?? 'forever') as Duration;
   // Like the app's form: a rule asks unless the person says otherwise.
   const action = str(values, 'action') ?? 'ask';
   const now = Date.now();
@@ -272,7 +272,7 @@ async function addRule(
     tool,
     conditions: conditionsFromFlags(values),
     action,
-    expiry: expiryFromChoice(expires, now, 'cli'),
+    expiry: expiryFor(expires, now, 'cli'),
     riskCeiling: ceilingFromFlag(action, str(values, 'max-risk')),
     note: str(values, 'note') ?? '',
     origin: 'manual',

@@ -3,7 +3,7 @@ import type { Io } from '../output';
 import { controlRequest } from '../control';
 import { CHANGE_TIMEOUT_MS } from '../throughGate';
 import { hasRecord, openExistingRecord, openRecordForWriting } from '../record';
-import { GateUnavailableError } from '../../gate/client';
+import { GateUnavailableError } from '../../link/client';
 import { readGateSettings, SETTING_DEFAULTS, type GateSettings } from '../../gate/settings';
 import {
   describeRange,

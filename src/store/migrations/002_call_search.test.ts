@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
-import { removeTempDirs, tempDir } from '../test-support';
+import { removeTempDirs, tempDir } from '../testSupport';
 import { initial } from './001_initial';
 import { MIGRATIONS } from './index';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
-import { removeTempDirs, statsTables, tempDir } from '../test-support';
+import { removeTempDirs, statsTables, tempDir } from '../testSupport';
 import { MIGRATIONS } from './index';
 
 afterEach(removeTempDirs);

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir } from '../test-support';
+import { call, decision, removeTempDirs, tempDir } from '../testSupport';
 import { MIGRATIONS } from './index';
 
 afterEach(removeTempDirs);

@@ -12,7 +12,7 @@
 // value Airlock replaced as its old source text, and drops the containers Airlock created once
 // nothing but empty ones is left in them, so the file ends byte-identical to before.
 import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { openJson } from './json-doc';
+import { openJson } from './jsonDoc';
 import { getAt } from './scan';
 import type { HostId } from './types';
 

@@ -4,7 +4,7 @@
 // pending/approve/deny/status. wireCheck.test.ts holds these functions to the zod schemas in
 // wire.ts: both accept and refuse the same messages.
 import { DECISION_KINDS, RISK_LEVELS, type PendingCall } from '../contract/types';
-import type { ControlResponse, GateHandshake, GateMessage, SettledCall } from './wire';
+import type { ControlResponse, GateHandshake, GateMessage, SettledCall } from '../gate/wire';
 
 type Obj = Record<string, unknown>;
 

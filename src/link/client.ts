@@ -1,13 +1,15 @@
 // Connecting to the gate: socket, mutual proof, then a sealed message channel. Used by the
 // shim and by the CLI's control commands. Every failure becomes one clear sentence. Every
 // message from the gate is checked (`check`); one that does not fit closes the connection, and
-// its reason reaches the close handler.
+// its reason reaches the close handler. This is the client's side of the socket only; the
+// gate's server side is src/gate (service, listener), and what both sides share (wire, auth,
+// lineChannel, seal) stays there too.
 import { connect } from 'node:net';
-import { clientProof, gateProof, newNonce, readSecret, sameProof, sessionKey } from './auth';
-import { LineChannel } from './lineChannel';
+import { clientProof, gateProof, newNonce, readSecret, sameProof, sessionKey } from '../gate/auth';
+import { LineChannel } from '../gate/lineChannel';
 import { secretPath, socketLocation } from '../core/dataDir';
 import { checkGateHandshake } from './wireCheck';
-import { WIRE_VERSION } from './wireVersion';
+import { WIRE_VERSION } from '../gate/wireVersion';
 
 export interface GateConnection<M> {
   channel: LineChannel;

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DECISION_KINDS, RISK_LEVELS } from '../contract/types';
-import { controlResponseSchema, gateHandshakeSchema, gateMessageSchema } from './wire';
+import { controlResponseSchema, gateHandshakeSchema, gateMessageSchema } from '../gate/wire';
 import { checkControlResponse, checkGateHandshake, checkGateMessage } from './wireCheck';
 
 const hex = (n: number) =>

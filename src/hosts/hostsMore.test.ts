@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hostsCommand, type HostsIo } from './command';
 import { launchValues } from './entry';
 import { allServers, getAt, openDocument, scanHosts } from './scan';
-import { makeHome, type TestHome } from './test-home';
+import { makeHome, type TestHome } from './testHome';
 import type { ConfigFormat, HostId, Platform, ServerEntry } from './types';
 
 interface Case {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrayElements, openToml, tokenizeToml } from './toml-doc';
+import { arrayElements, openToml, tokenizeToml } from './tomlDoc';
 
 const SRC = `# top
 title = "x # not a comment"
