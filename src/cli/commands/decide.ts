@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
@@ -27,21 +27,26 @@ const MAX_ARGS_BYTES = 16 * 1024 * 1024;
 /** `--args FILE|-`: the edited arguments, a JSON object, or a clear error. */
 export function readEditedArgs(source: string, readStdin: () => Buffer): unknown {
   const where = source === '-' ? 'stdin' : source;
-  let bytes: Buffer;
+  const tooBig = (): Error => new Error(`--args: ${where} is over ${MAX_ARGS_BYTES >> 20} MiB`);
+  let bytes: Buffer | null;
   try {
-    bytes = source === '-' ? readStdin() : readFileSync(source);
+    // A file is measured before it is read: a mistaken path to a huge file fails at once.
+    if (source === '-') bytes = readStdin();
+    else bytes = statSync(source).size > MAX_ARGS_BYTES ? null : readFileSync(source);
   } catch (err) {
     throw new Error(
       `--args: cannot read ${where}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
     );
   }
-  if (bytes.length > MAX_ARGS_BYTES)
-    throw new Error(`--args: ${where} is over ${MAX_ARGS_BYTES >> 20} MiB`);
+  if (bytes === null || bytes.length > MAX_ARGS_BYTES) throw tooBig();
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new Error(`--args: ${where} is not valid JSON (${(err as Error).message})`);
+    throw new Error(`--args: ${where} is not valid JSON (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new Error(`--args: ${where} must hold a JSON object (the tool's arguments)`);
