@@ -121,3 +121,16 @@ describe('checkEditedArguments with a hostile schema', () => {
     expect(({} as Record<string, unknown>).type).toBeUndefined();
   });
 });
+
+describe('checkEditedArguments with hostile data for a recursive schema', () => {
+  it('refuses data nested too deep for the stack instead of throwing', () => {
+    const schema = {
+      type: 'object',
+      properties: { n: { $ref: '#/$defs/node' } },
+      $defs: { node: { type: 'object', properties: { n: { $ref: '#/$defs/node' } } } },
+    };
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 200_000; i++) deep = { n: deep };
+    expect(checkEditedArguments(schema, deep)).toMatchObject({ ok: false });
+  });
+});

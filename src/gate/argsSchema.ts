@@ -132,7 +132,14 @@ export function checkEditedArguments(inputSchema: unknown, args: unknown): ArgsC
       error: `the edit cannot be checked: the tool's input schema is invalid (${why})`,
     };
   }
-  if (validate(JSON.parse(argsText))) return { ok: true };
+  let fits: boolean;
+  try {
+    fits = validate(JSON.parse(argsText)) === true;
+  } catch {
+    // A recursive schema walks data as deep as it goes: too deep for the stack is refused.
+    return { ok: false, error: 'the arguments are nested too deeply to check' };
+  }
+  if (fits) return { ok: true };
   const first = validate.errors?.[0];
   return { ok: false, error: first ? describeError(first) : 'the arguments do not fit the schema' };
 }
