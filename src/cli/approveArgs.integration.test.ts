@@ -75,6 +75,11 @@ describe('airlock approve --args', () => {
       path: edited,
       content: 'edited in a file',
     });
+    // `airlock history` shows what the agent asked, then what ran.
+    const history = await cli(['history', '--data-dir', dataDir]);
+    expect(history.stdout).toMatch(
+      new RegExp(`^${id} .* approved by user .*asked\\.txt.*  edited to .*from-file\\.txt`, 'm'),
+    );
   });
 
   it('approves with arguments from stdin', async () => {

@@ -262,9 +262,9 @@ describe('ShimProxy: answers over the server limit', () => {
 
 describe('ShimProxy: an approval with edited arguments', () => {
   /** A gate that answers every call with the given decision. */
-  function decidedBy(decision: (line: string) => GateDecision) {
+  function decidedBy(decision: () => GateDecision) {
     const t = setup();
-    t.gate.ask = (_rid, line) => Promise.resolve(decision(line));
+    t.gate.ask = () => Promise.resolve(decision());
     return t;
   }
   const CALL =
