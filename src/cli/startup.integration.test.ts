@@ -3,6 +3,7 @@
 // hook in the CLI process lists every module it loads; the test reads that list. The commands
 // run for real against a gate with a call waiting, including `deny` of a call already approved
 // (whose `settled` answer the hand-written check must accept).
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,6 +12,7 @@ import type { PendingCall } from '../contract/types';
 import { startGateService, type GateService } from '../gate/service';
 import {
   askEveryCall,
+  CLI,
   connectClient,
   everythingServer,
   runCli,
@@ -55,6 +57,24 @@ function heavyModules(loaded: string[]): string[] {
         readFileSync(file, 'utf8').includes('function startGateService')),
   );
 }
+
+describe('the shim loads neither zod, SQLite, ajv nor the gate service', () => {
+  it('starts and stops a server without them', async () => {
+    const list = join(hookDir, 'loads-shim.txt');
+    // `cat` stands in for the server: it is not Node, so only the shim writes the list.
+    const shim = spawn(
+      process.execPath,
+      [CLI, 'shim', '--server', 'cat', '--data-dir', tempDir(), '--', 'cat'],
+      { env: { ...process.env, NODE_OPTIONS: `--require ${HOOK}`, AIRLOCK_TEST_LOADS: list } },
+    );
+    shim.stdin.end('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    const code = await new Promise<number | null>((res) => shim.on('close', res));
+    expect(code).toBe(0);
+    const loaded = readFileSync(list, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((f) => /[\\/]chunks[\\/]shim-/.test(f))).toBe(true);
+    expect(heavyModules(loaded)).toEqual([]);
+  });
+});
 
 describe('the decide and status commands load neither zod, SQLite nor the gate service', () => {
   let dataDir: string;
