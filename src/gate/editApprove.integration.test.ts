@@ -115,6 +115,25 @@ describe('approve with edited arguments', () => {
       { id: pending.id, error: 'arguments: "content" is required' },
     ]);
     expect(gate.pending().map((p) => p.id)).toEqual([pending.id]);
+    // A rule sent with a refused edit is not saved either.
+    const rulesBefore = gate.store.rules.list();
+    const withRule = await services.decide({
+      ids: [pending.id],
+      verdict: 'approve',
+      args: { path: 1 },
+      rule: {
+        serverId: null,
+        tool: 'write_file',
+        conditions: [],
+        action: 'allow',
+        expiry: { kind: 'forever' },
+        riskCeiling: 'medium',
+        note: '',
+        enabled: true,
+      },
+    });
+    expect(withRule).toMatchObject({ decided: [], ruleId: null });
+    expect(gate.store.rules.list()).toEqual(rulesBefore);
     await services.decide({ ids: [pending.id], verdict: 'deny' });
     expect((await result).isError).toBe(true);
     expect(existsSync(asked)).toBe(false);
