@@ -3,6 +3,7 @@
 // hook in the CLI process lists every module it loads; the test reads that list. The commands
 // run for real against a gate with a call waiting, including `deny` of a call already approved
 // (whose `settled` answer the hand-written check must accept).
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -11,6 +12,7 @@ import type { PendingCall } from '../contract/types';
 import { startGateService, type GateService } from '../gate/service';
 import {
   askEveryCall,
+  CLI,
   connectClient,
   everythingServer,
   runCli,
@@ -45,16 +47,34 @@ async function cliWithLoads(args: string[]) {
   return { ...res, loaded };
 }
 
-/** What a decide/status command must never load: zod, SQLite, the gate service's code. */
+/** What a decide/status command must never load: zod, SQLite, ajv, the gate service's code. */
 function heavyModules(loaded: string[]): string[] {
   return loaded.filter(
     (file) =>
-      /[\\/]node_modules[\\/](zod|better-sqlite3)[\\/]/.test(file) ||
+      /[\\/]node_modules[\\/](zod|better-sqlite3|ajv)[\\/]/.test(file) ||
       (/\.js$/.test(file) &&
         !file.includes('node_modules') &&
         readFileSync(file, 'utf8').includes('function startGateService')),
   );
 }
+
+describe('the shim loads neither zod, SQLite, ajv nor the gate service', () => {
+  it('starts and stops a server without them', async () => {
+    const list = join(hookDir, 'loads-shim.txt');
+    // `cat` stands in for the server: it is not Node, so only the shim writes the list.
+    const shim = spawn(
+      process.execPath,
+      [CLI, 'shim', '--server', 'cat', '--data-dir', tempDir(), '--', 'cat'],
+      { env: { ...process.env, NODE_OPTIONS: `--require ${HOOK}`, AIRLOCK_TEST_LOADS: list } },
+    );
+    shim.stdin.end('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    const code = await new Promise<number | null>((res) => shim.on('close', res));
+    expect(code).toBe(0);
+    const loaded = readFileSync(list, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((f) => /[\\/]chunks[\\/]shim-/.test(f))).toBe(true);
+    expect(heavyModules(loaded)).toEqual([]);
+  });
+});
 
 describe('the decide and status commands load neither zod, SQLite nor the gate service', () => {
   let dataDir: string;
@@ -68,6 +88,7 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     gate = await startGateService({ dataDir, log: () => {} });
     askEveryCall(gate, 'echo');
     client = await connectClient(everythingServer(), { dataDir });
+    await client.listTools(); // the gate pins echo's schema, which an edit is checked against
     held = client.callTool({ name: 'echo', arguments: { message: 'wait for me' } });
     waiting = (await waitFor(() => gate.pending()[0], 10_000, 'a waiting call'))!;
   });
@@ -105,6 +126,22 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual([JSON.parse(JSON.stringify(waiting))]);
     expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('approve --args leaves the schema check to the gate (ajv stays out of the CLI)', async () => {
+    const args = join(hookDir, 'misfit.json');
+    writeFileSync(args, JSON.stringify({ message: 5 }));
+    const refused = await cliWithLoads([
+      'approve',
+      String(waiting.id),
+      '--args',
+      args,
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('arguments/message: must be string');
+    expect(heavyModules(refused.loaded)).toEqual([]);
   });
 
   it('approve lets the call through; deny afterwards says it was already approved', async () => {

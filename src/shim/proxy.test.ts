@@ -1,6 +1,7 @@
 // The proxy's bookkeeping towards the gate, line by line: what it reports (serverInfo, dropped
 // output, pinned tools) and what the host gets. The gate here is a recorder behind the proxy's
 // own Gate interface; the shim-to-gate wire is tested with the real gate elsewhere.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ShimMessage } from '../gate/wire';
 import type { GateDecision } from './gateLink';
@@ -256,5 +257,53 @@ describe('ShimProxy: answers over the server limit', () => {
       t: 'dropped',
       what: 'a 5000000-byte message from the server: over the 4194304-byte limit',
     });
+  });
+});
+
+describe('ShimProxy: an approval with edited arguments', () => {
+  /** A gate that answers every call with the given decision. */
+  function decidedBy(decision: () => GateDecision) {
+    const t = setup();
+    t.gate.ask = () => Promise.resolve(decision());
+    return t;
+  }
+  const CALL =
+    '{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"w","arguments":{"p":1}}}';
+  const EDITED = CALL.replace('{"p":1}', '{"p":2}');
+  const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  it('forwards the rebuilt line when it hashes to what the gate approved', async () => {
+    const t = decidedBy(() => ({
+      verdict: 'allow',
+      text: 'Approved in Airlock',
+      edit: { args: '{"p":2}', digest: sha(EDITED) },
+    }));
+    t.host(CALL);
+    await settle();
+    expect(t.toServer).toEqual([EDITED]);
+    // The agent reads first that the call was edited; the server's bytes follow as written.
+    t.server('{"jsonrpc":"2.0","id":"a","result":{"content":[{"type":"text","text":"ok"}]}}');
+    expect(t.toHost).toHaveLength(1);
+    const answer = JSON.parse(t.toHost[0]!) as { result: { content: { text: string }[] } };
+    expect(answer.result.content.map((c) => c.text)).toEqual([
+      expect.stringMatching(/^Note from Airlock: the user edited .*\{"p":2\}$/),
+      'ok',
+    ]);
+  });
+
+  it('denies, forwarding nothing, when the rebuilt line is not the one approved', async () => {
+    for (const edit of [
+      { args: '{"p":3}', digest: sha(EDITED) }, // arguments swapped after the digest was taken
+      { args: '[1]', digest: sha(EDITED) }, // not an object: nothing can be built
+    ]) {
+      const t = decidedBy(() => ({ verdict: 'allow', text: 'Approved in Airlock', edit }));
+      t.host(CALL);
+      await settle();
+      expect(t.toServer).toEqual([]);
+      expect(t.toHost).toEqual([
+        '{"jsonrpc":"2.0","id":"a","result":{"content":[{"type":"text","text":"Denied by Airlock: the edited call did not match what was approved"}],"isError":true,"resultType":"complete"}}',
+      ]);
+    }
   });
 });

@@ -112,8 +112,13 @@ export function historyLine(row: HistoryRow): string {
   const by =
     row.ruleId !== null ? ` by rule ${row.ruleId}` : row.decidedBy ? ` by ${row.decidedBy}` : '';
   const args = JSON.stringify(row.arguments) ?? '';
-  const shown = args.length > 100 ? `${args.slice(0, 97)}...` : args;
+  const cut = (text: string): string => (text.length > 100 ? `${text.slice(0, 97)}...` : text);
   const message = row.message ? ` “${row.message}”` : '';
   const would = row.wouldHave ? ` (would have: ${row.wouldHave})` : '';
-  return `${row.id}  ${when}  ${row.host}/${row.server} ${row.tool} [${row.risk}] ${row.decision}${would}${by}${message}  ${shown}`;
+  // Edited, then approved: what ran, after what the agent asked.
+  const edited =
+    row.approvedArguments === null || row.approvedArguments === undefined
+      ? ''
+      : `  edited to ${cut(JSON.stringify(row.approvedArguments) ?? '')}`;
+  return `${row.id}  ${when}  ${row.host}/${row.server} ${row.tool} [${row.risk}] ${row.decision}${would}${by}${message}  ${cut(args)}${edited}`;
 }
