@@ -61,7 +61,7 @@ describe('callDetails', () => {
     expect(d.current).toBeNull();
   });
 
-  it('carries the tool's pinned inputSchema for the edit form, null when there is none', () => {
+  it('carries the pinned inputSchema for the edit form, null when there is none', () => {
     const inputSchema = {
       type: 'object',
       properties: { path: { type: 'string' }, content: { type: 'string' } },
