@@ -235,6 +235,7 @@ describe('createAppServices: decide', () => {
         notPending: [],
         notRecorded: [{ id: call!.id, cause: 'the database is locked by another process' }],
         ruleId: null,
+        argsRejected: [],
       });
       // Every window hears it (the popup closes with its last call), in one wording.
       expect(events.filter((e) => e.type === 'decision-not-recorded')).toEqual([

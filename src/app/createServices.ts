@@ -286,7 +286,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         for (const l of hostListeners)
           l({ type: 'decision-not-recorded', calls: notRecorded, text });
       }
-      return { decided, notPending, notRecorded, ruleId };
+      return { decided, notPending, notRecorded, ruleId, argsRejected: [] };
     },
 
     holdPending({ ids, holding }) {

@@ -57,6 +57,19 @@ describe('parseRequest', () => {
     expect(() => parseRequest('decide', { ids: [], verdict: 'deny' })).toThrow();
   });
 
+  it('takes edited arguments for exactly one approved call', () => {
+    const args = { path: '/tmp/x', content: 'edited' };
+    expect(parseRequest('decide', { ids: [4], verdict: 'approve', args })).toEqual({
+      ids: [4],
+      verdict: 'approve',
+      args,
+    });
+    expect(() => parseRequest('decide', { ids: [4, 5], verdict: 'approve', args })).toThrow(
+      /exactly one call/,
+    );
+    expect(() => parseRequest('decide', { ids: [4], verdict: 'deny', args })).toThrow();
+  });
+
   it('checks rule conditions', () => {
     const bad = (conditions: unknown) => () => parseRequest('addRule', { ...draft, conditions });
     expect(bad([{ path: 'p', op: 'regex', value: '(' }])).toThrow(/regular expression/);

@@ -135,12 +135,23 @@ export type ServerRef = z.infer<typeof serverRef>;
 const none = z.undefined();
 
 export const decideRequestSchema = z.discriminatedUnion('verdict', [
-  z.strictObject({
-    ids: z.array(id).min(1).max(500),
-    verdict: z.literal('approve'),
-    /** Approve and save this rule (its origin becomes the decision). */
-    rule: ruleDraftSchema.optional(),
-  }),
+  z
+    .strictObject({
+      ids: z.array(id).min(1).max(500),
+      verdict: z.literal('approve'),
+      /** Approve and save this rule (its origin becomes the decision). */
+      rule: ruleDraftSchema.optional(),
+      /**
+       * Approve with these arguments instead of the agent's (the edited `params.arguments`
+       * object). Only for one call at a time; the gate checks them against the tool's pinned
+       * `inputSchema` and reports a failure in `DecideResult.argsRejected` (the call keeps waiting).
+       */
+      args: z.unknown().optional(),
+    })
+    .refine((r) => r.args === undefined || r.ids.length === 1, {
+      message: 'edited arguments approve exactly one call',
+      path: ['args'],
+    }),
   z.strictObject({
     ids: z.array(id).min(1).max(500),
     verdict: z.literal('deny'),
@@ -224,6 +235,12 @@ export interface DecideResult {
   notRecorded: { id: number; cause: string }[];
   /** The rule saved with an approval, if any. */
   ruleId: number | null;
+  /**
+   * Calls approved with edited arguments the gate refused (they do not fit the tool's pinned
+   * `inputSchema`, or are not a JSON object): not decided, still waiting. `error` is a sentence
+   * for a person, e.g. `/path: must be string`.
+   */
+  argsRejected: { id: number; error: string }[];
 }
 
 export interface HistoryPage {

@@ -150,7 +150,10 @@ export interface HistoryRow {
   server: string;
   serverId: number | null;
   tool: string;
+  /** What the agent asked. */
   arguments: unknown;
+  /** What the person approved instead (Edit, then approve); null = not edited. */
+  approvedArguments: unknown | null;
   risk: RiskLevel;
   reasons: RiskReason[];
   decision: DecisionKind;

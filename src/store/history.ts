@@ -105,6 +105,7 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     serverId: r.server_id,
     tool: r.tool,
     arguments: parseJson<unknown>(r.arguments, r.arguments),
+    approvedArguments: null,
     risk: r.risk as RiskLevel,
     reasons: parseJson<RiskReason[]>(r.reasons, []),
     decision: r.decision as DecisionKind,
