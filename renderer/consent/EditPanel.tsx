@@ -153,8 +153,8 @@ export function EditPanel({ original, schema, armed, high, onCancel, onApprove }
     >
       <h3 id={`${ids}-title`}>Edit the arguments</h3>
       <p className="muted edit-note">
-        Airlock checks your edit against the tool&apos;s schema, then forwards the call with only
-        its arguments changed. The record keeps what the agent asked and what you approved.
+        Checked against the tool&apos;s schema; only the arguments change. History keeps what the
+        agent asked and what you approved.
       </p>
       <div className="edit-tabs" role="tablist" aria-label="Edit as">
         <button

@@ -1,0 +1,209 @@
+// Issue 11 §1, edit then approve, from the popup: a real MCP client asks server-filesystem (through
+// the real shim) to write a file; the person edits the path and the content in the Edit… form
+// and approves the edit; the file written is the edited one. An edit that does not fit the
+// tool's schema is refused by the gate with its reason, and the call keeps waiting. History then
+// shows the call as edited, with the diff. Time in the popup is Playwright's clock.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { expectNoSeriousA11yIssues } from './a11y';
+import { openRenderer, type RendererHarness } from './harness';
+import { FS_SERVER, startWorld, type World } from './world';
+
+const DOCS = resolve(__dirname, '../docs');
+const POPUP = { width: 460, height: 600 };
+const APPROVE_DELAY_MS = 1000;
+
+test.describe.configure({ mode: 'serial' });
+
+let world: World;
+let fs: Client;
+
+test.beforeAll(async () => {
+  world = await startWorld();
+  fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
+  await fs.listTools();
+});
+test.afterAll(async () => {
+  await world?.close();
+});
+
+async function openPopup(context: BrowserContext): Promise<RendererHarness> {
+  await context.clock.install({ time: Date.now() - 2000 });
+  const h = await openRenderer(context, world.services, { route: 'popup' });
+  await h.page.clock.pauseAt(Date.now() + 500);
+  return h;
+}
+
+async function waitForCall(page: Page, tool: string): Promise<void> {
+  await expect(page.getByTestId('consent-tool')).toHaveText(tool);
+  await expect(page.getByTestId('consent-summary')).not.toHaveText(/^\s*$/);
+}
+
+async function openEditor(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'More…' }).click();
+  await page.getByRole('menuitem', { name: 'Edit…' }).click();
+  await expect(page.getByRole('form', { name: 'Edit the arguments' })).toBeVisible();
+}
+
+function heldOnGate(): boolean {
+  const broker = world.gate.broker as unknown as {
+    waiting: Map<number, { heldRemaining: number | null }>;
+  };
+  return [...broker.waiting.values()].some((w) => w.heldRemaining !== null);
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`${theme} theme`, () => {
+    test.use({ viewport: POPUP, colorScheme: theme });
+
+    test(`edit write_file's path and content, approve the edit: the edited file is written (${theme})`, async ({
+      context,
+      browser,
+    }) => {
+      const asked = join(world.workDir, `asked-${theme}.md`);
+      const edited = join(world.workDir, `edited-${theme}.md`);
+      const h = await openPopup(context);
+      const call = fs.callTool({
+        name: 'write_file',
+        arguments: { path: asked, content: '# Notes\n\nrm -rf build\n' },
+      });
+      await waitForCall(h.page, 'write_file');
+      await openEditor(h.page);
+      const page = h.page;
+
+      // The form, from write_file's pinned schema: both fields required, the text multi-line.
+      const form = page.getByRole('form', { name: 'Edit the arguments' });
+      await expect(form.getByRole('tab', { name: 'Form' })).toHaveAttribute(
+        'aria-selected',
+        'true',
+      );
+      await expect(form.getByRole('tab', { name: 'Form' })).toBeFocused();
+      const path = form.getByRole('textbox', { name: 'path (required)' });
+      const content = form.getByRole('textbox', { name: 'content (required)' });
+      await expect(path).toHaveValue(asked);
+      await expect(content).toHaveValue('# Notes\n\nrm -rf build\n');
+      expect(await content.evaluate((el) => el.tagName)).toBe('TEXTAREA');
+      // Nothing changed yet: nothing to approve as an edit; the plain approval waits too.
+      await page.clock.runFor(APPROVE_DELAY_MS + 100);
+      const approveEdited = form.getByRole('button', { name: 'Approve edited' });
+      await expect(approveEdited).toBeDisabled();
+      await expect(page.getByRole('button', { name: 'Approve once' })).toBeDisabled();
+      // Editing holds the countdown, on screen and on the gate.
+      await expect(page.getByTestId('countdown')).toContainText('Paused while you decide');
+      await expect.poll(() => heldOnGate()).toBe(true);
+
+      await path.fill(edited);
+      await content.fill('# Notes\n\nkeep the build\n');
+      await expect(approveEdited).toBeEnabled();
+
+      // The JSON tab shows the same edit; arrow keys move between the tabs.
+      await form.getByRole('tab', { name: 'Form' }).focus();
+      await page.keyboard.press('ArrowRight');
+      const jsonTab = form.getByRole('tab', { name: 'JSON' });
+      await expect(jsonTab).toBeFocused();
+      await expect(jsonTab).toHaveAttribute('aria-selected', 'true');
+      const json = form.getByRole('textbox', { name: 'Arguments (JSON)' });
+      expect(JSON.parse(await json.inputValue())).toEqual({
+        path: edited,
+        content: '# Notes\n\nkeep the build\n',
+      });
+      await page.keyboard.press('ArrowLeft');
+      await expect(path).toHaveValue(edited);
+      await approveEdited.scrollIntoViewIfNeeded();
+      await page.screenshot({
+        path: join(DOCS, theme === 'light' ? 'consent-edit.png' : 'consent-edit-dark.png'),
+      });
+      await expectNoSeriousA11yIssues(page, `popup edit form, ${theme}`, { pausedClock: true });
+
+      await approveEdited.click();
+      const result = (await call) as { isError?: boolean };
+      expect(result.isError).not.toBe(true);
+      expect(readFileSync(edited, 'utf8')).toBe('# Notes\n\nkeep the build\n');
+      expect(existsSync(asked)).toBe(false);
+      expect(h.foreignRequests).toEqual([]);
+
+      // History: the call is marked edited, with what the agent asked against what was approved.
+      const main = await browser.newContext({
+        viewport: { width: 1100, height: 760 },
+        colorScheme: theme,
+      });
+      try {
+        const m = await openRenderer(main, world.services);
+        await m.page.getByRole('tab', { name: 'History' }).click();
+        await m.page
+          .getByTestId('history-row')
+          .filter({ hasText: `edited-${theme}` })
+          .first()
+          .click();
+        const detail = m.page.getByRole('complementary', { name: 'Call details' });
+        await expect(detail.getByTestId('edited-badge')).toHaveText('edited');
+        const diff = detail.getByRole('figure').filter({ hasText: 'Arguments: asked → approved' });
+        await expect(diff.locator('.d-del')).toContainText([`"path": "${asked}"`]);
+        await expect(diff.locator('.d-add')).toContainText([`"path": "${edited}"`]);
+        const text = detail.getByRole('figure').filter({ hasText: 'Text of "content"' });
+        await expect(text.locator('.d-del')).toHaveText(['rm -rf build']);
+        await expect(text.locator('.d-add')).toHaveText(['keep the build']);
+        if (theme === 'light') {
+          await detail.scrollIntoViewIfNeeded();
+          await m.page.screenshot({ path: join(DOCS, 'history-edited.png') });
+        }
+        await expectNoSeriousA11yIssues(m.page, `history edited detail, ${theme}`);
+      } finally {
+        await main.close();
+      }
+    });
+  });
+}
+
+test.describe('refused and cancelled edits', () => {
+  test.use({ viewport: POPUP });
+
+  test('an edit the schema refuses shows the gate’s reason and the call keeps waiting; Cancel returns', async ({
+    context,
+  }) => {
+    const target = join(world.workDir, 'refused.txt');
+    const h = await openPopup(context);
+    const page = h.page;
+    const call = fs.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } });
+    await waitForCall(page, 'write_file');
+    await page.clock.runFor(APPROVE_DELAY_MS + 100);
+    await openEditor(page);
+    const form = page.getByRole('form', { name: 'Edit the arguments' });
+    await form.getByRole('tab', { name: 'JSON' }).click();
+    const json = form.getByRole('textbox', { name: 'Arguments (JSON)' });
+
+    // Not JSON: said at once, and nothing can be approved.
+    await json.fill('{"path": ');
+    await expect(form.getByText(/^Not valid JSON: /)).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Approve edited' })).toBeDisabled();
+    await expect(form.getByRole('tab', { name: 'Form' })).toHaveAttribute('aria-selected', 'false');
+
+    // JSON, but path is a number: the gate checks it against write_file's pinned schema.
+    await json.fill(JSON.stringify({ path: 42, content: 'x' }));
+    await form.getByRole('button', { name: 'Approve edited' }).click();
+    const refused = form.getByTestId('edit-refused');
+    await expect(refused).toContainText('Not approved:');
+    await expect(refused).toContainText(/path/);
+    await expect(refused).toHaveAttribute('role', 'alert');
+    expect(world.gate.pending().map((p) => p.tool)).toContain('write_file');
+    expect(existsSync(target)).toBe(false);
+
+    // In the form, the wrong value is a raw JSON field saying why; an undeclared argument too.
+    await form.getByRole('tab', { name: 'Form' }).click();
+    await expect(
+      form.getByText('As JSON: The value is not a number.', { exact: false }),
+    ).toHaveCount(0);
+    await expect(form.getByText('As JSON: The value is not a string.')).toBeVisible();
+
+    // Cancel goes back to the call as it was asked, still waiting.
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('form', { name: 'Edit the arguments' })).toHaveCount(0);
+    await expect(page.getByRole('group', { name: 'Arguments' })).toContainText(target);
+    await expect(page.getByRole('button', { name: 'Approve once' })).toBeEnabled();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    expect(((await call) as { isError?: boolean }).isError).toBe(true);
+    expect(existsSync(target)).toBe(false);
+  });
+});
