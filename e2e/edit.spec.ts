@@ -97,6 +97,15 @@ for (const theme of ['light', 'dark'] as const) {
       await path.fill(edited);
       await content.fill('# Notes\n\nkeep the build\n');
       await expect(approveEdited).toBeEnabled();
+      // What the edit changes, as a diff, before approving it.
+      await form.getByText('Your changes').click();
+      await expect(
+        form
+          .getByRole('figure')
+          .filter({ hasText: 'Arguments: asked → approved' })
+          .locator('.d-add'),
+      ).toContainText([`"path": "${edited}"`]);
+      await form.getByText('Your changes').click();
 
       // The JSON tab shows the same edit; arrow keys move between the tabs.
       await form.getByRole('tab', { name: 'Form' }).focus();

@@ -15,7 +15,9 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
+import { DiffView } from '../components/DiffView';
 import { VisibleText } from '../components/VisibleText';
+import { argumentEditPairs } from '../lib/diff';
 import {
   buildForm,
   defaultFor,
@@ -227,6 +229,14 @@ export function EditPanel({ original, schema, armed, high, onCancel, onApprove }
         ) : null}
       </div>
 
+      {changed ? (
+        <details className="edit-changes">
+          <summary>Your changes</summary>
+          {argumentEditPairs(original, value).map((p) => (
+            <DiffView key={p.label} before={p.before} after={p.after} label={p.label} />
+          ))}
+        </details>
+      ) : null}
       {refused ? (
         <p className="edit-refused" role="alert" data-testid="edit-refused">
           Not approved: <VisibleText text={refused} />
