@@ -33,6 +33,8 @@ export interface StrictJsonResult {
   value: JsonValue;
   /** Exact source text (no surrounding whitespace) for each capture path, if present. */
   raw: (string | undefined)[];
+  /** Where each captured text starts in the input (UTF-16 offset), if present. */
+  rawAt: (number | undefined)[];
 }
 
 export function parseStrictJson(text: string, options?: { maxDepth?: number }): JsonValue {
@@ -61,6 +63,7 @@ export function parseStrictJsonDetailed(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const paths = options.capture ?? [];
   const raw: (string | undefined)[] = paths.map(() => undefined);
+  const rawAt: (number | undefined)[] = paths.map(() => undefined);
   const len = text.length;
   const stack: Frame[] = [];
   let pos = 0;
@@ -278,17 +281,23 @@ export function parseStrictJsonDetailed(
     while (completing) {
       const frame = stack[stack.length - 1];
       if (frame === undefined) {
-        for (const idx of wholeCaptures) raw[idx] = text.slice(rootStart, pos);
+        for (const idx of wholeCaptures) {
+          raw[idx] = text.slice(rootStart, pos);
+          rawAt[idx] = rootStart;
+        }
         skipWs();
         if (pos !== len) fail('trailing characters after the value');
-        return { value, raw };
+        return { value, raw, rawAt };
       }
       if (frame.isArray) {
         frame.value.push(value);
       } else {
         if (frame.capturing !== null) {
           const source = text.slice(frame.captureStart, pos);
-          for (const idx of frame.capturing) raw[idx] = source;
+          for (const idx of frame.capturing) {
+            raw[idx] = source;
+            rawAt[idx] = frame.captureStart;
+          }
         }
         if (frame.key === '__proto__') {
           // Plain data, as JSON.parse makes it: never the prototype setter.

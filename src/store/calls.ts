@@ -3,6 +3,7 @@ import {
   argumentsText,
   begunFacts,
   decidedFacts,
+  editedFacts,
   leanFacts,
   outcomeFacts,
   type CallDbRow,
@@ -42,6 +43,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
     `UPDATE calls SET decision = ?, decided_by = ?, rule_id = ?, message = ?, decided_at = ?,
        would_have = ? WHERE id = ? AND decision IS NULL`,
   );
+  const setApproved = ctx.w.prepare('UPDATE calls SET approved_arguments = ? WHERE id = ?');
   const setOutcome = ctx.w.prepare(
     `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?
      WHERE id = ? AND outcome_error IS NULL`,
@@ -102,12 +104,11 @@ export function callRepo(ctx: StoreContext): CallRepo {
     if (!s) throw new Error(`unknown call ${callId}`);
     if (s.decision !== null) return false;
     setDecision.run(d.kind, d.decidedBy, d.ruleId, d.message, d.at, d.wouldHave ?? null, callId);
-    ctx.append(
-      'call.decided',
-      { callId, ...leanFacts(['decided'], decidedFacts(d)) },
-      d.at,
-      callId,
-    );
+    const edited = d.approvedArgumentsRaw ?? null;
+    if (edited !== null) setApproved.run(edited, callId);
+    const groups: FactGroup[] = edited === null ? ['decided'] : ['decided', 'edited'];
+    const facts = { ...decidedFacts(d), ...(edited === null ? {} : editedFacts(edited)) };
+    ctx.append('call.decided', { callId, ...leanFacts(groups, facts) }, d.at, callId);
     return true;
   }
 

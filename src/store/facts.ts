@@ -25,6 +25,8 @@ export interface CallDbRow {
   outcome_error: number | null;
   outcome_duration_ms: number | null;
   outcome_size: number | null;
+  /** Edit, then approve: what was approved instead of `arguments` (NULL: not edited). */
+  approved_arguments: string | null;
 }
 
 export type Facts = Record<string, unknown>;
@@ -49,7 +51,18 @@ export const DECIDED_KEYS = [
   'wouldHave',
 ] as const;
 export const OUTCOME_KEYS = ['isError', 'durationMs', 'size'] as const;
-export const ALL_KEYS: readonly string[] = [...BEGUN_KEYS, ...DECIDED_KEYS, ...OUTCOME_KEYS];
+/**
+ * Chained only for an edited approval, in the decision's event: a group of its own, so the
+ * digests of every decision recorded before edits existed stay what they were. A row edited
+ * to add, change or drop approved arguments no longer matches the chain.
+ */
+export const EDITED_KEYS = ['approvedArgumentsSha256'] as const;
+export const ALL_KEYS: readonly string[] = [
+  ...BEGUN_KEYS,
+  ...DECIDED_KEYS,
+  ...OUTCOME_KEYS,
+  ...EDITED_KEYS,
+];
 
 export function argumentsText(c: CallStart): string {
   return c.argumentsRaw ?? JSON.stringify(c.arguments ?? {});
@@ -80,6 +93,10 @@ export function decidedFacts(d: CallDecision): Facts {
   };
 }
 
+export function editedFacts(approvedArgumentsRaw: string): Facts {
+  return { approvedArgumentsSha256: sha256(approvedArgumentsRaw) };
+}
+
 export function outcomeFacts(o: CallOutcome): Facts {
   return { isError: o.isError, durationMs: o.durationMs, size: o.size };
 }
@@ -104,6 +121,10 @@ export function rowFacts(r: CallDbRow): Facts {
     isError: r.outcome_error === null ? null : r.outcome_error === 1,
     durationMs: r.outcome_duration_ms,
     size: r.outcome_size,
+    approvedArgumentsSha256:
+      r.approved_arguments === null || r.approved_arguments === undefined
+        ? null
+        : sha256(r.approved_arguments),
   };
 }
 
@@ -130,6 +151,7 @@ export const FACT_GROUPS = {
   begun: BEGUN_KEYS,
   decided: DECIDED_KEYS,
   outcome: OUTCOME_KEYS,
+  edited: EDITED_KEYS,
 } as const;
 export type FactGroup = keyof typeof FACT_GROUPS;
 

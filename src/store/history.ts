@@ -42,7 +42,7 @@ interface Filter {
 
 const COLUMNS = `c.id, c.at, c.host, c.server, c.server_id, c.tool, c.arguments, c.risk, c.reasons,
   c.decision, c.decided_by, c.rule_id, c.message, c.decided_at, c.would_have,
-  c.outcome_error, c.outcome_duration_ms, c.outcome_size`;
+  c.outcome_error, c.outcome_duration_ms, c.outcome_size, c.approved_arguments`;
 
 /** SQL shape and parameters for a query; values are always bound, never spliced. */
 export function buildFilter(q: HistoryQuery): Filter {
@@ -105,7 +105,10 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     serverId: r.server_id,
     tool: r.tool,
     arguments: parseJson<unknown>(r.arguments, r.arguments),
-    approvedArguments: null,
+    approvedArguments:
+      r.approved_arguments === null || r.approved_arguments === undefined
+        ? null
+        : parseJson<unknown>(r.approved_arguments, r.approved_arguments),
     risk: r.risk as RiskLevel,
     reasons: parseJson<RiskReason[]>(r.reasons, []),
     decision: r.decision as DecisionKind,
@@ -233,6 +236,7 @@ export function historyRepo(r: Database.Database, opts: HistoryOptions = {}): Hi
           'outcome_error',
           'outcome_duration_ms',
           'outcome_size',
+          'approved_arguments',
         ]),
       );
       // Arguments are exported as recorded, not re-serialized (big integers keep their digits).
@@ -255,6 +259,7 @@ export function historyRepo(r: Database.Database, opts: HistoryOptions = {}): Hi
           h.outcome === null ? null : h.outcome.isError,
           h.outcome?.durationMs,
           h.outcome?.size,
+          raw.approved_arguments,
         ]),
       );
     },

@@ -34,6 +34,8 @@ export interface CallDecision {
   at: number;
   /** Observe mode: what the decision would have been. */
   wouldHave?: string | null;
+  /** Edit, then approve: the exact JSON text of the arguments approved instead of the agent's. */
+  approvedArgumentsRaw?: string | null;
 }
 
 export interface CallOutcome {

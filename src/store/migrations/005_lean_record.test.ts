@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
 import { call, decision, removeTempDirs, tempDir } from '../test-support';
+import { callSearch } from './002_call_search';
 import { MIGRATIONS } from './index';
 
 afterEach(removeTempDirs);
@@ -32,6 +33,12 @@ function oldRecord(file: string): void {
     DROP TABLE events; ALTER TABLE events_hex RENAME TO events;
     CREATE INDEX events_call ON events(call_id) WHERE call_id IS NOT NULL;
   `);
+  // And what later steps added, taken back (006: approved arguments, and search over them).
+  db.exec(`
+    DROP TRIGGER calls_fts_insert; DROP TRIGGER calls_fts_delete; DROP TRIGGER calls_fts_update;
+    DROP TABLE calls_fts; ALTER TABLE calls DROP COLUMN approved_arguments;
+  `);
+  callSearch.up(db);
   db.pragma('user_version = 4');
   db.close();
 }
