@@ -141,11 +141,11 @@ for (const theme of ['light', 'dark'] as const) {
       try {
         const m = await openRenderer(main, world.services);
         await m.page.getByRole('tab', { name: 'History' }).click();
-        await m.page
-          .getByTestId('history-row')
-          .filter({ hasText: `edited-${theme}` })
-          .first()
-          .click();
+        // The row previews what the agent asked, and says it was approved edited.
+        const row = m.page.getByTestId('history-row').filter({ hasText: `asked-${theme}` });
+        await expect(row).toHaveCount(1);
+        await expect(row).toContainText('(edited)');
+        await row.click();
         const detail = m.page.getByRole('complementary', { name: 'Call details' });
         await expect(detail.getByTestId('edited-badge')).toHaveText('edited');
         const diff = detail.getByRole('figure').filter({ hasText: 'Arguments: asked → approved' });

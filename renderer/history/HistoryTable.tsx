@@ -96,6 +96,7 @@ export function HistoryTable() {
                 </span>
                 <span role="cell" className={`dec dec-${row.decision}`}>
                   {DECISION_LABEL[row.decision]}
+                  {row.approvedArguments !== null ? ' (edited)' : ''}
                 </span>
                 <span role="cell">
                   <RiskTag level={row.risk} />
