@@ -3,7 +3,7 @@ import { JsonView } from '../components/JsonView';
 import { RiskReasons, RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
 import { argumentEditPairs } from '../lib/diff';
-import { DECISION_LABEL, formatTime } from '../lib/format';
+import { DECISION_LABEL, formatTime, isEdited } from '../lib/format';
 import { draftFromCall } from '../lib/rules';
 import { useStore } from '../store';
 
@@ -13,7 +13,7 @@ export function HistoryDetail() {
   const setTab = useStore((s) => s.setTab);
   const selectRow = useStore((s) => s.selectRow);
   if (!row) return null;
-  const edited = row.approvedArguments !== null;
+  const edited = isEdited(row);
   return (
     <aside className="detail" aria-label="Call details">
       <header>
