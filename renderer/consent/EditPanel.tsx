@@ -146,11 +146,16 @@ export function EditPanel({ original, schema, armed, high, onCancel, onApprove }
         void submit();
       }}
       onKeyDown={(e) => {
-        // Enter in a field never approves an edit half made; on the button, never a high-risk one.
-        const onButton = (e.target as HTMLElement).tagName === 'BUTTON';
-        if (e.key === 'Enter' && (!onButton || high)) {
-          if ((e.target as HTMLElement).tagName !== 'TEXTAREA') e.preventDefault();
+        // Enter in a field never approves an edit half made (a text box keeps its new line);
+        // on Approve edited, Enter never approves a high or critical call.
+        if (e.key !== 'Enter') return;
+        const target = e.target as HTMLElement;
+        if (target instanceof HTMLTextAreaElement) return;
+        if (target instanceof HTMLButtonElement) {
+          if (high && target.type === 'submit') e.preventDefault();
+          return;
         }
+        e.preventDefault();
       }}
     >
       <h3 id={`${ids}-title`}>Edit the arguments</h3>
