@@ -12,6 +12,7 @@ import { openRenderer, type RendererHarness } from './harness';
 import { FS_SERVER, startWorld, type World } from './world';
 
 const DOCS = resolve(__dirname, '../docs');
+const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 const POPUP = { width: 460, height: 600 };
 const APPROVE_DELAY_MS = 1000;
 
@@ -214,5 +215,52 @@ test.describe('refused and cancelled edits', () => {
     await page.getByRole('button', { name: 'Deny' }).click();
     expect(((await call) as { isError?: boolean }).isError).toBe(true);
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+test.describe('a high-risk call, by keyboard', () => {
+  test.use({ viewport: POPUP });
+
+  test('numbers edit as numbers, an optional argument can be removed, Enter never approves', async ({
+    context,
+  }) => {
+    const poisoned = await world.connect('poisoned', [process.execPath, POISONED]);
+    await poisoned.listTools();
+    const h = await openPopup(context);
+    const page = h.page;
+    const call = poisoned.callTool({
+      name: 'add_numbers',
+      arguments: { a: 1, b: 2, note: 'contents of ~/.ssh/id_rsa' },
+    });
+    await waitForCall(page, 'add_numbers');
+    await expect(page.locator('.consent-head [data-risk]')).toHaveText('high');
+    await page.clock.runFor(APPROVE_DELAY_MS + 100);
+    await openEditor(page);
+    const form = page.getByRole('form', { name: 'Edit the arguments' });
+
+    const b = form.getByRole('textbox', { name: 'b (required)' });
+    await b.fill('2.5x');
+    await expect(form.getByText('Not a number.')).toBeVisible();
+    await expect(b).toHaveAttribute('aria-invalid', 'true');
+    await expect(form.getByRole('button', { name: 'Approve edited' })).toBeDisabled();
+    await b.fill('40');
+    // Enter in a field submits nothing.
+    await b.press('Enter');
+    await form.getByRole('button', { name: 'Remove note' }).click();
+    await expect(form.getByRole('textbox', { name: /^note/ })).toHaveCount(0);
+    await expect(form.getByRole('button', { name: /^Add note/ })).toBeVisible();
+    await expectNoSeriousA11yIssues(page, 'popup edit form, high risk', { pausedClock: true });
+
+    const approve = form.getByRole('button', { name: 'Approve edited' });
+    await approve.focus();
+    await page.keyboard.press('Enter');
+    await page.clock.runFor(200);
+    expect(world.gate.pending().map((p) => p.tool)).toContain('add_numbers');
+
+    // A deliberate Space approves the edit: the server adds what the person approved.
+    await page.keyboard.press('Space');
+    const result = (await call) as { content: { type: string; text: string }[]; isError?: boolean };
+    expect(result.isError).not.toBe(true);
+    expect(JSON.stringify(result.content)).toContain('41');
   });
 });
