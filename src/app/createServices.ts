@@ -259,18 +259,33 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const live = req.ids.filter((id) => waiting.has(id));
       const notPending = req.ids.filter((id) => !waiting.has(id));
       let ruleId: number | null = null;
-      if (req.verdict === 'approve' && req.rule && live.length) {
-        // The rule is saved first, so it is in force for the next call however quickly it comes.
-        ruleId = store.rules.add(checkedRule(req.rule, `decision:${live[0]}`), Date.now()).id;
+      const saveRule = (rule: RuleDraft, id: number): void => {
+        ruleId = store.rules.add(checkedRule(rule, `decision:${id}`), Date.now()).id;
         gate.rulesChanged();
+      };
+      if (req.verdict === 'approve' && req.rule && live.length && req.args === undefined) {
+        // The rule is saved first, so it is in force for the next call however quickly it comes.
+        saveRule(req.rule, live[0]!);
       }
       const decided: number[] = [];
       const notRecorded: DecideResult['notRecorded'] = [];
+      const argsRejected: DecideResult['argsRejected'] = [];
       for (const id of live) {
-        const ok =
-          req.verdict === 'approve'
-            ? gate.decide(id, 'allow')
-            : gate.decide(id, 'deny', req.message ?? null);
+        let ok: boolean;
+        if (req.verdict === 'approve' && req.args !== undefined) {
+          // Edited, then approved: checked against the tool's pinned schema by the gate; a
+          // refused edit decides nothing and the call keeps waiting.
+          const edited = gate.approveEdited(id, req.args);
+          if (edited.kind === 'rejected') {
+            argsRejected.push({ id, error: edited.error });
+            continue;
+          }
+          ok = edited.kind === 'decided';
+        } else
+          ok =
+            req.verdict === 'approve'
+              ? gate.decide(id, 'allow')
+              : gate.decide(id, 'deny', req.message ?? null);
         if (!ok) {
           notPending.push(id);
           continue;
@@ -281,12 +296,15 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         if (cause === null) decided.push(id);
         else notRecorded.push({ id, cause });
       }
+      // With an edit, the rule waits until the edit is accepted (a refused edit saves nothing).
+      if (req.verdict === 'approve' && req.rule && req.args !== undefined && decided.length)
+        saveRule(req.rule, decided[0]!);
       const text = notRecordedMessage(req.verdict, { notRecorded });
       if (text) {
         for (const l of hostListeners)
           l({ type: 'decision-not-recorded', calls: notRecorded, text });
       }
-      return { decided, notPending, notRecorded, ruleId, argsRejected: [] };
+      return { decided, notPending, notRecorded, ruleId, argsRejected };
     },
 
     holdPending({ ids, holding }) {

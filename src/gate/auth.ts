@@ -26,6 +26,18 @@ export const sessionKey = (secret: string, gateNonce: string, clientNonce: strin
 export const decisionMac = (key: string, rid: number, digest: string, verdict: string): string =>
   hmac(key, `decision|${rid}|${digest}|${verdict}`);
 
+/**
+ * An approval of edited arguments: bound to the request the shim holds (`digest`) and to the
+ * digest of the line the shim must forward instead (`editedDigest`). Its verdict text can never
+ * be a plain 'allow' or 'deny', so neither MAC stands in for the other.
+ */
+export const editedDecisionMac = (
+  key: string,
+  rid: number,
+  digest: string,
+  editedDigest: string,
+): string => decisionMac(key, rid, digest, `allow|edited|${editedDigest}`);
+
 export function sameProof(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

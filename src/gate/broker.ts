@@ -10,6 +10,16 @@ export interface Resolution {
   message: string | null;
   /** How long the call waited, in ms. */
   latencyMs: number;
+  /** Approved with edited arguments (checked against the tool's schema already). */
+  edit?: ApprovedEdit;
+}
+
+/** Arguments a person approved instead of the agent's, and the line they make. */
+export interface ApprovedEdit {
+  /** The exact JSON text that replaces `params.arguments`. */
+  argumentsJson: string;
+  /** sha256 of the host line with those arguments: what the shim will forward. */
+  digest: string;
 }
 
 interface Waiting {
@@ -88,12 +98,18 @@ export class ApprovalBroker extends EventEmitter {
   }
 
   /** A person's decision. False when the call is no longer waiting. */
-  decide(id: number, verdict: 'allow' | 'deny', message?: string | null): boolean {
+  decide(
+    id: number,
+    verdict: 'allow' | 'deny',
+    message?: string | null,
+    edit?: ApprovedEdit,
+  ): boolean {
     return this.settle(id, {
       verdict,
       kind: verdict === 'allow' ? 'approved' : 'denied',
       decidedBy: 'user',
       message: message?.trim() ? message.trim() : null,
+      ...(edit && verdict === 'allow' ? { edit } : {}),
     });
   }
 

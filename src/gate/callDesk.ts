@@ -8,8 +8,10 @@ import type { PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
 import type { Store } from '../store/store';
 import type { CallOutcome, CallStart } from '../store/types';
-import { decisionMac } from './auth';
-import type { ApprovalBroker, Resolution } from './broker';
+import { withArguments } from '../mcp/editedLine';
+import { checkEditedArguments } from './argsSchema';
+import { decisionMac, editedDecisionMac } from './auth';
+import type { ApprovalBroker, ApprovedEdit, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
 import { GroupCommit } from './groupCommit';
 import { RecordBacklog, writeFailureCause } from './recordBacklog';
@@ -20,6 +22,22 @@ import { describeChange } from '../registry/codeIdentity';
 import type { ShimMessage, Verdict } from './wire';
 
 type ShimMsg<T extends ShimMessage['t']> = Extract<ShimMessage, { t: T }>;
+type Answer = (verdict: Verdict, text: string, edit?: ApprovedEdit) => void;
+
+/** What became of an approval with edited arguments. */
+export type EditedApproval =
+  | { kind: 'decided' }
+  | { kind: 'not-pending' }
+  /** The edit does not fit the tool's pinned schema (or cannot be built): still waiting. */
+  | { kind: 'rejected'; error: string };
+
+/** A call waiting for a person, as an edit of its arguments needs it. */
+interface HeldCall {
+  line: string;
+  tool: string;
+  /** The pinned definition's inputSchema (undefined: none known, and no edit is accepted). */
+  inputSchema: unknown;
+}
 
 /** Observe mode (and every outcome) is recorded in batches at most this far behind the calls. */
 const OBSERVE_FLUSH_MS = 50;
@@ -54,6 +72,8 @@ export class CallDesk {
   private readonly recordFailures = new Map<number, string>();
   /** Decisions made now, committed together before each call is answered. */
   private readonly group: GroupCommit;
+  /** Calls waiting for a person, by call id: what an edited approval is built from. */
+  private readonly heldCalls = new Map<number, HeldCall>();
 
   constructor(private readonly deps: CallDeskDeps) {
     this.broker = deps.broker;
@@ -101,7 +121,17 @@ export class CallDesk {
   /** A call the shim holds until the gate answers. */
   ask(session: ShimSession, msg: ShimMsg<'ask'>): void {
     const { rid, line, digest } = msg;
-    const answer = (verdict: Verdict, text: string): void => {
+    const answer: Answer = (verdict, text, edit) => {
+      if (edit && verdict === 'allow') {
+        return session.channel.send({
+          t: 'decision',
+          rid,
+          verdict,
+          text,
+          mac: editedDecisionMac(session.key, rid, digest, edit.digest),
+          edit: { args: edit.argumentsJson, digest: edit.digest },
+        });
+      }
       session.channel.send({
         t: 'decision',
         rid,
@@ -128,7 +158,7 @@ export class CallDesk {
       if (full) return this.denyFlood(session, rid, line, full, answer);
       call = readToolCall(line);
       if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
-      this.judge(session, rid, call, answer);
+      this.judge(session, rid, call, answer, line);
     } catch (err) {
       // Fail closed: a call the gate could not record is not forwarded.
       const cause = writeFailureCause(err);
@@ -194,7 +224,8 @@ export class CallDesk {
     session: ShimSession,
     rid: number,
     call: ToolCall,
-    answer: (v: Verdict, text: string) => void,
+    answer: Answer,
+    line: string,
   ): void {
     const now = Date.now();
     const tool =
@@ -207,7 +238,7 @@ export class CallDesk {
       answer('allow', 'Allowed by Airlock (observe mode)');
       return this.record(session, rid, call, settings, now, true);
     }
-    this.record(session, rid, call, settings, now, false, answer);
+    this.record(session, rid, call, settings, now, false, answer, line);
   }
 
   /** Observed calls decided but not yet written, by session and request number. */
@@ -268,7 +299,8 @@ export class CallDesk {
     settings: GateSettings,
     now: number,
     answered: boolean,
-    answer: (v: Verdict, text: string) => void = () => {},
+    answer: Answer = () => {},
+    line = '',
   ): void {
     const record =
       session.serverId === null ? null : this.store.tools.get(session.serverId, call.tool);
@@ -304,10 +336,11 @@ export class CallDesk {
           }
         : evaluated.decision;
     const start = callStart(session, call, now, risk);
-    const allowed = (): void => {
-      if (touchesSensitiveData({ tool: call.tool, arguments: call.arguments }, tool, this.env))
+    // What ran: the agent's arguments, or those a person approved instead.
+    const allowed = (args: unknown = call.arguments): void => {
+      if (touchesSensitiveData({ tool: call.tool, arguments: args }, tool, this.env))
         session.readSensitive = true;
-      this.learnDomains(call.arguments);
+      this.learnDomains(args);
     };
 
     if (decision.verdict !== 'ask') {
@@ -368,6 +401,7 @@ export class CallDesk {
       throw err;
     }
     session.calls.set(rid, id);
+    this.heldCalls.set(id, { line, tool: call.tool, inputSchema: tool.definition?.inputSchema });
     const held = this.broker.hold(
       {
         id,
@@ -393,9 +427,10 @@ export class CallDesk {
     rid: number,
     id: number,
     r: Resolution,
-    answer: (v: Verdict, text: string) => void,
-    allowed: () => void,
+    answer: Answer,
+    allowed: (args?: unknown) => void,
   ): void {
+    this.heldCalls.delete(id);
     const decidedAt = Date.now();
     const decision = {
       kind: r.kind,
@@ -403,6 +438,7 @@ export class CallDesk {
       ruleId: null,
       message: r.message,
       at: decidedAt,
+      approvedArgumentsRaw: r.edit?.argumentsJson ?? null,
     };
     try {
       // Committed before the shim may forward the call.
@@ -417,6 +453,7 @@ export class CallDesk {
         r.verdict === 'allow'
           ? {
               ...decision,
+              approvedArgumentsRaw: null,
               kind: 'auto-denied' as const,
               decidedBy: 'gate' as const,
               message: `Approved, but the approval could not be recorded (${cause}), so the call was denied.`,
@@ -438,8 +475,32 @@ export class CallDesk {
       session.calls.delete(rid);
       return; // the host withdrew it, or the shim is gone: nobody to answer
     }
-    if (r.verdict === 'allow') allowed();
-    answer(r.verdict, denialOrApproval(r));
+    if (r.verdict === 'allow')
+      allowed(r.edit ? (JSON.parse(r.edit.argumentsJson) as unknown) : undefined);
+    answer(r.verdict, denialOrApproval(r), r.edit);
+  }
+
+  /**
+   * A person approves a waiting call with edited arguments. They must fit the tool's pinned
+   * inputSchema (ajv, bounded: see argsSchema.ts); the line the shim will forward is built here
+   * the way the shim builds it (withArguments), and the decision is bound to its digest. A
+   * refused edit decides nothing: the call keeps waiting.
+   */
+  approveEdited(id: number, args: unknown): EditedApproval {
+    const held = this.heldCalls.get(id);
+    if (!held) return { kind: 'not-pending' };
+    const check = checkEditedArguments(held.inputSchema, args);
+    if (!check.ok) return { kind: 'rejected', error: check.error };
+    const argumentsJson = JSON.stringify(args);
+    const line = withArguments(held.line, argumentsJson);
+    // The edited line must read back as the same tool's call: never forward what cannot.
+    const call = line === null ? null : readToolCall(line);
+    if (line === null || call === null || call.tool !== held.tool)
+      return { kind: 'rejected', error: 'the edited call could not be built from the request' };
+    const digest = createHash('sha256').update(line, 'utf8').digest('hex');
+    return this.broker.decide(id, 'allow', null, { argumentsJson, digest })
+      ? { kind: 'decided' }
+      : { kind: 'not-pending' };
   }
 
   /**

@@ -26,7 +26,7 @@ import type { z } from 'zod';
 import type { ControlRequest, SettledCall, ShimMessage, Verdict } from './wire';
 import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } from './wire';
 import { readGateSettings, type GateSettings } from './settings';
-import { CallDesk } from './callDesk';
+import { CallDesk, type EditedApproval } from './callDesk';
 import type { ShimSession } from './session';
 
 export type { GateSettings } from './settings';
@@ -77,6 +77,11 @@ export interface GateService extends EventEmitter<GateEvents> {
   updateSettings(patch: Partial<GateSettings>): GateSettings;
   /** A person's decision on a waiting call. */
   decide(id: number, verdict: Verdict, message?: string | null): boolean;
+  /**
+   * A person approves a waiting call with edited arguments, checked against the tool's pinned
+   * inputSchema first; a refused edit leaves the call waiting.
+   */
+  approveEdited(id: number, args: unknown): EditedApproval;
   /**
    * Right after decide(): why that decision could not be recorded (the call was denied
    * instead), or null when it was. Read once.
@@ -196,6 +201,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   decide(id: number, verdict: Verdict, message?: string | null): boolean {
     return this.broker.decide(id, verdict, message);
+  }
+
+  approveEdited(id: number, args: unknown): EditedApproval {
+    return this.desk?.approveEdited(id, args) ?? { kind: 'not-pending' };
   }
 
   takeRecordFailure(id: number): string | null {
@@ -469,7 +478,18 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       case 'pending':
         return reply({ t: 'pending', calls: this.pending() });
       case 'decide': {
-        const ok = this.decide(req.id, req.verdict, req.message ?? null);
+        if (req.args !== undefined && req.verdict !== 'allow')
+          return reply({ t: 'error', message: 'edited arguments go only with an approval' });
+        let ok: boolean;
+        if (req.args !== undefined) {
+          const edited = this.approveEdited(req.id, req.args);
+          if (edited.kind === 'rejected')
+            return reply({
+              t: 'error',
+              message: `the edited arguments were refused: ${edited.error}; call ${req.id} is still waiting`,
+            });
+          ok = edited.kind === 'decided';
+        } else ok = this.decide(req.id, req.verdict, req.message ?? null);
         const failed = ok ? this.takeRecordFailure(req.id) : null;
         if (failed)
           return reply({

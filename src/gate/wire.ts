@@ -130,7 +130,18 @@ export type ShimMessage = z.infer<typeof shimMessageSchema>;
 
 export const gateMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('held'), rid, deadline: time }),
-  z.strictObject({ t: z.literal('decision'), rid, verdict, text: text(10_000), mac: hex64 }),
+  z.strictObject({
+    t: z.literal('decision'),
+    rid,
+    verdict,
+    text: text(10_000),
+    mac: hex64,
+    /**
+     * Edit, then approve: forward the held line with `params.arguments` replaced by `args` (the
+     * exact JSON text), and only if the rebuilt line hashes to `digest` (auth.editedDecisionMac).
+     */
+    edit: z.strictObject({ args: requestLine, digest: hex64 }).optional(),
+  }),
   z.strictObject({ t: z.literal('disabled'), tools: z.array(text(1000)).max(10_000) }),
   /** Whether calls may go ahead without asking (observe mode, not paused). */
   z.strictObject({ t: z.literal('mode'), observe: z.boolean() }),
@@ -170,6 +181,8 @@ export const controlRequestSchema = z.discriminatedUnion('t', [
     id: z.number().int().positive(),
     verdict,
     message: text(10_000).optional(),
+    /** `approve ID --args`: approve with these arguments instead (checked by the gate). */
+    args: z.unknown().optional(),
   }),
   z.strictObject({ t: z.literal('status'), req }),
   z.strictObject({ t: z.literal('settings'), req, patch: settingsPatchSchema }),

@@ -53,6 +53,17 @@ export function checkGateHandshake(v: unknown): GateHandshake | null {
   }
 }
 
+/** The edited arguments of an approval (wire.ts: `edit` of a decision). */
+function isEdit(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    hasKeys(v, ['args', 'digest']) &&
+    isStr(v.args, 64 * 1024 * 1024) &&
+    typeof v.digest === 'string' &&
+    HEX64.test(v.digest)
+  );
+}
+
 export function checkGateMessage(v: unknown): GateMessage | null {
   if (!isObj(v)) return null;
   switch (v.t) {
@@ -61,12 +72,13 @@ export function checkGateMessage(v: unknown): GateMessage | null {
         ? (v as GateMessage)
         : null;
     case 'decision':
-      return hasKeys(v, ['t', 'rid', 'verdict', 'text', 'mac']) &&
+      return hasKeysWith(v, ['t', 'rid', 'verdict', 'text', 'mac'], ['edit']) &&
         isCount(v.rid) &&
         (v.verdict === 'allow' || v.verdict === 'deny') &&
         isStr(v.text, 10_000) &&
         typeof v.mac === 'string' &&
-        HEX64.test(v.mac)
+        HEX64.test(v.mac) &&
+        (v.edit === undefined || isEdit(v.edit))
         ? (v as GateMessage)
         : null;
     case 'disabled':

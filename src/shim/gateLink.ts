@@ -4,7 +4,7 @@
 // running. Nothing is forwarded without a decision authenticated for that very request.
 // Every message from the gate is sealed (authenticated, numbered) and checked against the
 // protocol; anything else ends the connection, and every call waiting on it is denied.
-import { decisionMac, sameProof } from '../gate/auth';
+import { decisionMac, editedDecisionMac, sameProof } from '../gate/auth';
 import { connectGate, type GateConnection } from '../gate/client';
 import type { GateMessage, SessionInfo, ShimMessage } from '../gate/wire';
 import { checkGateMessage } from '../gate/wireCheck';
@@ -30,6 +30,11 @@ export const GATE_STALL_MS = 10_000;
 export interface GateDecision {
   verdict: 'allow' | 'deny';
   text: string;
+  /**
+   * Approved with edited arguments: forward the held line with `params.arguments` replaced by
+   * `args`, only if it hashes to `digest` (the MAC binding both was checked already).
+   */
+  edit?: { args: string; digest: string };
 }
 
 interface Asked {
@@ -210,14 +215,21 @@ export class GateLink {
       return;
     }
     const key = this.conn?.key ?? '';
-    if (!sameProof(msg.mac, decisionMac(key, rid, a.digest, msg.verdict))) {
+    const expected = msg.edit
+      ? editedDecisionMac(key, rid, a.digest, msg.edit.digest)
+      : decisionMac(key, rid, a.digest, msg.verdict);
+    if (!sameProof(msg.mac, expected) || (msg.edit && msg.verdict !== 'allow')) {
       this.settle(rid, {
         verdict: 'deny',
         text: 'Denied by Airlock: the decision was not bound to this request',
       });
       return;
     }
-    this.settle(rid, { verdict: msg.verdict, text: msg.text });
+    this.settle(rid, {
+      verdict: msg.verdict,
+      text: msg.text,
+      ...(msg.edit ? { edit: { args: msg.edit.args, digest: msg.edit.digest } } : {}),
+    });
   }
 
   private settle(rid: number, d: GateDecision): void {

@@ -7,6 +7,8 @@
 // that is not a well-formed JSON-RPC message is dropped, logged and reported to the gate.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ToolDefinition } from '../contract/types';
+import { withArguments } from '../mcp/editedLine';
+import { editedNoteText, withLeadingText } from '../mcp/editedNote';
 import type { OversizeInfo } from '../mcp/framing';
 import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
@@ -52,6 +54,8 @@ interface InFlight {
   /** The host cancelled it after it was forwarded: a late answer is dropped. */
   cancelled?: boolean;
   startedAt: number;
+  /** Forwarded with arguments a person edited: the agent's result says so first. */
+  editedNote?: string;
 }
 
 type Response = Extract<ServerLine, { kind: 'response' }>;
@@ -187,7 +191,9 @@ export class ShimProxy {
         return this.io.toHost(line);
       case 'tools/call': {
         // The host first: the outcome is bookkeeping.
-        const ok = this.io.toHost(line);
+        const noted =
+          f.editedNote === undefined ? null : withLeadingText(line.toString('utf8'), f.editedNote);
+        const ok = this.io.toHost(noted ?? line);
         this.reportOutcome(f, p.message, line.length);
         return ok;
       }
@@ -315,7 +321,26 @@ export class ShimProxy {
     if (!h || h.rid !== rid) return; // cancelled, or answered because the server died
     this.held.delete(key);
     this.stopProgress(h);
-    if (d.verdict === 'allow' && !this.serverGone) {
+    if (d.verdict === 'allow' && !this.serverGone && d.edit) {
+      // Edited, then approved: the held line with only params.arguments replaced, forwarded
+      // only if it is the very line the gate bound its approval to.
+      const edited = withArguments(h.line.toString('utf8'), d.edit.args);
+      if (edited === null || sha256(edited) !== d.edit.digest) {
+        this.io.log(`denied call ${rid}: the edited call did not match the approval`);
+        this.io.toHost(
+          toolDenial(h.idRaw, 'Denied by Airlock: the edited call did not match what was approved'),
+        );
+        return;
+      }
+      this.inFlight.set(key, {
+        idRaw: h.idRaw,
+        kind: 'tools/call',
+        rid,
+        startedAt: Date.now(),
+        editedNote: editedNoteText(d.edit.args),
+      });
+      this.io.toServer(edited);
+    } else if (d.verdict === 'allow' && !this.serverGone) {
       this.inFlight.set(key, { idRaw: h.idRaw, kind: 'tools/call', rid, startedAt: Date.now() });
       this.io.toServer(h.line); // exactly the bytes the gate was shown
     } else {
@@ -504,6 +529,10 @@ export class ShimProxy {
       .filter((u): u is string => typeof u === 'string');
     this.gate.send({ t: 'roots', roots });
   }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** A tool entry as a log line names it: its name quoted and cut short, or what it is. */
