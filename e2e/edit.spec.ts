@@ -149,14 +149,21 @@ for (const theme of ['light', 'dark'] as const) {
         await row.click();
         const detail = m.page.getByRole('complementary', { name: 'Call details' });
         await expect(detail.getByTestId('edited-badge')).toHaveText('edited');
+        await expect(detail).toContainText('Approved by user, with edited arguments');
         const diff = detail.getByRole('figure').filter({ hasText: 'Arguments: asked → approved' });
         await expect(diff.locator('.d-del')).toContainText([`"path": "${asked}"`]);
         await expect(diff.locator('.d-add')).toContainText([`"path": "${edited}"`]);
         const text = detail.getByRole('figure').filter({ hasText: 'Text of "content"' });
-        await expect(text.locator('.d-del')).toHaveText(['rm -rf build']);
-        await expect(text.locator('.d-add')).toHaveText(['keep the build']);
+        await expect(text.locator('.d-del')).toHaveText([/removed: rm -rf build$/]);
+        await expect(text.locator('.d-add')).toHaveText([/added: keep the build$/]);
         if (theme === 'light') {
-          await detail.scrollIntoViewIfNeeded();
+          // Scroll the detail panel alone, so the diff shows beside the table.
+          await detail.evaluate((panel) => {
+            const heading = [...panel.querySelectorAll('h4')].find(
+              (h) => h.textContent === 'Edited before approval',
+            );
+            if (heading) panel.scrollTop = heading.offsetTop - panel.offsetTop - 8;
+          });
           await m.page.screenshot({ path: join(DOCS, 'history-edited.png') });
         }
         await expectNoSeriousA11yIssues(m.page, `history edited detail, ${theme}`);

@@ -45,6 +45,7 @@ export function HistoryDetail() {
           {DECISION_LABEL[row.decision]}
           {row.decidedBy ? ` by ${row.decidedBy}` : ''}
           {row.ruleId !== null ? ` (rule #${row.ruleId})` : ''}
+          {edited ? ', with edited arguments' : ''}
         </dd>
         {row.message ? (
           <>
@@ -74,7 +75,7 @@ export function HistoryDetail() {
       <RiskReasons risk={{ level: row.risk, reasons: row.reasons }} />
       {edited ? (
         <>
-          <h4>Arguments: what the agent asked and what you approved</h4>
+          <h4>Edited before approval</h4>
           {argumentEditPairs(row.arguments, row.approvedArguments).map((p) => (
             <DiffView key={p.label} before={p.before} after={p.after} label={p.label} />
           ))}
