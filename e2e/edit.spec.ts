@@ -271,3 +271,54 @@ test.describe('a high-risk call, by keyboard', () => {
     expect(JSON.stringify(result.content)).toContain('41');
   });
 });
+
+test.describe('edits approve one call at a time', () => {
+  test.use({ viewport: POPUP });
+
+  test('with "decide together" ticked, Edit… is unavailable and says why', async ({ context }) => {
+    const h = await openPopup(context);
+    const page = h.page;
+    const paths = ['e1.txt', 'e2.txt'].map((f) => join(world.workDir, f));
+    const calls = paths.map((path) =>
+      fs.callTool({ name: 'write_file', arguments: { path, content: 'x' } }),
+    );
+    await expect(page.getByTestId('queue-position')).toHaveText('1 of 2');
+    await page.getByLabel(/Decide all 2 waiting write_file calls together/).check();
+    await page.getByRole('button', { name: 'More…' }).click();
+    const edit = page.getByRole('menuitem', { name: 'Edit…' });
+    await expect(edit).toHaveAttribute('aria-disabled', 'true');
+    await expect(edit).toHaveAttribute('title', /Edit one call at a time/);
+    await edit.click({ force: true }); // aria-disabled: Playwright would wait for it
+    await expect(page.getByRole('form', { name: 'Edit the arguments' })).toHaveCount(0);
+    await page.keyboard.press('Escape'); // closes the menu
+    await page.getByRole('button', { name: 'Deny all 2' }).click();
+    for (const c of calls) expect(((await c) as { isError?: boolean }).isError).toBe(true);
+  });
+});
+
+test.describe('200% zoom (230×300 CSS pixels)', () => {
+  test.use({ viewport: { width: 230, height: 300 }, deviceScaleFactor: 2 });
+
+  test('the edit form fits the width; its actions are reachable', async ({ context }) => {
+    const h = await openPopup(context);
+    const page = h.page;
+    const call = fs.callTool({
+      name: 'write_file',
+      arguments: { path: join(world.workDir, 'zoomed-edit.txt'), content: 'a\nb\n' },
+    });
+    await waitForCall(page, 'write_file');
+    await openEditor(page);
+    const overflow = await page
+      .getByTestId('consent-body')
+      .evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const approve = page.getByRole('button', { name: 'Approve edited' });
+    await approve.scrollIntoViewIfNeeded();
+    const box = await approve.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 230).toBe(true);
+    await page.keyboard.press('Escape'); // closes the editor
+    await expect(page.getByRole('form', { name: 'Edit the arguments' })).toHaveCount(0);
+    await page.keyboard.press('Escape'); // denies
+    expect(((await call) as { isError?: boolean }).isError).toBe(true);
+  });
+});
