@@ -13,6 +13,7 @@ import { FS_SERVER, startWorld, type World } from './world';
 
 const DOCS = resolve(__dirname, '../docs');
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
+const HOSTILE = resolve(__dirname, 'fixtures/hostile-schema-server.mjs');
 const POPUP = { width: 460, height: 600 };
 const APPROVE_DELAY_MS = 1000;
 
@@ -320,5 +321,48 @@ test.describe('200% zoom (230×300 CSS pixels)', () => {
     await expect(page.getByRole('form', { name: 'Edit the arguments' })).toHaveCount(0);
     await page.keyboard.press('Escape'); // denies
     expect(((await call) as { isError?: boolean }).isError).toBe(true);
+  });
+});
+
+test.describe('a hostile server’s schema', () => {
+  test.use({ viewport: POPUP });
+
+  test('a schema 12 objects deep becomes JSON past the form’s depth; one over 200 KB leaves only JSON', async ({
+    context,
+  }) => {
+    const hostile = await world.connect('hostile-schema', [process.execPath, HOSTILE]);
+    await hostile.listTools();
+    const h = await openPopup(context);
+    const page = h.page;
+
+    let tree: unknown = 'leaf';
+    for (let i = 0; i < 12; i++) tree = { inner: tree };
+    const deep = hostile.callTool({ name: 'set_deep', arguments: { label: 'a', tree } });
+    await waitForCall(page, 'set_deep');
+    await openEditor(page);
+    const form = page.getByRole('form', { name: 'Edit the arguments' });
+    await expect(form.getByRole('textbox', { name: 'label' })).toHaveValue('a');
+    // The arguments, "tree" and three levels of "inner" make five levels of form (the cap);
+    // the rest is one JSON field that says why.
+    await expect(form.getByRole('group', { name: /^tree/ })).toHaveCount(1);
+    await expect(form.getByRole('group', { name: /^inner/ })).toHaveCount(3);
+    await expect(form.getByText('As JSON: Nested too deeply for a form.')).toHaveCount(1);
+    await expectNoSeriousA11yIssues(page, 'popup edit form, deep schema', { pausedClock: true });
+    await page.getByRole('button', { name: 'Deny' }).click();
+    expect(((await deep) as { isError?: boolean }).isError).toBe(true);
+
+    const wide = hostile.callTool({ name: 'set_wide', arguments: { field_1: 'x' } });
+    await waitForCall(page, 'set_wide');
+    await openEditor(page);
+    await expect(form.getByRole('tab', { name: 'Form' })).toBeDisabled();
+    await expect(form.getByRole('tab', { name: 'JSON' })).toHaveAttribute('aria-selected', 'true');
+    await expect(form).toContainText('The tool’s schema is too large to turn into a form.');
+    expect(
+      JSON.parse(await form.getByRole('textbox', { name: 'Arguments (JSON)' }).inputValue()),
+    ).toEqual({
+      field_1: 'x',
+    });
+    await page.getByRole('button', { name: 'Deny' }).click();
+    expect(((await wide) as { isError?: boolean }).isError).toBe(true);
   });
 });
