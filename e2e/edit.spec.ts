@@ -205,6 +205,8 @@ test.describe('refused and cancelled edits', () => {
     await expect(refused).toContainText('Not approved:');
     await expect(refused).toContainText(/path/);
     await expect(refused).toHaveAttribute('role', 'alert');
+    await refused.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: test.info().outputPath('refused.png') });
     expect(world.gate.pending().map((p) => p.tool)).toContain('write_file');
     expect(existsSync(target)).toBe(false);
 

@@ -131,7 +131,7 @@ export function EditPanel({ original, schema, armed, high, onCancel, onApprove }
   };
 
   const hint = !changed
-    ? 'Change an argument first, or use Approve once.'
+    ? 'Change an argument first (or Cancel, then Approve once).'
     : problems > 0
       ? 'Fix the fields marked in red first.'
       : null;
