@@ -197,10 +197,15 @@ describe('electron-builder against a stand-in Electron distribution', () => {
       ),
     );
     expect([...unpackedTop].sort()).toEqual([
+      'node_modules/ajv',
       'node_modules/better-sqlite3',
       'node_modules/bindings',
+      'node_modules/fast-deep-equal',
+      'node_modules/fast-uri',
       'node_modules/file-uri-to-path',
+      'node_modules/json-schema-traverse',
       'node_modules/jsonc-parser',
+      'node_modules/require-from-string',
       'node_modules/smol-toml',
       'node_modules/yaml',
       'node_modules/zod',

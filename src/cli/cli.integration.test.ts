@@ -450,7 +450,7 @@ describe('against a running gate with recorded calls', () => {
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trimEnd().split(/\r?\n/);
     expect(lines[0]).toBe(
-      'id,time,host,server,tool,arguments,risk,reasons,decision,decided_by,rule_id,message,would_have,latency_ms,outcome_error,outcome_duration_ms,outcome_size',
+      'id,time,host,server,tool,arguments,risk,reasons,decision,decided_by,rule_id,message,would_have,latency_ms,outcome_error,outcome_duration_ms,outcome_size,approved_arguments',
     );
     expect(lines).toHaveLength(6);
     expect(lines[2]).toMatch(

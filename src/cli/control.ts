@@ -9,7 +9,7 @@ import type { GateSettings } from '../gate/settings';
 type Body =
   | { t: 'pending' }
   | { t: 'status' }
-  | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string }
+  | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string; args?: unknown }
   | { t: 'settings'; patch: Partial<GateSettings> };
 
 export async function controlRequest(

@@ -45,11 +45,11 @@ async function cliWithLoads(args: string[]) {
   return { ...res, loaded };
 }
 
-/** What a decide/status command must never load: zod, SQLite, the gate service's code. */
+/** What a decide/status command must never load: zod, SQLite, ajv, the gate service's code. */
 function heavyModules(loaded: string[]): string[] {
   return loaded.filter(
     (file) =>
-      /[\\/]node_modules[\\/](zod|better-sqlite3)[\\/]/.test(file) ||
+      /[\\/]node_modules[\\/](zod|better-sqlite3|ajv)[\\/]/.test(file) ||
       (/\.js$/.test(file) &&
         !file.includes('node_modules') &&
         readFileSync(file, 'utf8').includes('function startGateService')),
@@ -68,6 +68,7 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     gate = await startGateService({ dataDir, log: () => {} });
     askEveryCall(gate, 'echo');
     client = await connectClient(everythingServer(), { dataDir });
+    await client.listTools(); // the gate pins echo's schema, which an edit is checked against
     held = client.callTool({ name: 'echo', arguments: { message: 'wait for me' } });
     waiting = (await waitFor(() => gate.pending()[0], 10_000, 'a waiting call'))!;
   });
@@ -105,6 +106,22 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual([JSON.parse(JSON.stringify(waiting))]);
     expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('approve --args leaves the schema check to the gate (ajv stays out of the CLI)', async () => {
+    const args = join(hookDir, 'misfit.json');
+    writeFileSync(args, JSON.stringify({ message: 5 }));
+    const refused = await cliWithLoads([
+      'approve',
+      String(waiting.id),
+      '--args',
+      args,
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('arguments/message: must be string');
+    expect(heavyModules(refused.loaded)).toEqual([]);
   });
 
   it('approve lets the call through; deny afterwards says it was already approved', async () => {

@@ -13,7 +13,7 @@ export interface ArgString {
 const MAX_DEPTH = 64;
 const MAX_STRINGS = 10_000;
 
-function childPath(path: string, key: string): string {
+export function childPath(path: string, key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 

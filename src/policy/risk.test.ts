@@ -520,7 +520,38 @@ const TABLE: Row[] = [
     'medium',
     ['secret.entropy'],
   ],
-  ['a password field', 'echo', { message: 'x', password: 'hunter2' }, 'medium', ['secret.field']],
+  // Arguments against the pinned schema (server-everything's echo declares only `message`).
+  [
+    'a password the tool does not declare',
+    'echo',
+    { message: 'x', password: 'hunter2' },
+    'critical',
+    ['secret.field', 'arg.undeclaredData'],
+  ],
+  ['an undeclared sidenote', 'echo', { message: 'x', sidenote: 'hi' }, 'high', ['arg.undeclared']],
+  [
+    'an undeclared sidenote carrying a key',
+    'echo',
+    { message: 'x', sidenote: { note: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } },
+    'critical',
+    ['arg.undeclaredData'],
+  ],
+  [
+    'an undeclared sidenote carrying a file',
+    'echo',
+    { message: 'x', sidenote: `# config\n${'host = example.org\n'.repeat(10)}user = me\n` },
+    'critical',
+    ['arg.undeclaredData'],
+  ],
+  ['a wrong type', 'echo', { message: 42 }, 'medium', ['arg.wrongType']],
+  ['a missing required argument', 'echo', {}, 'medium', ['arg.missing']],
+  [
+    'write_file without content, a path as a number',
+    'write_file',
+    { path: 7 },
+    'medium',
+    ['arg.wrongType', 'arg.missing'],
+  ],
 ];
 
 describe('assessRisk: real tool calls', () => {

@@ -7,9 +7,10 @@ import type {
 } from '../contract/types';
 import { RISK_LEVELS } from '../contract/types';
 import { decodeTagChars, hiddenKinds, preview } from '../contract/visible';
-import { argStrings, type ArgString } from './argStrings';
+import { argStrings, childPath, type ArgString } from './argStrings';
 import { displayPath, isPathUnder, normalizePath, pathKeyParts, type PathEnv } from './paths';
 import { findPadding } from './padding';
+import { argumentMisfits } from './schemaFit';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';
 import { sensitivePathLabel } from './sensitive';
 import { commandPaths, shellDangers, sqlDangers } from './shell';
@@ -262,6 +263,65 @@ function addStringReasons(s: ArgString, reasons: Reasons, where: string): void {
   }
 }
 
+/** Several lines of text: what a file's contents passed in an argument look like. */
+function looksLikeFileContents(v: string): boolean {
+  if (v.length < 120) return false;
+  let at = -1;
+  for (let lines = 0; lines < 3; lines++) {
+    at = v.indexOf('\n', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
+/**
+ * The arguments against the tool's pinned inputSchema: undeclared ones (critical when they
+ * carry a secret or a file's contents: the shape of exfiltration through a poisoned tool),
+ * wrong types, missing required ones.
+ */
+function addMisfitReasons(
+  inputSchema: unknown,
+  args: unknown,
+  carried: { path: string; what: string }[],
+  reasons: Reasons,
+): void {
+  for (const m of argumentMisfits(inputSchema, args)) {
+    const name = `"${preview(m.name, 40)}"`;
+    if (m.kind === 'undeclared') {
+      const base = childPath('$', m.name);
+      const inside = carried.find(
+        (c) => c.path === base || c.path.startsWith(`${base}.`) || c.path.startsWith(`${base}[`),
+      );
+      if (inside)
+        reasons.add(
+          'arg.undeclaredData',
+          'critical',
+          `The argument ${name}, which the tool does not declare, carries ${inside.what}.`,
+        );
+      else
+        reasons.add(
+          'arg.undeclared',
+          'high',
+          `The argument ${name} is not one the tool declares in its schema.`,
+        );
+    } else if (m.kind === 'wrongType') {
+      reasons.add(
+        'arg.wrongType',
+        'medium',
+        `The argument ${name} is ${article(m.actual)} ${m.actual}; the tool's schema asks for ${m.expected.join(' or ')}.`,
+      );
+    } else {
+      reasons.add(
+        'arg.missing',
+        'medium',
+        `The argument ${name}, which the tool's schema requires, is missing.`,
+      );
+    }
+  }
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 /**
  * How risky a call is, with every reason in words a person understands. Pure: everything it
  * knows comes in through its arguments.
@@ -302,6 +362,8 @@ export function assessRisk(
   const sqlTool = nameWords(call.tool).some((w) => ['sql', 'query', 'db', 'database'].includes(w));
   const strings = argStrings(call.arguments);
   const emails: string[] = [];
+  /** Where the arguments carry a secret or what reads as a file's contents. */
+  const carried: { path: string; what: string }[] = [];
 
   for (const s of strings) {
     const where = s.isKey
@@ -380,8 +442,11 @@ export function assessRisk(
       );
     }
 
+    if (looksLikeFileContents(s.value))
+      carried.push({ path: s.path, what: 'what looks like the contents of a file' });
     for (const hit of findSecrets(s.value)) {
       facts.secrets.push({ ...hit, where });
+      if (hit.kind !== 'entropy') carried.push({ path: s.path, what: `a ${hit.label}` });
       if (hit.kind === 'privateKey')
         reasons.add('secret.privateKey', 'high', `${where} contains a private key.`);
       else if (hit.kind === 'entropy')
@@ -398,6 +463,7 @@ export function assessRisk(
         );
     }
     if (s.key !== null && isSecretField(s.key) && s.value.trim() !== '') {
+      carried.push({ path: s.path, what: `a value in a field named "${preview(s.key, 40)}"` });
       reasons.add(
         'secret.field',
         'medium',
@@ -405,6 +471,8 @@ export function assessRisk(
       );
     }
   }
+
+  addMisfitReasons(tool.definition?.inputSchema, call.arguments, carried, reasons);
 
   const outward = sendsOutward(
     call,

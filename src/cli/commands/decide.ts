@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
@@ -12,11 +13,42 @@ Lists the calls waiting for a decision, oldest first.`;
 
 export const DECIDE_HELP = (
   verb: 'approve' | 'deny',
-): string => `Usage: airlock ${verb} ID [--message TEXT] [--data-dir DIR]
+): string => `Usage: airlock ${verb} ID ${verb === 'approve' ? '[--args FILE|-] ' : ''}[--message TEXT] [--data-dir DIR]
 
 ${verb === 'approve' ? 'Approves' : 'Denies'} the waiting call ID (see \`airlock pending\`).${
-  verb === 'deny' ? '\nThe message, if any, reaches the agent with the denial.' : ''
+  verb === 'deny'
+    ? '\nThe message, if any, reaches the agent with the denial.'
+    : "\n--args approves it with these arguments instead of the agent's: a JSON object, read from\nFILE or from stdin (-), checked against the tool's input schema by the gate. The agent is\ntold its call was edited; the record keeps both."
 }`;
+
+/** Edited arguments are held whole like a host's line: at most its limit. */
+const MAX_ARGS_BYTES = 16 * 1024 * 1024;
+
+/** `--args FILE|-`: the edited arguments, a JSON object, or a clear error. */
+export function readEditedArgs(source: string, readStdin: () => Buffer): unknown {
+  const where = source === '-' ? 'stdin' : source;
+  let bytes: Buffer;
+  try {
+    bytes = source === '-' ? readStdin() : readFileSync(source);
+  } catch (err) {
+    throw new Error(
+      `--args: cannot read ${where}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  if (bytes.length > MAX_ARGS_BYTES)
+    throw new Error(`--args: ${where} is over ${MAX_ARGS_BYTES >> 20} MiB`);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new Error(`--args: ${where} is not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`--args: ${where} must hold a JSON object (the tool's arguments)`);
+  return value;
+}
+
+const readAllStdin = (): Buffer => readFileSync(0);
 
 export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
@@ -46,7 +78,10 @@ export async function decideCommand(
   argv: string[],
   io: Io,
 ): Promise<number> {
-  const { values, positionals } = parse(argv, { message: { type: 'string', short: 'm' } });
+  const { values, positionals } = parse(argv, {
+    message: { type: 'string', short: 'm' },
+    ...(verb === 'approve' ? { args: { type: 'string' as const } } : {}),
+  });
   if (values.help) {
     io.out(DECIDE_HELP(verb));
     return 0;
@@ -58,6 +93,8 @@ export async function decideCommand(
   if (!/^\d+$/.test(positionals[0]!) || !Number.isSafeInteger(id) || id <= 0)
     throw new UsageError(`"${positionals[0]}" is not a call ID (a whole number such as 12)`);
   const message = str(values, 'message');
+  const argsSource = str(values, 'args');
+  const args = argsSource === undefined ? undefined : readEditedArgs(argsSource, readAllStdin);
   // Generous: a gate waiting on a locked database answers with that cause, not a timeout.
   const res = await controlRequest(
     dataDirOf(values).dir,
@@ -66,6 +103,7 @@ export async function decideCommand(
       id,
       verdict: verb === 'approve' ? 'allow' : 'deny',
       ...(message !== undefined ? { message } : {}),
+      ...(args !== undefined ? { args } : {}),
     },
     DECIDE_TIMEOUT_MS,
   );
@@ -74,7 +112,9 @@ export async function decideCommand(
     if (res.settled) throw new Error(settledSentence(id, res.settled, Date.now()));
     throw new Error(res.message);
   }
-  io.out(`${verb === 'approve' ? 'Approved' : 'Denied'} call ${id}.`);
+  io.out(
+    `${verb === 'approve' ? 'Approved' : 'Denied'} call ${id}${args !== undefined ? ' with your edited arguments' : ''}.`,
+  );
   return 0;
 }
 
