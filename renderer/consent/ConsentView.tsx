@@ -16,11 +16,12 @@ import { draftFromCall } from '../lib/rules';
 import { RuleForm } from '../rules/RuleForm';
 import { useStore } from '../store';
 import { Countdown, type Hold } from './Countdown';
+import { EditPanel } from './EditPanel';
 import { TogetherList } from './TogetherList';
 import { useApproveDelay } from './useApproveDelay';
 import { useEngagement } from './useEngagement';
 
-type Panel = 'none' | 'rule' | 'message';
+type Panel = 'none' | 'rule' | 'message' | 'edit';
 
 export function ConsentView() {
   const pending = useStore((s) => s.pending);
@@ -62,6 +63,7 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
   const showCall = useStore((s) => s.showCall);
   const decide = useStore((s) => s.decide);
   const holdPending = useStore((s) => s.holdPending);
+  const approveEdited = useStore((s) => s.approveEdited);
   const armed = useApproveDelay(call.id);
   const details = useCallDetails(call.id);
   const [panel, setPanel] = useState<Panel>('none');
@@ -204,8 +206,21 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
           <DiffView key={i} before={p.before} after={p.after} label={`Change (${p.label})`} />
         ))}
 
-        <h3>Arguments</h3>
-        <JsonView value={call.arguments} label="Arguments" />
+        {panel === 'edit' ? (
+          <EditPanel
+            original={call.arguments}
+            schema={details?.inputSchema}
+            armed={armed}
+            high={high}
+            onCancel={() => setPanel('none')}
+            onApprove={(args) => approveEdited(call.id, args)}
+          />
+        ) : (
+          <>
+            <h3>Arguments</h3>
+            <JsonView value={call.arguments} label="Arguments" />
+          </>
+        )}
 
         {similar.length > 1 ? (
           <div className="together">
@@ -294,13 +309,16 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
           </button>
           <MoreMenu
             disabled={busy}
+            canEdit={n === 1}
             onMessage={() => setPanel('message')}
             onRule={() => setPanel('rule')}
+            onEdit={() => setPanel('edit')}
           />
           <button
             type="button"
             className="primary"
-            disabled={!armed || busy}
+            // While editing, this would approve the arguments as asked, not the edit.
+            disabled={!armed || busy || panel === 'edit'}
             aria-describedby={armed ? undefined : 'approve-wait'}
             onClick={() => approve()}
             onKeyDown={(e) => {
@@ -359,12 +377,17 @@ function writtenContent(args: unknown): string | null {
 /** The less common answers, behind one button so the row fits the popup at any text size. */
 function MoreMenu({
   disabled,
+  canEdit,
   onMessage,
   onRule,
+  onEdit,
 }: {
   disabled: boolean;
+  /** Edited arguments approve one call: not while deciding several together. */
+  canEdit: boolean;
   onMessage(): void;
   onRule(): void;
+  onEdit(): void;
 }) {
   const [open, setOpen] = useState(false);
   const first = useRef<HTMLButtonElement>(null);
@@ -403,6 +426,15 @@ function MoreMenu({
           </button>
           <button type="button" role="menuitem" onClick={() => pick(onRule)}>
             Approve with rule…
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            aria-disabled={!canEdit}
+            title={canEdit ? undefined : 'Edit one call at a time: untick "Decide all together".'}
+            onClick={() => (canEdit ? pick(onEdit) : undefined)}
+          >
+            Edit…
           </button>
         </div>
       ) : null}

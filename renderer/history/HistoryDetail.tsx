@@ -1,7 +1,9 @@
+import { DiffView } from '../components/DiffView';
 import { JsonView } from '../components/JsonView';
 import { RiskReasons, RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
-import { DECISION_LABEL, formatTime } from '../lib/format';
+import { argumentEditPairs } from '../lib/diff';
+import { DECISION_LABEL, formatTime, isEdited } from '../lib/format';
 import { draftFromCall } from '../lib/rules';
 import { useStore } from '../store';
 
@@ -11,11 +13,21 @@ export function HistoryDetail() {
   const setTab = useStore((s) => s.setTab);
   const selectRow = useStore((s) => s.selectRow);
   if (!row) return null;
+  const edited = isEdited(row);
   return (
     <aside className="detail" aria-label="Call details">
       <header>
         <h3>
           <VisibleText text={row.tool} /> <span className="muted">#{row.id}</span>
+          {edited ? (
+            <span
+              className="chip chip-warn"
+              data-testid="edited-badge"
+              title="You changed the arguments before approving"
+            >
+              edited
+            </span>
+          ) : null}
         </h3>
         <button type="button" onClick={() => void selectRow(null)} aria-label="Close details">
           ✕
@@ -33,6 +45,7 @@ export function HistoryDetail() {
           {DECISION_LABEL[row.decision]}
           {row.decidedBy ? ` by ${row.decidedBy}` : ''}
           {row.ruleId !== null ? ` (rule #${row.ruleId})` : ''}
+          {edited ? ', with edited arguments' : ''}
         </dd>
         {row.message ? (
           <>
@@ -60,8 +73,23 @@ export function HistoryDetail() {
       </dl>
       <h4>Reasons</h4>
       <RiskReasons risk={{ level: row.risk, reasons: row.reasons }} />
-      <h4>Arguments</h4>
-      <JsonView value={row.arguments} label="Call arguments" />
+      {edited ? (
+        <>
+          <h4>Edited before approval</h4>
+          {argumentEditPairs(row.arguments, row.approvedArguments).map((p) => (
+            <DiffView key={p.label} before={p.before} after={p.after} label={p.label} />
+          ))}
+          <h4>Approved arguments</h4>
+          <JsonView value={row.approvedArguments} label="Approved arguments" />
+          <h4>Asked arguments</h4>
+          <JsonView value={row.arguments} label="Call arguments" />
+        </>
+      ) : (
+        <>
+          <h4>Arguments</h4>
+          <JsonView value={row.arguments} label="Call arguments" />
+        </>
+      )}
       <button
         type="button"
         onClick={() => {

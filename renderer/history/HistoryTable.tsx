@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
-import { argumentsPreview, DECISION_LABEL, formatCount, formatTime } from '../lib/format';
+import { argumentsPreview, DECISION_LABEL, formatCount, formatTime, isEdited } from '../lib/format';
 import { useStore } from '../store';
 
 const ROW_HEIGHT = 30;
@@ -96,6 +96,7 @@ export function HistoryTable() {
                 </span>
                 <span role="cell" className={`dec dec-${row.decision}`}>
                   {DECISION_LABEL[row.decision]}
+                  {isEdited(row) ? ' (edited)' : ''}
                 </span>
                 <span role="cell">
                   <RiskTag level={row.risk} />

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { definitionText, editPairs } from './diff';
+import { argumentEditPairs, definitionText, editPairs } from './diff';
 
 describe('editPairs', () => {
   it('finds server-filesystem edit_file edits', () => {
@@ -28,5 +28,27 @@ describe('definitionText', () => {
     expect(definitionText({ b: 1, a: { d: 2, c: 3 } })).toBe(
       definitionText({ a: { c: 3, d: 2 }, b: 1 }),
     );
+  });
+});
+
+describe('argumentEditPairs', () => {
+  it('diffs the arguments as stable JSON, and each changed text of several lines on its own', () => {
+    const asked = { path: '/p/a.txt', content: 'one\ntwo\n', mode: 'w' };
+    const approved = { content: 'one\nTWO\n', path: '/p/b.txt', mode: 'w' };
+    const pairs = argumentEditPairs(asked, approved);
+    expect(pairs.map((p) => p.label)).toEqual([
+      'Arguments: asked → approved',
+      'Text of "content": asked → approved',
+    ]);
+    // Key order does not make a change: only path and content differ.
+    expect(
+      pairs[0]!.before.split('\n').filter((l, i) => l !== pairs[0]!.after.split('\n')[i]),
+    ).toEqual(['  "content": "one\\ntwo\\n",', '  "path": "/p/a.txt"']);
+    expect(pairs[1]).toMatchObject({ before: 'one\ntwo\n', after: 'one\nTWO\n' });
+  });
+
+  it('one-line changes and non-objects get the JSON diff only', () => {
+    expect(argumentEditPairs({ path: 'a' }, { path: 'b' })).toHaveLength(1);
+    expect(argumentEditPairs('x', { a: 1 })).toHaveLength(1);
   });
 });

@@ -51,3 +51,26 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function definitionText(def: unknown): string {
   return def === undefined ? '' : canonicalJson(def, 2);
 }
+
+/**
+ * What an edit changed, for History: the arguments asked and approved as stable JSON text, and
+ * each changed text argument of several lines on its own (in JSON it would be one long line).
+ */
+export function argumentEditPairs(asked: unknown, approved: unknown): EditPair[] {
+  const pairs: EditPair[] = [
+    {
+      label: 'Arguments: asked → approved',
+      before: definitionText(asked),
+      after: definitionText(approved),
+    },
+  ];
+  if (!isRecord(asked) || !isRecord(approved)) return pairs;
+  for (const key of Object.keys(approved)) {
+    const before = asked[key];
+    const after = approved[key];
+    if (typeof before !== 'string' || typeof after !== 'string' || before === after) continue;
+    if (before.includes('\n') || after.includes('\n'))
+      pairs.push({ label: `Text of "${key}": asked → approved`, before, after });
+  }
+  return pairs;
+}

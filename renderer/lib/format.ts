@@ -52,3 +52,8 @@ export function argumentsPreview(args: unknown, max = 120): string {
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** The call was approved with arguments the person edited (absent on rows from older builds). */
+export function isEdited(row: { approvedArguments?: unknown }): boolean {
+  return row.approvedArguments !== null && row.approvedArguments !== undefined;
+}

@@ -15,6 +15,11 @@ export interface PendingSlice {
   showCall(index: number): void;
   decide(req: DecideRequest): Promise<boolean>;
   holdPending(ids: number[], holding: boolean): Promise<void>;
+  /**
+   * Approves one call with edited arguments. Returns null once it is approved, else why not:
+   * the gate's own words when the edit does not fit the tool's schema (the call keeps waiting).
+   */
+  approveEdited(id: number, args: unknown): Promise<string | null>;
 }
 
 export const pendingSlice: Slice<PendingSlice> = (set, get) => ({
@@ -58,6 +63,24 @@ export const pendingSlice: Slice<PendingSlice> = (set, get) => ({
     } catch (e) {
       get().fail(e);
       return false;
+    }
+  },
+  approveEdited: async (id, args) => {
+    try {
+      const result = await api.decide({ ids: [id], verdict: 'approve', args });
+      const rejected = result.argsRejected.find((r) => r.id === id);
+      if (rejected) return rejected.error;
+      get().setPending(get().pending.filter((p) => p.id !== id));
+      const unrecorded = notRecordedMessage('approve', result);
+      if (unrecorded) {
+        get().fail(new Error(unrecorded));
+        return unrecorded;
+      }
+      if (result.notPending.includes(id))
+        return 'This call is no longer waiting (decided elsewhere, timed out or cancelled).';
+      return null;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
     }
   },
   holdPending: async (ids, holding) => {

@@ -61,6 +61,20 @@ describe('callDetails', () => {
     expect(d.current).toBeNull();
   });
 
+  it('carries the pinned inputSchema for the edit form, null when there is none', () => {
+    const inputSchema = {
+      type: 'object',
+      properties: { path: { type: 'string' }, content: { type: 'string' } },
+      required: ['path', 'content'],
+    };
+    const call = pending('write_file', { path: 'a.txt', content: 'x' });
+    expect(callDetails(call, { name: 'write_file', inputSchema }, env).inputSchema).toEqual(
+      inputSchema,
+    );
+    expect(callDetails(call, { name: 'write_file' }, env).inputSchema).toBeNull();
+    expect(callDetails(call, null, env).inputSchema).toBeNull();
+  });
+
   it('never reads a sensitive file, also not through a symlink', () => {
     mkdirSync(join(home, '.ssh'));
     writeFileSync(join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY');

@@ -32,6 +32,8 @@ export function callDetails(
       ...(known ? { target } : {}),
     }),
     current,
+    // The edit form's shape; the gate checks an edit against the same pinned schema.
+    inputSchema: definition?.inputSchema ?? null,
   };
 }
 

@@ -370,6 +370,11 @@ export interface CallDetails {
    * it is not shown (a sensitive path, too large, not text). null when nothing is replaced.
    */
   current: { path: string; content: string } | { path: string; withheld: string } | null;
+  /**
+   * The tool's pinned inputSchema (as the server listed it, so untrusted), from which the
+   * popup's Edit… form is built; null when the tool or its schema is unknown.
+   */
+  inputSchema: unknown | null;
 }
 
 /** For Settings: is the gate up, where its data lives, which version runs. */
