@@ -9,9 +9,9 @@ afterEach(removeTempDirs);
 /** A group commit over a real store, counting its transactions (one fsync each). */
 function grouped(store: Store): { group: GroupCommit; transactions: () => number } {
   let n = 0;
-  const group = new GroupCommit((fn) => {
+  const group = new GroupCommit((fn, durable) => {
     n++;
-    return store.transaction(fn);
+    return store.commitDurably(fn, durable);
   });
   return { group, transactions: () => n };
 }
@@ -56,8 +56,8 @@ describe('group commit', () => {
     store.close();
   });
 
-  it('never lets a group grow past its bound: the full group commits at once', () => {
-    const { store } = tempStore();
+  it('never lets a group grow past its bound: the full group commits at once', async () => {
+    const { store, file } = tempStore();
     const { group, transactions } = grouped(store);
     let committed = 0;
     for (let i = 0; i < MAX_GROUP; i++) {
@@ -67,9 +67,11 @@ describe('group commit', () => {
         failed: () => {},
       });
     }
-    expect(committed).toBe(MAX_GROUP); // synchronously, without waiting for the next turn
+    // Committed synchronously, without waiting for the next turn.
     expect(transactions()).toBe(1);
     expect(group.size).toBe(0);
+    expect(committedIds(file)).toHaveLength(MAX_GROUP);
+    await settled(() => committed, MAX_GROUP);
     store.close();
   });
 

@@ -138,6 +138,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       this.storeRef = openStore(databasePath(this.dataDir), {
         nativeBinding: this.nativeBinding,
         busyTimeoutMs: GATE_BUSY_TIMEOUT_MS,
+        // The event loop answers status, pending and approve while the disk flushes decisions.
+        flushOffThread: true,
       });
       this.desk = new CallDesk({
         store: () => this.store,
@@ -220,7 +222,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.desk?.flush();
+    // Decisions committed but still being flushed are answered before the shims are cut off.
+    await this.storeRef?.flushed();
     this.broker.interruptAll('the Airlock gate stopped');
+    await this.storeRef?.flushed();
     this.desk?.backlog.close();
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();

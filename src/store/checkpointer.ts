@@ -1,0 +1,96 @@
+// Checkpoints in a worker thread. A WAL checkpoint copies the log into the database file and
+// flushes both to the disk: two fsyncs that, run by the connection that commits (SQLite's
+// automatic checkpoint), stop the gate's event loop for as long as a busy disk takes. Here a
+// connection of its own, in a worker thread, checkpoints at most once a second while commits
+// come in; the gate's connection no longer checkpoints by itself. A PASSIVE checkpoint never blocks the writer, and
+// SQLite restarts the log only once everything in it is in the database file and flushed.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * At most one checkpoint per this long: the log then holds about a second of commits (a flood's
+ * worth is a few MiB, SQLite's own threshold is ~4 MiB), and the disk sees two more fsyncs a
+ * second at most, none of them on the event loop.
+ */
+export const CHECKPOINT_EVERY_MS = 1000;
+
+// Plain CommonJS evaluated in the worker, so the worker needs no file of its own in the bundles
+// (the app, the CLI, the tests): better-sqlite3 is loaded from the path the store resolved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
+db.pragma('busy_timeout = 5000');
+parentPort.on('message', (m) => {
+  if (m === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, message: String(err && err.message) });
+  }
+});
+`;
+
+export interface CheckpointerOptions {
+  file: string;
+  nativeBinding?: string;
+  /** A monotonic clock in ms (tests control it). */
+  now?: () => number;
+  /** The worker is gone (it failed to start, or died): the caller checkpoints by itself again. */
+  lost: (why: string) => void;
+}
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private running = false;
+  private gone = false;
+  private lastStart = -Infinity;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: CheckpointerOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    const load = createRequire(__filename);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        module: load.resolve('better-sqlite3'),
+        file: opts.file,
+        nativeBinding: opts.nativeBinding ?? null,
+      },
+    });
+    // Never what keeps a process alive: the gate's own handles do that.
+    this.worker.unref();
+    this.worker.on('message', () => {
+      this.running = false;
+      this.done++;
+    });
+    this.worker.on('error', (err) => this.lose(err.message));
+    this.worker.on('exit', () => this.lose('the checkpoint worker exited'));
+  }
+
+  /** Checkpoints done (for tests and the log). */
+  done = 0;
+
+  /** After a commit: start a checkpoint unless one runs or one started less than a second ago. */
+  afterCommit(): void {
+    if (this.running || this.gone) return;
+    const now = this.now();
+    if (now - this.lastStart < CHECKPOINT_EVERY_MS) return;
+    this.lastStart = now;
+    this.running = true;
+    this.worker.postMessage('checkpoint');
+  }
+
+  close(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.worker.postMessage('close');
+  }
+
+  private lose(why: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.opts.lost(why);
+  }
+}
