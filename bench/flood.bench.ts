@@ -5,6 +5,7 @@
 // trips over fresh authenticated control connections, and another server's read-only call
 // through its own shim. The same probes run against the idle gate first, in the same run.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -75,6 +76,28 @@ async function probe(dataDir: string, other: Client, until: () => boolean): Prom
 const row = (what: string, idle: Summary, flood: Summary): string =>
   `| ${what} | ${idle.n} | ${ms(idle.median)} | ${ms(idle.p99)} | ${flood.n} | ${ms(flood.median)} | **${ms(flood.p99)}** |`;
 
+/**
+ * The disk's own latency while the flood runs: a 4 KB append and fdatasync in the data
+ * directory, in a loop off the benchmark's event loop, until `until()`.
+ */
+async function diskFlushes(dir: string, until: () => boolean): Promise<number[]> {
+  const file = await open(join(dir, 'fsync-probe'), 'a');
+  const block = Buffer.alloc(4096, 1);
+  const took: number[] = [];
+  try {
+    while (!until()) {
+      const t = performance.now();
+      await file.write(block);
+      await file.datasync();
+      took.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await file.close();
+  }
+  return took;
+}
+
 interface Run {
   idle: Probes;
   flood: Probes;
@@ -83,6 +106,8 @@ interface Run {
   forwarded: number;
   /** The longest stall of the benchmark's own event loop (its probes wait behind it too). */
   benchLagMaxMs: number;
+  /** Append + fdatasync of 4 KB in the data directory during the floods, ms. */
+  diskFlush: number[];
 }
 
 async function scenario(dataDir: string): Promise<Run> {
@@ -102,6 +127,8 @@ async function scenario(dataDir: string): Promise<Run> {
     const cpu: number[] = [];
     const deniedAtOnce: number[] = [];
     let forwarded = 0;
+    let floodsOver = false;
+    const disk = diskFlushes(dataDir, () => floodsOver);
     for (let round = 0; round < ROUNDS; round++) {
       const host = new RawShim(dataDir, everythingServer());
       await host.initialize();
@@ -158,7 +185,9 @@ async function scenario(dataDir: string): Promise<Run> {
       await host.exited;
     }
     lag.disable();
-    return { idle, flood, cpu, deniedAtOnce, forwarded, benchLagMaxMs: lag.max / 1e6 };
+    floodsOver = true;
+    const diskFlush = await disk;
+    return { idle, flood, cpu, deniedAtOnce, forwarded, benchLagMaxMs: lag.max / 1e6, diskFlush };
   } finally {
     await other.close();
     gate.kill('SIGTERM');
@@ -181,7 +210,9 @@ Gate CPU (user + system) per round of ${FLOOD_CALLS} calls, until every call was
 ${run.cpu.map((c) => `${Math.round(c)} ms`).join(', ')}. Calls denied at once per round:
 ${run.deniedAtOnce.join(', ')}; calls that reached the server: ${run.forwarded}, each one approved by the
 probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
-probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods.`;
+probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods. The disk
+meanwhile: a 4 KB append + fdatasync beside the database took ${ms(s(run.diskFlush).median)} ms median,
+${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}).`;
 }
 
 function check(run: Run): void {

@@ -42,6 +42,18 @@ const fill = (channel: LineChannel, lines: number): void => {
 };
 
 describe('LineChannel write side', () => {
+  it('lets a line sent right before a hang-up reach the peer (a refusal is read, not lost)', async () => {
+    const { channel, peer } = await pair();
+    let got = '';
+    peer.on('data', (c: Buffer) => (got += c.toString()));
+    const ended = new Promise((r) => peer.once('close', r));
+    peer.resume();
+    channel.send({ t: 'refused', reason: 'wrong secret' });
+    channel.close('client failed the handshake');
+    await ended;
+    expect(got).toBe('{"t":"refused","reason":"wrong secret"}\n');
+  });
+
   it('hands the lines sent in one turn to the OS together, before the next turn', async () => {
     const { channel, peer } = await pair();
     for (let i = 0; i < 3; i++) channel.send({ i });

@@ -75,10 +75,7 @@ export class LineChannel {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      process.nextTick(() => this.uncorkNow());
     }
     this.socket.write((this.sealer ? this.sealer.seal(msg) : JSON.stringify(msg)) + '\n');
   }
@@ -127,7 +124,15 @@ export class LineChannel {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
+    // What was sent just before (a refusal, the last answers) goes out before the hang-up.
+    this.uncorkNow();
     this.socket.destroy();
+  }
+
+  private uncorkNow(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   get isClosed(): boolean {

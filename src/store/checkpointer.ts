@@ -91,6 +91,10 @@ export class Checkpointer {
   private lose(why: string): void {
     if (this.gone) return;
     this.gone = true;
-    this.opts.lost(why);
+    try {
+      this.opts.lost(why);
+    } catch {
+      // the store closed meanwhile: nothing left to checkpoint
+    }
   }
 }
