@@ -4,6 +4,7 @@
 // from outside, as the CLI and other hosts see it: `status`, `pending` and `approve` round
 // trips over fresh authenticated control connections, and another server's read-only call
 // through its own shim. The same probes run against the idle gate first, in the same run.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -98,6 +99,40 @@ async function diskFlushes(dir: string, until: () => boolean): Promise<number[]>
   return took;
 }
 
+/**
+ * The flushes the gate's event loop itself waited for: strace attached to the gate's main thread
+ * only (not its thread pool or workers), fsync and fdatasync with their durations. Null unless
+ * BENCH_TRACE_FLUSHES=1 and strace is at hand.
+ */
+function traceMainThreadFlushes(pid: number, dir: string): (() => Promise<number[]>) | null {
+  // Opt-in: a traced thread stops at every system call, which slows the gate's answers.
+  if (process.env.BENCH_TRACE_FLUSHES !== '1') return null;
+  if (spawnSync('strace', ['-V']).status !== 0) return null;
+  const out = join(dir, 'strace.txt');
+  const tracer = spawn('strace', [
+    '-p',
+    String(pid),
+    '-T',
+    '-e',
+    'trace=fsync,fdatasync',
+    '-o',
+    out,
+  ]);
+  const attached = new Promise<boolean>((resolve) => {
+    tracer.stderr.on('data', (c: Buffer) => {
+      if (c.toString().includes('attached')) resolve(true);
+    });
+    tracer.once('exit', () => resolve(false));
+  });
+  return async () => {
+    if (!(await attached)) return [];
+    tracer.kill('SIGINT');
+    await new Promise((r) => (tracer.exitCode !== null ? r(null) : tracer.once('exit', r)));
+    if (!existsSync(out)) return [];
+    return [...readFileSync(out, 'utf8').matchAll(/<(\d+\.\d+)>/g)].map((m) => Number(m[1]) * 1000);
+  };
+}
+
 interface Run {
   idle: Probes;
   flood: Probes;
@@ -108,6 +143,8 @@ interface Run {
   benchLagMaxMs: number;
   /** Append + fdatasync of 4 KB in the data directory during the floods, ms. */
   diskFlush: number[];
+  /** Each fsync the gate's event loop waited for during the floods, ms (null: not traced). */
+  loopFlushes: number[] | null;
 }
 
 async function scenario(dataDir: string): Promise<Run> {
@@ -129,6 +166,7 @@ async function scenario(dataDir: string): Promise<Run> {
     let forwarded = 0;
     let floodsOver = false;
     const disk = diskFlushes(dataDir, () => floodsOver);
+    const traced = traceMainThreadFlushes(gate.pid ?? 0, dataDir);
     for (let round = 0; round < ROUNDS; round++) {
       const host = new RawShim(dataDir, everythingServer());
       await host.initialize();
@@ -187,7 +225,17 @@ async function scenario(dataDir: string): Promise<Run> {
     lag.disable();
     floodsOver = true;
     const diskFlush = await disk;
-    return { idle, flood, cpu, deniedAtOnce, forwarded, benchLagMaxMs: lag.max / 1e6, diskFlush };
+    const loopFlushes = traced ? await traced() : null;
+    return {
+      idle,
+      flood,
+      cpu,
+      deniedAtOnce,
+      forwarded,
+      benchLagMaxMs: lag.max / 1e6,
+      diskFlush,
+      loopFlushes,
+    };
   } finally {
     await other.close();
     gate.kill('SIGTERM');
@@ -212,7 +260,15 @@ ${run.deniedAtOnce.join(', ')}; calls that reached the server: ${run.forwarded},
 probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
 probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods. The disk
 meanwhile: a 4 KB append + fdatasync beside the database took ${ms(s(run.diskFlush).median)} ms median,
-${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}).`;
+${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}). ${loopFlushLine(run.loopFlushes)}`;
+}
+
+function loopFlushLine(flushes: number[] | null): string {
+  if (flushes === null) return '';
+  const total = flushes.reduce((a, b) => a + b, 0);
+  const longest = flushes.length ? Math.max(...flushes) : 0;
+  return `The gate's event loop itself (its main thread, traced with strace) waited in ${flushes.length}
+fsync/fdatasync calls during the floods, ${ms(total)} ms in all, the longest ${ms(longest)} ms.`;
 }
 
 function check(run: Run): void {

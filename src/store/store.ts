@@ -48,9 +48,10 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /**
    * Runs writes that need not be on disk before the caller acts on them (a waiting call's
-   * first row): committed without waiting for the disk (WAL, synchronous=NORMAL). The next
-   * FULL commit (the call's decision) makes them durable with it. A crash may lose them, never
-   * a decision. Keeps a flood of waiting calls from queueing behind the disk.
+   * first row, a session's server and tool records): committed without waiting for the disk
+   * (WAL, synchronous=NORMAL). The next FULL commit (the call's decision) makes them durable
+   * with it; with flushOffThread a flush in the thread pool follows at once. A crash may lose
+   * them, never a decision. Keeps a flood of waiting calls from queueing behind the disk.
    */
   unsynced<T>(fn: () => T): T;
   /**
@@ -146,13 +147,36 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
       body = saved;
     }
   };
+  /** Set while commits are not yet on the disk: the anchor then moves once they are. */
+  let anchorAfterFlush = false;
   const commit = <T>(fn: () => T): T => {
     const outer = !w.inTransaction;
     const result = run(fn);
     if (outer) {
-      advanceAnchor();
+      if (!anchorAfterFlush) advanceAnchor();
       background?.checkpointer?.afterCommit();
     }
+    return result;
+  };
+  /**
+   * Commits made without waiting for the disk, flushed in the thread pool: the anchor follows
+   * only what is on the disk (after a crash before the flush, an anchor ahead of the database
+   * would cry "rewound").
+   */
+  const flushedLater = <T>(fn: () => T, durable: (err: Error | null) => void): T => {
+    const sync = background?.sync as WalSync;
+    const was = anchorAfterFlush;
+    anchorAfterFlush = true;
+    let result: T;
+    try {
+      result = withoutSync(fn);
+    } finally {
+      anchorAfterFlush = was;
+    }
+    sync.request((err) => {
+      if (!err && !closed) advanceAnchor();
+      durable(err);
+    });
     return result;
   };
   /** Without waiting for the disk here: SQLite writes the log, the flush comes after. */
@@ -212,7 +236,9 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     transaction: ctx.writeCalls,
     unsynced(fn) {
       if (w.inTransaction) return fn();
-      return withoutSync(fn);
+      if (!background?.sync.open()) return withoutSync(fn);
+      // On the disk soon, without anyone waiting for it.
+      return flushedLater(fn, () => {});
     },
     commitDurably(fn, durable) {
       if (w.inTransaction) throw new Error('commitDurably: already inside a transaction');
@@ -221,16 +247,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
         durable(null);
         return result;
       }
-      const sync = background.sync;
-      const result = withoutSync(() => run(fn));
-      background.checkpointer?.afterCommit();
-      sync.request((err) => {
-        // The anchor follows only what is on the disk: a crash before this flush loses the
-        // commit, and an anchor ahead of the database would then cry "rewound".
-        if (!err && !closed) advanceAnchor();
-        durable(err);
-      });
-      return result;
+      return flushedLater(() => commit(fn), durable);
     },
     flushed: () => background?.sync.settled() ?? Promise.resolve(),
   };

@@ -88,8 +88,13 @@ export class WalSync {
     this.running = batch;
     this.flush(this.fd as number, (err) => {
       this.running = null;
-      const failed = err ? new Error(`could not flush the record to the disk: ${err.message}`) : null;
-      if (failed) Object.assign(failed, { code: err?.code === 'ENOSPC' ? 'SQLITE_FULL' : 'SQLITE_IOERR_FSYNC' });
+      const failed = err
+        ? new Error(`could not flush the record to the disk: ${err.message}`)
+        : null;
+      if (failed)
+        Object.assign(failed, {
+          code: err?.code === 'ENOSPC' ? 'SQLITE_FULL' : 'SQLITE_IOERR_FSYNC',
+        });
       for (const done of batch) settle(done, failed);
       if (this.closed) return this.release();
       if (this.next.length > 0) return this.start();
