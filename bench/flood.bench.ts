@@ -314,10 +314,12 @@ ${table(inRam)}
     : ''
 }
 Load average (1 min) at the end of the run: ${load} on ${cpus().length} cores shared with other
-work; every figure here moves with it. The gate's database is synchronous: a commit that waits
-for the disk (a decision: \`synchronous=FULL\`, by design) stalls everything behind it, so on a
-busy shared disk the p99 follows the disk's fsync latency; the RAM-disk rows show the gate's own
-cost. During a flood the gate writes only decisions with FULL sync: a waiting call's first row,
-outcomes and the batched records of calls denied at once commit without waiting for the disk.`,
+work; every figure here moves with it. The gate's event loop no longer waits for the disk: it
+commits without an fsync, and a decision's call is answered once the log's flush (fdatasync in
+the thread pool, shared by the commits that arrive meanwhile) has returned; checkpoints run in a
+worker thread. What is left on the probes' path is CPU: the gate's, and that of every other
+process on the two cores (the benchmark's own event loop included, see its stalls above). With
+\`BENCH_TRACE_FLUSHES=1\` the run also counts the fsyncs the gate's main thread itself waited for
+(strace, which slows the gate's answers: those runs are not the tables above).`,
   );
 });
