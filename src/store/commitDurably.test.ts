@@ -55,6 +55,34 @@ describe('commitDurably with flushes off the thread', () => {
     store.close();
   });
 
+  it('anchors the head of the flushed commit, never a later one still in flight', async () => {
+    const flush = held();
+    const { store, file } = tempStore({ flushOffThread: true, flushFn: flush.flush });
+    const seqOf = (): number => {
+      const a = readAnchor(anchorPath(file));
+      return typeof a === 'object' ? a.seq : -1;
+    };
+    const flushed: string[] = [];
+    store.commitDurably(
+      () => store.calls.record(call(), decision()),
+      () => flushed.push('a'),
+    );
+    const before = seqOf();
+    store.commitDurably(
+      () => store.calls.record(call(), decision()),
+      () => flushed.push('b'),
+    );
+    flush.finish(); // the flush that began before b was written
+    await waitUntil(() => flushed.length === 1);
+    const afterA = seqOf();
+    expect(afterA).toBeGreaterThan(before);
+    flush.finish();
+    await waitUntil(() => flushed.length === 2);
+    expect(seqOf()).toBeGreaterThan(afterA); // b's own event, once b is on the disk
+    expect(store.audit.checkAnchor()).toEqual({ ok: true, anchor: 'matches' });
+    store.close();
+  });
+
   it('throws when the commit fails, and never calls durable()', () => {
     const { file } = tempStore();
     const store = openStore(file, { flushOffThread: true, busyTimeoutMs: 20 });

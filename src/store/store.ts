@@ -9,6 +9,7 @@ import {
   mayAdvance,
   readAnchor,
   type AnchorCheck,
+  type ChainHead,
 } from './headAnchor';
 import { callRepo, type CallRepo } from './calls';
 import { Checkpointer } from './checkpointer';
@@ -122,9 +123,11 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   const writerView = chainViewer(w);
   const readerView = chainViewer(reader);
   let anchoredHash: string | null = null;
-  const advanceAnchor = (): void => {
+  const advanceAnchor = (flushedHead?: ChainHead): void => {
     try {
-      const view = writerView();
+      // After a flush: the head as it was at the commit, not commits made since (not yet flushed).
+      const now = writerView();
+      const view = flushedHead ? { ...now, head: flushedHead } : now;
       if (view.head.hash === anchoredHash) return; // this commit appended nothing
       const anchor = readAnchor(anchorFile);
       if (mayAdvance(anchor, view)) anchorWriter.write(view.head);
@@ -173,11 +176,19 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     } finally {
       anchorAfterFlush = was;
     }
+    const head = headNow();
     sync.request((err) => {
-      if (!err && !closed) advanceAnchor();
+      if (!err && !closed && head) advanceAnchor(head);
       durable(err);
     });
     return result;
+  };
+  const headNow = (): ChainHead | null => {
+    try {
+      return writerView().head;
+    } catch {
+      return null;
+    }
   };
   /** Without waiting for the disk here: SQLite writes the log, the flush comes after. */
   const withoutSync = <T>(fn: () => T): T => {
