@@ -271,17 +271,17 @@ function offThread(
   opts: StoreOptions,
 ): { sync: WalSync; checkpointer: Checkpointer | null } {
   const sync = new WalSync(`${path.resolve(file)}-wal`, opts.flushFn);
-  let checkpointer: Checkpointer | null = null;
   try {
-    checkpointer = new Checkpointer({
+    const checkpointer = new Checkpointer({
       file: path.resolve(file),
       nativeBinding: opts.nativeBinding,
       // Back to SQLite's own checkpoints, inside commits: slower, never unbounded.
       lost: () => w.pragma('wal_autocheckpoint = 1000'),
     });
     w.pragma('wal_autocheckpoint = 0');
+    return { sync, checkpointer };
   } catch {
-    checkpointer = null;
+    // No worker here: SQLite checkpoints inside commits, as without flushOffThread.
+    return { sync, checkpointer: null };
   }
-  return { sync, checkpointer };
 }
