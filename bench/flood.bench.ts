@@ -260,14 +260,14 @@ ${run.deniedAtOnce.join(', ')}; calls that reached the server: ${run.forwarded},
 probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
 probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods. The disk
 meanwhile: a 4 KB append + fdatasync beside the database took ${ms(s(run.diskFlush).median)} ms median,
-${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}). ${loopFlushLine(run.loopFlushes)}`;
+${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}).${loopFlushLine(run.loopFlushes)}`;
 }
 
 function loopFlushLine(flushes: number[] | null): string {
   if (flushes === null) return '';
   const total = flushes.reduce((a, b) => a + b, 0);
   const longest = flushes.length ? Math.max(...flushes) : 0;
-  return `The gate's event loop itself (its main thread, traced with strace) waited in ${flushes.length}
+  return ` The gate's event loop itself (its main thread, traced with strace) waited in ${flushes.length}
 fsync/fdatasync calls during the floods, ${ms(total)} ms in all, the longest ${ms(longest)} ms.`;
 }
 

@@ -26,7 +26,9 @@ const ROUNDS = 3;
 const CPU_CALLS = 1000;
 const RSS_ROWS = [
   { label: '2,000 × 1 KB', calls: 2000, bytes: 1024 },
-  { label: '100 × 10 MB', calls: 100, bytes: 10 * 1024 * 1024 },
+  // The issue asks for 100 × 10 MB; server-everything's echo never answers a 10 MB message,
+  // not even directly (the SDK client times out), so the largest row it can run is 5 MB.
+  { label: '100 × 5 MB', calls: 100, bytes: 5 * 1024 * 1024 },
 ];
 
 /** CPU time (user + system) of a process so far, in ms (Linux /proc, USER_HZ 100). */
@@ -52,8 +54,17 @@ function kilobyte(i: number): string {
   return text.slice(0, 1000);
 }
 
+/** Generous: 10 MB calls on a loaded machine take seconds each, and a slow one is a figure. */
+const CALL_TIMEOUT_MS = 300_000;
+
 const echo = (client: Client, message: string): Promise<unknown> =>
-  client.callTool({ name: 'echo', arguments: { message } });
+  client.callTool({ name: 'echo', arguments: { message } }, undefined, {
+    timeout: CALL_TIMEOUT_MS,
+  });
+
+const stage = (what: string): void => {
+  process.stderr.write(`[shim13] ${new Date().toISOString().slice(11, 19)} ${what}\n`);
+};
 
 /** The SDK client through bench/lineProxy.mjs: the same hop as the shim, with no work in it. */
 async function throughLineProxy(server: ServerCommand): Promise<Client> {
@@ -110,6 +121,7 @@ it('issue 13: many shims at once, shim CPU per gated call, shim peak memory', as
   const open: Client[] = [];
   try {
     // 1. SHIMS shims (and as many direct clients) calling at once, interleaved by round.
+    stage('many shims');
     const viaShim = await Promise.all(
       Array.from({ length: SHIMS }, () => connectClient(everythingServer(), { dataDir })),
     );
@@ -135,6 +147,7 @@ it('issue 13: many shims at once, shim CPU per gated call, shim peak memory', as
     const directSorted = sorted(directSamples);
 
     // 2. CPU per gated call: the shim against the line proxy, same calls, interleaved.
+    stage('CPU per call');
     const shim = await connectClient(everythingServer(), { dataDir });
     const proxy = await throughLineProxy(everythingServer());
     open.push(shim, proxy);
@@ -160,6 +173,7 @@ it('issue 13: many shims at once, shim CPU per gated call, shim peak memory', as
     // 3. Peak RSS of a fresh shim per row.
     const rss: string[] = [];
     for (const row of RSS_ROWS) {
+      stage(`peak RSS, ${row.label}`);
       const c = await connectClient(everythingServer(), { dataDir });
       open.push(c);
       const message = row.bytes > 2048 ? 'x'.repeat(row.bytes) : null;
@@ -191,7 +205,10 @@ echo calls from the SDK client.
 - **CPU per gated call:** the shim process's user + system time over ${CPU_CALLS - (CPU_CALLS % ROUNDS)} sequential
   calls, against \`bench/lineProxy.mjs\` (spawns the server, forwards each line both ways and
   does nothing else) over the same calls, interleaved in ${ROUNDS} rounds.
-- **Peak RSS:** VmHWM of a fresh shim after the calls of its row.
+- **Peak RSS:** VmHWM of a fresh shim after the calls of its row. The issue's row is 100 × 10
+  MB, but server-everything's \`echo\` does not answer a 10 MB message even without Airlock (the
+  client times out), so the large row is 100 × 5 MB, against the same rule (2 × the message +
+  48 MiB).
 
 | measure | figure | target |
 |---|---|---|

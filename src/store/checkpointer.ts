@@ -18,11 +18,24 @@ export const CHECKPOINT_EVERY_MS = 1000;
 // (the app, the CLI, the tests): better-sqlite3 is loaded from the path the store resolved.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.module);
-const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
-db.pragma('busy_timeout = 5000');
+const closed = new Int32Array(workerData.closed);
+const say = (state) => { Atomics.store(closed, 0, state); Atomics.notify(closed, 0); };
+let db;
+try {
+  const Database = require(workerData.module);
+  const binding = workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {};
+  // Never creates the file: a store closed (and its folder removed) before this ran stays gone.
+  db = new Database(workerData.file, { fileMustExist: true, ...binding });
+  db.pragma('busy_timeout = 5000');
+} catch (err) {
+  say(2);
+  throw err;
+}
 parentPort.on('message', (m) => {
-  if (m === 'close') { db.close(); parentPort.close(); return; }
+  if (m === 'close') {
+    try { db.close(); } finally { say(1); parentPort.close(); }
+    return;
+  }
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
@@ -31,6 +44,9 @@ parentPort.on('message', (m) => {
   }
 });
 `;
+
+/** How long closing waits for the worker to close its connection. */
+const CLOSE_WAIT_MS = 5000;
 
 export interface CheckpointerOptions {
   file: string;
@@ -46,17 +62,22 @@ export class Checkpointer {
   private running = false;
   private gone = false;
   private lastStart = -Infinity;
+  /** Set by the worker once its connection is closed (1) or could not be opened (2). */
+  private readonly closed: Int32Array;
   private readonly now: () => number;
 
   constructor(private readonly opts: CheckpointerOptions) {
     this.now = opts.now ?? (() => performance.now());
     const load = createRequire(__filename);
+    const closed = new SharedArrayBuffer(4);
+    this.closed = new Int32Array(closed);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         module: load.resolve('better-sqlite3'),
         file: opts.file,
         nativeBinding: opts.nativeBinding ?? null,
+        closed,
       },
     });
     // Never what keeps a process alive: the gate's own handles do that.
@@ -82,10 +103,15 @@ export class Checkpointer {
     this.worker.postMessage('checkpoint');
   }
 
+  /**
+   * Closes the worker's connection before returning (waiting at most CLOSE_WAIT_MS, a running
+   * checkpoint first): once the store is closed, nothing of it touches the files any more.
+   */
   close(): void {
     if (this.gone) return;
     this.gone = true;
     this.worker.postMessage('close');
+    Atomics.wait(this.closed, 0, 0, CLOSE_WAIT_MS);
   }
 
   private lose(why: string): void {
