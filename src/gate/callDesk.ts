@@ -80,7 +80,7 @@ export class CallDesk {
     this.env = deps.env;
     this.log = deps.log;
     this.backlog = new RecordBacklog(deps.log);
-    this.group = new GroupCommit((fn) => this.store.transaction(fn), deps.log);
+    this.group = new GroupCommit((fn, durable) => this.store.commitDurably(fn, durable), deps.log);
     this.knownDomains = deps.store().settings.get<string[]>('knownDomains', []);
   }
 
@@ -417,19 +417,22 @@ export class CallDesk {
         definitionChanged: tool.changed,
         askReasons: decision.reasons,
       },
-      (r: Resolution) => this.onResolved(session, rid, id, r, answer, allowed),
+      (r: Resolution) =>
+        void this.onResolved(session, rid, id, r, answer, allowed).catch((err: unknown) =>
+          this.log(`error answering call ${id}: ${(err as Error).message}`),
+        ),
     );
     session.channel.send({ t: 'held', rid, deadline: held.deadline });
   }
 
-  private onResolved(
+  private async onResolved(
     session: ShimSession,
     rid: number,
     id: number,
     r: Resolution,
     answer: Answer,
     allowed: (args?: unknown) => void,
-  ): void {
+  ): Promise<void> {
     this.heldCalls.delete(id);
     const decidedAt = Date.now();
     const decision = {
@@ -441,8 +444,9 @@ export class CallDesk {
       approvedArgumentsRaw: r.edit?.argumentsJson ?? null,
     };
     try {
-      // Committed before the shim may forward the call.
-      this.store.calls.decide(id, decision);
+      // On the disk before the shim may forward the call. A failed commit throws before the
+      // first await (so takeRecordFailure knows at once); the flush runs off the event loop.
+      await durably(this.store, () => this.store.calls.decide(id, decision));
       this.deps.announce(id);
     } catch (err) {
       const cause = writeFailureCause(err);
@@ -604,6 +608,16 @@ export function queueFull(
   if (broker.waitingFor(serverId, sessionId) >= MAX_WAITING_PER_SERVER)
     return `too many calls from this server are waiting for a decision (${MAX_WAITING_PER_SERVER}); answer or wait for those first`;
   return null;
+}
+
+/** Commits fn now; resolves once it is on the disk. Throws at once when the commit fails. */
+function durably<T>(store: Store, fn: () => T): Promise<T> {
+  let done!: (err: Error | null) => void;
+  const flushed = new Promise<void>((resolve, reject) => {
+    done = (err) => (err ? reject(err) : resolve());
+  });
+  const result = store.commitDurably(fn, (err) => done(err));
+  return flushed.then(() => result);
 }
 
 /** What the record keeps of a call as it arrived from this session. */

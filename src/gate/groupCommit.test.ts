@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store';
+import fs from 'node:fs';
 import { call, decision, removeTempDirs, tempStore } from '../store/testSupport';
+import type { FlushFn } from '../store/walSync';
 import { GroupCommit, MAX_GROUP } from './groupCommit';
 
 afterEach(removeTempDirs);
@@ -9,9 +11,9 @@ afterEach(removeTempDirs);
 /** A group commit over a real store, counting its transactions (one fsync each). */
 function grouped(store: Store): { group: GroupCommit; transactions: () => number } {
   let n = 0;
-  const group = new GroupCommit((fn) => {
+  const group = new GroupCommit((fn, durable) => {
     n++;
-    return store.transaction(fn);
+    return store.commitDurably(fn, durable);
   });
   return { group, transactions: () => n };
 }
@@ -33,9 +35,62 @@ function settled(count: () => number, want: number): Promise<void> {
   });
 }
 
+/** Flushes of the log that the test lets finish (really, or failing) when it chooses. */
+function heldFlush(): { flush: FlushFn; finish: (err?: NodeJS.ErrnoException) => void } {
+  const waiting: ((err?: NodeJS.ErrnoException) => void)[] = [];
+  return {
+    flush: (fd, done) =>
+      void waiting.push((err) => (err ? done(err) : fs.fdatasync(fd, (e) => done(e)))),
+    finish: (err) => waiting.shift()?.(err),
+  };
+}
+
 describe('group commit', () => {
+  it('answers no decision before the flush that holds it returned; the loop runs on meanwhile', async () => {
+    const held = heldFlush();
+    const { store, file } = tempStore({ flushOffThread: true, flushFn: held.flush });
+    const { group, transactions } = grouped(store);
+    const answered: number[] = [];
+    for (let i = 0; i < 8; i++)
+      group.add({
+        write: () => store.calls.record(call(), decision()),
+        committed: (id) => answered.push(id),
+        failed: (err) => {
+          throw err;
+        },
+      });
+    await settled(() => committedIds(file).length, 8); // committed, on the next turn
+    // Other work goes on while the disk flushes: the event loop is not waiting for it.
+    let turns = 0;
+    await settled(() => ++turns, 50);
+    expect(store.history.get(committedIds(file)[0] as number)?.decision).toBe('approved');
+    expect(answered).toEqual([]);
+    held.finish();
+    await settled(() => answered.length, 8);
+    expect(transactions()).toBe(1);
+    store.close();
+  });
+
+  it('fails every decision of a commit the disk could not flush (fail closed)', async () => {
+    const held = heldFlush();
+    const { store } = tempStore({ flushOffThread: true, flushFn: held.flush });
+    const { group } = grouped(store);
+    const outcome: string[] = [];
+    for (let i = 0; i < 3; i++)
+      group.add({
+        write: () => store.calls.record(call(), decision()),
+        committed: () => outcome.push('committed'),
+        failed: (err) => outcome.push(String((err as { code?: string }).code)),
+      });
+    group.flush();
+    held.finish(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+    await settled(() => outcome.length, 3);
+    expect(outcome).toEqual(['SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_FSYNC']);
+    store.close();
+  });
+
   it('commits decisions that arrive together in one transaction, each on disk before it is answered', async () => {
-    const { store, file } = tempStore();
+    const { store, file } = tempStore({ flushOffThread: true });
     const { group, transactions } = grouped(store);
     const answered: { id: number; visible: boolean }[] = [];
     for (let i = 0; i < 32; i++) {
@@ -56,8 +111,8 @@ describe('group commit', () => {
     store.close();
   });
 
-  it('never lets a group grow past its bound: the full group commits at once', () => {
-    const { store } = tempStore();
+  it('never lets a group grow past its bound: the full group commits at once', async () => {
+    const { store, file } = tempStore();
     const { group, transactions } = grouped(store);
     let committed = 0;
     for (let i = 0; i < MAX_GROUP; i++) {
@@ -67,9 +122,11 @@ describe('group commit', () => {
         failed: () => {},
       });
     }
-    expect(committed).toBe(MAX_GROUP); // synchronously, without waiting for the next turn
+    // Committed synchronously, without waiting for the next turn.
     expect(transactions()).toBe(1);
     expect(group.size).toBe(0);
+    expect(committedIds(file)).toHaveLength(MAX_GROUP);
+    await settled(() => committed, MAX_GROUP);
     store.close();
   });
 

@@ -1,17 +1,25 @@
-// Group commit: decisions that arrive together (one read from the socket, or calls queued
-// while the previous commit waited on its fsync) are committed in one transaction, so 32 calls
-// in flight pay one fsync, not 32. Each call is answered only after the commit that holds its
-// decision returned: nothing is forwarded on a decision that is not on disk.
+// Group commit: decisions that arrive together (one read from the socket) are committed in one
+// transaction, and transactions committed while the disk flushes an earlier one share the next
+// flush, so 32 calls in flight pay one or two fsyncs, not 32. The flush runs off the event loop
+// (Store.commitDurably): the gate keeps answering meanwhile. Each call is answered only once the
+// commit that holds its decision is on the disk: nothing is forwarded on a decision that is not.
 import { writeFailureCause } from './recordBacklog';
 
 export interface GroupedWrite<T> {
   /** Runs inside the group's transaction; must only write (its effects may be rolled back). */
   write(): T;
-  /** The transaction holding this write committed. */
+  /** The transaction holding this write committed, and is on the disk. */
   committed(result: T): void;
-  /** It did not: nothing of it is on disk. */
+  /** It did not, or could not be flushed to the disk: act as if nothing of it were there. */
   failed(err: unknown): void;
 }
+
+/**
+ * Commits fn in one transaction and returns its result; calls `durable` once that commit is on
+ * the disk (or with the reason it may not be). Throws, without calling `durable`, when the
+ * commit fails.
+ */
+export type DurableCommit = <T>(fn: () => T, durable: (err: Error | null) => void) => T;
 
 /** A group never grows past this: the calls after it start the next one. */
 export const MAX_GROUP = 256;
@@ -21,7 +29,7 @@ export class GroupCommit {
   private scheduled = false;
 
   constructor(
-    private readonly transaction: <T>(fn: () => T) => T,
+    private readonly commit: DurableCommit,
     private readonly log: (line: string) => void = () => {},
   ) {}
 
@@ -45,13 +53,16 @@ export class GroupCommit {
   flush(): void {
     const items = this.queue.splice(0);
     if (items.length === 0) return;
-    let results: unknown[];
+    // Kept from inside the transaction: `durable` may run before commit returns.
+    let results: unknown[] = [];
     try {
-      results = this.transaction(() => items.map((i) => i.write()));
+      this.commit(
+        () => (results = items.map((i) => i.write())),
+        (err) => answer(items, results, err),
+      );
     } catch (err) {
       return this.oneByOne(items, err);
     }
-    items.forEach((item, n) => settle(() => item.committed(results[n])));
   }
 
   /**
@@ -66,16 +77,22 @@ export class GroupCommit {
     }
     this.log(`a group of ${items.length} decisions failed (${writeFailureCause(err)}); one by one`);
     for (const item of items) {
-      let result: unknown;
+      let result: unknown[] = [];
       try {
-        result = this.transaction(() => item.write());
+        this.commit(
+          () => (result = [item.write()]),
+          (flushErr) => answer([item], result, flushErr),
+        );
       } catch (one) {
         settle(() => item.failed(one));
-        continue;
       }
-      settle(() => item.committed(result));
     }
   }
+}
+
+/** Each write of a commit hears how it ended, once it is on the disk (or could not be). */
+function answer(items: GroupedWrite<unknown>[], results: unknown[], err: Error | null): void {
+  items.forEach((item, n) => settle(() => (err ? item.failed(err) : item.committed(results[n]))));
 }
 
 function refusesAll(err: unknown): boolean {

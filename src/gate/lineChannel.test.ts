@@ -42,6 +42,40 @@ const fill = (channel: LineChannel, lines: number): void => {
 };
 
 describe('LineChannel write side', () => {
+  it('lets a line sent right before a hang-up reach the peer (a refusal is read, not lost)', async () => {
+    const { channel, peer } = await pair();
+    let got = '';
+    peer.on('data', (c: Buffer) => (got += c.toString()));
+    const ended = new Promise((r) => peer.once('close', r));
+    peer.resume();
+    channel.send({ t: 'refused', reason: 'wrong secret' });
+    channel.close('client failed the handshake');
+    await ended;
+    expect(got).toBe('{"t":"refused","reason":"wrong secret"}\n');
+  });
+
+  it('hands the lines sent in one turn to the OS together, before the next turn', async () => {
+    const { channel, peer } = await pair();
+    for (let i = 0; i < 3; i++) channel.send({ i });
+    // Held back for one write of all three (a write without it leaves at once, queue empty).
+    expect(channel.queuedBytes).toBeGreaterThan(0);
+    await new Promise((r) => process.nextTick(r));
+    expect(channel.queuedBytes).toBe(0);
+    const lines: string[] = [];
+    const splitter = new LineSplitter({
+      maxLineBytes: 1024,
+      onLine: (l) => lines.push(l.toString()),
+      onOversize: () => {},
+    });
+    peer.on('data', (c: Buffer) => splitter.push(c));
+    peer.resume();
+    await new Promise<void>((r) => {
+      const look = (): void => (lines.length >= 3 ? r() : void setImmediate(look));
+      look();
+    });
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([0, 1, 2]);
+  });
+
   it('counts what waits for a peer that does not read, and says when it has drained', async () => {
     const { channel, peer } = await pair();
     fill(channel, 400);

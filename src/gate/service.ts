@@ -143,6 +143,8 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       this.storeRef = openStore(databasePath(this.dataDir), {
         nativeBinding: this.nativeBinding,
         busyTimeoutMs: GATE_BUSY_TIMEOUT_MS,
+        // The event loop answers status, pending and approve while the disk flushes decisions.
+        flushOffThread: true,
       });
       this.desk = new CallDesk({
         store: () => this.store,
@@ -239,7 +241,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.desk?.flush();
+    // Decisions committed but still being flushed are answered before the shims are cut off.
+    await this.storeRef?.flushed();
     this.broker.interruptAll('the Airlock gate stopped');
+    await this.storeRef?.flushed();
     this.desk?.backlog.close();
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
@@ -419,7 +424,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       args: info.args,
       ...(packageVersion ? { packageVersion } : {}),
     };
-    session.serverId = this.store.servers.upsert(identity, Date.now()).id;
+    // Session records wait for no one: committed now, flushed off the event loop (a lost one
+    // only makes the server or tool look new again, which asks more, never less).
+    session.serverId = this.store.unsynced(() =>
+      this.store.servers.upsert(identity, Date.now()),
+    ).id;
     this.observeFacts(session);
     this.pushDisabledTools(session.serverId);
     this.pushMode(session);
@@ -436,7 +445,10 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       codeEnv: session.info.codeEnv,
       serverInfo: session.serverInfo,
     });
-    const changes = this.store.servers.observeFacts(session.serverId, session.facts, Date.now());
+    const { serverId, facts } = session;
+    const changes = this.store.unsynced(() =>
+      this.store.servers.observeFacts(serverId, facts, Date.now()),
+    );
     if (changes.length) {
       this.log(
         `server ${session.info.server} (${session.info.host}) runs different code than reviewed; its allow rules are suspended until \`airlock servers review ${session.serverId}\`: ${changes.map(describeChange).join('; ')}`,
@@ -452,7 +464,9 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     if (session.dropped <= MAX_RECORDED_DROPS) {
       this.log(`the shim of ${who} dropped a message from its server: ${what}`);
       if (session.serverId !== null)
-        this.store.servers.noteDropped(session.serverId, what, Date.now());
+        this.store.unsynced(() =>
+          this.store.servers.noteDropped(session.serverId as number, what, Date.now()),
+        );
     } else if (session.dropped % 1000 === 0) {
       this.log(`the shim of ${who} has dropped ${session.dropped} messages from its server`);
     }
@@ -465,14 +479,17 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     const elsewhere = [...this.live.values()]
       .filter((s) => s.serverId !== session.serverId)
       .flatMap((s) => [...s.tools.keys()]);
-    const recorded = this.store.tools.recordList(
-      session.serverId,
-      tools.map((definition) => ({
-        definition,
-        hash: toolHash(definition),
-        poison: scanDescription(definition, elsewhere),
-      })),
-      Date.now(),
+    const serverId = session.serverId;
+    const recorded = this.store.unsynced(() =>
+      this.store.tools.recordList(
+        serverId,
+        tools.map((definition) => ({
+          definition,
+          hash: toolHash(definition),
+          poison: scanDescription(definition, elsewhere),
+        })),
+        Date.now(),
+      ),
     );
     for (const r of recorded) {
       if (r.changed)

@@ -9,8 +9,10 @@ import {
   mayAdvance,
   readAnchor,
   type AnchorCheck,
+  type ChainHead,
 } from './headAnchor';
 import { callRepo, type CallRepo } from './calls';
+import { Checkpointer } from './checkpointer';
 import { eventAppender } from './chain';
 import type { StoreContext } from './context';
 import { historyRepo, type HistoryRepo } from './history';
@@ -21,6 +23,7 @@ import { serverRepo, type ServerRepo } from './servers';
 import { settingsRepo, type SettingsRepo } from './settings';
 import { toolRepo, type ToolRepo } from './tools';
 import type { VerifyResult } from './types';
+import { WalSync, type FlushFn } from './walSync';
 
 export interface Store {
   readonly file: string;
@@ -46,11 +49,22 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /**
    * Runs writes that need not be on disk before the caller acts on them (a waiting call's
-   * first row): committed without waiting for the disk (WAL, synchronous=NORMAL). The next
-   * FULL commit (the call's decision) makes them durable with it. A crash may lose them, never
-   * a decision. Keeps a flood of waiting calls from queueing behind the disk.
+   * first row, a session's server and tool records): committed without waiting for the disk
+   * (WAL, synchronous=NORMAL). The next FULL commit (the call's decision) makes them durable
+   * with it; with flushOffThread a flush in the thread pool follows at once. A crash may lose
+   * them, never a decision. Keeps a flood of waiting calls from queueing behind the disk.
    */
   unsynced<T>(fn: () => T): T;
+  /**
+   * Commits fn's writes now and calls `durable` once they are on the disk, without waiting for
+   * the disk on this thread (StoreOptions.flushOffThread; without it the commit waits for its
+   * fsync as `transaction` does, and `durable` runs before this returns). Throws, and never
+   * calls `durable`, when the commit itself fails. `durable(err)` means the commit may be lost:
+   * act on it as on a failed write.
+   */
+  commitDurably<T>(fn: () => T, durable: (err: Error | null) => void): T;
+  /** Resolves once every commit made so far is on the disk. */
+  flushed(): Promise<void>;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -68,6 +82,14 @@ export interface StoreOptions {
   nativeBinding?: string;
   /** How long a write waits for another connection's lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * For a process that must keep answering while it writes (the gate): `commitDurably` flushes
+   * the log in the thread pool instead of on the calling thread, and checkpoints run in a
+   * worker thread instead of inside a commit. Every other write still waits for its fsync.
+   */
+  flushOffThread?: boolean;
+  /** Replaces fdatasync for the off-thread flushes (tests hold or fail a flush). */
+  flushFn?: FlushFn;
 }
 
 export function openStore(file: string, opts: StoreOptions = {}): Store {
@@ -92,6 +114,7 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     throw err;
   }
   const reader = r;
+  const background = opts.flushOffThread ? offThread(w, file, opts) : null;
   const append = eventAppender(w);
   const anchorFile = anchorPath(path.resolve(file));
   const anchorWriter = new AnchorWriter(anchorFile);
@@ -100,9 +123,11 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   const writerView = chainViewer(w);
   const readerView = chainViewer(reader);
   let anchoredHash: string | null = null;
-  const advanceAnchor = (): void => {
+  const advanceAnchor = (flushedHead?: ChainHead): void => {
     try {
-      const view = writerView();
+      // After a flush: the head as it was at the commit, not commits made since (not yet flushed).
+      const now = writerView();
+      const view = flushedHead ? { ...now, head: flushedHead } : now;
       if (view.head.hash === anchoredHash) return; // this commit appended nothing
       const anchor = readAnchor(anchorFile);
       if (mayAdvance(anchor, view)) anchorWriter.write(view.head);
@@ -116,18 +141,63 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   // an open transaction it runs as a savepoint, so a failed inner write undoes only itself.
   let body: () => unknown = () => undefined;
   const inTransaction = w.transaction(() => body());
-  const commit = <T>(fn: () => T): T => {
-    const outer = !w.inTransaction;
+  const run = <T>(fn: () => T): T => {
     const saved = body;
     body = fn;
-    let result: T;
     try {
-      result = inTransaction.immediate() as T;
+      return inTransaction.immediate() as T;
     } finally {
       body = saved;
     }
-    if (outer) advanceAnchor();
+  };
+  /** Set while commits are not yet on the disk: the anchor then moves once they are. */
+  let anchorAfterFlush = false;
+  const commit = <T>(fn: () => T): T => {
+    const outer = !w.inTransaction;
+    const result = run(fn);
+    if (outer) {
+      if (!anchorAfterFlush) advanceAnchor();
+      background?.checkpointer?.afterCommit();
+    }
     return result;
+  };
+  /**
+   * Commits made without waiting for the disk, flushed in the thread pool: the anchor follows
+   * only what is on the disk (after a crash before the flush, an anchor ahead of the database
+   * would cry "rewound").
+   */
+  const flushedLater = <T>(fn: () => T, durable: (err: Error | null) => void): T => {
+    const sync = background?.sync as WalSync;
+    const was = anchorAfterFlush;
+    anchorAfterFlush = true;
+    let result: T;
+    try {
+      result = withoutSync(fn);
+    } finally {
+      anchorAfterFlush = was;
+    }
+    const head = headNow();
+    sync.request((err) => {
+      if (!err && !closed && head) advanceAnchor(head);
+      durable(err);
+    });
+    return result;
+  };
+  const headNow = (): ChainHead | null => {
+    try {
+      return writerView().head;
+    } catch {
+      return null;
+    }
+  };
+  /** Without waiting for the disk here: SQLite writes the log, the flush comes after. */
+  const withoutSync = <T>(fn: () => T): T => {
+    w.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      w.pragma('synchronous = FULL');
+    }
   };
   // data_version moves when another connection commits; ownWrites when we change what is cached.
   const dataVersion = w.prepare<[], number>('PRAGMA data_version').pluck();
@@ -153,6 +223,8 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     close() {
       if (closed) return;
       closed = true;
+      background?.sync.close();
+      background?.checkpointer?.close();
       anchorWriter.close();
       reader.close();
       w.close();
@@ -175,12 +247,41 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     transaction: ctx.writeCalls,
     unsynced(fn) {
       if (w.inTransaction) return fn();
-      w.pragma('synchronous = NORMAL');
-      try {
-        return fn();
-      } finally {
-        w.pragma('synchronous = FULL');
-      }
+      if (!background?.sync.open()) return withoutSync(fn);
+      // On the disk soon, without anyone waiting for it.
+      return flushedLater(fn, () => {});
     },
+    commitDurably(fn, durable) {
+      if (w.inTransaction) throw new Error('commitDurably: already inside a transaction');
+      if (!background?.sync.open()) {
+        const result = commit(fn);
+        durable(null);
+        return result;
+      }
+      return flushedLater(() => commit(fn), durable);
+    },
+    flushed: () => background?.sync.settled() ?? Promise.resolve(),
   };
+}
+
+/** The gate's way of writing: flushes in the thread pool, checkpoints in a worker thread. */
+function offThread(
+  w: Database.Database,
+  file: string,
+  opts: StoreOptions,
+): { sync: WalSync; checkpointer: Checkpointer | null } {
+  const sync = new WalSync(`${path.resolve(file)}-wal`, opts.flushFn);
+  try {
+    const checkpointer = new Checkpointer({
+      file: path.resolve(file),
+      nativeBinding: opts.nativeBinding,
+      // Back to SQLite's own checkpoints, inside commits: slower, never unbounded.
+      lost: () => w.pragma('wal_autocheckpoint = 1000'),
+    });
+    w.pragma('wal_autocheckpoint = 0');
+    return { sync, checkpointer };
+  } catch {
+    // No worker here: SQLite checkpoints inside commits, as without flushOffThread.
+    return { sync, checkpointer: null };
+  }
 }

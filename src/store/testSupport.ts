@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RiskAssessment } from '../contract/types';
-import { openStore, type Store } from './store';
+import { openStore, type Store, type StoreOptions } from './store';
 import type { CallDecision, CallStart } from './types';
 
 const dirs: string[] = [];
@@ -14,9 +14,9 @@ export function tempDir(): string {
   return dir;
 }
 
-export function tempStore(): { store: Store; file: string } {
+export function tempStore(opts: StoreOptions = {}): { store: Store; file: string } {
   const file = path.join(tempDir(), 'nested', 'airlock.db');
-  return { store: openStore(file), file };
+  return { store: openStore(file, opts), file };
 }
 
 /** For afterEach: removes every temp directory made so far. */

@@ -11,7 +11,8 @@ import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { GateService } from '../gate/service';
 
 export const ROOT = resolve(__dirname, '../..');
-export const CLI = join(ROOT, 'out/cli/airlock.js');
+/** The built CLI; a benchmark may point it at another build (AIRLOCK_BENCH_CLI) to compare. */
+export const CLI = process.env.AIRLOCK_BENCH_CLI ?? join(ROOT, 'out/cli/airlock.js');
 export const NODE = process.execPath;
 
 export interface ServerCommand {

@@ -1,0 +1,126 @@
+// Checkpoints in a worker thread. A WAL checkpoint copies the log into the database file and
+// flushes both to the disk: two fsyncs that, run by the connection that commits (SQLite's
+// automatic checkpoint), stop the gate's event loop for as long as a busy disk takes. Here a
+// connection of its own, in a worker thread, checkpoints at most once a second while commits
+// come in; the gate's connection no longer checkpoints by itself. A PASSIVE checkpoint never blocks the writer, and
+// SQLite restarts the log only once everything in it is in the database file and flushed.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * At most one checkpoint per this long: the log then holds about a second of commits (a flood's
+ * worth is a few MiB, SQLite's own threshold is ~4 MiB), and the disk sees two more fsyncs a
+ * second at most, none of them on the event loop.
+ */
+export const CHECKPOINT_EVERY_MS = 1000;
+
+// Plain CommonJS evaluated in the worker, so the worker needs no file of its own in the bundles
+// (the app, the CLI, the tests): better-sqlite3 is loaded from the path the store resolved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const closed = new Int32Array(workerData.closed);
+const say = (state) => { Atomics.store(closed, 0, state); Atomics.notify(closed, 0); };
+let db;
+try {
+  const Database = require(workerData.module);
+  const binding = workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {};
+  // Never creates the file: a store closed (and its folder removed) before this ran stays gone.
+  db = new Database(workerData.file, { fileMustExist: true, ...binding });
+  db.pragma('busy_timeout = 5000');
+} catch (err) {
+  say(2);
+  throw err;
+}
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    try { db.close(); } finally { say(1); parentPort.close(); }
+    return;
+  }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, message: String(err && err.message) });
+  }
+});
+`;
+
+/** How long closing waits for the worker to close its connection. */
+const CLOSE_WAIT_MS = 5000;
+
+export interface CheckpointerOptions {
+  file: string;
+  nativeBinding?: string;
+  /** A monotonic clock in ms (tests control it). */
+  now?: () => number;
+  /** The worker is gone (it failed to start, or died): the caller checkpoints by itself again. */
+  lost: (why: string) => void;
+}
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private running = false;
+  private gone = false;
+  private lastStart = -Infinity;
+  /** Set by the worker once its connection is closed (1) or could not be opened (2). */
+  private readonly closed: Int32Array;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: CheckpointerOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    const load = createRequire(__filename);
+    const closed = new SharedArrayBuffer(4);
+    this.closed = new Int32Array(closed);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        module: load.resolve('better-sqlite3'),
+        file: opts.file,
+        nativeBinding: opts.nativeBinding ?? null,
+        closed,
+      },
+    });
+    // Never what keeps a process alive: the gate's own handles do that.
+    this.worker.unref();
+    this.worker.on('message', () => {
+      this.running = false;
+      this.done++;
+    });
+    this.worker.on('error', (err) => this.lose(err.message));
+    this.worker.on('exit', () => this.lose('the checkpoint worker exited'));
+  }
+
+  /** Checkpoints done (for tests and the log). */
+  done = 0;
+
+  /** After a commit: start a checkpoint unless one runs or one started less than a second ago. */
+  afterCommit(): void {
+    if (this.running || this.gone) return;
+    const now = this.now();
+    if (now - this.lastStart < CHECKPOINT_EVERY_MS) return;
+    this.lastStart = now;
+    this.running = true;
+    this.worker.postMessage('checkpoint');
+  }
+
+  /**
+   * Closes the worker's connection before returning (waiting at most CLOSE_WAIT_MS, a running
+   * checkpoint first): once the store is closed, nothing of it touches the files any more.
+   */
+  close(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.worker.postMessage('close');
+    Atomics.wait(this.closed, 0, 0, CLOSE_WAIT_MS);
+  }
+
+  private lose(why: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    try {
+      this.opts.lost(why);
+    } catch {
+      // the store closed meanwhile: nothing left to checkpoint
+    }
+  }
+}
