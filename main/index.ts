@@ -13,7 +13,7 @@ import {
   type HostEvent,
   type Settings,
 } from '../src/contract/ipc';
-import type { PendingCall } from '../src/contract/types';
+import type { HistoryRow, PendingCall } from '../src/contract/types';
 import { resolveDataDir } from '../src/core/dataDir';
 import { escapeInvisible } from '../src/contract/visible';
 import { applyLinuxAutostart } from './autostart';
@@ -135,6 +135,21 @@ function onEvent(event: AppEvent): void {
       () => openMain('pending'),
     );
   }
+  if (event.type === 'result-flagged') notifyResult(event.row);
+}
+
+/** A result the scan flagged: the agent may have read an injection; say which call and why. */
+function notifyResult(row: HistoryRow): void {
+  const first = row.result?.findings[0];
+  if (!first) return;
+  notify(
+    {
+      title: `Airlock: suspicious result from ${escapeInvisible(row.tool)}`,
+      body: `${escapeInvisible(row.server)}: ${escapeInvisible(first.text)}`,
+      silent: !(settings?.sound ?? true),
+    },
+    () => openMain('history'),
+  );
 }
 
 function notifyHosts(events: HostEvent[]): void {

@@ -20,6 +20,7 @@ export function MainWindow() {
   const setTab = useStore((s) => s.setTab);
   const waiting = useStore((s) => s.pending.length);
   const notices = useStore((s) => s.hostEvents.length);
+  const flagged = useStore((s) => s.flaggedResults.length);
   const paused = useStore((s) => s.settings?.paused ?? false);
   const mode = useStore((s) => s.settings?.mode ?? 'ask');
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
@@ -57,6 +58,11 @@ export function MainWindow() {
               {t.id === 'pending' && waiting > 0 ? (
                 <span className="badge" aria-label={`${waiting} waiting`}>
                   {waiting}
+                </span>
+              ) : null}
+              {t.id === 'history' && flagged > 0 ? (
+                <span className="badge" aria-label={`${flagged} suspicious results`}>
+                  {flagged}
                 </span>
               ) : null}
               {t.id === 'servers' && notices > 0 ? (

@@ -45,6 +45,10 @@ export function applyEvent(event: AppEvent): void {
     case 'decision-not-recorded':
       s.fail(new Error(event.text));
       break;
+    case 'result-flagged':
+      // The row itself came (or comes) with history-appended; this adds the notice.
+      s.resultFlagged(event.row);
+      break;
     case 'show-view':
       s.setTab(event.view);
       break;

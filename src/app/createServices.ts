@@ -94,6 +94,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       paused: g.paused,
       timeoutSeconds: g.timeoutSeconds,
       retentionDays: g.retentionDays ?? 0,
+      resultExcerptChars: g.resultExcerptChars,
       startAtLogin: store.settings.get('startAtLogin', APP_DEFAULTS.startAtLogin),
       sound: store.settings.get('sound', APP_DEFAULTS.sound),
       theme: store.settings.get('theme', APP_DEFAULTS.theme),
@@ -425,6 +426,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       if (patch.timeoutSeconds !== undefined) gatePatch.timeoutSeconds = patch.timeoutSeconds;
       if (patch.retentionDays !== undefined)
         gatePatch.retentionDays = patch.retentionDays === 0 ? null : patch.retentionDays;
+      if (patch.resultExcerptChars !== undefined)
+        gatePatch.resultExcerptChars = patch.resultExcerptChars;
       for (const key of ['startAtLogin', 'sound', 'theme'] as const) {
         if (patch[key] !== undefined) store.settings.set(key, patch[key], Date.now());
       }
@@ -455,7 +458,9 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const onServers = (): void => listener({ type: 'servers-changed' });
       const onRules = (): void => listener({ type: 'rules-changed' });
       const onSettings = (): void => listener({ type: 'settings-changed', settings: settings() });
+      const onResultFlagged = (row: HistoryRow): void => listener({ type: 'result-flagged', row });
       gate.on('pending-changed', onPending);
+      gate.on('result-flagged', onResultFlagged);
       gate.on('history-appended', onHistory);
       gate.on('servers-changed', onServers);
       gate.on('rules-changed', onRules);
@@ -468,6 +473,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         gate.off('servers-changed', onServers);
         gate.off('rules-changed', onRules);
         gate.off('settings-changed', onSettings);
+        gate.off('result-flagged', onResultFlagged);
       };
     },
 

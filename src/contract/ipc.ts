@@ -105,6 +105,12 @@ export const settingsSchema = z.strictObject({
     .int()
     .min(SETTING_RANGES.retentionDays.min)
     .max(SETTING_RANGES.retentionDays.max),
+  /** Characters of each result's text kept in History (secrets masked); 0 keeps none. */
+  resultExcerptChars: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.resultExcerptChars.min)
+    .max(SETTING_RANGES.resultExcerptChars.max),
   startAtLogin: z.boolean(),
   sound: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
@@ -412,6 +418,11 @@ export type AppEvent =
    * `text`, and main raises a notification, since the popup closes with its last call.
    */
   | { type: 'decision-not-recorded'; calls: { id: number; cause: string }[]; text: string }
+  /**
+   * The scan found something in a call's result (instructions to the model, hidden text…):
+   * windows show a notice, and main raises a notification. The row carries the findings.
+   */
+  | { type: 'result-flagged'; row: HistoryRow }
   /** Main asks the window to show a view (a notification was clicked). */
   | { type: 'show-view'; view: AppView };
 

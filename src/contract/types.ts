@@ -161,6 +161,21 @@ export interface HistoryRow {
   wouldHave: 'allow' | 'deny' | 'ask' | null;
   latencyMs: number | null;
   outcome: { isError: boolean; durationMs: number; size: number } | null;
+  /** What came back (recorded since results are); null for older rows and unanswered calls. */
+  result: RecordedResult | null;
+}
+
+/** A call's result as History keeps it: a digest and a bounded, masked excerpt, never all of it. */
+export interface RecordedResult {
+  /** SHA-256 (hex) of the response exactly as the host received it. */
+  sha256: string;
+  /** The start of its text, secrets masked, as long as the excerpt setting allows. */
+  excerpt: string;
+  /** Characters of text in the whole result. */
+  chars: number;
+  /** What the result scan found (instructions to the model, hidden text…); null: nothing. */
+  risk: RiskLevel | null;
+  findings: RiskReason[];
 }
 
 export interface HistoryQuery {

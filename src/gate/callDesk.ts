@@ -12,6 +12,7 @@ import { decisionMac } from './auth';
 import type { ApprovalBroker, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
 import { GroupCommit } from './groupCommit';
+import { recordResult } from './resultRecord';
 import { RecordBacklog, writeFailureCause } from './recordBacklog';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
@@ -40,6 +41,8 @@ export interface CallDeskDeps {
   log: (line: string) => void;
   /** A history row was written or changed. */
   announce: (callId: number) => void;
+  /** The scan found something in this call's result (a notice for the person). */
+  resultFlagged?: (callId: number) => void;
 }
 
 export class CallDesk {
@@ -79,11 +82,23 @@ export class CallDesk {
       durationMs: msg.durationMs,
       size: msg.size,
     };
+    if (msg.digest !== undefined) {
+      // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
+      outcome.result = recordResult(
+        { digest: msg.digest, sample: msg.sample ?? '', textChars: msg.textChars ?? 0 },
+        this.deps.settings().resultExcerptChars,
+        this.knownDomains,
+      );
+    }
+    const flagged = (id: number): void => {
+      if (outcome.result?.risk) this.deps.resultFlagged?.(id);
+    };
     // An observed call still waiting for its batch is written with its outcome: one row, one
     // event, instead of a row and then an update with an event of its own.
     const unwritten = this.unwritten.get(session)?.get(rid);
     if (unwritten && unwritten.outcome === null) {
       unwritten.outcome = outcome;
+      unwritten.flagged = flagged;
       return;
     }
     const write = (): void => {
@@ -92,6 +107,7 @@ export class CallDesk {
       session.calls.delete(rid);
       this.store.calls.outcome(id, outcome);
       this.deps.announce(id);
+      flagged(id);
     };
     // Behind older records the database refused, so the record keeps its order.
     if (this.backlog.size) return this.backlog.add('the outcome of a call', write);
@@ -213,7 +229,7 @@ export class CallDesk {
   /** Observed calls decided but not yet written, by session and request number. */
   private readonly unwritten = new WeakMap<
     ShimSession,
-    Map<number, { outcome: CallOutcome | null }>
+    Map<number, Unwritten>
   >();
 
   /** Writes that may wait a moment (observe mode), committed together. */
@@ -226,7 +242,7 @@ export class CallDesk {
     this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
   }
 
-  private unwrittenOf(session: ShimSession): Map<number, { outcome: CallOutcome | null }> {
+  private unwrittenOf(session: ShimSession): Map<number, Unwritten> {
     let waiting = this.unwritten.get(session);
     if (!waiting) this.unwritten.set(session, (waiting = new Map()));
     return waiting;
@@ -327,13 +343,14 @@ export class CallDesk {
       if (answered) {
         if (decision.verdict === 'allow') allowed();
         const waiting = this.unwrittenOf(session);
-        const entry = { outcome: null as CallOutcome | null };
+        const entry: Unwritten = { outcome: null };
         waiting.set(rid, entry);
         return this.later(() => {
           waiting.delete(rid);
           const id = this.store.calls.record(start, recorded, entry.outcome ?? undefined);
           if (entry.outcome === null) session.calls.set(rid, id);
           this.deps.announce(id);
+          entry.flagged?.(id);
         });
       }
       // Committed with the decisions that arrived together, then answered.
@@ -524,6 +541,13 @@ export class CallDesk {
   private rulesNow(): Rule[] {
     return this.store.rules.list();
   }
+}
+
+/** An observed call decided but not yet written, and its outcome if that came first. */
+interface Unwritten {
+  outcome: CallOutcome | null;
+  /** Raises the result notice once the row exists. */
+  flagged?: (callId: number) => void;
 }
 
 /** Calls that may wait for a person at once, per server and in all. */

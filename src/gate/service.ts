@@ -63,6 +63,8 @@ export interface GateEvents {
   'rules-changed': [];
   'settings-changed': [settings: GateSettings];
   'sessions-changed': [];
+  /** The scan found something in this call's result. */
+  'result-flagged': [row: HistoryRow];
 }
 
 export interface GateService extends EventEmitter<GateEvents> {
@@ -146,6 +148,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         settings: () => this.settings(),
         log: this.log,
         announce: (id) => this.announce(id),
+        resultFlagged: (id) => this.resultFlagged(id),
       });
       // A database restored from an older copy, or trimmed and its head moved back, is behind
       // the anchor beside it: say so before anything is decided on what it holds.
@@ -448,6 +451,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     if (this.listenerCount('history-appended') === 0) return;
     const row = this.store.history.get(id);
     if (row) this.emit('history-appended', [row]);
+  }
+
+  /** A result the scan flagged: its row goes out as a notice (History shows its tag anyway). */
+  private resultFlagged(id: number): void {
+    if (this.listenerCount('result-flagged') === 0) return;
+    const row = this.store.history.get(id);
+    if (row?.result?.risk) this.emit('result-flagged', row);
   }
 
   /** What became of a call that is no longer waiting, so `airlock approve` can say so. */

@@ -27,6 +27,8 @@ const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const nonce = z.string().regex(/^[0-9a-f]{32}$/);
 const time = z.number().int().nonnegative();
 const verdict = z.enum(['allow', 'deny']);
+/** The result sample's bound: the shim's head and tail, and the gap marker between them. */
+export const RESULT_SAMPLE_MAX_CHARS = 64 * 1024 + 16;
 /** A host request line; the gate applies the host-side limit itself when it parses it. */
 const requestLine = z.string().max(64 * 1024 * 1024);
 
@@ -110,6 +112,12 @@ export const shimMessageSchema = z.discriminatedUnion('t', [
     isError: z.boolean(),
     durationMs: z.number().nonnegative(),
     size: z.number().int().nonnegative(),
+    /** SHA-256 of the response line exactly as the host received it. */
+    digest: hex64.optional(),
+    /** Head and tail of the result's text, bounded by the shim (see shim/resultSample.ts). */
+    sample: text(RESULT_SAMPLE_MAX_CHARS).optional(),
+    /** Characters of text in the whole result. */
+    textChars: z.number().int().nonnegative().optional(),
   }),
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
   z.strictObject({
@@ -159,6 +167,12 @@ export const settingsPatchSchema = z.strictObject({
     .min(1)
     .max(SETTING_RANGES.retentionDays.max)
     .nullable()
+    .optional(),
+  resultExcerptChars: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.resultExcerptChars.min)
+    .max(SETTING_RANGES.resultExcerptChars.max)
     .optional(),
 });
 

@@ -12,6 +12,7 @@ import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
 import type { GateDecision } from './gateLink';
+import { resultTexts, sampleOf } from './resultSample';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ShimMessage } from '../gate/wire';
 
@@ -188,7 +189,7 @@ export class ShimProxy {
       case 'tools/call': {
         // The host first: the outcome is bookkeeping.
         const ok = this.io.toHost(line);
-        this.reportOutcome(f, p.message, line.length);
+        this.reportOutcome(f, p.message, line);
         return ok;
       }
       case 'other':
@@ -379,14 +380,22 @@ export class ShimProxy {
     h.progress = null;
   }
 
-  private reportOutcome(f: InFlight, message: Record<string, unknown>, size: number): void {
+  /**
+   * The result's outcome for the record: its size, the digest of the bytes the host received,
+   * and a bounded sample of its text (see resultSample.ts) for the gate's excerpt and scan.
+   */
+  private reportOutcome(f: InFlight, message: Record<string, unknown>, line: Buffer): void {
     const result = message.result as { isError?: unknown } | null | undefined;
+    const sample = sampleOf(resultTexts(message));
     this.gate.send({
       t: 'outcome',
       rid: f.rid ?? 0,
       isError: 'error' in message || result?.isError === true,
       durationMs: Date.now() - f.startedAt,
-      size,
+      size: line.length,
+      digest: createHash('sha256').update(line).digest('hex'),
+      sample: sample.text,
+      textChars: sample.chars,
     });
   }
 

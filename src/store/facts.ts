@@ -3,7 +3,7 @@
 import type { RiskReason } from '../contract/types';
 import { canonicalJson } from './canonical';
 import { sha256 } from './chain';
-import type { CallDecision, CallOutcome, CallStart } from './types';
+import type { CallDecision, CallOutcome, CallResult, CallStart } from './types';
 
 export interface CallDbRow {
   id: number;
@@ -25,6 +25,11 @@ export interface CallDbRow {
   outcome_error: number | null;
   outcome_duration_ms: number | null;
   outcome_size: number | null;
+  result_sha256: string | null;
+  result_excerpt: string | null;
+  result_chars: number | null;
+  result_risk: string | null;
+  result_findings: string | null;
 }
 
 export type Facts = Record<string, unknown>;
@@ -49,7 +54,19 @@ export const DECIDED_KEYS = [
   'wouldHave',
 ] as const;
 export const OUTCOME_KEYS = ['isError', 'durationMs', 'size'] as const;
-export const ALL_KEYS: readonly string[] = [...BEGUN_KEYS, ...DECIDED_KEYS, ...OUTCOME_KEYS];
+export const RESULT_KEYS = [
+  'resultSha256',
+  'resultExcerpt',
+  'resultChars',
+  'resultRisk',
+  'resultFindings',
+] as const;
+export const ALL_KEYS: readonly string[] = [
+  ...BEGUN_KEYS,
+  ...DECIDED_KEYS,
+  ...OUTCOME_KEYS,
+  ...RESULT_KEYS,
+];
 
 export function argumentsText(c: CallStart): string {
   return c.argumentsRaw ?? JSON.stringify(c.arguments ?? {});
@@ -84,6 +101,16 @@ export function outcomeFacts(o: CallOutcome): Facts {
   return { isError: o.isError, durationMs: o.durationMs, size: o.size };
 }
 
+export function resultFacts(r: CallResult): Facts {
+  return {
+    resultSha256: r.sha256,
+    resultExcerpt: r.excerpt,
+    resultChars: r.chars,
+    resultRisk: r.risk,
+    resultFindings: r.findings,
+  };
+}
+
 export function rowFacts(r: CallDbRow): Facts {
   return {
     at: r.at,
@@ -104,6 +131,12 @@ export function rowFacts(r: CallDbRow): Facts {
     isError: r.outcome_error === null ? null : r.outcome_error === 1,
     durationMs: r.outcome_duration_ms,
     size: r.outcome_size,
+    resultSha256: r.result_sha256,
+    resultExcerpt: r.result_excerpt,
+    resultChars: r.result_chars,
+    resultRisk: r.result_risk,
+    resultFindings:
+      r.result_findings === null ? null : (JSON.parse(r.result_findings) as RiskReason[]),
   };
 }
 
@@ -130,6 +163,7 @@ export const FACT_GROUPS = {
   begun: BEGUN_KEYS,
   decided: DECIDED_KEYS,
   outcome: OUTCOME_KEYS,
+  result: RESULT_KEYS,
 } as const;
 export type FactGroup = keyof typeof FACT_GROUPS;
 

@@ -4,6 +4,7 @@ import { callSearch } from './002_call_search';
 import { callStats } from './003_call_stats';
 import { serverFacts } from './004_server_facts';
 import { leanRecord } from './005_lean_record';
+import { callResults } from './007_call_results';
 
 export type { Migration } from './types';
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   callStats,
   serverFacts,
   leanRecord,
+  callResults,
 ];
