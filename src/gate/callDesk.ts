@@ -90,8 +90,10 @@ export class CallDesk {
         this.knownDomains,
       );
     }
+    // Raised once the write's transaction is over (the notice reads the committed row; a write
+    // that was rolled back leaves no row with a result, and so no notice).
     const flagged = (id: number): void => {
-      if (outcome.result?.risk) this.deps.resultFlagged?.(id);
+      if (outcome.result?.risk) setImmediate(() => this.deps.resultFlagged?.(id));
     };
     // An observed call still waiting for its batch is written with its outcome: one row, one
     // event, instead of a row and then an update with an event of its own.
