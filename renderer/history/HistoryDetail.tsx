@@ -3,6 +3,7 @@ import { RiskReasons, RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
 import { DECISION_LABEL, formatTime } from '../lib/format';
 import { draftFromCall } from '../lib/rules';
+import { ResultSection } from './ResultSection';
 import { useStore } from '../store';
 
 export function HistoryDetail() {
@@ -62,6 +63,7 @@ export function HistoryDetail() {
       <RiskReasons risk={{ level: row.risk, reasons: row.reasons }} />
       <h4>Arguments</h4>
       <JsonView value={row.arguments} label="Call arguments" />
+      <ResultSection row={row} />
       <button
         type="button"
         onClick={() => {
