@@ -176,6 +176,46 @@ export interface RecordedResult {
   /** What the result scan found (instructions to the model, hidden text…); null: nothing. */
   risk: RiskLevel | null;
   findings: RiskReason[];
+  /** When the result was held for review: what became of it, and who decided. */
+  review?: {
+    verdict: ResultVerdictKind;
+    decidedBy: 'user' | 'timeout' | 'policy' | 'host' | 'gate';
+    at: number;
+    message: string | null;
+  } | null;
+}
+
+/** A held result: passed as it is, passed with secrets masked, or replaced by an error. */
+export type ResultVerdictKind = 'pass' | 'redact' | 'replace';
+/** Which results of a tool are held for review ('off': none). */
+export type ReviewResultsMode = 'off' | 'flagged' | 'all';
+
+/** A result held for a person's review before it reaches the agent. */
+export interface ResultReview {
+  /** The call's id (its History row). */
+  id: number;
+  sessionId: string;
+  host: string;
+  server: string;
+  serverId: number | null;
+  tool: string;
+  arguments: unknown;
+  /** Why it is held: every result of the tool, or this one the scan flagged. */
+  mode: 'flagged' | 'all';
+  /** Size of the response in bytes, and the digest of it. */
+  size: number;
+  sha256: string;
+  isError: boolean;
+  /** Characters of text in the whole result. */
+  chars: number;
+  /** What the agent would read (the start of it), secrets masked for showing. */
+  preview: string;
+  /** Whether `preview` holds secrets the redacted pass would mask. */
+  hasSecrets: boolean;
+  risk: RiskLevel | null;
+  findings: RiskReason[];
+  receivedAt: number;
+  deadline: number;
 }
 
 export interface HistoryQuery {

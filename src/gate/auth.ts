@@ -26,6 +26,10 @@ export const sessionKey = (secret: string, gateNonce: string, clientNonce: strin
 export const decisionMac = (key: string, rid: number, digest: string, verdict: string): string =>
   hmac(key, `decision|${rid}|${digest}|${verdict}`);
 
+/** Binds a held result's fate to the result it answers: its digest, as the shim computed it. */
+export const resultMac = (key: string, rid: number, digest: string, verdict: string): string =>
+  hmac(key, `result|${rid}|${digest}|${verdict}`);
+
 export function sameProof(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

@@ -11,10 +11,11 @@ import type { OversizeInfo } from '../mcp/framing';
 import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
-import type { GateDecision } from './gateLink';
+import type { GateDecision, ResultDecision } from './gateLink';
+import { redactedResponse } from './redact';
 import { resultTexts, sampleOf } from './resultSample';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
-import type { ShimMessage } from '../gate/wire';
+import type { ReviewMode, ShimMessage } from '../gate/wire';
 
 /** What the proxy needs from the gate connection (GateLink in production). */
 export interface Gate {
@@ -24,7 +25,15 @@ export interface Gate {
   readonly disabledTools: ReadonlySet<string>;
   /** Observe mode: forward at once and report the call (never true without a live gate). */
   readonly observing: boolean;
+  /** Whether the gate wants this call's result held for review (asked once per call). */
+  takeReview?(rid: number): ReviewMode | undefined;
+  /** Report a held result and wait for its verdict (always resolves; failures replace it). */
+  askResult?(report: OutcomeReport): Promise<ResultDecision>;
+  /** The host withdrew a call whose result is held. */
+  cancelResult?(rid: number, reason: string): void;
 }
+
+type OutcomeReport = Extract<ShimMessage, { t: 'outcome' }> & { digest: string };
 
 export interface ProxyIO {
   /** Write one line (without its newline). False means: wait for drain. */
@@ -40,6 +49,17 @@ interface Held {
   idRaw: string;
   line: Buffer;
   progress: NodeJS.Timeout | null;
+  /** The request's progress token, kept for a result held for review. */
+  progressTokenRaw?: string;
+}
+
+/** A result held for review: the server's answer, not yet passed to the host. */
+interface HeldResult {
+  rid: number;
+  idRaw: string;
+  line: Buffer;
+  message: Record<string, unknown>;
+  progress: NodeJS.Timeout | null;
 }
 
 /** A request forwarded to the server whose one answer is still expected. */
@@ -48,6 +68,8 @@ interface InFlight {
   /** `refresh`: the shim's own tools/list; `opening`: initialize or server/discover. */
   kind: 'tools/call' | 'tools/list' | 'refresh' | 'opening' | 'other';
   rid?: number;
+  /** A tools/call's progress token, for keeping the host waiting on a held result. */
+  progressTokenRaw?: string;
   /** tools/list with a cursor: a later page, merged into the earlier ones. */
   append?: boolean;
   /** The host cancelled it after it was forwarded: a late answer is dropped. */
@@ -72,6 +94,8 @@ const MAX_REFRESH_PAGES = 100;
 
 export class ShimProxy {
   private readonly held = new Map<string, Held>();
+  /** Results held for review, by the host's request id key. */
+  private readonly heldResults = new Map<string, HeldResult>();
   private readonly inFlight = new Map<string, InFlight>();
   /** Server → host requests whose answers the shim reads (only roots/list). */
   private readonly serverRequests = new Set<string>();
@@ -120,6 +144,9 @@ export class ShimProxy {
         if (m.method === 'notifications/cancelled' && m.requestIdKey !== undefined) {
           if (this.cancelHeld(m.requestIdKey, m.params?.reason)) {
             return true; // the server never saw the call, so it must not see its cancellation
+          }
+          if (this.cancelHeldResult(m.requestIdKey, m.params?.reason)) {
+            return true; // the server answered already: nothing of it is open there
           }
           this.markCancelled(m.requestIdKey);
         }
@@ -187,6 +214,8 @@ export class ShimProxy {
         this.readServerInfo(p.message);
         return this.io.toHost(line);
       case 'tools/call': {
+        const review = f.rid !== undefined ? this.gate.takeReview?.(f.rid) : undefined;
+        if (review) return this.holdResult(p.idKey, f, p.message, line);
         // The host first: the outcome is bookkeeping.
         const ok = this.io.toHost(line);
         this.reportOutcome(f, p.message, line);
@@ -235,6 +264,8 @@ export class ShimProxy {
       this.held.delete(key);
       this.gate.cancel(h.rid, 'the host closed the connection');
     }
+    for (const key of [...this.heldResults.keys()])
+      this.cancelHeldResult(key, 'the host closed the connection');
   }
 
   /** The server is gone: every request still open gets an error, held ones included. */
@@ -258,7 +289,7 @@ export class ShimProxy {
   }
 
   private onHostRequest(m: Request, line: Buffer): boolean {
-    if (this.held.has(m.idKey) || this.inFlight.has(m.idKey)) {
+    if (this.held.has(m.idKey) || this.inFlight.has(m.idKey) || this.heldResults.has(m.idKey)) {
       return this.io.toHost(
         jsonRpcError(m.idRaw, INVALID_REQUEST, 'Airlock: a request with this id is still open'),
       );
@@ -303,6 +334,7 @@ export class ShimProxy {
       return ok;
     }
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
+    if (m.progressTokenRaw !== undefined) h.progressTokenRaw = m.progressTokenRaw;
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
     this.held.set(m.idKey, h);
     void this.gate
@@ -317,7 +349,13 @@ export class ShimProxy {
     this.held.delete(key);
     this.stopProgress(h);
     if (d.verdict === 'allow' && !this.serverGone) {
-      this.inFlight.set(key, { idRaw: h.idRaw, kind: 'tools/call', rid, startedAt: Date.now() });
+      this.inFlight.set(key, {
+        idRaw: h.idRaw,
+        kind: 'tools/call',
+        rid,
+        startedAt: Date.now(),
+        ...(h.progressTokenRaw !== undefined ? { progressTokenRaw: h.progressTokenRaw } : {}),
+      });
       this.io.toServer(h.line); // exactly the bytes the gate was shown
     } else {
       this.io.toHost(toolDenial(h.idRaw, d.text));
@@ -365,17 +403,65 @@ export class ShimProxy {
     }
   }
 
-  private startProgress(tokenRaw: string): NodeJS.Timeout {
+  private startProgress(
+    tokenRaw: string,
+    message = 'Waiting for approval in Airlock',
+  ): NodeJS.Timeout {
     let progress = 0;
     const timer = setInterval(() => {
       progress += 1;
-      this.io.toHost(progressNotification(tokenRaw, progress, 'Waiting for approval in Airlock'));
+      this.io.toHost(progressNotification(tokenRaw, progress, message));
     }, this.opts.progressIntervalMs);
     timer.unref?.();
     return timer;
   }
 
-  private stopProgress(h: Held): void {
+  /**
+   * Review results: the server's answer waits here until the gate says what becomes of it. The
+   * host hears progress meanwhile (if it gave a token), like for a held call.
+   */
+  private holdResult(
+    key: string,
+    f: InFlight,
+    message: Record<string, unknown>,
+    line: Buffer,
+  ): boolean {
+    const rid = f.rid ?? 0;
+    const report = this.outcomeReport(f, message, line);
+    const h: HeldResult = { rid, idRaw: f.idRaw, line, message, progress: null };
+    if (f.progressTokenRaw !== undefined)
+      h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
+    this.heldResults.set(key, h);
+    const asked = this.gate.askResult
+      ? this.gate.askResult(report)
+      : Promise.resolve<ResultDecision>({
+          verdict: 'replace',
+          text: 'Withheld by Airlock: the result could not be reviewed.',
+        });
+    void asked.then((d) => this.onResultDecision(key, rid, d));
+    return true;
+  }
+
+  private onResultDecision(key: string, rid: number, d: ResultDecision): void {
+    const h = this.heldResults.get(key);
+    if (!h || h.rid !== rid) return; // the host withdrew it
+    this.heldResults.delete(key);
+    this.stopProgress(h);
+    if (d.verdict === 'pass') this.io.toHost(h.line); // the server's own bytes
+    else if (d.verdict === 'redact') this.io.toHost(redactedResponse(h.idRaw, h.message));
+    else this.io.toHost(toolDenial(h.idRaw, d.text));
+  }
+
+  private cancelHeldResult(key: string, reason: unknown): boolean {
+    const h = this.heldResults.get(key);
+    if (!h) return false;
+    this.heldResults.delete(key);
+    this.stopProgress(h);
+    this.gate.cancelResult?.(h.rid, typeof reason === 'string' ? reason : 'cancelled by the host');
+    return true;
+  }
+
+  private stopProgress(h: { progress: NodeJS.Timeout | null }): void {
     if (h.progress) clearInterval(h.progress);
     h.progress = null;
   }
@@ -385,9 +471,17 @@ export class ShimProxy {
    * and a bounded sample of its text (see resultSample.ts) for the gate's excerpt and scan.
    */
   private reportOutcome(f: InFlight, message: Record<string, unknown>, line: Buffer): void {
+    this.gate.send(this.outcomeReport(f, message, line));
+  }
+
+  private outcomeReport(
+    f: InFlight,
+    message: Record<string, unknown>,
+    line: Buffer,
+  ): OutcomeReport {
     const result = message.result as { isError?: unknown } | null | undefined;
     const sample = sampleOf(resultTexts(message));
-    this.gate.send({
+    return {
       t: 'outcome',
       rid: f.rid ?? 0,
       isError: 'error' in message || result?.isError === true,
@@ -396,7 +490,7 @@ export class ShimProxy {
       digest: createHash('sha256').update(line).digest('hex'),
       sample: sample.text,
       textChars: sample.chars,
-    });
+    };
   }
 
   /**

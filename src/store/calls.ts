@@ -9,7 +9,13 @@ import {
   type CallDbRow,
   type FactGroup,
 } from './facts';
-import type { CallDecision, CallOutcome, CallResult, CallStart } from './types';
+import type {
+  CallDecision,
+  CallOutcome,
+  CallResult,
+  CallStart,
+  ResultReviewRecord,
+} from './types';
 
 export interface CallRepo {
   /** Records a gated call as pending; returns its id. */
@@ -23,6 +29,8 @@ export interface CallRepo {
   record(c: CallStart, d: CallDecision, o?: CallOutcome): number;
   /** The result came back. Returns false when an outcome was already recorded. */
   outcome(callId: number, o: CallOutcome, now?: number): boolean;
+  /** What became of a result held for review. False when one was recorded already. */
+  reviewResult(callId: number, r: ResultReviewRecord): boolean;
   /** Pending calls left by a gate that died → 'interrupted'. Run once when the gate starts. */
   markInterrupted(now: number): number;
   /** Ids of calls still waiting for a decision. */
@@ -52,6 +60,10 @@ export function callRepo(ctx: StoreContext): CallRepo {
     `UPDATE calls SET result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
        result_findings = ? WHERE id = ?`,
   );
+  const reviewOf = ctx.w.prepare<[number], { result_review: string | null }>(
+    'SELECT result_review FROM calls WHERE id = ?',
+  );
+  const setReview = ctx.w.prepare('UPDATE calls SET result_review = ? WHERE id = ?');
   const pendingW = ctx.w.prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL');
   const pendingR = ctx.r
     .prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL ORDER BY id')
@@ -138,6 +150,17 @@ export function callRepo(ctx: StoreContext): CallRepo {
           const facts = resultFacts(o.result);
           ctx.append('call.result', { callId, ...leanFacts(['result'], facts) }, now, callId);
         }
+        return true;
+      });
+    },
+    reviewResult(callId, r) {
+      return ctx.writeCalls(() => {
+        const s = reviewOf.get(callId);
+        if (!s) throw new Error(`unknown call ${callId}`);
+        if (s.result_review !== null) return false;
+        setReview.run(JSON.stringify(r), callId);
+        const facts = { resultReview: r };
+        ctx.append('call.resultReviewed', { callId, ...leanFacts(['review'], facts) }, r.at, callId);
         return true;
       });
     },

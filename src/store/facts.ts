@@ -30,6 +30,7 @@ export interface CallDbRow {
   result_chars: number | null;
   result_risk: string | null;
   result_findings: string | null;
+  result_review: string | null;
 }
 
 export type Facts = Record<string, unknown>;
@@ -61,11 +62,13 @@ export const RESULT_KEYS = [
   'resultRisk',
   'resultFindings',
 ] as const;
+export const REVIEW_KEYS = ['resultReview'] as const;
 export const ALL_KEYS: readonly string[] = [
   ...BEGUN_KEYS,
   ...DECIDED_KEYS,
   ...OUTCOME_KEYS,
   ...RESULT_KEYS,
+  ...REVIEW_KEYS,
 ];
 
 export function argumentsText(c: CallStart): string {
@@ -137,6 +140,7 @@ export function rowFacts(r: CallDbRow): Facts {
     resultRisk: r.result_risk,
     resultFindings:
       r.result_findings === null ? null : (JSON.parse(r.result_findings) as RiskReason[]),
+    resultReview: r.result_review === null ? null : (JSON.parse(r.result_review) as unknown),
   };
 }
 
@@ -164,6 +168,7 @@ export const FACT_GROUPS = {
   decided: DECIDED_KEYS,
   outcome: OUTCOME_KEYS,
   result: RESULT_KEYS,
+  review: REVIEW_KEYS,
 } as const;
 export type FactGroup = keyof typeof FACT_GROUPS;
 

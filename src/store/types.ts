@@ -51,6 +51,14 @@ export interface CallOutcome {
   result?: CallResult;
 }
 
+/** What a person (or the timeout) made of a result held for review. */
+export interface ResultReviewRecord {
+  verdict: 'pass' | 'redact' | 'replace';
+  decidedBy: 'user' | 'timeout' | 'policy' | 'host' | 'gate';
+  at: number;
+  message: string | null;
+}
+
 /** A result as recorded: never the whole text, only a bounded, masked excerpt of it. */
 export interface CallResult {
   /** SHA-256 (hex) of the response line exactly as the host received it. */

@@ -45,7 +45,7 @@ function undoLaterSteps(db: Database.Database): void {
     DROP TABLE calls_fts;
     ALTER TABLE calls DROP COLUMN result_sha256; ALTER TABLE calls DROP COLUMN result_excerpt;
     ALTER TABLE calls DROP COLUMN result_chars; ALTER TABLE calls DROP COLUMN result_risk;
-    ALTER TABLE calls DROP COLUMN result_findings;
+    ALTER TABLE calls DROP COLUMN result_findings; ALTER TABLE calls DROP COLUMN result_review;
   `);
   callSearch.up(db);
 }

@@ -17,6 +17,7 @@ export const callResults: Migration = {
       ALTER TABLE calls ADD COLUMN result_chars INTEGER;
       ALTER TABLE calls ADD COLUMN result_risk TEXT;
       ALTER TABLE calls ADD COLUMN result_findings TEXT;
+      ALTER TABLE calls ADD COLUMN result_review TEXT;
 
       DROP TRIGGER calls_fts_insert;
       DROP TRIGGER calls_fts_delete;
