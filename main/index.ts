@@ -136,6 +136,32 @@ function onEvent(event: AppEvent): void {
     );
   }
   if (event.type === 'result-flagged') notifyResult(event.row);
+  if (event.type === 'result-reviews-changed') onResultReviews(event.reviews.length);
+}
+
+/** Results held for review: the popup shows them like waiting calls (and hides when none are). */
+let heldResults = 0;
+function onResultReviews(count: number): void {
+  const arrived = count > heldResults;
+  heldResults = count;
+  if (!popup || popup.isDestroyed()) return;
+  if (count === 0) {
+    if (pending.length === 0) popup.hide();
+    return;
+  }
+  if (!popup.isVisible()) {
+    if (placePopup(popup, tray?.bounds() ?? null) === 'compositor') placedByCompositor = true;
+    popup.showInactive();
+  }
+  if (arrived && (!popup.isFocused() || placedByCompositor))
+    notify(
+      {
+        title: 'Airlock: a result is waiting for review',
+        body: 'A tool result is held before it reaches the agent.',
+        silent: !(settings?.sound ?? true),
+      },
+      showPopup,
+    );
 }
 
 /** A result the scan flagged: the agent may have read an injection; say which call and why. */
@@ -173,7 +199,7 @@ function onPending(next: PendingCall[]): void {
   tray?.update(pending, settings);
   if (!popup || popup.isDestroyed()) return;
   if (pending.length === 0) {
-    popup.hide();
+    if (heldResults === 0) popup.hide();
     return;
   }
   if (!popup.isVisible()) {

@@ -109,6 +109,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
 
   const toolView = (record: ToolRecord): ToolView => ({
     ...record,
+    reviewResults: gate.reviewModeOf(record.serverId, record.name),
     // The tool's standing risk: what any call of it starts from.
     risk: assessRisk({ tool: record.name, arguments: {} }, toolStateOf(record), {
       roots: [],
@@ -389,6 +390,22 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       return toolView(record);
     },
 
+    setToolReviewResults({ serverId, tool, mode }) {
+      gate.setReviewMode(serverId, tool, mode);
+      const record = store.tools.get(serverId, tool);
+      if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
+      return toolView(record);
+    },
+
+    listResultReviews: () => gate.pendingResults(),
+
+    decideResult({ ids, verdict, message }) {
+      const decided: number[] = [];
+      const notHeld: number[] = [];
+      for (const id of ids) (gate.decideResult(id, verdict, message) ? decided : notHeld).push(id);
+      return { decided, notHeld };
+    },
+
     markToolReviewed({ serverId, tool, hash }) {
       const record = store.tools.get(serverId, tool);
       if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
@@ -459,6 +476,9 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const onRules = (): void => listener({ type: 'rules-changed' });
       const onSettings = (): void => listener({ type: 'settings-changed', settings: settings() });
       const onResultFlagged = (row: HistoryRow): void => listener({ type: 'result-flagged', row });
+      const onReviews = (): void =>
+        listener({ type: 'result-reviews-changed', reviews: gate.pendingResults() });
+      gate.on('result-reviews-changed', onReviews);
       gate.on('pending-changed', onPending);
       gate.on('result-flagged', onResultFlagged);
       gate.on('history-appended', onHistory);
@@ -474,6 +494,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         gate.off('rules-changed', onRules);
         gate.off('settings-changed', onSettings);
         gate.off('result-flagged', onResultFlagged);
+        gate.off('result-reviews-changed', onReviews);
       };
     },
 

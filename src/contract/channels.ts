@@ -29,6 +29,9 @@ export const CHANNELS = [
   'listHostEvents',
   'dismissHostEvents',
   'appInfo',
+  'listResultReviews',
+  'decideResult',
+  'setToolReviewResults',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -8,6 +8,8 @@ import { SETTING_RANGES } from './settingRanges';
 import type {
   ArgCondition,
   DecisionKind,
+  ResultReview,
+  ReviewResultsMode,
   HistoryQuery,
   HistoryRow,
   PendingCall,
@@ -179,6 +181,16 @@ export const requestSchemas = {
   testRule: z.strictObject({ rule: ruleDraftSchema, limit: z.number().int().min(1).max(5000) }),
   listServers: none,
   setToolEnabled: z.strictObject({ ...toolRef, enabled: z.boolean() }),
+  /** Hold this tool's results for review: none, the ones the scan flags, or every one. */
+  setToolReviewResults: z.strictObject({ ...toolRef, mode: z.enum(['off', 'flagged', 'all']) }),
+  listResultReviews: none,
+  /** Pass held results as they are, pass them with secrets masked, or replace them. */
+  decideResult: z.strictObject({
+    ids: z.array(id).min(1).max(500),
+    verdict: z.enum(['pass', 'redact', 'replace']),
+    /** Told to the agent in the error that replaces the result. */
+    message: z.string().max(4000).optional(),
+  }),
   /** `hash` is the definition the user looked at: a newer change stays unreviewed. */
   markToolReviewed: z.strictObject({ ...toolRef, hash: z.string().min(1).max(200) }),
   /**
@@ -271,6 +283,8 @@ export interface RuleTestResult {
 export interface ToolView extends ToolRecord {
   /** The tool's standing risk (annotations, verbs, state, poison findings). */
   risk: RiskAssessment;
+  /** Which of its results are held for review before they reach the agent. */
+  reviewResults: ReviewResultsMode;
 }
 
 export interface ServerView {
@@ -361,6 +375,10 @@ export interface ResponseMap {
   testRule: RuleTestResult;
   listServers: ServerView[];
   setToolEnabled: ToolView;
+  setToolReviewResults: ToolView;
+  listResultReviews: ResultReview[];
+  /** Ids that were no longer held (decided, timed out, withdrawn). */
+  decideResult: { decided: number[]; notHeld: number[] };
   markToolReviewed: ToolView;
   /** The server as it now stands (no identity changes left). */
   reviewServerIdentity: ServerView;
@@ -423,6 +441,8 @@ export type AppEvent =
    * windows show a notice, and main raises a notification. The row carries the findings.
    */
   | { type: 'result-flagged'; row: HistoryRow }
+  /** Results held for review came or went: the popup shows them. */
+  | { type: 'result-reviews-changed'; reviews: ResultReview[] }
   /** Main asks the window to show a view (a notification was clicked). */
   | { type: 'show-view'; view: AppView };
 
