@@ -100,8 +100,10 @@ function ResultReviewPanel({ review, count }: { review: ResultReview; count: num
           <VisibleText text={review.preview} />
         </pre>
         <p className="muted">
-          {cut ? `The first ${review.preview.length.toLocaleString('en-US')} characters; ` : ''}
-          secrets are masked here{review.hasSecrets ? ' (this result has some)' : ''}.
+          {cut
+            ? `The first ${review.preview.length.toLocaleString('en-US')} characters; secrets are masked here`
+            : 'Secrets are masked here'}
+          {review.hasSecrets ? ' (this result has some)' : ''}.
         </p>
         <details className="description">
           <summary>Call arguments</summary>
