@@ -68,7 +68,9 @@ for (const theme of ['light', 'dark'] as const) {
       const pass = page.getByRole('button', { name: 'Pass', exact: true });
       await expect(pass).toBeDisabled();
       await expect(page.getByRole('button', { name: 'Replace with error' })).toBeFocused();
-      await expect(page.getByTestId('review-countdown')).toHaveText(/Replaced with an error in \d+ s/);
+      await expect(page.getByTestId('review-countdown')).toHaveText(
+        /Replaced with an error in \d+ s/,
+      );
 
       // The fixed frame: the actions inside the window, in one row; only the middle scrolls.
       const buttons = page.getByRole('group', { name: 'Result decision' }).getByRole('button');

@@ -63,8 +63,7 @@ function ResultReviewPanel({ review, count }: { review: ResultReview; count: num
             <VisibleText text={review.tool} />
           </h2>
           <div className="muted consent-from">
-            result from <VisibleText text={review.server} /> via{' '}
-            <VisibleText text={review.host} />
+            result from <VisibleText text={review.server} /> via <VisibleText text={review.host} />
           </div>
         </div>
         <div className="consent-meta">
@@ -85,8 +84,8 @@ function ResultReviewPanel({ review, count }: { review: ResultReview; count: num
 
       <div className="consent-body" data-testid="review-body">
         <p className="summary">
-          The result is held before it reaches the agent:{' '}
-          {review.chars.toLocaleString('en-US')} characters of text
+          The result is held before it reaches the agent: {review.chars.toLocaleString('en-US')}{' '}
+          characters of text
           {review.isError ? ', an error' : ''}.
         </p>
         <h3>Why it is held</h3>

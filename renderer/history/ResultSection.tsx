@@ -42,8 +42,7 @@ export function ResultSection({ row }: { row: HistoryRow }) {
           </pre>
           {cut ? (
             <p className="muted">
-              The first {result.excerpt.length.toLocaleString('en-US')} characters, secrets
-              masked.
+              The first {result.excerpt.length.toLocaleString('en-US')} characters, secrets masked.
             </p>
           ) : (
             <p className="muted">Secrets masked.</p>
@@ -88,8 +87,8 @@ export function FlaggedResultsNotice({
     <div className="notice notice-warn" role="status" aria-label="Suspicious results">
       <span>
         {rows.length === 1 ? 'A result looked' : `${rows.length} results looked`} like an attack on
-        the agent. Latest: <VisibleText text={first.tool} /> on{' '}
-        <VisibleText text={first.server} />: <VisibleText text={finding} />
+        the agent. Latest: <VisibleText text={first.tool} /> on <VisibleText text={first.server} />:{' '}
+        <VisibleText text={finding} />
       </span>{' '}
       <button type="button" onClick={() => onShow(first.id)}>
         Show

@@ -108,8 +108,7 @@ export function SettingsView() {
               key={settings.resultExcerptChars}
               onBlur={(e) => {
                 const n = numberIn(e.target, 'Result excerpt', SETTING_RANGES.resultExcerptChars);
-                if (n !== null && n !== settings.resultExcerptChars)
-                  set({ resultExcerptChars: n });
+                if (n !== null && n !== settings.resultExcerptChars) set({ resultExcerptChars: n });
               }}
             />
           )}

@@ -182,7 +182,10 @@ export class CallDesk {
     // Held without the gate asking (or a result with no digest): nothing to review, and a
     // result the gate cannot vouch for is not passed.
     if (!asked || !results || !result || callId === undefined)
-      return verdictOut('replace', replacementText({ decidedBy: 'gate', message: 'the result could not be reviewed' }));
+      return verdictOut(
+        'replace',
+        replacementText({ decidedBy: 'gate', message: 'the result could not be reviewed' }),
+      );
     const record = (r: ResultReviewRecord): void => {
       const write = (): void => {
         this.store.calls.reviewResult(callId, r);
@@ -196,7 +199,12 @@ export class CallDesk {
       return verdictOut('pass', '');
     }
     if (results.size >= MAX_HELD_RESULTS) {
-      const r = { verdict: 'replace' as const, decidedBy: 'gate' as const, at: Date.now(), message: 'too many results are waiting for review' };
+      const r = {
+        verdict: 'replace' as const,
+        decidedBy: 'gate' as const,
+        at: Date.now(),
+        message: 'too many results are waiting for review',
+      };
       record(r);
       return verdictOut('replace', replacementText(r));
     }
@@ -347,10 +355,7 @@ export class CallDesk {
   }
 
   /** Observed calls decided but not yet written, by session and request number. */
-  private readonly unwritten = new WeakMap<
-    ShimSession,
-    Map<number, Unwritten>
-  >();
+  private readonly unwritten = new WeakMap<ShimSession, Map<number, Unwritten>>();
 
   /** Writes that may wait a moment (observe mode), committed together. */
   private readonly deferred: (() => void)[] = [];

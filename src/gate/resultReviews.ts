@@ -38,18 +38,19 @@ export class ResultReviews extends EventEmitter<{ changed: [] }> {
   }
 
   /** Hold a result until it is resolved; `resolve` runs exactly once. */
-  hold(
-    request: ReviewRequest,
-    rid: number,
-    resolve: (r: ReviewResolution) => void,
-  ): ResultReview {
+  hold(request: ReviewRequest, rid: number, resolve: (r: ReviewResolution) => void): ResultReview {
     if (this.waiting.has(request.id)) throw new Error(`result ${request.id} is already held`);
     const receivedAt = this.now();
     const timeout = this.timeoutMs();
     const review: ResultReview = { ...request, receivedAt, deadline: receivedAt + timeout };
     const timer = setTimeout(
       () =>
-        this.settle(review.id, 'replace', 'timeout', `no decision within ${Math.round(timeout / 1000)} seconds`),
+        this.settle(
+          review.id,
+          'replace',
+          'timeout',
+          `no decision within ${Math.round(timeout / 1000)} seconds`,
+        ),
       timeout,
     );
     timer.unref?.();
@@ -71,7 +72,8 @@ export class ResultReviews extends EventEmitter<{ changed: [] }> {
   /** The host withdrew request `rid` of this session. */
   cancelRequest(sessionId: string, rid: number, reason: string): boolean {
     for (const w of this.waiting.values())
-      if (w.review.sessionId === sessionId && w.rid === rid) return this.cancel(w.review.id, reason);
+      if (w.review.sessionId === sessionId && w.rid === rid)
+        return this.cancel(w.review.id, reason);
     return false;
   }
 

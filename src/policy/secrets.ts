@@ -264,7 +264,10 @@ export function maskSecrets(s: string): string {
   for (const m of formats[JWT_FORMAT] ?? []) replaceAll(m, mask(m));
   if (out.includes('=') || out.includes(':'))
     out = out.replace(ASSIGNMENT, (m) =>
-      m.replace(/([:=]\s{0,64}["']?)(\S+)$/, (_all, lead: string, value: string) => `${lead}${mask(value)}`),
+      m.replace(
+        /([:=]\s{0,64}["']?)(\S+)$/,
+        (_all, lead: string, value: string) => `${lead}${mask(value)}`,
+      ),
     );
   const tokens: string[] = [];
   for (let run = nextTokenRun(out, 0); run; run = nextTokenRun(out, run[1]))

@@ -66,7 +66,10 @@ export class GateLink {
   /** Calls whose result the gate wants held for review, by request number. */
   private readonly reviews = new Map<number, ReviewMode>();
   /** Held results waiting for the gate's verdict. */
-  private readonly resultsAsked = new Map<number, Asked & { settle: (d: ResultDecision) => void }>();
+  private readonly resultsAsked = new Map<
+    number,
+    Asked & { settle: (d: ResultDecision) => void }
+  >();
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -209,7 +212,9 @@ export class GateLink {
    * Report a held result and wait for the gate's verdict on it. Always resolves: a lost
    * connection, a hung gate or a verdict not bound to this result replace it with an error.
    */
-  askResult(report: Extract<ShimMessage, { t: 'outcome' }> & { digest: string }): Promise<ResultDecision> {
+  askResult(
+    report: Extract<ShimMessage, { t: 'outcome' }> & { digest: string },
+  ): Promise<ResultDecision> {
     const conn = this.conn;
     const rid = report.rid;
     if (!conn || conn.channel.isClosed)
@@ -353,5 +358,8 @@ export class GateLink {
 
 /** The error that replaces a held result nobody could decide on. */
 function replaced(why: string): ResultDecision {
-  return { verdict: 'replace', text: `Withheld by Airlock: ${why}, so this result was not passed on.` };
+  return {
+    verdict: 'replace',
+    text: `Withheld by Airlock: ${why}, so this result was not passed on.`,
+  };
 }

@@ -264,7 +264,9 @@ describe('ShimProxy: the outcome of a call', () => {
   it('reports size, the digest of the bytes the host got, and a bounded sample the wire takes', () => {
     const t = setup();
     t.gate.observing = true; // forwarded at once, so the answer is the call's own
-    t.host('{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read","arguments":{}}}');
+    t.host(
+      '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read","arguments":{}}}',
+    );
     const body = 'line of a big file\n'.repeat(200_000); // ~3.8 MB of text
     const line = JSON.stringify({
       jsonrpc: '2.0',

@@ -447,7 +447,8 @@ export class ShimProxy {
     if (!h || h.rid !== rid) return; // the host withdrew it
     this.heldResults.delete(key);
     this.stopProgress(h);
-    if (d.verdict === 'pass') this.io.toHost(h.line); // the server's own bytes
+    if (d.verdict === 'pass')
+      this.io.toHost(h.line); // the server's own bytes
     else if (d.verdict === 'redact') this.io.toHost(redactedResponse(h.idRaw, h.message));
     else this.io.toHost(toolDenial(h.idRaw, d.text));
   }

@@ -54,7 +54,10 @@ export function sampleOf(texts: readonly string[]): ResultSample {
   const budget = SAMPLE_HEAD_CHARS + SAMPLE_TAIL_CHARS;
   if (chars <= budget) return { text: texts.join('\n'), chars };
   return {
-    text: cutWhole(head(texts, SAMPLE_HEAD_CHARS)) + SAMPLE_GAP + cutWhole(tail(texts, SAMPLE_TAIL_CHARS), true),
+    text:
+      cutWhole(head(texts, SAMPLE_HEAD_CHARS)) +
+      SAMPLE_GAP +
+      cutWhole(tail(texts, SAMPLE_TAIL_CHARS), true),
     chars,
   };
 }

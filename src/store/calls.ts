@@ -9,13 +9,7 @@ import {
   type CallDbRow,
   type FactGroup,
 } from './facts';
-import type {
-  CallDecision,
-  CallOutcome,
-  CallResult,
-  CallStart,
-  ResultReviewRecord,
-} from './types';
+import type { CallDecision, CallOutcome, CallResult, CallStart, ResultReviewRecord } from './types';
 
 export interface CallRepo {
   /** Records a gated call as pending; returns its id. */
@@ -160,7 +154,12 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (s.result_review !== null) return false;
         setReview.run(JSON.stringify(r), callId);
         const facts = { resultReview: r };
-        ctx.append('call.resultReviewed', { callId, ...leanFacts(['review'], facts) }, r.at, callId);
+        ctx.append(
+          'call.resultReviewed',
+          { callId, ...leanFacts(['review'], facts) },
+          r.at,
+          callId,
+        );
         return true;
       });
     },

@@ -48,7 +48,9 @@ describe('recorded results', () => {
     const { store } = tempStore();
     const id = store.calls.begin(call({ tool: 'fetch' }));
     store.calls.decide(id, decision());
-    expect(store.calls.outcome(id, { isError: false, durationMs: 5, size: 9000, result: result() }, 10)).toBe(true);
+    expect(
+      store.calls.outcome(id, { isError: false, durationMs: 5, size: 9000, result: result() }, 10),
+    ).toBe(true);
     const row = store.history.get(id);
     expect(row?.outcome).toEqual({ isError: false, durationMs: 5, size: 9000 });
     expect(row?.result).toEqual(result());
