@@ -53,8 +53,26 @@ describe('recorded results', () => {
     ).toBe(true);
     const row = store.history.get(id);
     expect(row?.outcome).toEqual({ isError: false, durationMs: 5, size: 9000 });
-    expect(row?.result).toEqual(result());
+    expect(row?.result).toEqual({ ...result(), review: null });
     expect(store.history.query({ search: 'id_rsa' }).map((r) => r.id)).toEqual([id]);
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+
+  it('keep what became of a held result, once, on the chain', () => {
+    const { store } = tempStore();
+    const id = store.calls.begin(call());
+    store.calls.decide(id, decision());
+    store.calls.outcome(id, { isError: false, durationMs: 5, size: 9000, result: result() }, 10);
+    const review = {
+      verdict: 'replace' as const,
+      decidedBy: 'timeout' as const,
+      at: 20,
+      message: 'late',
+    };
+    expect(store.calls.reviewResult(id, review)).toBe(true);
+    expect(store.calls.reviewResult(id, { ...review, verdict: 'pass' })).toBe(false);
+    expect(store.history.get(id)?.result?.review).toEqual(review);
     expect(store.audit.verify()).toMatchObject({ ok: true });
     store.close();
   });
