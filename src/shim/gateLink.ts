@@ -47,6 +47,13 @@ export interface ResultDecision {
 /** Review modes the gate sent for calls whose result has not come yet; the oldest go past this. */
 const MAX_REVIEWS = 10_000;
 
+/** A held result waiting for its verdict: bound to the digest of the result it is about. */
+interface ResultAsked {
+  digest: string;
+  settle: (d: ResultDecision) => void;
+  timer: NodeJS.Timeout | null;
+}
+
 interface Asked {
   digest: string;
   resolve: (d: GateDecision) => void;
@@ -66,10 +73,7 @@ export class GateLink {
   /** Calls whose result the gate wants held for review, by request number. */
   private readonly reviews = new Map<number, ReviewMode>();
   /** Held results waiting for the gate's verdict. */
-  private readonly resultsAsked = new Map<
-    number,
-    Asked & { settle: (d: ResultDecision) => void }
-  >();
+  private readonly resultsAsked = new Map<number, ResultAsked>();
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -220,12 +224,7 @@ export class GateLink {
     if (!conn || conn.channel.isClosed)
       return Promise.resolve(replaced('the approval service is not reachable'));
     return new Promise((resolve) => {
-      this.resultsAsked.set(rid, {
-        digest: report.digest,
-        resolve: () => {},
-        settle: resolve,
-        timer: null,
-      });
+      this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
       conn.channel.send({ ...report, held: true });
     });
   }

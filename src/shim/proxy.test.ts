@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RESULT_SAMPLE_MAX_CHARS, shimMessageSchema, type ShimMessage } from '../gate/wire';
-import type { GateDecision } from './gateLink';
+import type { GateDecision, ResultDecision } from './gateLink';
 import { ShimProxy, type Gate } from './proxy';
 
 class RecordingGate implements Gate {
@@ -298,5 +298,95 @@ describe('ShimProxy: the outcome of a call', () => {
       isError: true,
       sample: 'boom',
     });
+  });
+});
+
+describe('ShimProxy: a result held for review', () => {
+  /** A gate that allows every call at once and wants every result reviewed. */
+  function reviewing() {
+    const verdicts: ((d: ResultDecision) => void)[] = [];
+    const reports: ShimMessage[] = [];
+    const cancelled: number[] = [];
+    const gate: Gate = {
+      observing: false,
+      disabledTools: new Set(),
+      ask: () => Promise.resolve({ verdict: 'allow', text: '' }),
+      cancel: () => {},
+      send: (m) => void reports.push(m),
+      takeReview: () => 'all',
+      askResult: (report) => {
+        reports.push(report);
+        return new Promise((resolve) => verdicts.push(resolve));
+      },
+      cancelResult: (rid) => void cancelled.push(rid),
+    };
+    const toHost: string[] = [];
+    const toServer: string[] = [];
+    const proxy = new ShimProxy(
+      {
+        toServer: (l) => toServer.push(l.toString()) > 0,
+        toHost: (l) => toHost.push(l.toString()) > 0,
+        log: () => {},
+      },
+      gate,
+      { maxLineBytes: 1 << 20, maxServerLineBytes: 1 << 22, progressIntervalMs: 60_000 },
+    );
+    return { proxy, verdicts, reports, cancelled, toHost, toServer };
+  }
+  const token = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
+  const answer = `{"jsonrpc":"2.0","id":"r\\u00e9","result":{"content":[{"type":"text","text":"key ${token}"}],"structuredContent":{"k":"${token}"}}}`;
+
+  async function heldOnce() {
+    const t = reviewing();
+    t.proxy.onHostLine(
+      Buffer.from('{"jsonrpc":"2.0","id":"r\\u00e9","method":"tools/call","params":{"name":"x"}}'),
+    );
+    await new Promise((r) => setImmediate(r)); // the gate's allow
+    expect(t.toServer).toHaveLength(1);
+    t.proxy.onServerLine(Buffer.from(answer));
+    expect(t.toHost).toEqual([]); // held
+    expect(t.reports).toMatchObject([{ t: 'outcome', textChars: expect.any(Number) }]);
+    return t;
+  }
+
+  it('passes the server’s bytes on "pass"', async () => {
+    const t = await heldOnce();
+    t.verdicts[0]!({ verdict: 'pass', text: '' });
+    await new Promise((r) => setImmediate(r));
+    expect(t.toHost).toEqual([answer]);
+  });
+
+  it('masks every string on "redact", answering the host’s own id token', async () => {
+    const t = await heldOnce();
+    t.verdicts[0]!({ verdict: 'redact', text: '' });
+    await new Promise((r) => setImmediate(r));
+    expect(t.toHost).toHaveLength(1);
+    expect(t.toHost[0]).toContain('"id":"r\\u00e9"');
+    expect(t.toHost[0]).not.toContain(token);
+    expect(JSON.parse(t.toHost[0]!).result.structuredContent.k).toMatch(/^ghp_/);
+  });
+
+  it('answers with an error on "replace"', async () => {
+    const t = await heldOnce();
+    t.verdicts[0]!({ verdict: 'replace', text: 'Withheld.' });
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(t.toHost[0]!)).toMatchObject({
+      id: 'ré',
+      result: { content: [{ type: 'text', text: 'Withheld.' }], isError: true },
+    });
+  });
+
+  it('drops it when the host cancels the call, and a late verdict changes nothing', async () => {
+    const t = await heldOnce();
+    t.proxy.onHostLine(
+      Buffer.from(
+        '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"ré"}}',
+      ),
+    );
+    expect(t.cancelled).toEqual([1]);
+    expect(t.toServer).toHaveLength(1); // the server answered already: nothing to cancel there
+    t.verdicts[0]!({ verdict: 'pass', text: '' });
+    await new Promise((r) => setImmediate(r));
+    expect(t.toHost).toEqual([]);
   });
 });

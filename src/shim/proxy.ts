@@ -91,6 +91,11 @@ const MAX_REPORTED_DROPS = 100;
 const MAX_INFO_CHARS = 200;
 /** Pages the shim's own re-list follows before it stops. */
 const MAX_REFRESH_PAGES = 100;
+/**
+ * Bytes of results held for review at once. Past this a new one is replaced at once rather than
+ * held: a host firing calls at a slow reviewer must not grow the shim without limit.
+ */
+export const MAX_HELD_RESULT_BYTES = 256 * 1024 * 1024;
 
 export class ShimProxy {
   private readonly held = new Map<string, Held>();
@@ -428,6 +433,17 @@ export class ShimProxy {
   ): boolean {
     const rid = f.rid ?? 0;
     const report = this.outcomeReport(f, message, line);
+    let heldBytes = line.length;
+    for (const other of this.heldResults.values()) heldBytes += other.line.length;
+    if (heldBytes > MAX_HELD_RESULT_BYTES) {
+      this.gate.send(report); // recorded all the same, never passed unreviewed
+      return this.io.toHost(
+        toolDenial(
+          f.idRaw,
+          'Withheld by Airlock: too many results are waiting for review, so this result was not passed on.',
+        ),
+      );
+    }
     const h: HeldResult = { rid, idRaw: f.idRaw, line, message, progress: null };
     if (f.progressTokenRaw !== undefined)
       h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
