@@ -90,6 +90,11 @@ export interface Rule {
   expiry: RuleExpiry;
   /** For allow rules: never auto-approve above this level. */
   riskCeiling: RiskLevel | null;
+  /**
+   * For allow rules: hold the results of the calls it lets through for review (those the scan
+   * flags, or all). Absent: results pass (unless the tool's own setting holds them).
+   */
+  reviewResults?: 'flagged' | 'all';
   note: string;
   /** "manual" or "decision:N". */
   origin: string;

@@ -139,8 +139,15 @@ export class CallDesk {
     Map<number, { mode: ReviewMode; call: ToolCall }>
   >();
 
+  /** Allow rules that hold results: the mode of the rule that let each call through. */
+  private readonly ruleReviews = new WeakMap<ShimSession, Map<number, ReviewMode>>();
+
   private askForReview(session: ShimSession, rid: number, call: ToolCall): void {
-    const mode = this.deps.reviewModeOf?.(session.serverId, call.tool) ?? null;
+    const byRule = this.ruleReviews.get(session)?.get(rid) ?? null;
+    this.ruleReviews.get(session)?.delete(rid);
+    const byTool = this.deps.reviewModeOf?.(session.serverId, call.tool) ?? null;
+    // The stricter of the two: "all" holds every result, "flagged" the flagged ones.
+    const mode = byRule === 'all' || byTool === 'all' ? 'all' : (byRule ?? byTool);
     if (!mode || !this.deps.results) return;
     // Observe mode never blocks: results go through as they come (they are still scanned).
     const settings = this.deps.settings();
@@ -477,6 +484,17 @@ export class CallDesk {
           this.deps.announce(id);
           entry.flagged?.(id);
         });
+      }
+      // An allow rule may hold the results of the calls it lets through.
+      const ruleReview =
+        decision.verdict === 'allow' && decision.ruleId !== null
+          ? this.rulesNow().find((r) => r.id === decision.ruleId)?.reviewResults
+          : undefined;
+      if (ruleReview) {
+        let byRid = this.ruleReviews.get(session);
+        if (!byRid) this.ruleReviews.set(session, (byRid = new Map()));
+        if (byRid.size >= MAX_REVIEWS_PER_SESSION) byRid.clear();
+        byRid.set(rid, ruleReview);
       }
       // Committed with the decisions that arrived together, then answered.
       this.group.add({

@@ -255,6 +255,7 @@ export const ruleDraftSchema = z
       .enum(RISK_LEVELS as [string, ...string[]])
       .nullable()
       .optional(),
+    reviewResults: z.enum(['flagged', 'all']).optional(),
     note: z.string().max(2000).default(''),
     origin: z
       .string()
@@ -266,6 +267,10 @@ export const ruleDraftSchema = z
   .refine((r) => r.riskCeiling == null || r.action === 'allow', {
     message: 'A risk ceiling applies to allow rules only.',
     path: ['riskCeiling'],
+  })
+  .refine((r) => r.reviewResults === undefined || r.action === 'allow', {
+    message: 'Reviewing results applies to allow rules only.',
+    path: ['reviewResults'],
   })
   .transform(withDefaultCeiling);
 

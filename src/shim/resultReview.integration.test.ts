@@ -4,7 +4,7 @@
 // call's held result is dropped, and a 2026-07-28 result is held the same way.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReviewResultsMode } from '../contract/types';
+import type { ReviewResultsMode, Rule } from '../contract/types';
 import { startGateService, type GateService } from '../gate/service';
 import {
   askEveryCall,
@@ -239,12 +239,13 @@ describe('review results', () => {
 describe('review results: the timeout replaces', () => {
   let gate: GateService;
   let dataDir: string;
+  let allowAll: Rule;
 
   beforeAll(async () => {
     dataDir = tempDir();
     // A short timeout: only the result waits on it here (the call is allowed by a rule).
     gate = await startGateService({ dataDir, mode: 'ask', timeoutMs: 1_500 });
-    gate.store.rules.add(
+    allowAll = gate.store.rules.add(
       {
         serverId: null,
         tool: '*',
@@ -273,6 +274,24 @@ describe('review results: the timeout replaces', () => {
       expect((answer.result as { isError: boolean }).isError).toBe(true);
       expect(textOf(answer)).toMatch(/^Withheld by Airlock: no decision within \d+ seconds/);
       expect(answer.raw).not.toContain('Ignore all previous');
+    } finally {
+      await close(shim);
+    }
+  }, 60_000);
+
+  it('holds the results of the calls an allow rule with "review results" lets through', async () => {
+    const shim = await openShim(dataDir, injecting());
+    try {
+      // The tool's own setting is off: only the rule holds the result.
+      expect(gate.reviewModeOf(serverIdOf(gate, 'injecting'), 'report')).toBe('off');
+      gate.store.rules.update(allowAll.id, { reviewResults: 'flagged' });
+      shim.request(10, 'tools/call', { name: 'report', arguments: { topic: 'q3' } });
+      const answer = await shim.next((m) => m.id === 10, 30_000);
+      expect(textOf(answer)).toMatch(/^Withheld by Airlock: no decision within \d+ seconds/);
+      expect(answer.raw).not.toContain('Ignore all previous');
+      shim.request(11, 'tools/call', { name: 'plain', arguments: { text: 'clean' } });
+      const clean = await shim.next((m) => m.id === 11, 30_000);
+      expect(textOf(clean)).toBe('clean'); // not flagged: passed at once
     } finally {
       await close(shim);
     }

@@ -46,6 +46,7 @@ function undoLaterSteps(db: Database.Database): void {
     ALTER TABLE calls DROP COLUMN result_sha256; ALTER TABLE calls DROP COLUMN result_excerpt;
     ALTER TABLE calls DROP COLUMN result_chars; ALTER TABLE calls DROP COLUMN result_risk;
     ALTER TABLE calls DROP COLUMN result_findings; ALTER TABLE calls DROP COLUMN result_review;
+    ALTER TABLE rules DROP COLUMN review_results;
   `);
   callSearch.up(db);
 }

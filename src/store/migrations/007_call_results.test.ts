@@ -120,3 +120,30 @@ describe('recorded results', () => {
     store.close();
   });
 });
+
+describe('allow rules that review results', () => {
+  const allow = {
+    serverId: null,
+    tool: 'fetch_*',
+    conditions: [],
+    action: 'allow' as const,
+    expiry: { kind: 'forever' as const },
+    riskCeiling: null,
+    note: '',
+    origin: 'manual',
+    enabled: true,
+  };
+
+  it('keep the setting, chain it, and read older rules without it', () => {
+    const { store } = tempStore();
+    const plain = store.rules.add(allow, 1);
+    const held = store.rules.add({ ...allow, reviewResults: 'all' }, 2);
+    expect(plain).not.toHaveProperty('reviewResults');
+    expect(store.rules.get(held.id)?.reviewResults).toBe('all');
+    expect(store.rules.update(plain.id, { reviewResults: 'flagged' }, 3).reviewResults).toBe(
+      'flagged',
+    );
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+});

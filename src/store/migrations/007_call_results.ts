@@ -18,6 +18,8 @@ export const callResults: Migration = {
       ALTER TABLE calls ADD COLUMN result_risk TEXT;
       ALTER TABLE calls ADD COLUMN result_findings TEXT;
       ALTER TABLE calls ADD COLUMN result_review TEXT;
+      -- An allow rule may hold the results of the calls it lets through for review.
+      ALTER TABLE rules ADD COLUMN review_results TEXT;
 
       DROP TRIGGER calls_fts_insert;
       DROP TRIGGER calls_fts_delete;
