@@ -112,3 +112,30 @@ for (const theme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test.describe('History', () => {
+  test.use({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
+
+  test('finds a call by what it returned, and shows the result: tag, findings, masked excerpt, digest', async ({
+    context,
+  }) => {
+    const m = await openRenderer(context, world.services);
+    const page = m.page;
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByLabel('Search').fill('weather service');
+    const rows = page.getByTestId('history-row');
+    await expect(rows.first()).toBeVisible();
+    await expect(rows.first().getByLabel('Result risk high')).toBeVisible();
+    await rows.first().click();
+    const detail = page.getByRole('complementary', { name: 'Call details' });
+    const result = detail.getByRole('region', { name: 'Result' });
+    await expect(result).toContainText('tries to override the model');
+    await expect(result.getByLabel('Result excerpt')).toContainText(
+      'Welcome to the weather service',
+    );
+    await expect(result.locator('code.digest')).toHaveText(/^[0-9a-f]{64}$/);
+    await expectNoSeriousA11yIssues(page, 'history, a call with a flagged result');
+    await page.screenshot({ path: join(DOCS, 'history-result.png') });
+    expect(m.foreignRequests).toEqual([]);
+  });
+});
