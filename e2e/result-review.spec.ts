@@ -23,9 +23,17 @@ test.beforeAll(async () => {
   world = await startWorld();
   server = await world.connect('injecting', [process.execPath, INJECTING]);
   await server.listTools();
+  // The tool list reaches the client before the gate has pinned it: wait for the record.
+  await expect
+    .poll(() => {
+      const s = world.gate.sessions().find((x) => x.info?.server === 'injecting');
+      return s?.serverId != null && world.gate.store.tools.get(s.serverId, 'fetch_page')
+        ? s.serverId
+        : null;
+    })
+    .not.toBeNull();
   const session = world.gate.sessions().find((s) => s.info?.server === 'injecting');
-  if (!session || session.serverId === null) throw new Error('the injecting server has no session');
-  world.gate.setReviewMode(session.serverId, 'fetch_page', 'flagged');
+  world.gate.setReviewMode(session!.serverId!, 'fetch_page', 'flagged');
 });
 test.afterAll(async () => {
   await world?.close();

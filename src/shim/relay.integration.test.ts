@@ -157,6 +157,8 @@ describe('a relay on the socket, with a held result', () => {
       10_000,
       'the session',
     );
+    // The tool list reaches the client before the gate has pinned it: wait for the record.
+    await waitFor(() => gate.store.tools.get(session.serverId!, 'echo'), 10_000, 'echo pinned');
     gate.setReviewMode(session.serverId!, 'echo', 'all');
     const call = client.callTool({ name: 'echo', arguments: { message: 'secret plans' } });
     const p = await waitFor(() => gate.pending()[0], 10_000, 'the call to ask');

@@ -47,10 +47,16 @@ async function close(shim: RawShim): Promise<void> {
   await shim.exited;
 }
 
-function serverIdOf(gate: GateService, name: string): number {
-  const s = gate.sessions().find((x) => x.info?.server === name && x.serverId !== null);
-  if (!s || s.serverId === null) throw new Error(`no session of ${name}`);
-  return s.serverId;
+/** The server's id once its tools are pinned (the host may see the list a moment earlier). */
+async function pinned(gate: GateService, name: string, tool: string): Promise<number> {
+  return waitFor(
+    () => {
+      const s = gate.sessions().find((x) => x.info?.server === name && x.serverId !== null);
+      return s?.serverId != null && gate.store.tools.get(s.serverId, tool) ? s.serverId : null;
+    },
+    10_000,
+    `${tool} of ${name} to be pinned`,
+  );
 }
 
 /** Sends a tools/call, approves it when it waits, and waits for its result to be held. */
@@ -85,8 +91,8 @@ describe('review results', () => {
   let gate: GateService;
   let dataDir: string;
   let shim: RawShim;
-  const setMode = (tool: string, mode: ReviewResultsMode): void =>
-    gate.setReviewMode(serverIdOf(gate, 'injecting'), tool, mode);
+  const setMode = async (tool: string, mode: ReviewResultsMode): Promise<void> =>
+    gate.setReviewMode(await pinned(gate, 'injecting', tool), tool, mode);
 
   beforeAll(async () => {
     dataDir = tempDir();
@@ -101,7 +107,7 @@ describe('review results', () => {
   });
 
   it('"flagged" passes a clean result without asking, byte for byte', async () => {
-    setMode('plain', 'flagged');
+    await setMode('plain', 'flagged');
     shim.request(1, 'tools/call', { name: 'plain', arguments: { text: 'nothing to see' } });
     const p = await waitFor(() => gate.pending().find((c) => c.tool === 'plain'), 20_000);
     gate.decide(p.id, 'allow');
@@ -113,7 +119,7 @@ describe('review results', () => {
   }, 60_000);
 
   it('"flagged" holds an injection, keeps the host alive with progress, and passes it on request', async () => {
-    setMode('fetch_page', 'flagged');
+    await setMode('fetch_page', 'flagged');
     const held = await callHeld(gate, shim, 2, 'fetch_page', { url: 'https://w.example' }, 'tok-2');
     expect(held.mode).toBe('flagged');
     expect(held.risk).toBe('high');
@@ -135,7 +141,7 @@ describe('review results', () => {
   }, 60_000);
 
   it('"all" holds a clean result too, and "pass redacted" masks its secrets, keeping the id token', async () => {
-    setMode('plain', 'all');
+    await setMode('plain', 'all');
     // The server answers "rédact"; the host gets its own spelling of the id back.
     const id = '"r\\u00e9dact"';
     const before = new Set(gate.pending().map((p) => p.id));
@@ -159,7 +165,7 @@ describe('review results', () => {
   }, 60_000);
 
   it('"replace" gives the agent an error it reads, with the person\'s message', async () => {
-    setMode('fetch_page', 'flagged');
+    await setMode('fetch_page', 'flagged');
     const held = await callHeld(gate, shim, 3, 'fetch_page', { url: 'https://w.example' });
     gate.decideResult(held.id, 'replace', 'This page tried to give you orders.');
     const answer = await shim.next((m) => m.id === 3, 20_000);
@@ -171,7 +177,7 @@ describe('review results', () => {
   }, 60_000);
 
   it('holds structuredContent, and passes it as the server sent it', async () => {
-    setMode('report', 'flagged');
+    await setMode('report', 'flagged');
     const held = await callHeld(gate, shim, 4, 'report', { topic: 'sales' });
     expect(held.risk).toBe('high');
     gate.decideResult(held.id, 'pass');
@@ -182,7 +188,7 @@ describe('review results', () => {
   }, 60_000);
 
   it('drops a held result whose call the host cancelled, and the gate stops asking', async () => {
-    setMode('fetch_page', 'all');
+    await setMode('fetch_page', 'all');
     const held = await callHeld(gate, shim, 5, 'fetch_page', { url: 'https://w.example' });
     shim.send(
       JSON.stringify({
@@ -215,7 +221,7 @@ describe('review results', () => {
         () => gate.sessions().some((s) => s.info?.server === 'modern' && s.serverId !== null),
         10_000,
       );
-      gate.setReviewMode(serverIdOf(gate, 'modern'), 'echo', 'all');
+      gate.setReviewMode(await pinned(gate, 'modern', 'echo'), 'echo', 'all');
       shim.request(7, 'tools/call', {
         name: 'echo',
         arguments: { text: `token ${GH_TOKEN}` },
@@ -265,7 +271,7 @@ describe('review results: the timeout replaces', () => {
   it('replaces a result nobody decided on when the time is up', async () => {
     const shim = await openShim(dataDir, injecting());
     try {
-      gate.setReviewMode(serverIdOf(gate, 'injecting'), 'fetch_page', 'all');
+      gate.setReviewMode(await pinned(gate, 'injecting', 'fetch_page'), 'fetch_page', 'all');
       shim.request(9, 'tools/call', {
         name: 'fetch_page',
         arguments: { url: 'https://w.example' },
@@ -283,7 +289,7 @@ describe('review results: the timeout replaces', () => {
     const shim = await openShim(dataDir, injecting());
     try {
       // The tool's own setting is off: only the rule holds the result.
-      expect(gate.reviewModeOf(serverIdOf(gate, 'injecting'), 'report')).toBe('off');
+      expect(gate.reviewModeOf(await pinned(gate, 'injecting', 'report'), 'report')).toBe('off');
       gate.store.rules.update(allowAll.id, { reviewResults: 'flagged' });
       shim.request(10, 'tools/call', { name: 'report', arguments: { topic: 'q3' } });
       const answer = await shim.next((m) => m.id === 10, 30_000);
