@@ -147,3 +147,23 @@ test.describe('History', () => {
     expect(m.foreignRequests).toEqual([]);
   });
 });
+
+test.describe('Servers', () => {
+  test.use({ viewport: { width: 1200, height: 800 }, colorScheme: 'light' });
+
+  test('each tool says which of its results are held, and changing it reaches the gate', async ({
+    context,
+  }) => {
+    const m = await openRenderer(context, world.services);
+    const page = m.page;
+    await page.getByRole('tab', { name: 'Servers' }).click();
+    const select = page.getByLabel('Review results of fetch_page');
+    await expect(select).toHaveValue('flagged');
+    await select.selectOption('all');
+    const session = world.gate.sessions().find((s) => s.info?.server === 'injecting');
+    await expect.poll(() => world.gate.reviewModeOf(session!.serverId, 'fetch_page')).toBe('all');
+    await expect(page.getByLabel('Review results of report')).toHaveValue('off');
+    await expectNoSeriousA11yIssues(page, 'servers, review results');
+    expect(m.foreignRequests).toEqual([]);
+  });
+});
