@@ -153,9 +153,9 @@ export function RuleForm({ draft, onChange, servers, sessionId, fixedAction, cre
             id={`${uid}-review`}
             value={draft.reviewResults ?? ''}
             onChange={(e) => {
-              const { reviewResults: _off, ...rest } = draft;
               const v = e.target.value;
-              onChange(v === 'flagged' || v === 'all' ? { ...rest, reviewResults: v } : rest);
+              // null, not absent: an edit that turns it off must say so.
+              patch({ reviewResults: v === 'flagged' || v === 'all' ? v : null });
             }}
           >
             <option value="">pass to the agent</option>

@@ -67,7 +67,7 @@ export const ruleDraftSchema = z.strictObject({
   action: z.enum(['allow', 'ask', 'deny']),
   expiry: ruleExpirySchema,
   riskCeiling: riskLevel.nullable(),
-  reviewResults: z.enum(['flagged', 'all']).optional(),
+  reviewResults: z.enum(['flagged', 'all']).nullable().optional(),
   note: z.string().max(2000),
   enabled: z.boolean(),
 });

@@ -92,9 +92,10 @@ export interface Rule {
   riskCeiling: RiskLevel | null;
   /**
    * For allow rules: hold the results of the calls it lets through for review (those the scan
-   * flags, or all). Absent: results pass (unless the tool's own setting holds them).
+   * flags, or all). Absent: results pass (unless the tool's own setting holds them); null in
+   * an edit turns it off.
    */
-  reviewResults?: 'flagged' | 'all';
+  reviewResults?: 'flagged' | 'all' | null;
   note: string;
   /** "manual" or "decision:N". */
   origin: string;

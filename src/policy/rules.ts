@@ -255,7 +255,7 @@ export const ruleDraftSchema = z
       .enum(RISK_LEVELS as [string, ...string[]])
       .nullable()
       .optional(),
-    reviewResults: z.enum(['flagged', 'all']).optional(),
+    reviewResults: z.enum(['flagged', 'all']).nullable().optional(),
     note: z.string().max(2000).default(''),
     origin: z
       .string()
@@ -268,7 +268,7 @@ export const ruleDraftSchema = z
     message: 'A risk ceiling applies to allow rules only.',
     path: ['riskCeiling'],
   })
-  .refine((r) => r.reviewResults === undefined || r.action === 'allow', {
+  .refine((r) => r.reviewResults == null || r.action === 'allow', {
     message: 'Reviewing results applies to allow rules only.',
     path: ['reviewResults'],
   })

@@ -143,6 +143,8 @@ describe('allow rules that review results', () => {
     expect(store.rules.update(plain.id, { reviewResults: 'flagged' }, 3).reviewResults).toBe(
       'flagged',
     );
+    const off = store.rules.update(plain.id, { reviewResults: null }, 4);
+    expect(off).not.toHaveProperty('reviewResults');
     expect(store.audit.verify()).toMatchObject({ ok: true });
     store.close();
   });
