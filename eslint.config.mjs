@@ -71,7 +71,9 @@ export default tseslint.config(
           patterns: [
             ...srcPatterns,
             {
-              group: ['**/store', '**/store/**', '**/policy', '**/policy/**'],
+              // Except the secret detectors: pure text functions the shim needs to mask a held
+              // result it passes redacted (the gate only ever sees a sample of it).
+              group: ['**/store', '**/store/**', '**/policy/*', '!**/policy/secrets'],
               message: 'The shim never opens the store or decides: the gate does.',
             },
             {

@@ -13,7 +13,7 @@ import {
   type HostEvent,
   type Settings,
 } from '../src/contract/ipc';
-import type { PendingCall } from '../src/contract/types';
+import type { HistoryRow, PendingCall } from '../src/contract/types';
 import { resolveDataDir } from '../src/core/dataDir';
 import { escapeInvisible } from '../src/contract/visible';
 import { applyLinuxAutostart } from './autostart';
@@ -135,6 +135,47 @@ function onEvent(event: AppEvent): void {
       () => openMain('pending'),
     );
   }
+  if (event.type === 'result-flagged') notifyResult(event.row);
+  if (event.type === 'result-reviews-changed') onResultReviews(event.reviews.length);
+}
+
+/** Results held for review: the popup shows them like waiting calls (and hides when none are). */
+let heldResults = 0;
+function onResultReviews(count: number): void {
+  const arrived = count > heldResults;
+  heldResults = count;
+  if (!popup || popup.isDestroyed()) return;
+  if (count === 0) {
+    if (pending.length === 0) popup.hide();
+    return;
+  }
+  if (!popup.isVisible()) {
+    if (placePopup(popup, tray?.bounds() ?? null) === 'compositor') placedByCompositor = true;
+    popup.showInactive();
+  }
+  if (arrived && (!popup.isFocused() || placedByCompositor))
+    notify(
+      {
+        title: 'Airlock: a result is waiting for review',
+        body: 'A tool result is held before it reaches the agent.',
+        silent: !(settings?.sound ?? true),
+      },
+      showPopup,
+    );
+}
+
+/** A result the scan flagged: the agent may have read an injection; say which call and why. */
+function notifyResult(row: HistoryRow): void {
+  const first = row.result?.findings[0];
+  if (!first) return;
+  notify(
+    {
+      title: `Airlock: suspicious result from ${escapeInvisible(row.tool)}`,
+      body: `${escapeInvisible(row.server)}: ${escapeInvisible(first.text)}`,
+      silent: !(settings?.sound ?? true),
+    },
+    () => openMain('history'),
+  );
 }
 
 function notifyHosts(events: HostEvent[]): void {
@@ -158,7 +199,7 @@ function onPending(next: PendingCall[]): void {
   tray?.update(pending, settings);
   if (!popup || popup.isDestroyed()) return;
   if (pending.length === 0) {
-    popup.hide();
+    if (heldResults === 0) popup.hide();
     return;
   }
   if (!popup.isVisible()) {

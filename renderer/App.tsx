@@ -1,5 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ConsentView } from './consent/ConsentView';
+import { ResultReviewView } from './consent/ResultReviewView';
 import { HistoryView } from './history/HistoryView';
 import { RulesView } from './rules/RulesView';
 import { ServersView } from './servers/ServersView';
@@ -18,8 +19,9 @@ const TABS: { id: Tab; label: string }[] = [
 export function MainWindow() {
   const tab = useStore((s) => s.tab);
   const setTab = useStore((s) => s.setTab);
-  const waiting = useStore((s) => s.pending.length);
+  const waiting = useStore((s) => s.pending.length + s.resultReviews.length);
   const notices = useStore((s) => s.hostEvents.length);
+  const flagged = useStore((s) => s.flaggedResults.length);
   const paused = useStore((s) => s.settings?.paused ?? false);
   const mode = useStore((s) => s.settings?.mode ?? 'ask');
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
@@ -59,6 +61,11 @@ export function MainWindow() {
                   {waiting}
                 </span>
               ) : null}
+              {t.id === 'history' && flagged > 0 ? (
+                <span className="badge" aria-label={`${flagged} suspicious results`}>
+                  {flagged}
+                </span>
+              ) : null}
               {t.id === 'servers' && notices > 0 ? (
                 <span className="badge" aria-label={`${notices} host notices`}>
                   {notices}
@@ -74,7 +81,7 @@ export function MainWindow() {
       </header>
       <ErrorBanner />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === 'pending' ? <ConsentView /> : null}
+        {tab === 'pending' ? <Waiting /> : null}
         {tab === 'history' ? <HistoryView /> : null}
         {tab === 'rules' ? <RulesView /> : null}
         {tab === 'servers' ? <ServersView /> : null}
@@ -93,9 +100,18 @@ export function PopupWindow() {
   return (
     <div className="popup">
       <ErrorBanner />
-      <ConsentView />
+      <Waiting />
     </div>
   );
+}
+
+/**
+ * What waits for the person: a held result first (the agent already ran the call and waits for
+ * its answer), then the calls.
+ */
+function Waiting() {
+  const results = useStore((s) => s.resultReviews.length);
+  return results > 0 ? <ResultReviewView /> : <ConsentView />;
 }
 
 function ErrorBanner() {

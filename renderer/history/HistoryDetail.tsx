@@ -5,6 +5,7 @@ import { VisibleText } from '../components/VisibleText';
 import { argumentEditPairs } from '../lib/diff';
 import { DECISION_LABEL, formatTime, isEdited } from '../lib/format';
 import { draftFromCall } from '../lib/rules';
+import { ResultSection } from './ResultSection';
 import { useStore } from '../store';
 
 export function HistoryDetail() {
@@ -90,6 +91,7 @@ export function HistoryDetail() {
           <JsonView value={row.arguments} label="Call arguments" />
         </>
       )}
+      <ResultSection row={row} />
       <button
         type="button"
         onClick={() => {

@@ -2,6 +2,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { RiskTag } from '../components/RiskTag';
+import { ResultRiskTag } from './ResultSection';
 import { VisibleText } from '../components/VisibleText';
 import { argumentsPreview, DECISION_LABEL, formatCount, formatTime, isEdited } from '../lib/format';
 import { useStore } from '../store';
@@ -99,7 +100,7 @@ export function HistoryTable() {
                   {isEdited(row) ? ' (edited)' : ''}
                 </span>
                 <span role="cell">
-                  <RiskTag level={row.risk} />
+                  <RiskTag level={row.risk} /> <ResultRiskTag row={row} />
                 </span>
               </div>
             );

@@ -6,6 +6,7 @@ import { useStore } from '../store';
 import { HistoryCharts } from './HistoryCharts';
 import { HistoryDetail } from './HistoryDetail';
 import { HistoryTable } from './HistoryTable';
+import { FlaggedResultsNotice } from './ResultSection';
 
 const RANGES: { label: string; ms: number | null }[] = [
   { label: 'All time', ms: null },
@@ -20,6 +21,9 @@ export function HistoryView() {
   const servers = useStore((s) => s.servers);
   const setFilter = useStore((s) => s.setFilter);
   const fail = useStore((s) => s.fail);
+  const flagged = useStore((s) => s.flaggedResults);
+  const dismissFlagged = useStore((s) => s.dismissFlaggedResults);
+  const selectRow = useStore((s) => s.selectRow);
   const [search, setSearch] = useState(filter.search ?? '');
   const [tool, setTool] = useState(filter.tool ?? '');
   const [range, setRange] = useState(0);
@@ -64,7 +68,7 @@ export function HistoryView() {
             type="search"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            placeholder="tool names and arguments"
+            placeholder="tool names, arguments and results"
           />
         </label>
         <label>
@@ -145,6 +149,11 @@ export function HistoryView() {
           Export JSON
         </button>
       </form>
+      <FlaggedResultsNotice
+        rows={flagged}
+        onShow={(id) => void selectRow(id)}
+        onDismiss={dismissFlagged}
+      />
       <HistoryCharts />
       <div className="history-body">
         <HistoryTable />

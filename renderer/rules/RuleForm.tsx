@@ -146,6 +146,24 @@ export function RuleForm({ draft, onChange, servers, sessionId, fixedAction, cre
           </select>
         </div>
       ) : null}
+      {(fixedAction ?? draft.action) === 'allow' ? (
+        <div className="row">
+          <label htmlFor={`${uid}-review`}>Results</label>
+          <select
+            id={`${uid}-review`}
+            value={draft.reviewResults ?? ''}
+            onChange={(e) => {
+              const v = e.target.value;
+              // null, not absent: an edit that turns it off must say so.
+              patch({ reviewResults: v === 'flagged' || v === 'all' ? v : null });
+            }}
+          >
+            <option value="">pass to the agent</option>
+            <option value="flagged">review flagged results</option>
+            <option value="all">review every result</option>
+          </select>
+        </div>
+      ) : null}
       <div className="row">
         <label htmlFor={`${uid}-note`}>Note</label>
         <input

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ReviewResultsSelect } from './ReviewResultsSelect';
 import type { ServerView, ToolView } from '../../src/contract/ipc';
 import { DiffView } from '../components/DiffView';
 import { RiskReasons, RiskTag } from '../components/RiskTag';
@@ -192,6 +193,7 @@ function ToolItem({ tool }: { tool: ToolView }) {
           </span>
         ) : null}
         {changed ? <span className="chip chip-warn">definition changed</span> : null}
+        <ReviewResultsSelect tool={tool} />
         <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? 'Hide' : 'Details'}
         </button>

@@ -94,6 +94,25 @@ export function SettingsView() {
             />
           )}
         </Field>
+        <Field
+          label="Result excerpt (characters)"
+          hint="How much of each call's result History keeps, secrets masked. 0 keeps none."
+        >
+          {(id) => (
+            <input
+              id={id}
+              type="number"
+              min={SETTING_RANGES.resultExcerptChars.min}
+              max={SETTING_RANGES.resultExcerptChars.max}
+              defaultValue={settings.resultExcerptChars}
+              key={settings.resultExcerptChars}
+              onBlur={(e) => {
+                const n = numberIn(e.target, 'Result excerpt', SETTING_RANGES.resultExcerptChars);
+                if (n !== null && n !== settings.resultExcerptChars) set({ resultExcerptChars: n });
+              }}
+            />
+          )}
+        </Field>
         <label className="check">
           <input
             type="checkbox"

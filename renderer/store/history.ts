@@ -23,7 +23,14 @@ export interface HistorySlice {
   loadStats(): Promise<void>;
   selectRow(id: number | null): Promise<void>;
   rowsArrived(rows: HistoryRow[]): void;
+  /** Results the scan flagged since the person last dismissed them, newest first. */
+  flaggedResults: HistoryRow[];
+  resultFlagged(row: HistoryRow): void;
+  dismissFlaggedResults(): void;
 }
+
+/** Flagged results kept for the notice at most (a hostile server may flag every call). */
+const MAX_FLAGGED = 50;
 
 // Each reload bumps the generation so that answers to superseded queries are dropped.
 let generation = 0;
@@ -43,6 +50,15 @@ export const historySlice: Slice<HistorySlice> = (set, get) => ({
   stats: null,
   selectedId: null,
   detail: null,
+  flaggedResults: [],
+  resultFlagged: (row) =>
+    set({
+      flaggedResults: [row, ...get().flaggedResults.filter((r) => r.id !== row.id)].slice(
+        0,
+        MAX_FLAGGED,
+      ),
+    }),
+  dismissFlaggedResults: () => set({ flaggedResults: [] }),
   setFilter: (patch) => {
     set({ filter: clean({ ...get().filter, ...patch }) });
     void get().refreshHistory();

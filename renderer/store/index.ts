@@ -4,6 +4,7 @@ import type { AppEvent } from '../../src/contract/ipc';
 import { api } from '../api';
 import { historySlice } from './history';
 import { pendingSlice } from './pending';
+import { resultsSlice } from './results';
 import { rulesSlice } from './rules';
 import { serversSlice } from './servers';
 import { settingsSlice } from './settings';
@@ -19,6 +20,7 @@ export const useStore = create<AppState>()((...a) => ({
   ...rulesSlice(...a),
   ...serversSlice(...a),
   ...settingsSlice(...a),
+  ...resultsSlice(...a),
 }));
 
 export function applyEvent(event: AppEvent): void {
@@ -45,6 +47,13 @@ export function applyEvent(event: AppEvent): void {
     case 'decision-not-recorded':
       s.fail(new Error(event.text));
       break;
+    case 'result-reviews-changed':
+      s.setResultReviews(event.reviews);
+      break;
+    case 'result-flagged':
+      // The row itself came (or comes) with history-appended; this adds the notice.
+      s.resultFlagged(event.row);
+      break;
     case 'show-view':
       s.setTab(event.view);
       break;
@@ -56,6 +65,7 @@ export function startStore(): () => void {
   const off = api.onEvent(applyEvent);
   const s = useStore.getState();
   void s.loadPending();
+  void s.loadResultReviews();
   void s.loadSettings();
   void s.loadServers();
   void s.loadRules();

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { HistorySlice } from './history';
 import type { PendingSlice } from './pending';
+import type { ResultsSlice } from './results';
 import type { RulesSlice } from './rules';
 import type { ServersSlice } from './servers';
 import type { SettingsSlice } from './settings';
@@ -11,5 +12,6 @@ export type AppState = UiSlice &
   HistorySlice &
   RulesSlice &
   ServersSlice &
-  SettingsSlice;
+  SettingsSlice &
+  ResultsSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -98,6 +98,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       paused: g.paused,
       timeoutSeconds: g.timeoutSeconds,
       retentionDays: g.retentionDays ?? 0,
+      resultExcerptChars: g.resultExcerptChars,
       startAtLogin: store.settings.get('startAtLogin', APP_DEFAULTS.startAtLogin),
       sound: store.settings.get('sound', APP_DEFAULTS.sound),
       theme: store.settings.get('theme', APP_DEFAULTS.theme),
@@ -112,6 +113,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
 
   const toolView = (record: ToolRecord): ToolView => ({
     ...record,
+    reviewResults: gate.reviewModeOf(record.serverId, record.name),
     // The tool's standing risk: what any call of it starts from.
     risk: assessRisk({ tool: record.name, arguments: {} }, toolStateOf(record), {
       roots: [],
@@ -433,6 +435,22 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       return toolView(record);
     },
 
+    setToolReviewResults({ serverId, tool, mode }) {
+      gate.setReviewMode(serverId, tool, mode);
+      const record = store.tools.get(serverId, tool);
+      if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
+      return toolView(record);
+    },
+
+    listResultReviews: () => gate.pendingResults(),
+
+    decideResult({ ids, verdict, message }) {
+      const decided: number[] = [];
+      const notHeld: number[] = [];
+      for (const id of ids) (gate.decideResult(id, verdict, message) ? decided : notHeld).push(id);
+      return { decided, notHeld };
+    },
+
     markToolReviewed({ serverId, tool, hash }) {
       const record = store.tools.get(serverId, tool);
       if (!record) throw new Error(`server ${serverId} has no tool "${tool}"`);
@@ -470,6 +488,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       if (patch.timeoutSeconds !== undefined) gatePatch.timeoutSeconds = patch.timeoutSeconds;
       if (patch.retentionDays !== undefined)
         gatePatch.retentionDays = patch.retentionDays === 0 ? null : patch.retentionDays;
+      if (patch.resultExcerptChars !== undefined)
+        gatePatch.resultExcerptChars = patch.resultExcerptChars;
       for (const key of ['startAtLogin', 'sound', 'theme'] as const) {
         if (patch[key] !== undefined) store.settings.set(key, patch[key], Date.now());
       }
@@ -501,7 +521,12 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       const onServers = (): void => listener({ type: 'servers-changed' });
       const onRules = (): void => listener({ type: 'rules-changed' });
       const onSettings = (): void => listener({ type: 'settings-changed', settings: settings() });
+      const onResultFlagged = (row: HistoryRow): void => listener({ type: 'result-flagged', row });
+      const onReviews = (): void =>
+        listener({ type: 'result-reviews-changed', reviews: gate.pendingResults() });
+      gate.on('result-reviews-changed', onReviews);
       gate.on('pending-changed', onPending);
+      gate.on('result-flagged', onResultFlagged);
       gate.on('history-appended', onHistory);
       gate.on('servers-changed', onServers);
       gate.on('rules-changed', onRules);
@@ -514,6 +539,8 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
         gate.off('servers-changed', onServers);
         gate.off('rules-changed', onRules);
         gate.off('settings-changed', onSettings);
+        gate.off('result-flagged', onResultFlagged);
+        gate.off('result-reviews-changed', onReviews);
       };
     },
 

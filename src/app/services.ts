@@ -23,7 +23,15 @@ import type {
   Settings,
   ToolView,
 } from '../contract/ipc';
-import type { HistoryQuery, HistoryRow, PendingCall, Rule } from '../contract/types';
+import type {
+  HistoryQuery,
+  HistoryRow,
+  PendingCall,
+  ResultReview,
+  ResultVerdictKind,
+  ReviewResultsMode,
+  Rule,
+} from '../contract/types';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -60,6 +68,20 @@ export interface AppServices {
   listServers(): Awaitable<ServerView[]>;
   /** A disabled tool is hidden from `tools/list` and its calls are denied. */
   setToolEnabled(req: { serverId: number; tool: string; enabled: boolean }): Awaitable<ToolView>;
+  /** Hold this tool's results for review: none ('off'), the flagged ones, or all. */
+  setToolReviewResults(req: {
+    serverId: number;
+    tool: string;
+    mode: ReviewResultsMode;
+  }): Awaitable<ToolView>;
+  /** Results held for review, oldest first. */
+  listResultReviews(): Awaitable<ResultReview[]>;
+  /** Pass, pass redacted, or replace held results. */
+  decideResult(req: {
+    ids: number[];
+    verdict: ResultVerdictKind;
+    message?: string;
+  }): Awaitable<{ decided: number[]; notHeld: number[] }>;
   /** Accepts the definition with this hash (the one whose diff the user saw). */
   markToolReviewed(req: { serverId: number; tool: string; hash: string }): Awaitable<ToolView>;
   /**

@@ -605,9 +605,22 @@ describe('settings', () => {
         paused: true,
         timeoutSeconds: 45,
         retentionDays: 30,
+        resultExcerptChars: 2048,
       });
       await cli(['settings', 'set', 'retention', '0', '--data-dir', dataDir]);
       expect(gate.settings().retentionDays).toBeNull();
+      await cli(['settings', 'set', 'result-excerpt', '512', '--data-dir', dataDir]);
+      expect(gate.settings().resultExcerptChars).toBe(512);
+      const refused = await cli([
+        'settings',
+        'set',
+        'result-excerpt',
+        '99999',
+        '--data-dir',
+        dataDir,
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(gate.settings().resultExcerptChars).toBe(512);
     } finally {
       await gate.close();
     }
@@ -976,7 +989,7 @@ describe('no record at all', () => {
     const dir = join(tempDir(), 'fresh');
     const res = await cli(['settings', '--data-dir', dir]);
     expect(res.stdout).toBe(
-      `mode ask\npaused false\ntimeout 45\nretention 0\n(the defaults: nothing has been saved in ${dir} yet)\n`,
+      `mode ask\npaused false\ntimeout 45\nretention 0\nresult-excerpt 2048\n(the defaults: nothing has been saved in ${dir} yet)\n`,
     );
   });
 });

@@ -30,6 +30,9 @@ export const CHANNELS = [
   'listHostEvents',
   'dismissHostEvents',
   'appInfo',
+  'listResultReviews',
+  'decideResult',
+  'setToolReviewResults',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -8,6 +8,8 @@ import { SETTING_RANGES } from './settingRanges';
 import { riskLevelSchema as riskLevel, ruleDraftSchema } from './ruleDraft';
 import type {
   DecisionKind,
+  ResultReview,
+  ReviewResultsMode,
   HistoryQuery,
   HistoryRow,
   PendingCall,
@@ -65,6 +67,12 @@ export const settingsSchema = z.strictObject({
     .int()
     .min(SETTING_RANGES.retentionDays.min)
     .max(SETTING_RANGES.retentionDays.max),
+  /** Characters of each result's text kept in History (secrets masked); 0 keeps none. */
+  resultExcerptChars: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.resultExcerptChars.min)
+    .max(SETTING_RANGES.resultExcerptChars.max),
   startAtLogin: z.boolean(),
   sound: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
@@ -142,6 +150,16 @@ export const requestSchemas = {
   testRule: z.strictObject({ rule: ruleDraftSchema, limit: z.number().int().min(1).max(5000) }),
   listServers: none,
   setToolEnabled: z.strictObject({ ...toolRef, enabled: z.boolean() }),
+  /** Hold this tool's results for review: none, the ones the scan flags, or every one. */
+  setToolReviewResults: z.strictObject({ ...toolRef, mode: z.enum(['off', 'flagged', 'all']) }),
+  listResultReviews: none,
+  /** Pass held results as they are, pass them with secrets masked, or replace them. */
+  decideResult: z.strictObject({
+    ids: z.array(id).min(1).max(500),
+    verdict: z.enum(['pass', 'redact', 'replace']),
+    /** Told to the agent in the error that replaces the result. */
+    message: z.string().max(4000).optional(),
+  }),
   /** `hash` is the definition the user looked at: a newer change stays unreviewed. */
   markToolReviewed: z.strictObject({ ...toolRef, hash: z.string().min(1).max(200) }),
   /**
@@ -245,6 +263,8 @@ export interface RuleTestResult {
 export interface ToolView extends ToolRecord {
   /** The tool's standing risk (annotations, verbs, state, poison findings). */
   risk: RiskAssessment;
+  /** Which of its results are held for review before they reach the agent. */
+  reviewResults: ReviewResultsMode;
 }
 
 export interface ServerView {
@@ -342,6 +362,10 @@ export interface ResponseMap {
   testRule: RuleTestResult;
   listServers: ServerView[];
   setToolEnabled: ToolView;
+  setToolReviewResults: ToolView;
+  listResultReviews: ResultReview[];
+  /** Ids that were no longer held (decided, timed out, withdrawn). */
+  decideResult: { decided: number[]; notHeld: number[] };
   markToolReviewed: ToolView;
   /** The server as it now stands (no identity changes left). */
   reviewServerIdentity: ServerView;
@@ -405,6 +429,13 @@ export type AppEvent =
    * `text`, and main raises a notification, since the popup closes with its last call.
    */
   | { type: 'decision-not-recorded'; calls: { id: number; cause: string }[]; text: string }
+  /**
+   * The scan found something in a call's result (instructions to the model, hidden text…):
+   * windows show a notice, and main raises a notification. The row carries the findings.
+   */
+  | { type: 'result-flagged'; row: HistoryRow }
+  /** Results held for review came or went: the popup shows them. */
+  | { type: 'result-reviews-changed'; reviews: ResultReview[] }
   /** Main asks the window to show a view (a notification was clicked). */
   | { type: 'show-view'; view: AppView };
 

@@ -99,6 +99,8 @@ export function ruleDraftFieldsWith(checks: RuleChecks = {}) {
     action: z.enum(['allow', 'ask', 'deny']),
     expiry: ruleExpirySchema,
     riskCeiling: riskLevelSchema.nullable(),
+    /** Allow rules only: hold the results of the calls it allows for review. */
+    reviewResults: z.enum(['flagged', 'all']).nullable().optional(),
     note: z.string().max(2000),
     enabled: z.boolean(),
   };

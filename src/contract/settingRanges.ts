@@ -4,7 +4,7 @@
 export interface SettingRange {
   min: number;
   max: number;
-  unit: 'seconds' | 'days';
+  unit: 'seconds' | 'days' | 'characters';
 }
 
 export const SETTING_RANGES = {
@@ -12,6 +12,8 @@ export const SETTING_RANGES = {
   timeoutSeconds: { min: 5, max: 3600, unit: 'seconds' },
   /** Prune the record older than this; 0 keeps everything (stored as null). */
   retentionDays: { min: 0, max: 3650, unit: 'days' },
+  /** How much of each call's result History keeps as text (secrets masked); 0 keeps none. */
+  resultExcerptChars: { min: 0, max: 32_768, unit: 'characters' },
 } as const satisfies Record<string, SettingRange>;
 
 export function inRange(value: unknown, range: SettingRange): value is number {

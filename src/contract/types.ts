@@ -90,6 +90,12 @@ export interface Rule {
   expiry: RuleExpiry;
   /** For allow rules: never auto-approve above this level. */
   riskCeiling: RiskLevel | null;
+  /**
+   * For allow rules: hold the results of the calls it lets through for review (those the scan
+   * flags, or all). Absent: results pass (unless the tool's own setting holds them); null in
+   * an edit turns it off.
+   */
+  reviewResults?: 'flagged' | 'all' | null;
   note: string;
   /** "manual" or "decision:N". */
   origin: string;
@@ -164,6 +170,61 @@ export interface HistoryRow {
   wouldHave: 'allow' | 'deny' | 'ask' | null;
   latencyMs: number | null;
   outcome: { isError: boolean; durationMs: number; size: number } | null;
+  /** What came back (recorded since results are); null for older rows and unanswered calls. */
+  result: RecordedResult | null;
+}
+
+/** A call's result as History keeps it: a digest and a bounded, masked excerpt, never all of it. */
+export interface RecordedResult {
+  /** SHA-256 (hex) of the response exactly as the host received it. */
+  sha256: string;
+  /** The start of its text, secrets masked, as long as the excerpt setting allows. */
+  excerpt: string;
+  /** Characters of text in the whole result. */
+  chars: number;
+  /** What the result scan found (instructions to the model, hidden text…); null: nothing. */
+  risk: RiskLevel | null;
+  findings: RiskReason[];
+  /** When the result was held for review: what became of it, and who decided. */
+  review?: {
+    verdict: ResultVerdictKind;
+    decidedBy: 'user' | 'timeout' | 'policy' | 'host' | 'gate';
+    at: number;
+    message: string | null;
+  } | null;
+}
+
+/** A held result: passed as it is, passed with secrets masked, or replaced by an error. */
+export type ResultVerdictKind = 'pass' | 'redact' | 'replace';
+/** Which results of a tool are held for review ('off': none). */
+export type ReviewResultsMode = 'off' | 'flagged' | 'all';
+
+/** A result held for a person's review before it reaches the agent. */
+export interface ResultReview {
+  /** The call's id (its History row). */
+  id: number;
+  sessionId: string;
+  host: string;
+  server: string;
+  serverId: number | null;
+  tool: string;
+  arguments: unknown;
+  /** Why it is held: every result of the tool, or this one the scan flagged. */
+  mode: 'flagged' | 'all';
+  /** Size of the response in bytes, and the digest of it. */
+  size: number;
+  sha256: string;
+  isError: boolean;
+  /** Characters of text in the whole result. */
+  chars: number;
+  /** What the agent would read (the start of it), secrets masked for showing. */
+  preview: string;
+  /** Whether `preview` holds secrets the redacted pass would mask. */
+  hasSecrets: boolean;
+  risk: RiskLevel | null;
+  findings: RiskReason[];
+  receivedAt: number;
+  deadline: number;
 }
 
 export interface HistoryQuery {

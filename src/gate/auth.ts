@@ -38,6 +38,10 @@ export const editedDecisionMac = (
   editedDigest: string,
 ): string => decisionMac(key, rid, digest, `allow|edited|${editedDigest}`);
 
+/** Binds a held result's fate to the result it answers: its digest, as the shim computed it. */
+export const resultMac = (key: string, rid: number, digest: string, verdict: string): string =>
+  hmac(key, `result|${rid}|${digest}|${verdict}`);
+
 export function sameProof(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

@@ -8,7 +8,7 @@ import { ApprovalBroker } from './broker';
 import { CallDesk } from './callDesk';
 import type { LineChannel } from './lineChannel';
 import type { ShimSession } from './session';
-import type { GateSettings } from './settings';
+import { SETTING_DEFAULTS, type GateSettings } from './settings';
 
 afterEach(removeTempDirs);
 
@@ -39,7 +39,7 @@ function deskOver(store: Store, mode: GateSettings['mode']): CallDesk {
     store: () => store,
     broker: new ApprovalBroker(() => 45_000),
     env: nodePathEnv(),
-    settings: () => ({ mode, paused: false, timeoutSeconds: 45, retentionDays: null }),
+    settings: () => ({ ...SETTING_DEFAULTS, mode }),
     log: () => {},
     announce: () => {},
   });

@@ -7,19 +7,22 @@ import { domainsIn } from '../policy/domains';
 import type { PathEnv } from '../policy/paths';
 import { touchesSensitiveData } from '../policy/risk';
 import type { Store } from '../store/store';
-import type { CallOutcome, CallStart } from '../store/types';
+import type { CallOutcome, CallResult, CallStart, ResultReviewRecord } from '../store/types';
 import { withArguments } from '../mcp/editedLine';
 import { checkEditedArguments } from './argsSchema';
 import { decisionMac, editedDecisionMac } from './auth';
 import type { ApprovalBroker, ApprovedEdit, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
 import { GroupCommit } from './groupCommit';
+import { excerptOf, recordResult } from './resultRecord';
+import { MAX_HELD_RESULTS, replacementText, type ResultReviews } from './resultReviews';
+import { resultMac } from './auth';
 import { RecordBacklog, writeFailureCause } from './recordBacklog';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { denialOrApproval, readToolCall, type ToolCall } from './toolCall';
 import { describeChange } from '../registry/codeIdentity';
-import type { ShimMessage, Verdict } from './wire';
+import type { ResultVerdict, ReviewMode, ShimMessage, Verdict } from './wire';
 
 type ShimMsg<T extends ShimMessage['t']> = Extract<ShimMessage, { t: T }>;
 type Answer = (verdict: Verdict, text: string, edit?: ApprovedEdit) => void;
@@ -58,7 +61,18 @@ export interface CallDeskDeps {
   log: (line: string) => void;
   /** A history row was written or changed. */
   announce: (callId: number) => void;
+  /** The scan found something in this call's result (a notice for the person). */
+  resultFlagged?: (callId: number) => void;
+  /** Results held for a person (review results); without it, nothing is held. */
+  results?: ResultReviews;
+  /** Which results of this tool are held for review; null holds none. */
+  reviewModeOf?: (serverId: number | null, tool: string) => ReviewMode | null;
 }
+
+/** Review modes sent to a shim for calls whose result has not come yet, per session. */
+const MAX_REVIEWS_PER_SESSION = 10_000;
+/** Characters of a held result shown to the person who reviews it. */
+const REVIEW_PREVIEW_CHARS = 16 * 1024;
 
 export class CallDesk {
   private readonly broker: ApprovalBroker;
@@ -99,11 +113,30 @@ export class CallDesk {
       durationMs: msg.durationMs,
       size: msg.size,
     };
+    if (msg.digest !== undefined) {
+      // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
+      outcome.result = recordResult(
+        { digest: msg.digest, sample: msg.sample ?? '', textChars: msg.textChars ?? 0 },
+        this.deps.settings().resultExcerptChars,
+        this.knownDomains,
+      );
+    }
+    // Raised once the write's transaction is over (the notice reads the committed row; a write
+    // that was rolled back leaves no row with a result, and so no notice).
+    const flagged = (id: number): void => {
+      if (outcome.result?.risk) setImmediate(() => this.deps.resultFlagged?.(id));
+    };
+    // Taken now: writing the outcome forgets which call this request number was.
+    const callId = session.calls.get(rid);
     // An observed call still waiting for its batch is written with its outcome: one row, one
     // event, instead of a row and then an update with an event of its own.
     const unwritten = this.unwritten.get(session)?.get(rid);
     if (unwritten && unwritten.outcome === null) {
       unwritten.outcome = outcome;
+      unwritten.flagged = flagged;
+      // Never asked to be held (observe mode holds nothing); a shim that holds it anyway gets
+      // an answer all the same, so nothing waits forever.
+      if (msg.held) this.reviewResult(session, msg, undefined, outcome.result);
       return;
     }
     const write = (): void => {
@@ -112,16 +145,134 @@ export class CallDesk {
       session.calls.delete(rid);
       this.store.calls.outcome(id, outcome);
       this.deps.announce(id);
+      flagged(id);
     };
     // Behind older records the database refused, so the record keeps its order.
-    if (this.backlog.size) return this.backlog.add('the outcome of a call', write);
-    this.later(write);
+    if (this.backlog.size) this.backlog.add('the outcome of a call', write);
+    else this.later(write);
+    if (msg.held) this.reviewResult(session, msg, callId, outcome.result);
+  }
+
+  /** Calls allowed with review results on, waiting for their result (by session, rid). */
+  private readonly reviewing = new WeakMap<
+    ShimSession,
+    Map<number, { mode: ReviewMode; call: ToolCall }>
+  >();
+
+  /** Allow rules that hold results: the mode of the rule that let each call through. */
+  private readonly ruleReviews = new WeakMap<ShimSession, Map<number, ReviewMode>>();
+
+  private askForReview(session: ShimSession, rid: number, call: ToolCall): void {
+    const byRule = this.ruleReviews.get(session)?.get(rid) ?? null;
+    this.ruleReviews.get(session)?.delete(rid);
+    const byTool = this.deps.reviewModeOf?.(session.serverId, call.tool) ?? null;
+    // The stricter of the two: "all" holds every result, "flagged" the flagged ones.
+    const mode = byRule === 'all' || byTool === 'all' ? 'all' : (byRule ?? byTool);
+    if (!mode || !this.deps.results) return;
+    // Observe mode never blocks: results go through as they come (they are still scanned).
+    const settings = this.deps.settings();
+    if (settings.mode === 'observe' && !settings.paused) return;
+    let waiting = this.reviewing.get(session);
+    if (!waiting) this.reviewing.set(session, (waiting = new Map()));
+    if (waiting.size >= MAX_REVIEWS_PER_SESSION) {
+      const [oldest] = waiting.keys();
+      if (oldest !== undefined) waiting.delete(oldest);
+    }
+    waiting.set(rid, { mode, call });
+    session.channel.send({ t: 'review', rid, mode });
+  }
+
+  /**
+   * A result the shim holds for review: pass it at once when the mode is "flagged" and the scan
+   * found nothing; otherwise a person decides. Whatever happens, the shim gets a verdict bound
+   * to the result's digest; a timeout, a cancellation or a failure replace it.
+   */
+  private reviewResult(
+    session: ShimSession,
+    msg: ShimMsg<'outcome'>,
+    callId: number | undefined,
+    result: CallResult | undefined,
+  ): void {
+    const rid = msg.rid;
+    const digest = msg.digest ?? '';
+    const verdictOut = (verdict: ResultVerdict, text: string): void =>
+      session.channel.send({
+        t: 'resultVerdict',
+        rid,
+        verdict,
+        text,
+        mac: resultMac(session.key, rid, digest, verdict),
+      });
+    const asked = this.reviewing.get(session)?.get(rid);
+    this.reviewing.get(session)?.delete(rid);
+    const results = this.deps.results;
+    // Held without the gate asking (or a result with no digest): nothing to review, and a
+    // result the gate cannot vouch for is not passed.
+    if (!asked || !results || !result || callId === undefined)
+      return verdictOut(
+        'replace',
+        replacementText({ decidedBy: 'gate', message: 'the result could not be reviewed' }),
+      );
+    const record = (r: ResultReviewRecord): void => {
+      const write = (): void => {
+        this.store.calls.reviewResult(callId, r);
+        this.deps.announce(callId);
+      };
+      if (this.backlog.size) return this.backlog.add('the review of a result', write);
+      this.later(write);
+    };
+    if (asked.mode === 'flagged' && !result.risk) {
+      record({ verdict: 'pass', decidedBy: 'policy', at: Date.now(), message: 'nothing flagged' });
+      return verdictOut('pass', '');
+    }
+    if (results.size >= MAX_HELD_RESULTS) {
+      const r = {
+        verdict: 'replace' as const,
+        decidedBy: 'gate' as const,
+        at: Date.now(),
+        message: 'too many results are waiting for review',
+      };
+      record(r);
+      return verdictOut('replace', replacementText(r));
+    }
+    const preview = (msg.sample ?? '').slice(0, REVIEW_PREVIEW_CHARS);
+    const shown = excerptOf(preview, REVIEW_PREVIEW_CHARS);
+    const held = results.hold(
+      {
+        id: callId,
+        sessionId: session.id,
+        host: session.info?.host ?? '',
+        server: session.info?.server ?? '',
+        serverId: session.serverId,
+        tool: asked.call.tool,
+        arguments: asked.call.arguments,
+        mode: asked.mode,
+        size: msg.size,
+        sha256: digest,
+        isError: msg.isError,
+        chars: msg.textChars ?? 0,
+        preview: shown,
+        hasSecrets: shown !== preview,
+        risk: result.risk,
+        findings: result.findings,
+      },
+      rid,
+      (r) => {
+        const { cancelled, ...kept } = r;
+        record(kept);
+        if (cancelled) return; // nobody left to answer
+        verdictOut(r.verdict, r.verdict === 'replace' ? replacementText(r) : '');
+      },
+    );
+    session.channel.send({ t: 'resultHeld', rid, deadline: held.deadline });
   }
 
   /** A call the shim holds until the gate answers. */
   ask(session: ShimSession, msg: ShimMsg<'ask'>): void {
     const { rid, line, digest } = msg;
     const answer: Answer = (verdict, text, edit) => {
+      // Review results: the shim must know before it forwards (the answer may come at once).
+      if (verdict === 'allow' && call) this.askForReview(session, rid, call);
       if (edit && verdict === 'allow') {
         return session.channel.send({
           t: 'decision',
@@ -242,10 +393,7 @@ export class CallDesk {
   }
 
   /** Observed calls decided but not yet written, by session and request number. */
-  private readonly unwritten = new WeakMap<
-    ShimSession,
-    Map<number, { outcome: CallOutcome | null }>
-  >();
+  private readonly unwritten = new WeakMap<ShimSession, Map<number, Unwritten>>();
 
   /** Writes that may wait a moment (observe mode), committed together. */
   private readonly deferred: (() => void)[] = [];
@@ -257,7 +405,7 @@ export class CallDesk {
     this.flushTimer ??= setTimeout(() => this.flush(), OBSERVE_FLUSH_MS);
   }
 
-  private unwrittenOf(session: ShimSession): Map<number, { outcome: CallOutcome | null }> {
+  private unwrittenOf(session: ShimSession): Map<number, Unwritten> {
     let waiting = this.unwritten.get(session);
     if (!waiting) this.unwritten.set(session, (waiting = new Map()));
     return waiting;
@@ -360,14 +508,26 @@ export class CallDesk {
       if (answered) {
         if (decision.verdict === 'allow') allowed();
         const waiting = this.unwrittenOf(session);
-        const entry = { outcome: null as CallOutcome | null };
+        const entry: Unwritten = { outcome: null };
         waiting.set(rid, entry);
         return this.later(() => {
           waiting.delete(rid);
           const id = this.store.calls.record(start, recorded, entry.outcome ?? undefined);
           if (entry.outcome === null) session.calls.set(rid, id);
           this.deps.announce(id);
+          entry.flagged?.(id);
         });
+      }
+      // An allow rule may hold the results of the calls it lets through.
+      const ruleReview =
+        decision.verdict === 'allow' && decision.ruleId !== null
+          ? this.rulesNow().find((r) => r.id === decision.ruleId)?.reviewResults
+          : undefined;
+      if (ruleReview) {
+        let byRid = this.ruleReviews.get(session);
+        if (!byRid) this.ruleReviews.set(session, (byRid = new Map()));
+        if (byRid.size >= MAX_REVIEWS_PER_SESSION) byRid.clear();
+        byRid.set(rid, ruleReview);
       }
       // Committed with the decisions that arrived together, then answered.
       this.group.add({
@@ -589,6 +749,13 @@ export class CallDesk {
   private rulesNow(): Rule[] {
     return this.store.rules.list();
   }
+}
+
+/** An observed call decided but not yet written, and its outcome if that came first. */
+interface Unwritten {
+  outcome: CallOutcome | null;
+  /** Raises the result notice once the row exists. */
+  flagged?: (callId: number) => void;
 }
 
 /** Calls that may wait for a person at once, per server and in all. */

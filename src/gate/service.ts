@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type {
+  ResultReview,
+  ResultVerdictKind,
+  ReviewResultsMode,
   HistoryRow,
   Mode,
   PendingCall,
@@ -20,6 +23,7 @@ import { scanDescription } from '../registry/poison';
 import { openStore, type Store } from '../store/store';
 import { clientProof, gateProof, newNonce, sameProof, sessionKey } from './auth';
 import { ApprovalBroker } from './broker';
+import { ResultReviews } from './resultReviews';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
 import type { z } from 'zod';
@@ -63,12 +67,18 @@ export interface GateEvents {
   'rules-changed': [];
   'settings-changed': [settings: GateSettings];
   'sessions-changed': [];
+  /** The scan found something in this call's result. */
+  'result-flagged': [row: HistoryRow];
+  /** Results held for review came or went. */
+  'result-reviews-changed': [];
 }
 
 export interface GateService extends EventEmitter<GateEvents> {
   readonly dataDir: string;
   readonly socketPath: string;
   readonly broker: ApprovalBroker;
+  /** Results held for a person's review. */
+  readonly results: ResultReviews;
   readonly store: Store;
   readonly env: PathEnv;
   sessions(): ShimSession[];
@@ -87,6 +97,13 @@ export interface GateService extends EventEmitter<GateEvents> {
    * instead), or null when it was. Read once.
    */
   takeRecordFailure(id: number): string | null;
+  /** Results held for review, oldest first. */
+  pendingResults(): ResultReview[];
+  /** A person's verdict on a held result. */
+  decideResult(id: number, verdict: ResultVerdictKind, message?: string | null): boolean;
+  /** Which results of a tool are held for review (chained as a setting). */
+  reviewModeOf(serverId: number | null, tool: string): ReviewResultsMode;
+  setReviewMode(serverId: number, tool: string, mode: ReviewResultsMode): void;
   /** Tell the shims of a server which of its tools are switched off. */
   pushDisabledTools(serverId: number): void;
   /** Rules changed (added, edited, removed): say so to listeners. */
@@ -103,6 +120,7 @@ export async function startGateService(opts: GateOptions): Promise<GateService> 
 class Gate extends EventEmitter<GateEvents> implements GateService {
   readonly dataDir: string;
   readonly broker: ApprovalBroker;
+  readonly results: ResultReviews;
   readonly env = nodePathEnv();
   private storeRef: Store | null = null;
   private listening: Listening | null = null;
@@ -126,6 +144,32 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     };
     this.broker = new ApprovalBroker(() => this.settings().timeoutSeconds * 1000);
     this.broker.on('changed', () => this.emit('pending-changed'));
+    this.results = new ResultReviews(() => this.settings().timeoutSeconds * 1000);
+    this.results.on('changed', () => this.emit('result-reviews-changed'));
+  }
+
+  pendingResults(): ResultReview[] {
+    return this.results.list();
+  }
+
+  decideResult(id: number, verdict: ResultVerdictKind, message?: string | null): boolean {
+    return this.results.decide(id, verdict, message);
+  }
+
+  reviewModeOf(serverId: number | null, tool: string): ReviewResultsMode {
+    if (serverId === null) return 'off';
+    const modes = this.store.settings.get<Record<string, unknown>>(REVIEW_SETTING, {});
+    const mode = modes[reviewKey(serverId, tool)];
+    return mode === 'flagged' || mode === 'all' ? mode : 'off';
+  }
+
+  setReviewMode(serverId: number, tool: string, mode: ReviewResultsMode): void {
+    if (!this.store.tools.get(serverId, tool)) throw new Error(`unknown tool ${tool}`);
+    const modes = { ...this.store.settings.get<Record<string, unknown>>(REVIEW_SETTING, {}) };
+    if (mode === 'off') delete modes[reviewKey(serverId, tool)];
+    else modes[reviewKey(serverId, tool)] = mode;
+    this.store.settings.set(REVIEW_SETTING, modes, Date.now());
+    this.emit('servers-changed');
   }
 
   get store(): Store {
@@ -153,6 +197,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         settings: () => this.settings(),
         log: this.log,
         announce: (id) => this.announce(id),
+        resultFlagged: (id) => this.resultFlagged(id),
+        results: this.results,
+        reviewModeOf: (serverId, tool) => {
+          const mode = this.reviewModeOf(serverId, tool);
+          return mode === 'off' ? null : mode;
+        },
       });
       // A database restored from an older copy, or trimmed and its head moved back, is behind
       // the anchor beside it: say so before anything is decided on what it holds.
@@ -244,6 +294,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     // Decisions committed but still being flushed are answered before the shims are cut off.
     await this.storeRef?.flushed();
     this.broker.interruptAll('the Airlock gate stopped');
+    this.results.interruptAll('the Airlock gate stopped');
     await this.storeRef?.flushed();
     this.desk?.backlog.close();
     for (const s of this.sockets) s.destroy();
@@ -314,6 +365,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
           onClose = () => {
             this.live.delete(session.id);
             this.broker.cancelSession(session.id, 'the shim disconnected');
+            this.results.cancelSession(session.id, 'the shim disconnected');
             this.emit('sessions-changed');
           };
         } else {
@@ -398,6 +450,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
         const id = session.calls.get(msg.rid);
         if (id !== undefined)
           this.broker.cancel(id, `cancelled by the host${msg.reason ? `: ${msg.reason}` : ''}`);
+        this.results.cancelRequest(
+          session.id,
+          msg.rid,
+          `cancelled by the host${msg.reason ? `: ${msg.reason}` : ''}`,
+        );
         return;
       }
       case 'outcome':
@@ -513,6 +570,13 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     if (row) this.emit('history-appended', [row]);
   }
 
+  /** A result the scan flagged: its row goes out as a notice (History shows its tag anyway). */
+  private resultFlagged(id: number): void {
+    if (this.listenerCount('result-flagged') === 0) return;
+    const row = this.store.history.get(id);
+    if (row?.result?.risk) this.emit('result-flagged', row);
+  }
+
   /** What became of a call that is no longer waiting, so `airlock approve` can say so. */
   private settledCall(id: number): SettledCall | null {
     const row = Number.isSafeInteger(id) ? this.store.history.get(id) : null;
@@ -576,3 +640,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     }
   }
 }
+
+/** The setting that holds each tool's review-results mode (on the chain like every setting). */
+const REVIEW_SETTING = 'reviewResults';
+const reviewKey = (serverId: number, tool: string): string => `${serverId}\u0000${tool}`;

@@ -8,6 +8,8 @@ export interface GateSettings {
   timeoutSeconds: number;
   /** Prune the record older than this many days; null keeps everything. */
   retentionDays: number | null;
+  /** Characters of each result's text the record keeps (secrets masked); 0 keeps none. */
+  resultExcerptChars: number;
 }
 
 export const SETTING_DEFAULTS: GateSettings = {
@@ -15,6 +17,7 @@ export const SETTING_DEFAULTS: GateSettings = {
   paused: false,
   timeoutSeconds: 45,
   retentionDays: null,
+  resultExcerptChars: 2048,
 };
 
 export function readGateSettings(store: Store): GateSettings {
@@ -24,5 +27,6 @@ export function readGateSettings(store: Store): GateSettings {
     paused: s.get('paused', SETTING_DEFAULTS.paused),
     timeoutSeconds: s.get('timeoutSeconds', SETTING_DEFAULTS.timeoutSeconds),
     retentionDays: s.get<number | null>('retentionDays', SETTING_DEFAULTS.retentionDays),
+    resultExcerptChars: s.get('resultExcerptChars', SETTING_DEFAULTS.resultExcerptChars),
   };
 }

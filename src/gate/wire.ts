@@ -28,6 +28,12 @@ const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const nonce = z.string().regex(/^[0-9a-f]{32}$/);
 const time = z.number().int().nonnegative();
 const verdict = z.enum(['allow', 'deny']);
+/** Which results of an allowed call are held for a person. */
+const reviewMode = z.enum(['flagged', 'all']);
+/** A held result: passed as it is, passed with secrets masked, or replaced by an error. */
+const resultVerdict = z.enum(['pass', 'redact', 'replace']);
+/** The result sample's bound: the shim's head and tail, and the gap marker between them. */
+export const RESULT_SAMPLE_MAX_CHARS = 64 * 1024 + 16;
 /** A host request line; the gate applies the host-side limit itself when it parses it. */
 const requestLine = z.string().max(64 * 1024 * 1024);
 
@@ -107,6 +113,14 @@ export const shimMessageSchema = z.discriminatedUnion('t', [
     isError: z.boolean(),
     durationMs: z.number().nonnegative(),
     size: z.number().int().nonnegative(),
+    /** SHA-256 of the response line exactly as the host received it. */
+    digest: hex64.optional(),
+    /** Head and tail of the result's text, bounded by the shim (see shim/resultSample.ts). */
+    sample: text(RESULT_SAMPLE_MAX_CHARS).optional(),
+    /** Characters of text in the whole result. */
+    textChars: z.number().int().nonnegative().optional(),
+    /** The shim holds this result for review (the gate told it to): answer with resultVerdict. */
+    held: z.literal(true).optional(),
   }),
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
   z.strictObject({
@@ -142,7 +156,24 @@ export const gateMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('disabled'), tools: z.array(text(1000)).max(10_000) }),
   /** Whether calls may go ahead without asking (observe mode, not paused). */
   z.strictObject({ t: z.literal('mode'), observe: z.boolean() }),
+  /**
+   * Sent just before an allow decision: hold this call's result for review (every result, or
+   * only one the scan flags) and report it with `held`.
+   */
+  z.strictObject({ t: z.literal('review'), rid, mode: reviewMode }),
+  /** A held result waits for a person until `deadline` (the shim's backstop timer). */
+  z.strictObject({ t: z.literal('resultHeld'), rid, deadline: time }),
+  /** What becomes of a held result; `mac` binds it to the result's digest (see auth.ts). */
+  z.strictObject({
+    t: z.literal('resultVerdict'),
+    rid,
+    verdict: resultVerdict,
+    text: text(10_000),
+    mac: hex64,
+  }),
 ]);
+export type ReviewMode = z.infer<typeof reviewMode>;
+export type ResultVerdict = z.infer<typeof resultVerdict>;
 export type GateMessage = z.infer<typeof gateMessageSchema>;
 export type Verdict = z.infer<typeof verdict>;
 
@@ -167,6 +198,12 @@ export const settingsPatchSchema = z.strictObject({
     .min(1)
     .max(SETTING_RANGES.retentionDays.max)
     .nullable()
+    .optional(),
+  resultExcerptChars: z
+    .number()
+    .int()
+    .min(SETTING_RANGES.resultExcerptChars.min)
+    .max(SETTING_RANGES.resultExcerptChars.max)
     .optional(),
 });
 

@@ -43,6 +43,15 @@ const gateMessages = fc.oneof(
   }),
   fc.record({ t: fc.constant('disabled'), tools: fc.array(fc.string()) }),
   fc.record({ t: fc.constant('mode'), observe: fc.boolean() }),
+  fc.record({ t: fc.constant('review'), rid: fc.nat(), mode: fc.constantFrom('flagged', 'all') }),
+  fc.record({ t: fc.constant('resultHeld'), rid: fc.nat(), deadline: fc.nat() }),
+  fc.record({
+    t: fc.constant('resultVerdict'),
+    rid: fc.nat(),
+    verdict: fc.constantFrom('pass', 'redact', 'replace'),
+    text: fc.string(),
+    mac: hex(64),
+  }),
 );
 const handshakes = fc.oneof(
   fc.record({ t: fc.constant('challenge'), v: fc.integer(), nonce: hex(32) }),
@@ -65,6 +74,7 @@ const mutated = (base: fc.Arbitrary<Record<string, unknown>>) =>
         'edit',
         'tools',
         'observe',
+        'mode',
         'v',
         'nonce',
         'proof',
@@ -166,6 +176,17 @@ describe('the shim’s check of gate messages', () => {
       false,
     ],
     ['a tool list with a number', { t: 'disabled', tools: ['a', 1] }, false],
+    ['an unknown review mode', { t: 'review', rid: 1, mode: 'some' }, false],
+    [
+      'a result verdict that is an allow',
+      { t: 'resultVerdict', rid: 1, verdict: 'allow', text: '', mac: 'a'.repeat(64) },
+      false,
+    ],
+    [
+      'a result verdict without its MAC',
+      { t: 'resultVerdict', rid: 1, verdict: 'pass', text: '' },
+      false,
+    ],
     ['an array', [{ t: 'mode', observe: true }], false],
     ['null', null, false],
   ])('%s', (_what, value, ok) => {

@@ -92,6 +92,25 @@ export function checkGateMessage(v: unknown): GateMessage | null {
       return hasKeys(v, ['t', 'observe']) && typeof v.observe === 'boolean'
         ? (v as GateMessage)
         : null;
+    case 'review':
+      return hasKeys(v, ['t', 'rid', 'mode']) &&
+        isCount(v.rid) &&
+        (v.mode === 'flagged' || v.mode === 'all')
+        ? (v as GateMessage)
+        : null;
+    case 'resultHeld':
+      return hasKeys(v, ['t', 'rid', 'deadline']) && isCount(v.rid) && isCount(v.deadline)
+        ? (v as GateMessage)
+        : null;
+    case 'resultVerdict':
+      return hasKeys(v, ['t', 'rid', 'verdict', 'text', 'mac']) &&
+        isCount(v.rid) &&
+        (v.verdict === 'pass' || v.verdict === 'redact' || v.verdict === 'replace') &&
+        isStr(v.text, 10_000) &&
+        typeof v.mac === 'string' &&
+        HEX64.test(v.mac)
+        ? (v as GateMessage)
+        : null;
     default:
       return null;
   }

@@ -410,3 +410,18 @@ describe('validateRule', () => {
     ).toBe(true);
   });
 });
+
+describe('validateRule: review results', () => {
+  const base = { tool: 'fetch', action: 'allow', riskCeiling: null };
+  it('takes "flagged" or "all" on an allow rule', () => {
+    const ok = validateRule({ ...base, reviewResults: 'all' });
+    expect(ok.ok && ok.rule.reviewResults).toBe('all');
+  });
+  it('refuses it on other actions, and unknown modes', () => {
+    expect(validateRule({ ...base, action: 'deny', reviewResults: 'all' })).toMatchObject({
+      ok: false,
+      error: 'reviewResults: Reviewing results applies to allow rules only.',
+    });
+    expect(validateRule({ ...base, reviewResults: 'some' }).ok).toBe(false);
+  });
+});

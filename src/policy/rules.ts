@@ -204,6 +204,10 @@ export const ruleInputSchema = z
     message: 'A risk ceiling applies to allow rules only.',
     path: ['riskCeiling'],
   })
+  .refine((r) => r.reviewResults == null || r.action === 'allow', {
+    message: 'Reviewing results applies to allow rules only.',
+    path: ['reviewResults'],
+  })
   .transform(withDefaultCeiling);
 
 /** The risk an allow rule lets through when its author named none. */

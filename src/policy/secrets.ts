@@ -238,3 +238,40 @@ const SECRET_FIELD =
 export function isSecretField(key: string): boolean {
   return SECRET_FIELD.test(key);
 }
+
+/**
+ * The text with every secret the detectors above find masked in place (first four and last two
+ * characters kept, as `mask` shows them): known key formats, JWTs, password or key assignments,
+ * private key blocks whole, and long random-looking tokens. For text Airlock stores or shows
+ * (a result's excerpt), never for what is forwarded. Pure.
+ */
+export function maskSecrets(s: string): string {
+  let out = s;
+  const formats = knownFormats(s);
+  const replaceAll = (found: string, by: string): void => {
+    if (found.length > 0) out = out.split(found).join(by);
+  };
+  // A private key block goes whole, up to its END line (or the end of the text).
+  for (let at = out.indexOf('-----BEGIN '); at >= 0; at = out.indexOf('-----BEGIN ', at + 1)) {
+    const head = matchAt(PRIVATE_KEY, out, at);
+    if (head === null) continue;
+    const end = out.indexOf('-----END ', at + head.length);
+    const close = end < 0 ? -1 : out.indexOf('-----', end + 9);
+    const stop = close < 0 ? out.length : close + 5;
+    out = `${out.slice(0, at)}${head}…(private key masked)${out.slice(stop)}`;
+  }
+  FORMATS.forEach((_, i) => formats[i]?.forEach((m) => replaceAll(m, mask(m))));
+  for (const m of formats[JWT_FORMAT] ?? []) replaceAll(m, mask(m));
+  if (out.includes('=') || out.includes(':'))
+    out = out.replace(ASSIGNMENT, (m) =>
+      m.replace(
+        /([:=]\s{0,64}["']?)(\S+)$/,
+        (_all, lead: string, value: string) => `${lead}${mask(value)}`,
+      ),
+    );
+  const tokens: string[] = [];
+  for (let run = nextTokenRun(out, 0); run; run = nextTokenRun(out, run[1]))
+    if (looksRandom(out, run[0], run[1])) tokens.push(out.slice(run[0], run[1]));
+  for (const t of tokens) replaceAll(t, mask(t));
+  return out;
+}

@@ -133,29 +133,41 @@ export function scanDescription(
     findings.push({ code, text });
   };
   const others = otherToolPattern(otherToolNames, def.name);
-  for (const { where, text } of collectTexts(def)) {
-    for (const pattern of PATTERNS) {
-      const match = pattern.test.exec(text);
-      if (match) add(pattern.code, `${where} ${pattern.says(match[0])}`);
-    }
-    const named = others?.exec(text);
-    if (named) add('poison.otherTool', `${where} names another tool, ${named[0]}.`);
-    const kinds = hiddenKinds(text);
-    if (kinds.has('tag')) {
-      add(
-        'poison.invisible',
-        `${where} hides text in invisible tag characters: "${preview(decodeTagChars(text), 60)}".`,
-      );
-    }
-    if (kinds.has('bidi'))
-      add('poison.invisible', `${where} contains characters that reverse text direction.`);
-    if (kinds.has('invisible'))
-      add('poison.invisible', `${where} contains zero-width or invisible characters.`);
-    if (kinds.has('control') && !pattern('poison.ansi').test.test(text)) {
-      add('poison.invisible', `${where} contains control characters.`);
-    }
-  }
+  for (const { where, text } of collectTexts(def)) scanText(where, text, add, others);
   return findings;
+}
+
+/**
+ * Every detector over one text, reporting findings as "<where> <what>". Shared by the scan of
+ * tool descriptions and the scan of tool results (registry/resultScan.ts), which reach the
+ * model the same way.
+ */
+export function scanText(
+  where: string,
+  text: string,
+  add: (code: string, text: string) => void,
+  others: RegExp | null = null,
+): void {
+  for (const pattern of PATTERNS) {
+    const match = pattern.test.exec(text);
+    if (match) add(pattern.code, `${where} ${pattern.says(match[0])}`);
+  }
+  const named = others?.exec(text);
+  if (named) add('poison.otherTool', `${where} names another tool, ${named[0]}.`);
+  const kinds = hiddenKinds(text);
+  if (kinds.has('tag')) {
+    add(
+      'poison.invisible',
+      `${where} hides text in invisible tag characters: "${preview(decodeTagChars(text), 60)}".`,
+    );
+  }
+  if (kinds.has('bidi'))
+    add('poison.invisible', `${where} contains characters that reverse text direction.`);
+  if (kinds.has('invisible'))
+    add('poison.invisible', `${where} contains zero-width or invisible characters.`);
+  if (kinds.has('control') && !pattern('poison.ansi').test.test(text)) {
+    add('poison.invisible', `${where} contains control characters.`);
+  }
 }
 
 function pattern(code: string): Pattern {

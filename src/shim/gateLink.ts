@@ -4,9 +4,15 @@
 // running. Nothing is forwarded without a decision authenticated for that very request.
 // Every message from the gate is sealed (authenticated, numbered) and checked against the
 // protocol; anything else ends the connection, and every call waiting on it is denied.
-import { decisionMac, editedDecisionMac, sameProof } from '../gate/auth';
+import { decisionMac, editedDecisionMac, resultMac, sameProof } from '../gate/auth';
 import { connectGate, type GateConnection } from '../link/client';
-import type { GateMessage, SessionInfo, ShimMessage } from '../gate/wire';
+import type {
+  GateMessage,
+  ResultVerdict,
+  ReviewMode,
+  SessionInfo,
+  ShimMessage,
+} from '../gate/wire';
 import { checkGateMessage } from '../link/wireCheck';
 
 type Connection = GateConnection<GateMessage>;
@@ -37,6 +43,22 @@ export interface GateDecision {
   edit?: { args: string; digest: string };
 }
 
+/** What becomes of a held result, and the text of the error that replaces it. */
+export interface ResultDecision {
+  verdict: ResultVerdict;
+  text: string;
+}
+
+/** Review modes the gate sent for calls whose result has not come yet; the oldest go past this. */
+const MAX_REVIEWS = 10_000;
+
+/** A held result waiting for its verdict: bound to the digest of the result it is about. */
+interface ResultAsked {
+  digest: string;
+  settle: (d: ResultDecision) => void;
+  timer: NodeJS.Timeout | null;
+}
+
 interface Asked {
   digest: string;
   resolve: (d: GateDecision) => void;
@@ -53,6 +75,10 @@ export class GateLink {
   private offline: { at: number; line: string; reason: string }[] = [];
   private closed = false;
   private lostReason = 'the Airlock approval service is not running';
+  /** Calls whose result the gate wants held for review, by request number. */
+  private readonly reviews = new Map<number, ReviewMode>();
+  /** Held results waiting for the gate's verdict. */
+  private readonly resultsAsked = new Map<number, ResultAsked>();
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -184,7 +210,81 @@ export class GateLink {
     return conn ? conn.channel.closeAfterFlush('shim closed', graceMs) : Promise.resolve();
   }
 
+  /** The review mode the gate set for this call's result (once: the result comes once). */
+  takeReview(rid: number): ReviewMode | undefined {
+    const mode = this.reviews.get(rid);
+    this.reviews.delete(rid);
+    return mode;
+  }
+
+  /**
+   * Report a held result and wait for the gate's verdict on it. Always resolves: a lost
+   * connection, a hung gate or a verdict not bound to this result replace it with an error.
+   */
+  askResult(
+    report: Extract<ShimMessage, { t: 'outcome' }> & { digest: string },
+  ): Promise<ResultDecision> {
+    const conn = this.conn;
+    const rid = report.rid;
+    if (!conn || conn.channel.isClosed)
+      return Promise.resolve(replaced('the approval service is not reachable'));
+    return new Promise((resolve) => {
+      this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
+      conn.channel.send({ ...report, held: true });
+    });
+  }
+
+  private onResultMessage(
+    msg: Extract<GateMessage, { t: 'review' | 'resultHeld' | 'resultVerdict' }>,
+  ): void {
+    if (msg.t === 'review') {
+      if (this.reviews.size >= MAX_REVIEWS) {
+        const [oldest] = this.reviews.keys();
+        if (oldest !== undefined) this.reviews.delete(oldest);
+      }
+      this.reviews.set(msg.rid, msg.mode);
+      return;
+    }
+    const a = this.resultsAsked.get(msg.rid);
+    if (!a) return;
+    if (msg.t === 'resultHeld') {
+      // The gate replaces it on its own at the deadline; this is the backstop should it hang.
+      const wait = Math.max(0, msg.deadline - Date.now()) + DEADLINE_GRACE_MS;
+      a.timer = setTimeout(
+        () => this.settleResult(msg.rid, replaced('no decision arrived from the approval service')),
+        wait,
+      );
+      a.timer.unref?.();
+      return;
+    }
+    const key = this.conn?.key ?? '';
+    if (!sameProof(msg.mac, resultMac(key, msg.rid, a.digest, msg.verdict))) {
+      this.settleResult(msg.rid, replaced('the decision was not bound to this result'));
+      return;
+    }
+    this.settleResult(msg.rid, { verdict: msg.verdict, text: msg.text });
+  }
+
+  private settleResult(rid: number, d: ResultDecision): void {
+    const a = this.resultsAsked.get(rid);
+    if (!a) return;
+    this.resultsAsked.delete(rid);
+    if (a.timer) clearTimeout(a.timer);
+    a.settle(d);
+  }
+
+  /** The host withdrew a call whose result is held: the gate stops asking about it. */
+  cancelResult(rid: number, reason: string): void {
+    if (!this.resultsAsked.has(rid)) return;
+    const a = this.resultsAsked.get(rid);
+    this.resultsAsked.delete(rid);
+    if (a?.timer) clearTimeout(a.timer);
+    this.conn?.channel.send({ t: 'cancel', rid, reason });
+  }
+
   private onMessage(msg: GateMessage): void {
+    if (msg.t === 'review' || msg.t === 'resultHeld' || msg.t === 'resultVerdict')
+      return this.onResultMessage(msg);
     if (msg.t === 'disabled') {
       const next = new Set(msg.tools);
       const changed =
@@ -254,6 +354,10 @@ export class GateLink {
         text: `Denied by Airlock: the connection to the approval service was lost (${why})`,
       });
     }
+    // A held result is never passed without a verdict: it is replaced.
+    for (const rid of [...this.resultsAsked.keys()])
+      this.settleResult(rid, replaced(`the connection to the approval service was lost (${why})`));
+    this.reviews.clear();
   }
 
   private rememberOffline(line: string, reason: string): void {
@@ -261,4 +365,12 @@ export class GateLink {
     if (this.offline.length < 100)
       this.offline.push({ at: Date.now(), line: line.slice(0, 64 * 1024), reason });
   }
+}
+
+/** The error that replaces a held result nobody could decide on. */
+function replaced(why: string): ResultDecision {
+  return {
+    verdict: 'replace',
+    text: `Withheld by Airlock: ${why}, so this result was not passed on.`,
+  };
 }

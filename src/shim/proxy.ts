@@ -13,9 +13,11 @@ import type { OversizeInfo } from '../mcp/framing';
 import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
-import type { GateDecision } from './gateLink';
+import type { GateDecision, ResultDecision } from './gateLink';
+import { redactedResponse } from './redact';
+import { resultTexts, sampleOf } from './resultSample';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
-import type { ShimMessage } from '../gate/wire';
+import type { ReviewMode, ShimMessage } from '../gate/wire';
 
 /** What the proxy needs from the gate connection (GateLink in production). */
 export interface Gate {
@@ -25,7 +27,15 @@ export interface Gate {
   readonly disabledTools: ReadonlySet<string>;
   /** Observe mode: forward at once and report the call (never true without a live gate). */
   readonly observing: boolean;
+  /** Whether the gate wants this call's result held for review (asked once per call). */
+  takeReview?(rid: number): ReviewMode | undefined;
+  /** Report a held result and wait for its verdict (always resolves; failures replace it). */
+  askResult?(report: OutcomeReport): Promise<ResultDecision>;
+  /** The host withdrew a call whose result is held. */
+  cancelResult?(rid: number, reason: string): void;
 }
+
+type OutcomeReport = Extract<ShimMessage, { t: 'outcome' }> & { digest: string };
 
 export interface ProxyIO {
   /** Write one line (without its newline). False means: wait for drain. */
@@ -41,6 +51,19 @@ interface Held {
   idRaw: string;
   line: Buffer;
   progress: NodeJS.Timeout | null;
+  /** The request's progress token, kept for a result held for review. */
+  progressTokenRaw?: string;
+}
+
+/** A result held for review: the server's answer, not yet passed to the host. */
+interface HeldResult {
+  rid: number;
+  idRaw: string;
+  line: Buffer;
+  message: Record<string, unknown>;
+  progress: NodeJS.Timeout | null;
+  /** The call was approved with edited arguments: the agent is told, whatever is passed. */
+  editedNote?: string;
 }
 
 /** A request forwarded to the server whose one answer is still expected. */
@@ -49,6 +72,8 @@ interface InFlight {
   /** `refresh`: the shim's own tools/list; `opening`: initialize or server/discover. */
   kind: 'tools/call' | 'tools/list' | 'refresh' | 'opening' | 'other';
   rid?: number;
+  /** A tools/call's progress token, for keeping the host waiting on a held result. */
+  progressTokenRaw?: string;
   /** tools/list with a cursor: a later page, merged into the earlier ones. */
   append?: boolean;
   /** The host cancelled it after it was forwarded: a late answer is dropped. */
@@ -72,9 +97,16 @@ const MAX_REPORTED_DROPS = 100;
 const MAX_INFO_CHARS = 200;
 /** Pages the shim's own re-list follows before it stops. */
 const MAX_REFRESH_PAGES = 100;
+/**
+ * Bytes of results held for review at once. Past this a new one is replaced at once rather than
+ * held: a host firing calls at a slow reviewer must not grow the shim without limit.
+ */
+export const MAX_HELD_RESULT_BYTES = 256 * 1024 * 1024;
 
 export class ShimProxy {
   private readonly held = new Map<string, Held>();
+  /** Results held for review, by the host's request id key. */
+  private readonly heldResults = new Map<string, HeldResult>();
   private readonly inFlight = new Map<string, InFlight>();
   /** Server → host requests whose answers the shim reads (only roots/list). */
   private readonly serverRequests = new Set<string>();
@@ -123,6 +155,9 @@ export class ShimProxy {
         if (m.method === 'notifications/cancelled' && m.requestIdKey !== undefined) {
           if (this.cancelHeld(m.requestIdKey, m.params?.reason)) {
             return true; // the server never saw the call, so it must not see its cancellation
+          }
+          if (this.cancelHeldResult(m.requestIdKey, m.params?.reason)) {
+            return true; // the server answered already: nothing of it is open there
           }
           this.markCancelled(m.requestIdKey);
         }
@@ -190,11 +225,13 @@ export class ShimProxy {
         this.readServerInfo(p.message);
         return this.io.toHost(line);
       case 'tools/call': {
+        const review = f.rid !== undefined ? this.gate.takeReview?.(f.rid) : undefined;
+        if (review) return this.holdResult(p.idKey, f, p.message, line);
         // The host first: the outcome is bookkeeping.
         const noted =
           f.editedNote === undefined ? null : withLeadingText(line.toString('utf8'), f.editedNote);
         const ok = this.io.toHost(noted ?? line);
-        this.reportOutcome(f, p.message, line.length);
+        this.reportOutcome(f, p.message, line);
         return ok;
       }
       case 'other':
@@ -240,6 +277,8 @@ export class ShimProxy {
       this.held.delete(key);
       this.gate.cancel(h.rid, 'the host closed the connection');
     }
+    for (const key of [...this.heldResults.keys()])
+      this.cancelHeldResult(key, 'the host closed the connection');
   }
 
   /** The server is gone: every request still open gets an error, held ones included. */
@@ -263,7 +302,7 @@ export class ShimProxy {
   }
 
   private onHostRequest(m: Request, line: Buffer): boolean {
-    if (this.held.has(m.idKey) || this.inFlight.has(m.idKey)) {
+    if (this.held.has(m.idKey) || this.inFlight.has(m.idKey) || this.heldResults.has(m.idKey)) {
       return this.io.toHost(
         jsonRpcError(m.idRaw, INVALID_REQUEST, 'Airlock: a request with this id is still open'),
       );
@@ -308,6 +347,7 @@ export class ShimProxy {
       return ok;
     }
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
+    if (m.progressTokenRaw !== undefined) h.progressTokenRaw = m.progressTokenRaw;
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
     this.held.set(m.idKey, h);
     void this.gate
@@ -338,10 +378,17 @@ export class ShimProxy {
         rid,
         startedAt: Date.now(),
         editedNote: editedNoteText(d.edit.args),
+        ...(h.progressTokenRaw !== undefined ? { progressTokenRaw: h.progressTokenRaw } : {}),
       });
       this.io.toServer(edited);
     } else if (d.verdict === 'allow' && !this.serverGone) {
-      this.inFlight.set(key, { idRaw: h.idRaw, kind: 'tools/call', rid, startedAt: Date.now() });
+      this.inFlight.set(key, {
+        idRaw: h.idRaw,
+        kind: 'tools/call',
+        rid,
+        startedAt: Date.now(),
+        ...(h.progressTokenRaw !== undefined ? { progressTokenRaw: h.progressTokenRaw } : {}),
+      });
       this.io.toServer(h.line); // exactly the bytes the gate was shown
     } else {
       this.io.toHost(toolDenial(h.idRaw, d.text));
@@ -389,30 +436,108 @@ export class ShimProxy {
     }
   }
 
-  private startProgress(tokenRaw: string): NodeJS.Timeout {
+  private startProgress(
+    tokenRaw: string,
+    message = 'Waiting for approval in Airlock',
+  ): NodeJS.Timeout {
     let progress = 0;
     const timer = setInterval(() => {
       progress += 1;
-      this.io.toHost(progressNotification(tokenRaw, progress, 'Waiting for approval in Airlock'));
+      this.io.toHost(progressNotification(tokenRaw, progress, message));
     }, this.opts.progressIntervalMs);
     timer.unref?.();
     return timer;
   }
 
-  private stopProgress(h: Held): void {
+  /**
+   * Review results: the server's answer waits here until the gate says what becomes of it. The
+   * host hears progress meanwhile (if it gave a token), like for a held call.
+   */
+  private holdResult(
+    key: string,
+    f: InFlight,
+    message: Record<string, unknown>,
+    line: Buffer,
+  ): boolean {
+    const rid = f.rid ?? 0;
+    const report = this.outcomeReport(f, message, line);
+    let heldBytes = line.length;
+    for (const other of this.heldResults.values()) heldBytes += other.line.length;
+    if (heldBytes > MAX_HELD_RESULT_BYTES) {
+      this.gate.send(report); // recorded all the same, never passed unreviewed
+      return this.io.toHost(
+        toolDenial(
+          f.idRaw,
+          'Withheld by Airlock: too many results are waiting for review, so this result was not passed on.',
+        ),
+      );
+    }
+    const h: HeldResult = { rid, idRaw: f.idRaw, line, message, progress: null };
+    if (f.editedNote !== undefined) h.editedNote = f.editedNote;
+    if (f.progressTokenRaw !== undefined)
+      h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
+    this.heldResults.set(key, h);
+    const asked = this.gate.askResult
+      ? this.gate.askResult(report)
+      : Promise.resolve<ResultDecision>({
+          verdict: 'replace',
+          text: 'Withheld by Airlock: the result could not be reviewed.',
+        });
+    void asked.then((d) => this.onResultDecision(key, rid, d));
+    return true;
+  }
+
+  private onResultDecision(key: string, rid: number, d: ResultDecision): void {
+    const h = this.heldResults.get(key);
+    if (!h || h.rid !== rid) return; // the host withdrew it
+    this.heldResults.delete(key);
+    this.stopProgress(h);
+    if (d.verdict === 'pass')
+      this.io.toHost(noted(h.line, h.editedNote)); // the server's own bytes
+    else if (d.verdict === 'redact')
+      this.io.toHost(noted(redactedResponse(h.idRaw, h.message), h.editedNote));
+    else this.io.toHost(toolDenial(h.idRaw, d.text));
+  }
+
+  private cancelHeldResult(key: string, reason: unknown): boolean {
+    const h = this.heldResults.get(key);
+    if (!h) return false;
+    this.heldResults.delete(key);
+    this.stopProgress(h);
+    this.gate.cancelResult?.(h.rid, typeof reason === 'string' ? reason : 'cancelled by the host');
+    return true;
+  }
+
+  private stopProgress(h: { progress: NodeJS.Timeout | null }): void {
     if (h.progress) clearInterval(h.progress);
     h.progress = null;
   }
 
-  private reportOutcome(f: InFlight, message: Record<string, unknown>, size: number): void {
+  /**
+   * The result's outcome for the record: its size, the digest of the bytes the host received,
+   * and a bounded sample of its text (see resultSample.ts) for the gate's excerpt and scan.
+   */
+  private reportOutcome(f: InFlight, message: Record<string, unknown>, line: Buffer): void {
+    this.gate.send(this.outcomeReport(f, message, line));
+  }
+
+  private outcomeReport(
+    f: InFlight,
+    message: Record<string, unknown>,
+    line: Buffer,
+  ): OutcomeReport {
     const result = message.result as { isError?: unknown } | null | undefined;
-    this.gate.send({
+    const sample = sampleOf(resultTexts(message));
+    return {
       t: 'outcome',
       rid: f.rid ?? 0,
       isError: 'error' in message || result?.isError === true,
       durationMs: Date.now() - f.startedAt,
-      size,
-    });
+      size: line.length,
+      digest: createHash('sha256').update(line).digest('hex'),
+      sample: sample.text,
+      textChars: sample.chars,
+    };
   }
 
   /**
@@ -533,6 +658,12 @@ export class ShimProxy {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A result passed on after an edited approval leads with the note that tells the agent. */
+function noted(line: Buffer | string, note: string | undefined): Buffer | string {
+  if (note === undefined) return line;
+  return withLeadingText(typeof line === 'string' ? line : line.toString('utf8'), note) ?? line;
 }
 
 /** A tool entry as a log line names it: its name quoted and cut short, or what it is. */

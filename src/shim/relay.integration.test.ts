@@ -8,7 +8,13 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { secretPath, socketLocation } from '../core/dataDir';
 import { LineSplitter } from '../mcp/framing';
-import { askEveryCall, connectClient, everythingServer, tempDir } from '../testing/harness';
+import {
+  askEveryCall,
+  connectClient,
+  everythingServer,
+  tempDir,
+  waitFor,
+} from '../testing/harness';
 import { startGateService, type GateService } from '../gate/service';
 
 /**
@@ -135,5 +141,35 @@ describe('a relay on the socket', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Denied by Airlock: .*out of order/);
     expect(textOf(result)).not.toContain('Echo:');
+  });
+});
+
+describe('a relay on the socket, with a held result', () => {
+  it('cannot turn a "replace" into a "pass": the result is withheld all the same', async () => {
+    // The relay rewrites the verdict inside the sealed line; the MAC no longer fits.
+    relay = await startRelay(relayDir, gateDir, (line) => [
+      line.includes('"t":"resultVerdict"') ? line.replace('"replace"', '"pass"') : line,
+    ]);
+    client = await connectClient(everythingServer(), { dataDir: relayDir });
+    await client.listTools();
+    const session = await waitFor(
+      () => gate.sessions().find((s) => s.serverId !== null),
+      10_000,
+      'the session',
+    );
+    // The tool list reaches the client before the gate has pinned it: wait for the record.
+    await waitFor(() => gate.store.tools.get(session.serverId!, 'echo'), 10_000, 'echo pinned');
+    gate.setReviewMode(session.serverId!, 'echo', 'all');
+    const call = client.callTool({ name: 'echo', arguments: { message: 'secret plans' } });
+    const p = await waitFor(() => gate.pending()[0], 10_000, 'the call to ask');
+    gate.decide(p.id, 'allow');
+    const held = await waitFor(() => gate.pendingResults()[0], 10_000, 'the held result');
+    gate.decideResult(held.id, 'replace');
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /^Withheld by Airlock: the connection to the approval service was lost/,
+    );
+    expect(textOf(result)).not.toContain('secret plans');
   });
 });

@@ -6,10 +6,11 @@ import {
   editedFacts,
   leanFacts,
   outcomeFacts,
+  resultFacts,
   type CallDbRow,
   type FactGroup,
 } from './facts';
-import type { CallDecision, CallOutcome, CallStart } from './types';
+import type { CallDecision, CallOutcome, CallResult, CallStart, ResultReviewRecord } from './types';
 
 export interface CallRepo {
   /** Records a gated call as pending; returns its id. */
@@ -23,6 +24,8 @@ export interface CallRepo {
   record(c: CallStart, d: CallDecision, o?: CallOutcome): number;
   /** The result came back. Returns false when an outcome was already recorded. */
   outcome(callId: number, o: CallOutcome, now?: number): boolean;
+  /** What became of a result held for review. False when one was recorded already. */
+  reviewResult(callId: number, r: ResultReviewRecord): boolean;
   /** Pending calls left by a gate that died → 'interrupted'. Run once when the gate starts. */
   markInterrupted(now: number): number;
   /** Ids of calls still waiting for a decision. */
@@ -33,8 +36,9 @@ export function callRepo(ctx: StoreContext): CallRepo {
   const insert = ctx.w.prepare(
     `INSERT INTO calls (at, session_id, host, server_id, server, tool, arguments, risk, reasons,
        decision, decided_by, rule_id, message, decided_at, would_have,
-       outcome_error, outcome_duration_ms, outcome_size)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       outcome_error, outcome_duration_ms, outcome_size,
+       result_sha256, result_excerpt, result_chars, result_risk, result_findings)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const state = ctx.w.prepare<[number], Pick<CallDbRow, 'decision' | 'outcome_error'>>(
     'SELECT decision, outcome_error FROM calls WHERE id = ?',
@@ -48,6 +52,14 @@ export function callRepo(ctx: StoreContext): CallRepo {
     `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?
      WHERE id = ? AND outcome_error IS NULL`,
   );
+  const setResult = ctx.w.prepare(
+    `UPDATE calls SET result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
+       result_findings = ? WHERE id = ?`,
+  );
+  const reviewOf = ctx.w.prepare<[number], { result_review: string | null }>(
+    'SELECT result_review FROM calls WHERE id = ?',
+  );
+  const setReview = ctx.w.prepare('UPDATE calls SET result_review = ? WHERE id = ?');
   const pendingW = ctx.w.prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL');
   const pendingR = ctx.r
     .prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL ORDER BY id')
@@ -76,17 +88,20 @@ export function callRepo(ctx: StoreContext): CallRepo {
         o === null ? null : o.isError ? 1 : 0,
         o?.durationMs ?? null,
         o?.size ?? null,
+        ...resultColumns(o?.result),
       ).lastInsertRowid,
     );
     const groups: FactGroup[] = [
       'begun',
       ...(d ? ['decided' as const] : []),
       ...(o ? ['outcome' as const] : []),
+      ...(o?.result ? ['result' as const] : []),
     ];
     const facts = {
       ...begunFacts(c, args),
       ...(d ? decidedFacts(d) : {}),
       ...(o ? outcomeFacts(o) : {}),
+      ...(o?.result ? resultFacts(o.result) : {}),
     };
     // Stamped with the call's own time, so pruning by time keeps a kept call's first event.
     // The row holds the facts; the event holds their digest (see leanFacts).
@@ -124,6 +139,28 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (s.outcome_error !== null) return false;
         setOutcome.run(o.isError ? 1 : 0, o.durationMs, o.size, callId);
         ctx.append('call.outcome', { callId, ...outcomeFacts(o) }, now, callId);
+        if (o.result) {
+          setResult.run(...resultColumns(o.result), callId);
+          // On the chain by digest: an excerpt or a finding edited in the file is caught.
+          const facts = resultFacts(o.result);
+          ctx.append('call.result', { callId, ...leanFacts(['result'], facts) }, now, callId);
+        }
+        return true;
+      });
+    },
+    reviewResult(callId, r) {
+      return ctx.writeCalls(() => {
+        const s = reviewOf.get(callId);
+        if (!s) throw new Error(`unknown call ${callId}`);
+        if (s.result_review !== null) return false;
+        setReview.run(JSON.stringify(r), callId);
+        const facts = { resultReview: r };
+        ctx.append(
+          'call.resultReviewed',
+          { callId, ...leanFacts(['review'], facts) },
+          r.at,
+          callId,
+        );
         return true;
       });
     },
@@ -144,4 +181,12 @@ export function callRepo(ctx: StoreContext): CallRepo {
     },
     pendingIds: () => pendingR.all(),
   };
+}
+
+/** The result columns of a call row, in the order the statements name them. */
+function resultColumns(
+  r: CallResult | undefined,
+): [string | null, string | null, number | null, string | null, string | null] {
+  if (!r) return [null, null, null, null, null];
+  return [r.sha256, r.excerpt, r.chars, r.risk, JSON.stringify(r.findings)];
 }

@@ -3,7 +3,7 @@
 import type { RiskReason } from '../contract/types';
 import { canonicalJson } from '../contract/canonicalJson';
 import { sha256 } from './chain';
-import type { CallDecision, CallOutcome, CallStart } from './types';
+import type { CallDecision, CallOutcome, CallResult, CallStart } from './types';
 
 export interface CallDbRow {
   id: number;
@@ -27,6 +27,12 @@ export interface CallDbRow {
   outcome_size: number | null;
   /** Edit, then approve: what was approved instead of `arguments` (NULL: not edited). */
   approved_arguments: string | null;
+  result_sha256: string | null;
+  result_excerpt: string | null;
+  result_chars: number | null;
+  result_risk: string | null;
+  result_findings: string | null;
+  result_review: string | null;
 }
 
 export type Facts = Record<string, unknown>;
@@ -57,11 +63,21 @@ export const OUTCOME_KEYS = ['isError', 'durationMs', 'size'] as const;
  * to add, change or drop approved arguments no longer matches the chain.
  */
 export const EDITED_KEYS = ['approvedArgumentsSha256'] as const;
+export const RESULT_KEYS = [
+  'resultSha256',
+  'resultExcerpt',
+  'resultChars',
+  'resultRisk',
+  'resultFindings',
+] as const;
+export const REVIEW_KEYS = ['resultReview'] as const;
 export const ALL_KEYS: readonly string[] = [
   ...BEGUN_KEYS,
   ...DECIDED_KEYS,
   ...OUTCOME_KEYS,
   ...EDITED_KEYS,
+  ...RESULT_KEYS,
+  ...REVIEW_KEYS,
 ];
 
 export function argumentsText(c: CallStart): string {
@@ -101,6 +117,16 @@ export function outcomeFacts(o: CallOutcome): Facts {
   return { isError: o.isError, durationMs: o.durationMs, size: o.size };
 }
 
+export function resultFacts(r: CallResult): Facts {
+  return {
+    resultSha256: r.sha256,
+    resultExcerpt: r.excerpt,
+    resultChars: r.chars,
+    resultRisk: r.risk,
+    resultFindings: r.findings,
+  };
+}
+
 export function rowFacts(r: CallDbRow): Facts {
   return {
     at: r.at,
@@ -125,6 +151,13 @@ export function rowFacts(r: CallDbRow): Facts {
       r.approved_arguments === null || r.approved_arguments === undefined
         ? null
         : sha256(r.approved_arguments),
+    resultSha256: r.result_sha256,
+    resultExcerpt: r.result_excerpt,
+    resultChars: r.result_chars,
+    resultRisk: r.result_risk,
+    resultFindings:
+      r.result_findings === null ? null : (JSON.parse(r.result_findings) as RiskReason[]),
+    resultReview: r.result_review === null ? null : (JSON.parse(r.result_review) as unknown),
   };
 }
 
@@ -152,6 +185,8 @@ export const FACT_GROUPS = {
   decided: DECIDED_KEYS,
   outcome: OUTCOME_KEYS,
   edited: EDITED_KEYS,
+  result: RESULT_KEYS,
+  review: REVIEW_KEYS,
 } as const;
 export type FactGroup = keyof typeof FACT_GROUPS;
 

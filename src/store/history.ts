@@ -6,6 +6,7 @@ import type {
   DecisionKind,
   HistoryQuery,
   HistoryRow,
+  RecordedResult,
   RiskLevel,
   RiskReason,
 } from '../contract/types';
@@ -42,7 +43,9 @@ interface Filter {
 
 const COLUMNS = `c.id, c.at, c.host, c.server, c.server_id, c.tool, c.arguments, c.risk, c.reasons,
   c.decision, c.decided_by, c.rule_id, c.message, c.decided_at, c.would_have,
-  c.outcome_error, c.outcome_duration_ms, c.outcome_size, c.approved_arguments`;
+  c.outcome_error, c.outcome_duration_ms, c.outcome_size, c.approved_arguments,
+  c.result_sha256, c.result_excerpt, c.result_chars, c.result_risk, c.result_findings,
+  c.result_review`;
 
 /** SQL shape and parameters for a query; values are always bound, never spliced. */
 export function buildFilter(q: HistoryQuery): Filter {
@@ -124,6 +127,17 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
             isError: r.outcome_error === 1,
             durationMs: r.outcome_duration_ms ?? 0,
             size: r.outcome_size ?? 0,
+          },
+    result:
+      r.result_sha256 === null
+        ? null
+        : {
+            sha256: r.result_sha256,
+            excerpt: r.result_excerpt ?? '',
+            chars: r.result_chars ?? 0,
+            risk: (r.result_risk as RiskLevel | null) ?? null,
+            findings: parseJson<RiskReason[]>(r.result_findings ?? '[]', []),
+            review: parseJson<RecordedResult['review']>(r.result_review ?? 'null', null),
           },
   };
 }

@@ -13,6 +13,8 @@ export interface RuleDbRow {
   note: string;
   origin: string;
   enabled: number;
+  /** Added by migration call_results: absent from rows read before it ran. */
+  review_results?: string | null;
   created_at: number;
 }
 
@@ -37,6 +39,10 @@ export function ruleFromRow(r: RuleDbRow): Rule {
     action: r.action as RuleAction,
     expiry: JSON.parse(r.expiry) as RuleExpiry,
     riskCeiling: r.risk_ceiling as RiskLevel | null,
+    // Only when set: rules written before this field existed read (and chain) as they were.
+    ...(r.review_results === 'flagged' || r.review_results === 'all'
+      ? { reviewResults: r.review_results }
+      : {}),
     note: r.note,
     origin: r.origin,
     enabled: r.enabled === 1,
@@ -50,11 +56,11 @@ export function ruleRepo(ctx: StoreContext): RuleRepo {
   const oneW = ctx.w.prepare<[number], RuleDbRow>('SELECT * FROM rules WHERE id = ?');
   const insert = ctx.w.prepare(
     `INSERT INTO rules (server_id, tool, conditions, action, expiry, risk_ceiling, note, origin,
-       enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       enabled, review_results, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const save = ctx.w.prepare(
     `UPDATE rules SET server_id = ?, tool = ?, conditions = ?, action = ?, expiry = ?,
-       risk_ceiling = ?, note = ?, origin = ?, enabled = ? WHERE id = ?`,
+       risk_ceiling = ?, note = ?, origin = ?, enabled = ?, review_results = ? WHERE id = ?`,
   );
   const del = ctx.w.prepare('DELETE FROM rules WHERE id = ?');
 
@@ -69,6 +75,7 @@ export function ruleRepo(ctx: StoreContext): RuleRepo {
       r.note,
       r.origin,
       r.enabled ? 1 : 0,
+      r.reviewResults ?? null,
     ] as const;
   const mustGet = (id: number): Rule => {
     const row = oneW.get(id);

@@ -1,5 +1,12 @@
 // Shapes the store adds to the shared contract (src/contract/types.ts).
-import type { DecidedBy, DecisionKind, RiskAssessment, ServerIdentity } from '../contract/types';
+import type {
+  DecidedBy,
+  DecisionKind,
+  RiskAssessment,
+  RiskLevel,
+  RiskReason,
+  ServerIdentity,
+} from '../contract/types';
 
 export interface ServerRow {
   id: number;
@@ -42,6 +49,29 @@ export interface CallOutcome {
   isError: boolean;
   durationMs: number;
   size: number;
+  /** What came back, when the shim reported it (older shims report only the outcome). */
+  result?: CallResult;
+}
+
+/** What a person (or the timeout) made of a result held for review. */
+export interface ResultReviewRecord {
+  verdict: 'pass' | 'redact' | 'replace';
+  decidedBy: 'user' | 'timeout' | 'policy' | 'host' | 'gate';
+  at: number;
+  message: string | null;
+}
+
+/** A result as recorded: never the whole text, only a bounded, masked excerpt of it. */
+export interface CallResult {
+  /** SHA-256 (hex) of the response line exactly as the host received it. */
+  sha256: string;
+  /** The start of the result's text, secrets masked, within the excerpt setting. */
+  excerpt: string;
+  /** Characters of text in the whole result (more than the excerpt when it was cut). */
+  chars: number;
+  /** The highest level the result scan found; null when it found nothing. */
+  risk: RiskLevel | null;
+  findings: RiskReason[];
 }
 
 export type VerifyResult =

@@ -21,6 +21,7 @@ The gate's settings, shared by the desktop app and \`airlock gate\`:
   paused      true | false       deny every new gated call
   timeout     SECONDS (${SETTING_RANGES.timeoutSeconds.min}-${SETTING_RANGES.timeoutSeconds.max})   deny a call nobody decided after this long
   retention   DAYS (${SETTING_RANGES.retentionDays.min}-${SETTING_RANGES.retentionDays.max})      prune calls older than this; 0 keeps everything
+  result-excerpt CHARS (${SETTING_RANGES.resultExcerptChars.min}-${SETTING_RANGES.resultExcerptChars.max})  text of each result kept in History, secrets masked
 
 A running gate takes a change at once (through its socket); otherwise it is saved for the
 next start.`;
@@ -41,8 +42,14 @@ export function parseSetting(key: string, value: string): Patch {
       const n = wholeNumberIn(value, SETTING_RANGES.retentionDays, 'retention');
       return { retentionDays: n === 0 ? null : n };
     }
+    case 'result-excerpt':
+      return {
+        resultExcerptChars: wholeNumberIn(value, SETTING_RANGES.resultExcerptChars, key),
+      };
     default:
-      throw new UsageError(`unknown setting "${key}" (mode, paused, timeout, retention)`);
+      throw new UsageError(
+        `unknown setting "${key}" (mode, paused, timeout, retention, result-excerpt)`,
+      );
   }
 }
 
@@ -72,7 +79,7 @@ export async function settingsCommand(argv: string[], io: Io): Promise<number> {
     if (values.json) io.out(JSON.stringify(s));
     else {
       io.out(
-        `mode ${s.mode}\npaused ${s.paused}\ntimeout ${s.timeoutSeconds}\nretention ${s.retentionDays ?? 0}`,
+        `mode ${s.mode}\npaused ${s.paused}\ntimeout ${s.timeoutSeconds}\nretention ${s.retentionDays ?? 0}\nresult-excerpt ${s.resultExcerptChars}`,
       );
       if (!saved) io.out(`(the defaults: nothing has been saved in ${dir} yet)`);
     }

@@ -33,14 +33,22 @@ function oldRecord(file: string): void {
     DROP TABLE events; ALTER TABLE events_hex RENAME TO events;
     CREATE INDEX events_call ON events(call_id) WHERE call_id IS NOT NULL;
   `);
-  // And what later steps added, taken back (006: approved arguments, and search over them).
-  db.exec(`
-    DROP TRIGGER calls_fts_insert; DROP TRIGGER calls_fts_delete; DROP TRIGGER calls_fts_update;
-    DROP TABLE calls_fts; ALTER TABLE calls DROP COLUMN approved_arguments;
-  `);
-  callSearch.up(db);
+  undoLaterSteps(db);
   db.pragma('user_version = 4');
   db.close();
+}
+
+/** The store above was made at the newest version: take back what steps after 5 added. */
+function undoLaterSteps(db: Database.Database): void {
+  db.exec(`
+    DROP TRIGGER calls_fts_insert; DROP TRIGGER calls_fts_delete; DROP TRIGGER calls_fts_update;
+    DROP TABLE calls_fts;
+    ALTER TABLE calls DROP COLUMN result_sha256; ALTER TABLE calls DROP COLUMN result_excerpt;
+    ALTER TABLE calls DROP COLUMN result_chars; ALTER TABLE calls DROP COLUMN result_risk;
+    ALTER TABLE calls DROP COLUMN result_findings; ALTER TABLE calls DROP COLUMN result_review;
+    ALTER TABLE rules DROP COLUMN review_results; ALTER TABLE calls DROP COLUMN approved_arguments;
+  `);
+  callSearch.up(db);
 }
 
 describe('migration 005 lean record', () => {

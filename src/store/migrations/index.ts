@@ -5,6 +5,7 @@ import { callStats } from './003_call_stats';
 import { serverFacts } from './004_server_facts';
 import { leanRecord } from './005_lean_record';
 import { editedArguments } from './006_edited_arguments';
+import { callResults } from './007_call_results';
 
 export type { Migration } from './types';
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   serverFacts,
   leanRecord,
   editedArguments,
+  callResults,
 ];
