@@ -291,10 +291,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.desk?.flush();
-    // Decisions committed but still being flushed are answered before the shims are cut off.
-    await this.storeRef?.flushed();
+    // Calls still waiting are interrupted (and so recorded) before anything here awaits: the
+    // process may be told to exit meanwhile, and a call left waiting would have no decision.
     this.broker.interruptAll('the Airlock gate stopped');
     this.results.interruptAll('the Airlock gate stopped');
+    // Decisions committed but still being flushed are answered before the shims are cut off.
     await this.storeRef?.flushed();
     this.desk?.backlog.close();
     for (const s of this.sockets) s.destroy();
