@@ -88,9 +88,7 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
     if (call.askReasons.length) io.out(`    asking because: ${call.askReasons.join(' ')}`);
   }
   if (results.length === 0) return 0;
-  io.out(
-    `${results.length} result(s) waiting for review (airlock result ID pass|redact|replace):`,
-  );
+  io.out(`${results.length} result(s) waiting for review (airlock result ID pass|redact|replace):`);
   for (const r of results) for (const line of describeHeldResult(r, now)) io.out(line);
   return 0;
 }
