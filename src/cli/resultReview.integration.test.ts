@@ -6,13 +6,16 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PendingCall, ResultReview, ReviewResultsMode } from '../contract/types';
+import { databasePath } from '../core/dataDir';
 import { startGateService, type GateService } from '../gate/service';
+import { openStore } from '../store/store';
 import {
   askEveryCall,
   NODE,
   RawShim,
   ROOT,
   runCli,
+  startGateProcess,
   tempDir,
   waitFor,
   type ServerCommand,
@@ -240,4 +243,59 @@ describe('held results from the command line', () => {
     const missing = await cli('result', '1');
     expect(missing.code).toBe(2);
   }, 60_000);
+});
+
+describe('`airlock gate` and a held result', () => {
+  it('announces the held result, and `airlock result` decides it in that other process', async () => {
+    const dir = tempDir();
+    // An allow rule that holds every result of fetch_page, written before the gate starts.
+    const store = openStore(databasePath(dir));
+    store.rules.add(
+      {
+        serverId: null,
+        tool: 'fetch_page',
+        conditions: [],
+        action: 'allow',
+        expiry: { kind: 'forever' },
+        riskCeiling: null,
+        note: '',
+        origin: 'manual',
+        enabled: true,
+        reviewResults: 'all',
+      },
+      Date.now(),
+    );
+    store.close();
+    const gateProc = await startGateProcess(dir, ['--timeout', '300']);
+    let out = '';
+    gateProc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const shim = new RawShim(dir, injecting());
+    try {
+      await shim.initialize();
+      shim.request('list', 'tools/list');
+      await shim.next((m) => m.id === 'list');
+      shim.request(1, 'tools/call', {
+        name: 'fetch_page',
+        arguments: { url: 'https://w.example' },
+      });
+      const line = await waitFor(
+        () =>
+          /^result waiting (\d+): test-host\/injecting fetch_page \[result risk high\] .*— airlock result \1 pass\|redact\|replace$/m.exec(
+            out,
+          ),
+        20_000,
+        'the gate to announce the held result',
+      );
+      const id = line[1]!;
+      const res = await runCli(['result', id, 'redact', '--data-dir', dir]);
+      expect(res.stdout).toBe(`Passed the result of call ${id} to the agent, secrets masked.\n`);
+      const answer = await shim.next((m) => m.id === 1, 20_000);
+      expect(textOf(answer)).toContain('Welcome to the weather service');
+    } finally {
+      shim.proc.stdin.end();
+      await shim.exited;
+      gateProc.kill('SIGTERM');
+      await new Promise((r) => gateProc.once('exit', r));
+    }
+  }, 90_000);
 });
