@@ -129,6 +129,13 @@ describe('held results from the command line', () => {
     expect(listed[1]).toMatchObject({ tool: 'fetch_page', risk: 'high', mode: 'flagged' });
     expect((listed[1] as ResultReview).size).toBeGreaterThan(100);
 
+    // `approve` of it points to the right command.
+    const approve = await cli('approve', String(held.id));
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toBe(
+      `airlock: call ${held.id} was already approved; its result is waiting for review (airlock result ${held.id} pass|redact|replace)\n`,
+    );
+
     const passed = await cli('result', String(held.id), 'pass');
     expect(passed.stderr).toBe('');
     expect(passed.stdout).toBe(`Passed the result of call ${held.id} to the agent.\n`);

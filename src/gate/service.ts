@@ -649,6 +649,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
             message: `call ${req.id} was denied: the decision could not be recorded (${failed}); its record will say so once the database takes writes again`,
           });
         if (ok) return reply({ t: 'ok' });
+        // Approved already, and its result now waits for a person: point to the right command.
+        if (this.results.list().some((r) => r.id === req.id))
+          return reply({
+            t: 'error',
+            message: `call ${req.id} was already approved; its result is waiting for review (airlock result ${req.id} pass|redact|replace)`,
+          });
         const settled = this.settledCall(req.id);
         return reply({
           t: 'error',
