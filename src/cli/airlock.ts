@@ -21,9 +21,10 @@ and the MCP servers it launches, and asks you before an agent's tool call runs.
 Commands:
   gate      run the gate service in the foreground, without the desktop app
   shim      run one MCP server behind the gate (hosts run this; see \`hosts install\`)
-  pending   list the calls waiting for a decision
+  pending   list the calls waiting for a decision and the results held for review
   approve   approve a waiting call
   deny      deny a waiting call, optionally with a message for the agent
+  result    pass, pass redacted or replace a result held for review
   status    say whether a gate is running
   settings  show or change the gate's settings (mode, paused, timeout, retention)
   hosts     find MCP hosts and servers on this machine; guard or unguard them
@@ -44,6 +45,7 @@ const COMMANDS = [
   'pending',
   'approve',
   'deny',
+  'result',
   'status',
   'settings',
   'hosts',
@@ -96,6 +98,8 @@ async function dispatch(command: Command, rest: string[], io: Io): Promise<Resul
     case 'approve':
     case 'deny':
       return (await import('./commands/decide')).decideCommand(command, rest, io);
+    case 'result':
+      return (await import('./commands/decide')).resultCommand(rest, io);
     case 'status':
       return (await import('./commands/decide')).statusCommand(rest, io);
     case 'history':

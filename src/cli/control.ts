@@ -1,8 +1,8 @@
 // One request to a running gate over an authenticated control connection. The gate's answer
 // is checked by the hand-written validator (held to wire.ts's zod schema by its test): loading
-// zod would slow every `airlock pending`/`approve`/`deny`/`status` start.
+// zod would slow every `airlock pending`/`approve`/`deny`/`result`/`status` start.
 import { connectGate } from '../link/client';
-import type { ChangeRequest, ControlResponse } from '../gate/wire';
+import type { ChangeRequest, ControlResponse, ResultVerdict } from '../gate/wire';
 import { checkControlResponse } from '../link/wireCheck';
 import type { GateSettings } from '../gate/settings';
 
@@ -10,6 +10,7 @@ type Body =
   | { t: 'pending' }
   | { t: 'status' }
   | { t: 'decide'; id: number; verdict: 'allow' | 'deny'; message?: string; args?: unknown }
+  | { t: 'decideResult'; id: number; verdict: ResultVerdict; message?: string }
   | { t: 'settings'; patch: Partial<GateSettings> }
   | WithoutReq<ChangeRequest>;
 

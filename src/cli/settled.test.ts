@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SettledCall } from '../gate/wire';
-import { clock, settledSentence } from './settled';
+import type { SettledCall, SettledResult } from '../gate/wire';
+import { clock, settledResultSentence, settledSentence } from './settled';
 
 // Local times, so the table reads the same in every time zone.
 const NOW = new Date(2026, 11, 1, 15, 30).getTime();
@@ -68,5 +68,41 @@ describe('settledSentence', () => {
     );
     expect(text).not.toContain('\n');
     expect(text.length).toBeLessThan(260);
+  });
+});
+
+describe('settledResultSentence', () => {
+  const review = (over: Partial<SettledResult>): SettledResult => ({
+    verdict: 'pass',
+    decidedBy: 'user',
+    at: AT,
+    message: null,
+    ...over,
+  });
+  it.each<[Partial<SettledResult>, string]>([
+    [{}, 'the result of call 7 was already passed by you at 14:02'],
+    [{ verdict: 'redact' }, 'the result of call 7 was already passed redacted by you at 14:02'],
+    [
+      { verdict: 'replace', message: 'bad page' },
+      'the result of call 7 was already replaced by you at 14:02 (bad page)',
+    ],
+    [
+      { verdict: 'pass', decidedBy: 'policy', message: 'nothing flagged' },
+      'the result of call 7 was already passed automatically at 14:02 (nothing flagged)',
+    ],
+    [
+      { verdict: 'replace', decidedBy: 'timeout', message: 'no decision within 45 seconds' },
+      'the result of call 7 was already replaced at 14:02: nobody decided in time',
+    ],
+    [
+      { verdict: 'replace', decidedBy: 'host', message: 'cancelled by the host: stop' },
+      'the result of call 7 was already dropped at 14:02: the host withdrew the call (cancelled by the host: stop)',
+    ],
+    [
+      { verdict: 'replace', decidedBy: 'gate', message: 'the Airlock gate stopped' },
+      'the result of call 7 was already replaced by Airlock at 14:02 (the Airlock gate stopped)',
+    ],
+  ])('%j', (over, sentence) => {
+    expect(settledResultSentence(7, review(over), NOW)).toBe(sentence);
   });
 });

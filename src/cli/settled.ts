@@ -1,6 +1,7 @@
-// What `airlock approve`/`deny` says about a call that was already decided: who decided it,
-// how and when, in words ("call 7 was already approved by you at 14:02").
-import type { SettledCall } from '../gate/wire';
+// What `airlock approve`/`deny` says about a call that was already decided, and `airlock
+// result` about a result no longer held: who decided it, how and when, in words ("call 7 was
+// already approved by you at 14:02", "the result of call 7 was already replaced by you at 14:03").
+import type { SettledCall, SettledResult } from '../gate/wire';
 
 export function settledSentence(id: number, s: SettledCall, now: number): string {
   const when = typeof s.decidedAt === 'number' ? ` at ${clock(s.decidedAt, now)}` : '';
@@ -31,6 +32,32 @@ export function settledSentence(id: number, s: SettledCall, now: number): string
       return `${head} denied${when}: the gate could not be reached`;
     default:
       return `${head} decided${when}`;
+  }
+}
+
+const RESULT_DONE = { pass: 'passed', redact: 'passed redacted', replace: 'replaced' } as const;
+
+export function settledResultSentence(id: number, s: SettledResult, now: number): string {
+  const when = ` at ${clock(s.at, now)}`;
+  const why =
+    typeof s.message === 'string' && s.message
+      ? ` (${s.message.replace(/\s+/g, ' ').slice(0, 200)})`
+      : '';
+  const head = `the result of call ${id} was already`;
+  const done = RESULT_DONE[s.verdict] ?? 'decided';
+  switch (s.decidedBy) {
+    case 'user':
+      return `${head} ${done} by you${when}${s.verdict === 'replace' ? why : ''}`;
+    case 'policy':
+      return `${head} ${done} automatically${when}${why}`;
+    case 'timeout':
+      return `${head} ${done}${when}: nobody decided in time`;
+    case 'host':
+      return `${head} dropped${when}: the host withdrew the call${why}`;
+    case 'gate':
+      return `${head} ${done} by Airlock${when}${why}`;
+    default:
+      return `${head} ${done}${when}`;
   }
 }
 

@@ -1,4 +1,4 @@
-// `airlock pending`, `approve`, `deny` and `status` start as fast as a small Node script: the
+// `airlock pending`, `approve`, `deny`, `result` and `status` start as fast as a small Node script: the
 // built command must not load zod, better-sqlite3 or the gate service for them. A `--require`
 // hook in the CLI process lists every module it loads; the test reads that list. The commands
 // run for real against a gate with a call waiting, including `deny` of a call already approved
@@ -124,7 +124,16 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     const res = await cliWithLoads(['pending', '--json', '--data-dir', dataDir]);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual([JSON.parse(JSON.stringify(waiting))]);
+    expect(JSON.parse(res.stdout)).toEqual([
+      { kind: 'call', ...JSON.parse(JSON.stringify(waiting)) },
+    ]);
+    expect(heavyModules(res.loaded)).toEqual([]);
+  });
+
+  it('result, for a call whose result is not held (the gate says where it stands)', async () => {
+    const res = await cliWithLoads(['result', String(waiting.id), 'pass', '--data-dir', dataDir]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`call ${waiting.id} is still waiting for approval`);
     expect(heavyModules(res.loaded)).toEqual([]);
   });
 

@@ -27,7 +27,7 @@ import { ResultReviews } from './resultReviews';
 import { LineChannel } from './lineChannel';
 import { listenOnSocket, type Listening } from './listener';
 import type { z } from 'zod';
-import type { ControlRequest, SettledCall, ShimMessage, Verdict } from './wire';
+import type { ControlRequest, SettledCall, SettledResult, ShimMessage, Verdict } from './wire';
 import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } from './wire';
 import { readGateSettings, type GateSettings } from './settings';
 import { CallDesk, type EditedApproval } from './callDesk';
@@ -591,12 +591,45 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     };
   }
 
+  /**
+   * Why `airlock result ID` found no result of call ID held: what became of it (from the
+   * record), or where the call stands instead.
+   */
+  private notHeld(id: number): { t: 'error'; message: string; review?: SettledResult } {
+    const message = `no result of call ${id} is waiting for review`;
+    if (this.broker.list().some((c) => c.id === id))
+      return {
+        t: 'error',
+        message: `call ${id} is still waiting for approval (airlock approve or deny); its result has not come back`,
+      };
+    // A verdict given a moment ago may still sit in the deferred writes: commit them first.
+    this.desk?.flush();
+    const row = this.store.history.get(id);
+    if (!row) return { t: 'error', message: `${message}: there is no call ${id}` };
+    const review = row.result?.review;
+    if (review)
+      return {
+        t: 'error',
+        message,
+        review: { ...review, message: review.message?.slice(0, 2000) ?? null },
+      };
+    if (!['approved', 'auto-approved', 'observed'].includes(row.decision))
+      return { t: 'error', message: `${message}: the call was ${row.decision}, it had no result` };
+    return {
+      t: 'error',
+      message: `${message}: ${row.result || row.outcome ? 'its result was not held' : 'its result has not come back (or was not held)'}`,
+    };
+  }
+
   private onControl(channel: LineChannel, req: ControlRequest): void {
     const reply = (msg: object): void => channel.send({ req: req.req, ...msg });
     if (isChangeRequest(req)) return reply(applyChange(this.changeTarget(), req, Date.now()));
     switch (req.t) {
       case 'pending':
-        return reply({ t: 'pending', calls: this.pending() });
+        return reply({ t: 'pending', calls: this.pending(), results: this.pendingResults() });
+      case 'decideResult':
+        if (this.decideResult(req.id, req.verdict, req.message ?? null)) return reply({ t: 'ok' });
+        return reply(this.notHeld(req.id));
       case 'decide': {
         if (req.args !== undefined && req.verdict !== 'allow')
           return reply({ t: 'error', message: 'edited arguments go only with an approval' });
@@ -617,6 +650,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
             message: `call ${req.id} was denied: the decision could not be recorded (${failed}); its record will say so once the database takes writes again`,
           });
         if (ok) return reply({ t: 'ok' });
+        // Approved already, and its result now waits for a person: point to the right command.
+        if (this.results.list().some((r) => r.id === req.id))
+          return reply({
+            t: 'error',
+            message: `call ${req.id} was already approved; its result is waiting for review (airlock result ${req.id} pass|redact|replace)`,
+          });
         const settled = this.settledCall(req.id);
         return reply({
           t: 'error',

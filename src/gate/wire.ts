@@ -13,13 +13,16 @@ import {
   type DecidedBy,
   type DecisionKind,
   type PendingCall,
+  type ResultReview,
   type RiskLevel,
   type ToolDefinition,
 } from '../contract/types';
 import { SETTING_RANGES } from '../contract/settingRanges';
 import { requestSchemas } from '../contract/ipc';
+import { RESULT_MESSAGE_MAX_CHARS } from './wireLimits';
 
 export { WIRE_VERSION } from './wireVersion';
+export { RESULT_MESSAGE_MAX_CHARS } from './wireLimits';
 
 const text = (max: number): z.ZodString => z.string().max(max);
 /** The shim's request number for a call (never the host's JSON-RPC id). */
@@ -251,6 +254,17 @@ export const controlRequestSchema = z.discriminatedUnion('t', [
     /** `approve ID --args`: approve with these arguments instead (checked by the gate). */
     args: z.unknown().optional(),
   }),
+  /**
+   * `airlock result ID pass|redact|replace`: a person's verdict on a held result, as the popup
+   * gives it (the message, as long as the app's IPC takes, goes to the agent with a replace).
+   */
+  z.strictObject({
+    t: z.literal('decideResult'),
+    req,
+    id: z.number().int().positive(),
+    verdict: resultVerdict,
+    message: text(RESULT_MESSAGE_MAX_CHARS).optional(),
+  }),
   z.strictObject({ t: z.literal('status'), req }),
   z.strictObject({ t: z.literal('settings'), req, patch: settingsPatchSchema }),
   ...changeRequestSchemas,
@@ -289,6 +303,43 @@ const pendingCallSchema = z.object({
   askReasons: z.array(z.string()),
 }) satisfies z.ZodType<PendingCall>;
 
+/** A result held for review, as `airlock pending` lists it (extra keys are dropped). */
+const resultReviewSchema = z.object({
+  id: z.number().int(),
+  sessionId: z.string(),
+  host: z.string(),
+  server: z.string(),
+  serverId: z.number().int().nullable(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  mode: reviewMode,
+  size: z.number().int().nonnegative(),
+  sha256: z.string(),
+  isError: z.boolean(),
+  chars: z.number().int().nonnegative(),
+  preview: z.string(),
+  hasSecrets: z.boolean(),
+  risk: riskLevel.nullable(),
+  findings: z.array(z.object({ code: z.string(), level: riskLevel, text: z.string() })),
+  receivedAt: time,
+  deadline: time,
+}) satisfies z.ZodType<ResultReview>;
+
+/** What became of a result that is no longer held (from the record). */
+const settledResultSchema = z.strictObject({
+  verdict: resultVerdict,
+  decidedBy: z.enum(['user', 'timeout', 'policy', 'host', 'gate']),
+  at: time,
+  message: text(10_000).nullable(),
+}) satisfies z.ZodType<SettledResult>;
+
+export interface SettledResult {
+  verdict: ResultVerdict;
+  decidedBy: 'user' | 'timeout' | 'policy' | 'host' | 'gate';
+  at: number;
+  message: string | null;
+}
+
 /** How a call that is no longer waiting was decided (from the record). */
 const settledCallSchema = z.strictObject({
   decision: z.enum(DECISION_KINDS as [DecisionKind, ...DecisionKind[]]),
@@ -308,7 +359,13 @@ export interface SettledCall {
 }
 
 export const controlResponseSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('pending'), req, calls: z.array(pendingCallSchema) }),
+  z.strictObject({
+    t: z.literal('pending'),
+    req,
+    calls: z.array(pendingCallSchema),
+    /** Results held for review, oldest first (absent from a gate older than this field). */
+    results: z.array(resultReviewSchema).optional(),
+  }),
   z.strictObject({ t: z.literal('ok'), req }),
   /** A rule added or changed through the gate: its id in the record. */
   z.strictObject({ t: z.literal('saved'), req, id: z.number().int().positive() }),
@@ -327,6 +384,8 @@ export const controlResponseSchema = z.discriminatedUnion('t', [
     message: text(10_000),
     /** A `decide` for a call no longer waiting: what became of it. */
     settled: settledCallSchema.optional(),
+    /** A `decideResult` for a result no longer held: what became of it. */
+    review: settledResultSchema.optional(),
   }),
 ]);
 export type ControlResponse = z.infer<typeof controlResponseSchema>;

@@ -3,8 +3,20 @@
 // every start of the shim (a host may start it only to probe it) and of the CLI's
 // pending/approve/deny/status. wireCheck.test.ts holds these functions to the zod schemas in
 // wire.ts: both accept and refuse the same messages.
-import { DECISION_KINDS, RISK_LEVELS, type PendingCall } from '../contract/types';
-import type { ControlResponse, GateHandshake, GateMessage, SettledCall } from '../gate/wire';
+import {
+  DECISION_KINDS,
+  RISK_LEVELS,
+  type PendingCall,
+  type ResultReview,
+  type RiskReason,
+} from '../contract/types';
+import type {
+  ControlResponse,
+  GateHandshake,
+  GateMessage,
+  SettledCall,
+  SettledResult,
+} from '../gate/wire';
 
 type Obj = Record<string, unknown>;
 
@@ -119,6 +131,18 @@ export function checkGateMessage(v: unknown): GateMessage | null {
 const isRiskLevel = (v: unknown): boolean => (RISK_LEVELS as readonly unknown[]).includes(v);
 const DECIDERS: readonly unknown[] = ['user', 'rule', 'policy', 'timeout', 'host', 'gate'];
 
+/** Risk reasons, copied with only their named fields; null if one does not fit. */
+function checkReasons(v: unknown): RiskReason[] | null {
+  if (!Array.isArray(v)) return null;
+  const reasons: RiskReason[] = [];
+  for (const r of v as unknown[]) {
+    if (!isObj(r) || typeof r.code !== 'string' || typeof r.text !== 'string') return null;
+    if (!isRiskLevel(r.level)) return null;
+    reasons.push({ code: r.code, level: r.level as RiskReason['level'], text: r.text });
+  }
+  return reasons;
+}
+
 /**
  * A waiting call as the gate lists it, with only the fields the schema names (zod's z.object
  * drops the others, so a gate cannot slip extra keys into `pending --json`); null if it does
@@ -127,13 +151,9 @@ const DECIDERS: readonly unknown[] = ['user', 'rule', 'policy', 'timeout', 'host
 function checkPendingCall(v: unknown): PendingCall | null {
   if (!isObj(v)) return null;
   const risk = v.risk;
-  if (!isObj(risk) || !isRiskLevel(risk.level) || !Array.isArray(risk.reasons)) return null;
-  const reasons: PendingCall['risk']['reasons'] = [];
-  for (const r of risk.reasons as unknown[]) {
-    if (!isObj(r) || typeof r.code !== 'string' || typeof r.text !== 'string') return null;
-    if (!isRiskLevel(r.level)) return null;
-    reasons.push({ code: r.code, level: r.level as PendingCall['risk']['level'], text: r.text });
-  }
+  if (!isObj(risk) || !isRiskLevel(risk.level)) return null;
+  const reasons = checkReasons(risk.reasons);
+  if (!reasons) return null;
   const ok =
     isInt(v.id) &&
     typeof v.sessionId === 'string' &&
@@ -166,6 +186,66 @@ function checkPendingCall(v: unknown): PendingCall | null {
   };
 }
 
+/** A held result as the gate lists it, with only the fields the schema names (as above). */
+function checkResultReview(v: unknown): ResultReview | null {
+  if (!isObj(v)) return null;
+  const findings = checkReasons(v.findings);
+  const ok =
+    findings !== null &&
+    isInt(v.id) &&
+    typeof v.sessionId === 'string' &&
+    typeof v.host === 'string' &&
+    typeof v.server === 'string' &&
+    isNullOr(v.serverId, isInt) &&
+    typeof v.tool === 'string' &&
+    Object.hasOwn(v, 'arguments') &&
+    (v.mode === 'flagged' || v.mode === 'all') &&
+    isCount(v.size) &&
+    typeof v.sha256 === 'string' &&
+    typeof v.isError === 'boolean' &&
+    isCount(v.chars) &&
+    typeof v.preview === 'string' &&
+    typeof v.hasSecrets === 'boolean' &&
+    (v.risk === null || isRiskLevel(v.risk)) &&
+    isTime(v.receivedAt) &&
+    isTime(v.deadline);
+  if (!ok) return null;
+  const r = v as unknown as ResultReview;
+  return {
+    id: r.id,
+    sessionId: r.sessionId,
+    host: r.host,
+    server: r.server,
+    serverId: r.serverId,
+    tool: r.tool,
+    arguments: r.arguments,
+    mode: r.mode,
+    size: r.size,
+    sha256: r.sha256,
+    isError: r.isError,
+    chars: r.chars,
+    preview: r.preview,
+    hasSecrets: r.hasSecrets,
+    risk: r.risk,
+    findings,
+    receivedAt: r.receivedAt,
+    deadline: r.deadline,
+  };
+}
+
+const RESULT_DECIDERS: readonly unknown[] = ['user', 'timeout', 'policy', 'host', 'gate'];
+
+function isSettledResult(v: unknown): v is SettledResult {
+  return (
+    isObj(v) &&
+    hasKeys(v, ['verdict', 'decidedBy', 'at', 'message']) &&
+    (v.verdict === 'pass' || v.verdict === 'redact' || v.verdict === 'replace') &&
+    RESULT_DECIDERS.includes(v.decidedBy) &&
+    isTime(v.at) &&
+    (v.message === null || isStr(v.message, 10_000))
+  );
+}
+
 function isSettledCall(v: unknown): v is SettledCall {
   return (
     isObj(v) &&
@@ -178,19 +258,30 @@ function isSettledCall(v: unknown): v is SettledCall {
   );
 }
 
-/** The gate's answer to a control request (`airlock pending`/`approve`/`deny`/`status`…). */
+/**
+ * The gate's answer to a control request (`airlock pending`/`approve`/`deny`/`result`/`status`…).
+ */
 export function checkControlResponse(v: unknown): ControlResponse | null {
   if (!isObj(v) || !isCount(v.req)) return null;
   switch (v.t) {
     case 'pending': {
-      if (!hasKeys(v, ['t', 'req', 'calls']) || !Array.isArray(v.calls)) return null;
+      if (!hasKeysWith(v, ['t', 'req', 'calls'], ['results']) || !Array.isArray(v.calls))
+        return null;
       const calls: PendingCall[] = [];
       for (const c of v.calls as unknown[]) {
         const call = checkPendingCall(c);
         if (!call) return null;
         calls.push(call);
       }
-      return { t: 'pending', req: v.req, calls };
+      if (v.results === undefined) return { t: 'pending', req: v.req, calls };
+      if (!Array.isArray(v.results)) return null;
+      const results: ResultReview[] = [];
+      for (const r of v.results as unknown[]) {
+        const review = checkResultReview(r);
+        if (!review) return null;
+        results.push(review);
+      }
+      return { t: 'pending', req: v.req, calls, results };
     }
     case 'ok':
       return hasKeys(v, ['t', 'req']) ? (v as ControlResponse) : null;
@@ -208,9 +299,10 @@ export function checkControlResponse(v: unknown): ControlResponse | null {
         ? (v as ControlResponse)
         : null;
     case 'error':
-      return hasKeysWith(v, ['t', 'req', 'message'], ['settled']) &&
+      return hasKeysWith(v, ['t', 'req', 'message'], ['settled', 'review']) &&
         isStr(v.message, 10_000) &&
-        (v.settled === undefined || isSettledCall(v.settled))
+        (v.settled === undefined || isSettledCall(v.settled)) &&
+        (v.review === undefined || isSettledResult(v.review))
         ? (v as ControlResponse)
         : null;
     default:

@@ -2,14 +2,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
-import { settledSentence } from '../settled';
+import { settledResultSentence, settledSentence } from '../settled';
 import { describeCall } from '../describeCall';
+import { describeHeldResult } from '../describeResult';
+import type { ResultVerdict } from '../../gate/wire';
+import { RESULT_MESSAGE_MAX_CHARS } from '../../gate/wireLimits';
 
 const DECIDE_TIMEOUT_MS = 10_000;
 
 export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
 
-Lists the calls waiting for a decision, oldest first.`;
+Lists the calls waiting for a decision, oldest first, then the results held for review
+(marked RESULT; decide them with \`airlock result ID pass|redact|replace\`).
+--json prints one list: each call with "kind": "call", then each held result with
+"kind": "result".`;
 
 export const DECIDE_HELP = (
   verb: 'approve' | 'deny',
@@ -65,16 +71,80 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   const res = await controlRequest(dataDirOf(values).dir, { t: 'pending' });
   if (res.t !== 'pending')
     throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
+  const results = res.results ?? [];
   if (values.json) {
-    io.out(JSON.stringify(res.calls, null, 2));
+    const listed = [
+      ...res.calls.map((c) => ({ kind: 'call', ...c })),
+      ...results.map((r) => ({ kind: 'result', ...r })),
+    ];
+    io.out(JSON.stringify(listed, null, 2));
     return 0;
   }
+  const now = Date.now();
   if (res.calls.length === 0) io.out('No calls waiting.');
   for (const call of res.calls) {
-    const left = Math.max(0, Math.round((call.deadline - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((call.deadline - now) / 1000));
     io.out(`${call.id}  ${describeCall(call)}  (${left}s left)`);
     if (call.askReasons.length) io.out(`    asking because: ${call.askReasons.join(' ')}`);
   }
+  if (results.length === 0) return 0;
+  io.out(`${results.length} result(s) waiting for review (airlock result ID pass|redact|replace):`);
+  for (const r of results) for (const line of describeHeldResult(r, now)) io.out(line);
+  return 0;
+}
+
+export const RESULT_HELP = `Usage: airlock result ID pass|redact|replace [--message TEXT] [--data-dir DIR]
+
+Decides the result of call ID held for review (see \`airlock pending\`), as the popup does:
+  pass      the server's result reaches the agent unchanged
+  redact    it reaches the agent with secrets masked in every string
+  replace   the agent reads an error instead: "Withheld by the user in Airlock: the result
+            was not passed on." followed by --message, if given (replace only)`;
+
+const RESULT_VERDICTS: readonly ResultVerdict[] = ['pass', 'redact', 'replace'];
+const RESULT_DONE: Record<ResultVerdict, string> = {
+  pass: 'Passed the result of call %d to the agent.',
+  redact: 'Passed the result of call %d to the agent, secrets masked.',
+  replace: 'Replaced the result of call %d with an error for the agent.',
+};
+
+export async function resultCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { message: { type: 'string', short: 'm' } });
+  if (values.help) {
+    io.out(RESULT_HELP);
+    return 0;
+  }
+  if (positionals.length < 2)
+    throw new UsageError(
+      'result needs the ID of a held result and a verdict: airlock result ID pass|redact|replace',
+    );
+  noExtraArguments(positionals, 2);
+  const [idText, verdictText] = positionals as [string, string];
+  const id = Number(idText);
+  if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id <= 0)
+    throw new UsageError(`"${idText}" is not a call ID (a whole number such as 12)`);
+  const verdict = RESULT_VERDICTS.find((v) => v === verdictText);
+  if (!verdict)
+    throw new UsageError(`"${verdictText}" is not a verdict: say pass, redact or replace`);
+  const message = str(values, 'message');
+  if (message !== undefined && verdict !== 'replace')
+    throw new UsageError(
+      '--message goes only with replace (the agent reads it in place of the result)',
+    );
+  if (message !== undefined && message.length > RESULT_MESSAGE_MAX_CHARS)
+    throw new UsageError(`--message is over ${RESULT_MESSAGE_MAX_CHARS} characters`);
+  const res = await controlRequest(
+    dataDirOf(values).dir,
+    { t: 'decideResult', id, verdict, ...(message !== undefined ? { message } : {}) },
+    DECIDE_TIMEOUT_MS,
+  );
+  if (res.t === 'error') {
+    // The popup, the clock or the host got there first: say what became of the result.
+    if (res.review) throw new Error(settledResultSentence(id, res.review, Date.now()));
+    throw new Error(res.message);
+  }
+  if (res.t !== 'ok') throw new Error('unexpected answer from the gate');
+  io.out(RESULT_DONE[verdict].replace('%d', String(id)));
   return 0;
 }
 

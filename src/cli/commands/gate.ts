@@ -4,6 +4,7 @@ import type { Io } from '../output';
 import { startGateService } from '../../gate/service';
 import type { Mode } from '../../contract/types';
 import { describeCall as describe } from '../describeCall';
+import { describeResultHead } from '../describeResult';
 
 export const GATE_HELP = `Usage: airlock gate [--data-dir DIR] [--mode ask|observe] [--timeout SECONDS]
 
@@ -57,6 +58,18 @@ export async function gateCommand(argv: string[], io: Io): Promise<number | 'run
       );
     }
     for (const id of announced) if (!waiting.some((c) => c.id === id)) announced.delete(id);
+  });
+  const heldResults = new Set<number>();
+  gate.on('result-reviews-changed', () => {
+    const held = gate.pendingResults();
+    for (const r of held) {
+      if (heldResults.has(r.id)) continue;
+      heldResults.add(r.id);
+      io.out(
+        `result waiting ${r.id}: ${describeResultHead(r)} — airlock result ${r.id} pass|redact|replace`,
+      );
+    }
+    for (const id of heldResults) if (!held.some((r) => r.id === id)) heldResults.delete(id);
   });
   let stopping = false;
   const stop = (): void => {
