@@ -13,41 +13,21 @@ export function SettingsView() {
   const settings = useStore((s) => s.settings);
   const update = useStore((s) => s.updateSettings);
   const setTab = useStore((s) => s.setTab);
-  const fail = useStore((s) => s.fail);
   if (!settings) return <p className="muted">Loading…</p>;
   const set = (patch: Partial<Settings>) => void update(patch);
-  /**
-   * The input's whole number if it is in the range the gate and the CLI accept; else null,
-   * with the reason on screen and the saved value back in the input (nothing is saved).
-   */
-  const numberIn = (input: HTMLInputElement, what: string, range: SettingRange): number | null => {
-    const n = Number(input.value);
-    if (input.value.trim() !== '' && inRange(n, range)) return n;
-    fail(new Error(`${what} is ${describeRange(range)}; "${input.value}" was not saved.`));
-    input.value = input.defaultValue;
-    return null;
-  };
   return (
     <section className="settings" aria-label="Settings">
       <GateStatus />
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         <h2>Deciding</h2>
-        <Field label="Ask timeout (seconds)" hint="A call nobody decides is denied after this.">
-          {(id) => (
-            <input
-              id={id}
-              type="number"
-              min={SETTING_RANGES.timeoutSeconds.min}
-              max={SETTING_RANGES.timeoutSeconds.max}
-              defaultValue={settings.timeoutSeconds}
-              key={settings.timeoutSeconds}
-              onBlur={(e) => {
-                const n = numberIn(e.target, 'The ask timeout', SETTING_RANGES.timeoutSeconds);
-                if (n !== null && n !== settings.timeoutSeconds) set({ timeoutSeconds: n });
-              }}
-            />
-          )}
-        </Field>
+        <RangeField
+          label="Ask timeout (seconds)"
+          hint="A call nobody decides is denied after this."
+          what="The ask timeout"
+          setting="timeoutSeconds"
+          value={settings.timeoutSeconds}
+          onSave={(n) => set({ timeoutSeconds: n })}
+        />
         <fieldset>
           <legend>Mode</legend>
           <label className="check">
@@ -78,41 +58,22 @@ export function SettingsView() {
           <span>Paused: deny every new gated call</span>
         </label>
         <h2>Record and app</h2>
-        <Field label="Keep history (days)" hint="0 keeps everything.">
-          {(id) => (
-            <input
-              id={id}
-              type="number"
-              min={SETTING_RANGES.retentionDays.min}
-              max={SETTING_RANGES.retentionDays.max}
-              defaultValue={settings.retentionDays}
-              key={settings.retentionDays}
-              onBlur={(e) => {
-                const n = numberIn(e.target, 'History to keep', SETTING_RANGES.retentionDays);
-                if (n !== null && n !== settings.retentionDays) set({ retentionDays: n });
-              }}
-            />
-          )}
-        </Field>
-        <Field
+        <RangeField
+          label="Keep history (days)"
+          hint="0 keeps everything."
+          what="History to keep"
+          setting="retentionDays"
+          value={settings.retentionDays}
+          onSave={(n) => set({ retentionDays: n })}
+        />
+        <RangeField
           label="Result excerpt (characters)"
           hint="How much of each call's result History keeps, secrets masked. 0 keeps none."
-        >
-          {(id) => (
-            <input
-              id={id}
-              type="number"
-              min={SETTING_RANGES.resultExcerptChars.min}
-              max={SETTING_RANGES.resultExcerptChars.max}
-              defaultValue={settings.resultExcerptChars}
-              key={settings.resultExcerptChars}
-              onBlur={(e) => {
-                const n = numberIn(e.target, 'Result excerpt', SETTING_RANGES.resultExcerptChars);
-                if (n !== null && n !== settings.resultExcerptChars) set({ resultExcerptChars: n });
-              }}
-            />
-          )}
-        </Field>
+          what="Result excerpt"
+          setting="resultExcerptChars"
+          value={settings.resultExcerptChars}
+          onSave={(n) => set({ resultExcerptChars: n })}
+        />
         <label className="check">
           <input
             type="checkbox"
@@ -171,6 +132,53 @@ function Field({
       {children(id)}
       {hint ? <span className="muted hint">{hint}</span> : null}
     </div>
+  );
+}
+
+/**
+ * A whole-number setting. It is saved on blur only if it is in the range the gate and the CLI
+ * accept; otherwise the reason is shown and the saved value goes back in the input.
+ */
+function RangeField({
+  label,
+  hint,
+  what,
+  setting,
+  value,
+  onSave,
+}: {
+  label: string;
+  hint: string;
+  what: string;
+  setting: keyof typeof SETTING_RANGES;
+  value: number;
+  onSave: (n: number) => void;
+}) {
+  const fail = useStore((s) => s.fail);
+  const range: SettingRange = SETTING_RANGES[setting];
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <input
+          id={id}
+          type="number"
+          min={range.min}
+          max={range.max}
+          defaultValue={value}
+          key={value}
+          onBlur={(e) => {
+            const input = e.target;
+            const n = Number(input.value);
+            if (input.value.trim() === '' || !inRange(n, range)) {
+              fail(
+                new Error(`${what} is ${describeRange(range)}; "${input.value}" was not saved.`),
+              );
+              input.value = input.defaultValue;
+            } else if (n !== value) onSave(n);
+          }}
+        />
+      )}
+    </Field>
   );
 }
 

@@ -18,6 +18,7 @@ import { checkControlResponse } from '../link/wireCheck';
 import { controlRequest } from './control';
 import { toolHash } from '../registry/hash';
 import { openStore } from '../store/store';
+import { reviewModeOf } from '../store/reviewModes';
 import { connectClient, everythingServer, runCli, tempDir, waitFor } from '../testing/harness';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
@@ -231,6 +232,69 @@ describe('with a gate running and the app open', () => {
     });
   });
 
+  it('servers review-results TOOL all: the app sees it, the next result is held until `airlock result`', async () => {
+    const server = listServers().find((s) => s.identity.name === 'everything')!;
+    const echoTool = () => listServers()[0]?.tools.find((t) => t.name === 'echo');
+    const count = heard('servers-changed');
+    const set = await cli('servers', 'review-results', String(server.id), 'echo', 'all');
+    expect(set).toMatchObject({
+      code: 0,
+      stdout: `Results of tool echo of server ${server.id} are held for review: every one (decide with airlock result ID).\n`,
+    });
+    expect(heard('servers-changed')).toBeGreaterThan(count);
+    expect(echoTool()?.reviewResults).toBe('all');
+    expect((await cli('servers', 'tools', String(server.id))).stdout).toMatch(
+      /^echo {2}results held for review: all$/m,
+    );
+
+    // The gate reads the mode for the very next call: its result waits for a person.
+    const answer = echo(client, 'held back');
+    const [held] = await waitFor(() => {
+      const list = gate.pendingResults();
+      return list.length > 0 && list;
+    });
+    expect((await cli('result', String(held!.id), 'pass')).code).toBe(0);
+    expect(await answer).toBe('Echo: held back');
+
+    expect((await cli('servers', 'review-results', String(server.id), 'echo', 'off')).stdout).toBe(
+      `Results of tool echo of server ${server.id} reach the agent without review.\n`,
+    );
+    expect(echoTool()?.reviewResults).toBe('off');
+    const wrong = await cli('servers', 'review-results', String(server.id), 'echo', 'some');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/off, flagged or all/);
+  });
+
+  it('rules add --review-results: an allow rule that holds results, said in its line', async () => {
+    const added = await cli(
+      'rules',
+      'add',
+      '--tool',
+      'get_env',
+      '--action',
+      'allow',
+      '--review-results',
+      'flagged',
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/A result the scan flags is held for your review\.$/m);
+    const id = addedId(added.stdout);
+    expect(listRules().find((r) => r.id === id)?.reviewResults).toBe('flagged');
+    expect((await cli('rules', 'remove', String(id))).code).toBe(0);
+    const refused = await cli(
+      'rules',
+      'add',
+      '--tool',
+      'echo',
+      '--action',
+      'deny',
+      '--review-results',
+      'all',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--review-results applies to allow rules only/);
+  });
+
   it('servers review ID TOOL: accepts the changed definition, through the gate', async () => {
     const server = listServers().find((s) => s.identity.name === 'everything')!;
     const record = gate.store.tools.get(server.id, 'echo')!;
@@ -383,11 +447,15 @@ describe('with no gate running', () => {
     expect((await cli('servers', 'review', String(serverId), 'echo')).stdout).toBe(
       `Reviewed tool echo of server ${serverId}: its allow rules apply again.\n`,
     );
+    expect((await cli('servers', 'review-results', String(serverId), 'echo', 'flagged')).code).toBe(
+      0,
+    );
     store = openStore(databasePath(dataDir));
     try {
       const tool = store.tools.get(serverId, 'echo')!;
       expect(tool.enabled).toBe(false);
       expect(tool.reviewedHash).toBe(toolHash(changed));
+      expect(reviewModeOf(store, serverId, 'echo')).toBe('flagged');
     } finally {
       store.close();
     }

@@ -1,6 +1,7 @@
 // The changes a control client makes through the gate: checked as the app checks them, written
 // to a real SQLite record (and its audit chain), and announced to the gate's listeners; a
 // refusal writes nothing and announces nothing.
+import { reviewModeOf, setReviewMode } from '../store/reviewModes';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RuleDraft } from '../contract/ipc';
@@ -46,6 +47,10 @@ beforeEach(() => {
     rulesChanged: () => heard.push('rules'),
     pushDisabledTools: (id) => heard.push(`tools of ${id}`),
     serversChanged: () => heard.push('servers'),
+    setReviewMode: (id, tool, mode) => {
+      setReviewMode(store, id, tool, mode, NOW);
+      heard.push(`review ${mode}`);
+    },
   };
 });
 
@@ -188,6 +193,23 @@ describe('tools and servers', () => {
     });
     expect(heard).toEqual([`tools of ${serverId}`]);
     expect(chainTypes().at(-1)).toBe('tool.enabled');
+  });
+
+  it("holds a tool's results for review, on the chain; an unknown tool changes nothing", () => {
+    expect(apply({ t: 'setToolReviewResults', serverId, tool: 'echo', mode: 'all' })).toEqual({
+      t: 'ok',
+    });
+    expect(reviewModeOf(store, serverId, 'echo')).toBe('all');
+    expect(chainTypes().at(-1)).toBe('setting.changed');
+    expect(apply({ t: 'setToolReviewResults', serverId, tool: 'nope', mode: 'all' })).toEqual({
+      t: 'error',
+      message: `server ${serverId} has no tool "nope"`,
+    });
+    expect(apply({ t: 'setToolReviewResults', serverId, tool: 'echo', mode: 'off' })).toEqual({
+      t: 'ok',
+    });
+    expect(reviewModeOf(store, serverId, 'echo')).toBe('off');
+    expect(heard).toEqual(['review all', 'review off']);
   });
 
   it('marks a tool reviewed only at the definition the person saw', () => {

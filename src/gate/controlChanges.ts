@@ -4,7 +4,7 @@
 // Each is checked the way the app checks the same change (src/app/createServices.ts): the wire
 // schema is the app channel's payload schema, then validateRule and the same "what you saw is
 // what you accept" comparisons. The record's writes, and so the audit chain, are the app's too.
-import type { Rule } from '../contract/types';
+import type { ReviewResultsMode, Rule } from '../contract/types';
 import { validateRule } from '../policy/rules';
 import { canonicalJson } from '../contract/canonicalJson';
 import type { Store } from '../store/store';
@@ -19,6 +19,8 @@ export interface ChangeTarget {
   pushDisabledTools(serverId: number): void;
   /** A review changed what a server or tool counts as: the app's servers view reloads. */
   serversChanged(): void;
+  /** Hold a tool's results for review (or not); the app's servers view reloads. */
+  setReviewMode(serverId: number, tool: string, mode: ReviewResultsMode): void;
 }
 
 /** A change as its sender writes it, without the request number. */
@@ -39,6 +41,7 @@ const CHANGE_TYPES: ReadonlySet<string> = new Set<ChangeRequest['t']>([
   'setToolEnabled',
   'markToolReviewed',
   'reviewServerIdentity',
+  'setToolReviewResults',
 ]);
 
 export function isChangeRequest(req: { t: string }): req is ChangeRequest {
@@ -125,6 +128,12 @@ function apply(target: ChangeTarget, req: ChangeRequest, now: number): ChangeRep
         return { t: 'error', message: `server ${req.serverId} has no tool "${req.tool}"` };
       store.tools.setEnabled(req.serverId, req.tool, req.enabled, now);
       target.pushDisabledTools(req.serverId);
+      return { t: 'ok' };
+    }
+    case 'setToolReviewResults': {
+      if (!store.tools.get(req.serverId, req.tool))
+        return { t: 'error', message: `server ${req.serverId} has no tool "${req.tool}"` };
+      target.setReviewMode(req.serverId, req.tool, req.mode);
       return { t: 'ok' };
     }
     case 'markToolReviewed': {

@@ -32,6 +32,7 @@ import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } fro
 import { readGateSettings, type GateSettings } from './settings';
 import { CallDesk, type EditedApproval } from './callDesk';
 import { applyChange, isChangeRequest, type ChangeTarget } from './controlChanges';
+import { reviewModeOf, setReviewMode } from '../store/reviewModes';
 import type { ShimSession } from './session';
 
 export type { GateSettings } from './settings';
@@ -157,18 +158,12 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   }
 
   reviewModeOf(serverId: number | null, tool: string): ReviewResultsMode {
-    if (serverId === null) return 'off';
-    const modes = this.store.settings.get<Record<string, unknown>>(REVIEW_SETTING, {});
-    const mode = modes[reviewKey(serverId, tool)];
-    return mode === 'flagged' || mode === 'all' ? mode : 'off';
+    return reviewModeOf(this.store, serverId, tool);
   }
 
   setReviewMode(serverId: number, tool: string, mode: ReviewResultsMode): void {
-    if (!this.store.tools.get(serverId, tool)) throw new Error(`unknown tool ${tool}`);
-    const modes = { ...this.store.settings.get<Record<string, unknown>>(REVIEW_SETTING, {}) };
-    if (mode === 'off') delete modes[reviewKey(serverId, tool)];
-    else modes[reviewKey(serverId, tool)] = mode;
-    this.store.settings.set(REVIEW_SETTING, modes, Date.now());
+    if (!setReviewMode(this.store, serverId, tool, mode, Date.now()))
+      throw new Error(`server ${serverId} has no tool "${tool}"`);
     this.emit('servers-changed');
   }
 
@@ -285,6 +280,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       rulesChanged: () => this.rulesChanged(),
       pushDisabledTools: (serverId) => this.pushDisabledTools(serverId),
       serversChanged: () => this.emit('servers-changed'),
+      setReviewMode: (serverId, tool, mode) => this.setReviewMode(serverId, tool, mode),
     };
   }
 
@@ -680,7 +676,3 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     }
   }
 }
-
-/** The setting that holds each tool's review-results mode (on the chain like every setting). */
-const REVIEW_SETTING = 'reviewResults';
-const reviewKey = (serverId: number, tool: string): string => `${serverId}\u0000${tool}`;

@@ -241,6 +241,11 @@ const changeRequestSchemas = [
     req,
     ...requestSchemas.reviewServerIdentity.shape,
   }),
+  z.strictObject({
+    t: z.literal('setToolReviewResults'),
+    req,
+    ...requestSchemas.setToolReviewResults.shape,
+  }),
 ] as const;
 
 export const controlRequestSchema = z.discriminatedUnion('t', [
@@ -279,7 +284,8 @@ export type ChangeRequest = Extract<
       | 'removeRule'
       | 'setToolEnabled'
       | 'markToolReviewed'
-      | 'reviewServerIdentity';
+      | 'reviewServerIdentity'
+      | 'setToolReviewResults';
   }
 >;
 

@@ -19,7 +19,7 @@ export const RULES_HELP = `Usage:
   airlock rules list [--json]
   airlock rules add --tool GLOB [--server NAME|ID] [--action ask|allow|deny] [CONDITIONS]
                     [--expires 15m|1h|forever] [--max-risk low|medium|high|any] [--note TEXT]
-                    [--yes]
+                    [--review-results flagged|all] [--yes]
   airlock rules remove ID
   airlock rules enable ID | disable ID
   airlock rules test ID [--limit N]        which recorded calls rule ID would match
@@ -35,6 +35,8 @@ command writes the record, and the next gate starts with it.
 --action defaults to ask. An allow rule lets calls through only up to --max-risk (default
 medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
 tool ("*") on every server needs --yes. The line printed says what the rule lets through.
+--review-results (allow rules) holds the results of the calls it lets through for review
+before the agent reads them: the flagged ones, or all (decide them with airlock result).
 
 Conditions (repeatable; JSON paths into the arguments such as path, $.options.mode, files[*]):
   --under PATH=DIR       a path argument lies under DIR (compared by component, ~ and .. resolved)
@@ -55,6 +57,7 @@ const OPTIONS = {
   range: { type: 'string', multiple: true },
   expires: { type: 'string' },
   'max-risk': { type: 'string' },
+  'review-results': { type: 'string' },
   note: { type: 'string' },
   limit: { type: 'string' },
   yes: { type: 'boolean' },
@@ -217,6 +220,7 @@ function checkAddFlags(values: Parsed['values']): void {
     conditions: conditionsFromFlags(values),
     action: action ?? 'ask',
     riskCeiling: ceilingFromFlag(action ?? 'ask', str(values, 'max-risk')),
+    reviewResults: reviewResultsFromFlag(action ?? 'ask', str(values, 'review-results')),
     note: str(values, 'note') ?? '',
   });
   if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
@@ -233,6 +237,18 @@ export function ceilingFromFlag(action: string, flag: string | undefined): strin
   return flag === 'any' ? null : flag;
 }
 
+/** Which results of an allow rule's calls are held for review; null: none. */
+export function reviewResultsFromFlag(
+  action: string,
+  flag: string | undefined,
+): 'flagged' | 'all' | null {
+  if (flag === undefined) return null;
+  if (flag !== 'flagged' && flag !== 'all')
+    throw new UsageError(`--review-results is flagged or all, not "${flag}"`);
+  if (action !== 'allow') throw new UsageError('--review-results applies to allow rules only');
+  return flag;
+}
+
 /** What a rule does, in one plain sentence, so the person adding it sees what it lets through. */
 export function ruleEffect(rule: Rule, store: Store): string {
   const server = rule.serverId === null ? 'any server' : serverLabel(store, rule.serverId);
@@ -246,7 +262,13 @@ export function ruleEffect(rule: Rule, store: Store): string {
       const upTo = rule.riskCeiling
         ? `up to ${rule.riskCeiling} risk (riskier calls still ask)`
         : 'at any risk below critical';
-      return `Lets through, without asking, calls to ${tools} on ${server}${when}, ${upTo}.`;
+      const held =
+        rule.reviewResults === 'all'
+          ? ' Every result is held for your review.'
+          : rule.reviewResults === 'flagged'
+            ? ' A result the scan flags is held for your review.'
+            : '';
+      return `Lets through, without asking, calls to ${tools} on ${server}${when}, ${upTo}.${held}`;
     }
     case 'ask':
       return `Asks you about calls to ${tools} on ${server}${when}.`;
@@ -274,6 +296,7 @@ async function addRule(
     action,
     expiry: expiryFor(expires, now, 'cli'),
     riskCeiling: ceilingFromFlag(action, str(values, 'max-risk')),
+    reviewResults: reviewResultsFromFlag(action, str(values, 'review-results')),
     note: str(values, 'note') ?? '',
     origin: 'manual',
   });
@@ -319,7 +342,18 @@ async function switchRule(
 /** What the app's form sends for a rule: the fields a person chooses, nothing the core assigns. */
 function draftOf(rule: Omit<Rule, 'id' | 'createdAt'>): RuleDraft {
   const { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled } = rule;
-  return { serverId, tool, conditions, action, expiry, riskCeiling, note, enabled };
+  const draft: RuleDraft = {
+    serverId,
+    tool,
+    conditions,
+    action,
+    expiry,
+    riskCeiling,
+    note,
+    enabled,
+  };
+  if (rule.reviewResults) draft.reviewResults = rule.reviewResults;
+  return draft;
 }
 
 /** The rule the gate just saved, read back from the record (the gate commits before it answers). */
@@ -338,6 +372,7 @@ export function ruleProblemInFlags(error: string): string {
     tool: '--tool',
     action: '--action',
     riskCeiling: '--max-risk',
+    reviewResults: '--review-results',
     note: '--note',
     serverId: '--server',
     expiry: '--expires',

@@ -7,6 +7,7 @@ import { openExistingRecord } from '../record';
 import { changeThroughGate } from '../throughGate';
 import { describeChange } from '../../registry/codeIdentity';
 import type { Store } from '../../store/store';
+import { reviewModeOf, setReviewMode } from '../../store/reviewModes';
 import type { ServerRow } from '../../store/types';
 import type { ToolRecord } from '../../contract/types';
 
@@ -17,6 +18,9 @@ export const SERVERS_HELP = `Usage:
   airlock servers disable ID TOOL  switch a tool off: its calls are refused without asking
   airlock servers enable ID TOOL   switch it on again
   airlock servers review ID TOOL   accept a tool's changed definition: its allow rules apply again
+  airlock servers review-results ID TOOL off|flagged|all
+                                   hold the tool's results for review before the agent reads them
+                                   (flagged: those the scan flags; decide with airlock result)
 
 A server's identity covers what changes the code it runs: the command resolved the way the
 shim starts it, its arguments resolved against the working directory, the environment
@@ -25,7 +29,7 @@ name and version it reports when it starts. A change in any of them suspends its
 until you review it. A changed command line is a different server. A running gate takes a
 change here at once; with none running it is saved for the next start.`;
 
-const SUBCOMMANDS = ['list', 'review', 'tools', 'enable', 'disable'];
+const SUBCOMMANDS = ['list', 'review', 'tools', 'enable', 'disable', 'review-results'];
 
 export async function serversCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
@@ -37,9 +41,14 @@ export async function serversCommand(argv: string[], io: Io): Promise<number> {
   }
   if (explicit && !SUBCOMMANDS.includes(sub))
     throw new UsageError(
-      `unknown servers command "${sub}" (it is: list, review, tools, enable or disable)`,
+      `unknown servers command "${sub}" (it is: list, review, tools, enable, disable or review-results)`,
     );
-  const maxArgs = sub === 'review' ? 2 : sub === 'enable' || sub === 'disable' ? 2 : 1;
+  const maxArgs =
+    sub === 'review-results'
+      ? 3
+      : sub === 'review' || sub === 'enable' || sub === 'disable'
+        ? 2
+        : 1;
   noExtraArguments(positionals, explicit && sub !== 'list' ? maxArgs : 0);
   const dir = dataDirOf(values).dir;
   // All of them need an existing record: no server seen means nothing to list or change.
@@ -55,6 +64,14 @@ export async function serversCommand(argv: string[], io: Io): Promise<number> {
       case 'enable':
       case 'disable':
         return await switchTool(store, dir, toolOf(store, positionals, sub), sub === 'enable', io);
+      case 'review-results':
+        return await setResultReview(
+          store,
+          dir,
+          toolOf(store, positionals, sub),
+          positionals[2],
+          io,
+        );
       default: {
         const servers = store.servers.list();
         if (values.json) io.out(JSON.stringify(servers, null, 2));
@@ -149,6 +166,32 @@ async function switchTool(
   return 0;
 }
 
+async function setResultReview(
+  store: Store,
+  dir: string,
+  tool: ToolRecord,
+  mode: string | undefined,
+  io: Io,
+): Promise<number> {
+  if (mode !== 'off' && mode !== 'flagged' && mode !== 'all')
+    throw new UsageError(
+      `servers review-results needs off, flagged or all after the tool, as in: review-results ${tool.serverId} ${tool.name} flagged`,
+    );
+  const answer = await changeThroughGate(dir, {
+    t: 'setToolReviewResults',
+    serverId: tool.serverId,
+    tool: tool.name,
+    mode,
+  });
+  if (!answer) setReviewMode(store, tool.serverId, tool.name, mode, Date.now());
+  io.out(
+    mode === 'off'
+      ? `Results of tool ${tool.name} of server ${tool.serverId} reach the agent without review.`
+      : `Results of tool ${tool.name} of server ${tool.serverId} are held for review: ${mode === 'all' ? 'every one' : 'those the scan flags'} (decide with airlock result ID).`,
+  );
+  return 0;
+}
+
 function listTools(store: Store, server: ServerRow, json: boolean, io: Io): number {
   const tools = store.tools.listForServer(server.id);
   if (json) {
@@ -157,8 +200,10 @@ function listTools(store: Store, server: ServerRow, json: boolean, io: Io): numb
   }
   if (tools.length === 0) io.out(`Server ${server.id} has listed no tools yet.`);
   for (const t of tools) {
+    const review = reviewModeOf(store, server.id, t.name);
     const notes = [
       ...(t.enabled ? [] : ['off']),
+      ...(review === 'off' ? [] : [`results held for review: ${review}`]),
       ...(changedSinceReview(t)
         ? [`CHANGED since review (airlock servers review ${server.id} ${t.name})`]
         : []),
