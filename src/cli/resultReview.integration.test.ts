@@ -3,7 +3,6 @@
 // excerpt; `--json` carries them), and `airlock result ID pass|redact|replace` decides them
 // over the gate's control connection with the popup's semantics. A result no longer held, a
 // call still waiting for approval and an unknown id each get a clear answer.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PendingCall, ResultReview, ReviewResultsMode } from '../contract/types';
 import { databasePath } from '../core/dataDir';
@@ -11,21 +10,13 @@ import { startGateService, type GateService } from '../gate/service';
 import { openStore } from '../store/store';
 import {
   askEveryCall,
-  NODE,
   RawShim,
-  ROOT,
   runCli,
   startGateProcess,
   tempDir,
   waitFor,
-  type ServerCommand,
+  injectingServer,
 } from '../testing/harness';
-
-const injecting = (): ServerCommand => ({
-  name: 'injecting',
-  command: NODE,
-  args: [join(ROOT, 'src/testing/fixtures/injecting-server.mjs')],
-});
 
 const GH_TOKEN = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
 
@@ -80,7 +71,7 @@ describe('held results from the command line', () => {
     // Long enough that nothing here times out on a loaded machine.
     gate = await startGateService({ dataDir, mode: 'ask', timeoutMs: 300_000 });
     askEveryCall(gate);
-    shim = new RawShim(dataDir, injecting());
+    shim = new RawShim(dataDir, injectingServer());
     await shim.initialize();
     shim.request('list', 'tools/list');
     await shim.next((m) => m.id === 'list');
@@ -276,7 +267,7 @@ describe('`airlock gate` and a held result', () => {
     const gateProc = await startGateProcess(dir, ['--timeout', '300']);
     let out = '';
     gateProc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const shim = new RawShim(dir, injecting());
+    const shim = new RawShim(dir, injectingServer());
     try {
       await shim.initialize();
       shim.request('list', 'tools/list');

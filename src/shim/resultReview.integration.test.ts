@@ -14,13 +14,9 @@ import {
   tempDir,
   waitFor,
   type ServerCommand,
+  injectingServer,
 } from '../testing/harness';
 
-const injecting = (): ServerCommand => ({
-  name: 'injecting',
-  command: NODE,
-  args: [join(ROOT, 'src/testing/fixtures/injecting-server.mjs')],
-});
 const modern = (): ServerCommand => ({
   name: 'modern',
   command: NODE,
@@ -98,7 +94,7 @@ describe('review results', () => {
     dataDir = tempDir();
     gate = await startGateService({ dataDir, mode: 'ask' });
     askEveryCall(gate);
-    shim = await openShim(dataDir, injecting());
+    shim = await openShim(dataDir, injectingServer());
     await waitFor(() => gate.sessions().some((s) => s.serverId !== null), 10_000, 'the session');
   });
   afterAll(async () => {
@@ -269,7 +265,7 @@ describe('review results: the timeout replaces', () => {
   afterAll(() => gate.close());
 
   it('replaces a result nobody decided on when the time is up', async () => {
-    const shim = await openShim(dataDir, injecting());
+    const shim = await openShim(dataDir, injectingServer());
     try {
       gate.setReviewMode(await pinned(gate, 'injecting', 'fetch_page'), 'fetch_page', 'all');
       shim.request(9, 'tools/call', {
@@ -286,7 +282,7 @@ describe('review results: the timeout replaces', () => {
   }, 60_000);
 
   it('holds the results of the calls an allow rule with "review results" lets through', async () => {
-    const shim = await openShim(dataDir, injecting());
+    const shim = await openShim(dataDir, injectingServer());
     try {
       // The tool's own setting is off: only the rule holds the result.
       expect(gate.reviewModeOf(await pinned(gate, 'injecting', 'report'), 'report')).toBe('off');

@@ -12,19 +12,12 @@ import { startGateService, type GateService } from '../gate/service';
 import {
   askEveryCall,
   filesystemServer,
-  NODE,
-  ROOT,
   shimCommand,
   tempDir,
   waitFor,
   type ServerCommand,
+  injectingServer,
 } from '../testing/harness';
-
-const injectingServer = (): ServerCommand => ({
-  name: 'injecting',
-  command: NODE,
-  args: [join(ROOT, 'src/testing/fixtures/injecting-server.mjs')],
-});
 
 const GH_TOKEN = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
 

@@ -33,6 +33,13 @@ export const filesystemServer = (...dirs: string[]): ServerCommand => ({
   args: [join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'), ...dirs],
 });
 
+/** A fixture server whose tools return prompt injections, ANSI escapes and leaked keys. */
+export const injectingServer = (): ServerCommand => ({
+  name: 'injecting',
+  command: NODE,
+  args: [join(ROOT, 'src/testing/fixtures/injecting-server.mjs')],
+});
+
 /** A rule that makes every call of `tool` (a glob) ask: for tests about the shim, not the policy. */
 export function askEveryCall(gate: GateService, tool = '*'): void {
   gate.store.rules.add(
