@@ -18,7 +18,7 @@ import { expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { DecisionKind, Mode, ServerIdentity, ToolDefinition } from '../src/contract/types';
 import { databasePath } from '../src/core/dataDir';
-import { evaluateCall } from '../src/gate/evaluate';
+import { evaluateCall } from '../src/policy/evaluate';
 import { nodePathEnv } from '../src/policy/paths';
 import { toolHash } from '../src/registry/hash';
 import { scanDescription } from '../src/registry/poison';

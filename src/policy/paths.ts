@@ -257,6 +257,22 @@ export function unjudgeablePathReason(p: string, env: PathEnv): string | null {
   return s.startsWith('/') ? null : "it is relative, so it depends on the server's directory";
 }
 
+/**
+ * The components of a relative path as written (lower-cased on case-insensitive systems), with
+ * an empty root: nothing is resolved against any working directory (the gate's is not the
+ * server's). `..` that climbs above the start is kept, so `../.ssh/id_rsa` still reads as SSH
+ * keys wherever it lands.
+ */
+export function relativeKeyParts(p: string, env: PathEnv): string[] {
+  const parts: string[] = [];
+  for (const part of splitRoot(p, env).parts) {
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  const all = ['', ...parts];
+  return env.caseInsensitive ? all.map((s) => s.normalize('NFC').toLowerCase()) : all;
+}
+
 /** Whether `p` names an absolute location (`~` and `file://` count). */
 export function isAbsolutePath(p: string, env: PathEnv): boolean {
   return splitRoot(expandHome(fromFileUrl(p, env), env), env).root !== null;

@@ -8,7 +8,15 @@ import type {
 import { RISK_LEVELS } from '../contract/types';
 import { decodeTagChars, hiddenKinds, preview } from '../contract/visible';
 import { argStrings, childPath, type ArgString } from './argStrings';
-import { displayPath, isPathUnder, normalizePath, pathKeyParts, type PathEnv } from './paths';
+import {
+  displayPath,
+  isAbsolutePath,
+  isPathUnder,
+  normalizePath,
+  pathKeyParts,
+  relativeKeyParts,
+  type PathEnv,
+} from './paths';
 import { findPadding } from './padding';
 import { argumentMisfits } from './schemaFit';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';
@@ -62,11 +70,48 @@ function looksLikePath(s: ArgString): boolean {
   return s.key !== null && PATH_KEY.test(s.key) && !/\s{2,}/.test(v);
 }
 
+/** A path the arguments name (a path argument, or a path inside a command). */
+export interface PathFact {
+  /** As the agent wrote it. */
+  written: string;
+  /**
+   * Relative: its meaning depends on the server's directory, which the gate cannot see. Read
+   * against the first root the host shared when there is one; never against the gate's own.
+   */
+  relative: boolean;
+  /** As a person reads it in a reason: normalised, `~` for home; a relative one as written. */
+  shown: string;
+  /** What sensitive thing it is (SSH keys, an environment file…), or null. */
+  sensitive: string | null;
+  fromCommand: boolean;
+}
+
+/**
+ * What the scan found in a call besides its risk: the gate acts on these (remembering that a
+ * session read sensitive data, learning the domains of calls let through) without scanning the
+ * arguments a second time.
+ */
+export interface RiskFacts {
+  /** The call reads or exposes sensitive data (keys, credentials, environment). */
+  touchesSensitive: boolean;
+  /** Domains it links to or mails, lower case, once each; IP literals and punycode never. */
+  domains: string[];
+  paths: PathFact[];
+}
+
+export interface CallAssessment {
+  risk: RiskAssessment;
+  facts: RiskFacts;
+}
+
 interface Facts {
   sensitivePaths: { shown: string; label: string }[];
   outsideRoots: string[];
   secrets: (SecretHit & { where: string })[];
   externalLinks: boolean;
+  envDump: boolean;
+  domains: Set<string>;
+  paths: PathFact[];
 }
 
 class Reasons {
@@ -207,8 +252,22 @@ function checkPath(
   writes: boolean,
   fromCommand: boolean,
 ): void {
-  const label = sensitivePathLabel(pathKeyParts(raw, env));
-  const shown = preview(displayPath(raw, env), 120);
+  // A relative path is read against the first root the host shared (env's cwd then); with no
+  // root, nothing says where it lands, so it is judged by its own components, never against
+  // the gate's directory.
+  const relative = !isAbsolutePath(raw, env);
+  const unanchored = relative && session.roots.length === 0;
+  const label = sensitivePathLabel(
+    unanchored ? relativeKeyParts(raw, env) : pathKeyParts(raw, env),
+  );
+  const shown = preview(unanchored ? raw : displayPath(raw, env), 120);
+  facts.paths.push({
+    written: raw,
+    relative,
+    shown,
+    sensitive: label,
+    fromCommand,
+  });
   if (label) {
     facts.sensitivePaths.push({ shown, label });
     if (writes)
@@ -322,21 +381,39 @@ function addMisfitReasons(
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
-/**
- * How risky a call is, with every reason in words a person understands. Pure: everything it
- * knows comes in through its arguments.
- */
+/** How risky a call is (see assessCall), when its facts are not needed. */
 export function assessRisk(
   call: CallShape,
   tool: ToolState,
   session: SessionFacts,
 ): RiskAssessment {
+  return assessCall(call, tool, session).risk;
+}
+
+/**
+ * How risky a call is, with every reason in words a person understands, and the facts found on
+ * the way (sensitive data touched, domains, paths). Pure: everything it knows comes in through
+ * its arguments.
+ */
+export function assessCall(
+  call: CallShape,
+  tool: ToolState,
+  session: SessionFacts,
+): CallAssessment {
   const reasons = new Reasons();
   // Relative paths are read as the server would: against the first root the host shared.
   const env: PathEnv = session.roots[0]
     ? { ...session.env, cwd: normalizePath(session.roots[0], session.env) }
     : session.env;
-  const facts: Facts = { sensitivePaths: [], outsideRoots: [], secrets: [], externalLinks: false };
+  const facts: Facts = {
+    sensitivePaths: [],
+    outsideRoots: [],
+    secrets: [],
+    externalLinks: false,
+    envDump: false,
+    domains: new Set(),
+    paths: [],
+  };
 
   if (tool.definition === null)
     reasons.add(
@@ -380,6 +457,7 @@ export function assessRisk(
     if (isCommand) {
       const dangers = shellDangers(s.value);
       for (const d of dangers) reasons.add(d.code, d.level, d.text);
+      if (dangers.some((d) => d.code === 'shell.envDump')) facts.envDump = true;
       if (dangers.length === 0)
         reasons.add('shell.command', 'medium', `Runs the command "${preview(s.value, 80)}".`);
       for (const p of commandPaths(s.value))
@@ -425,6 +503,7 @@ export function assessRisk(
           `The link to ${host} carries a user name or password.`,
         );
       if (url.kind === 'domain' && !url.punycode) {
+        facts.domains.add(url.host);
         if (isKnownDomain(url.host, session.knownDomains))
           reasons.add('url.external', 'low', `Links to ${host}.`);
         else reasons.add('url.newDomain', 'medium', `Links to ${host}, a domain not seen before.`);
@@ -433,6 +512,7 @@ export function assessRisk(
 
     for (const email of findEmails(s.value)) {
       emails.push(email.address);
+      if (!email.punycode) facts.domains.add(email.domain);
       const domain = showHost(email.domain, email.unicodeDomain);
       const known = isKnownDomain(email.domain, session.knownDomains);
       reasons.add(
@@ -511,26 +591,16 @@ export function assessRisk(
   }
 
   const list = [...reasons.list].sort((a, b) => riskRank(b.level) - riskRank(a.level));
-  return { level: maxLevel(list.map((r) => r.level)), reasons: list };
-}
-
-/**
- * Does this call read or expose sensitive data (keys, credentials, environment)? The gate
- * remembers it for the session, so a later outward call from the same server is critical.
- */
-export function touchesSensitiveData(call: CallShape, _tool: ToolState, env?: PathEnv): boolean {
-  const pathEnv: PathEnv = env ?? { home: '/home/~', cwd: '/', caseInsensitive: false, sep: '/' };
-  const words = nameWords(call.tool);
-  if (words.some((w) => SECRET_WORDS.has(w))) return true;
-  for (const s of argStrings(call.arguments)) {
-    if (s.isKey) continue;
-    if (looksLikePath(s) && sensitivePathLabel(pathKeyParts(s.value, pathEnv))) return true;
-    if (s.key !== null && COMMAND_KEY.test(s.key)) {
-      if (shellDangers(s.value).some((d) => d.code === 'shell.envDump')) return true;
-      if (commandPaths(s.value).some((p) => sensitivePathLabel(pathKeyParts(p, pathEnv))))
-        return true;
-    }
-    if (findSecrets(s.value).some((h) => h.kind !== 'entropy')) return true;
-  }
-  return false;
+  return {
+    risk: { level: maxLevel(list.map((r) => r.level)), reasons: list },
+    facts: {
+      touchesSensitive:
+        nameWords(call.tool).some((w) => SECRET_WORDS.has(w)) ||
+        facts.sensitivePaths.length > 0 ||
+        facts.envDump ||
+        realSecret,
+      domains: [...facts.domains],
+      paths: facts.paths,
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../contract/types';
-import { nodePathEnv } from '../policy/paths';
-import { queueFull, MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from './callDesk';
+import { nodePathEnv } from './paths';
 import { evaluateCall, type CallContext } from './evaluate';
 
 const allowAll: Rule = {
@@ -56,19 +55,5 @@ describe('evaluateCall with a changed server identity', () => {
       evaluateCall(call({ identityChanges: changed }), [allowAll, deny], settings, 0, nodePathEnv())
         .decision.verdict,
     ).toBe('deny');
-  });
-});
-
-describe('queueFull', () => {
-  const broker = (size: number, forServer: number) => ({
-    size,
-    waitingFor: () => forServer,
-  });
-  it('lets a call wait below both bounds', () => {
-    expect(queueFull(broker(MAX_WAITING_TOTAL - 1, MAX_WAITING_PER_SERVER - 1), 1, 's')).toBeNull();
-  });
-  it('says which bound is reached', () => {
-    expect(queueFull(broker(10, MAX_WAITING_PER_SERVER), 1, 's')).toMatch(/from this server/);
-    expect(queueFull(broker(MAX_WAITING_TOTAL, 0), 1, 's')).toMatch(/in all/);
   });
 });
