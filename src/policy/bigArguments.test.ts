@@ -4,11 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { hiddenKinds, preview } from '../contract/visible';
 import { findPadding } from './padding';
-import { assessRisk, touchesSensitiveData, type SessionFacts, type ToolState } from './risk';
+import { assessCall, assessRisk, type SessionFacts, type ToolState } from './risk';
 import { findSecrets } from './secrets';
 import { readableCommand, shellDangers, sqlDangers } from './shell';
 import { findEmails, findUrls } from './urls';
-import { domainsIn } from './domains';
 
 const MB = 1024 * 1024;
 const TEN_MB = 10 * MB;
@@ -77,11 +76,15 @@ describe('a 10 MB argument is assessed in full', () => {
     );
   });
 
-  it('the gate’s second looks (sensitive data, domains) find the end of 10 MB too', () => {
+  it('the facts the gate acts on (sensitive data, domains) come from the end of 10 MB too', () => {
     const content = `${fill('x = 1\n', TEN_MB)} ${GITHUB_TOKEN} see https://new.example.org/x`;
-    const call = { tool: 'write_file', arguments: { content } };
-    expect(touchesSensitiveData(call, writeFile, session.env)).toBe(true);
-    expect(domainsIn(call.arguments)).toEqual(['new.example.org']);
+    const { facts } = assessCall(
+      { tool: 'write_file', arguments: { content } },
+      writeFile,
+      session,
+    );
+    expect(facts.touchesSensitive).toBe(true);
+    expect(facts.domains).toEqual(['new.example.org']);
   });
 });
 

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import type { RiskLevel, ToolDefinition } from '../contract/types';
 import { listTools, SERVERS } from '../registry/realTools.fixture';
 import { scanDescription } from '../registry/poison';
-import {
-  assessRisk,
-  moreOf,
-  touchesSensitiveData,
-  type SessionFacts,
-  type ToolState,
-} from './risk';
+import { assessCall, assessRisk, moreOf, type SessionFacts, type ToolState } from './risk';
 import type { PathEnv } from './paths';
 
 const env: PathEnv = { home: '/home/u', cwd: '/home/u', caseInsensitive: false, sep: '/' };
@@ -647,7 +641,7 @@ describe('assessRisk: published MCP attacks', () => {
 
   it('exfiltration through arguments after a sensitive read', () => {
     const read = { tool: 'read_file', arguments: { path: '/home/u/.ssh/id_rsa' } };
-    expect(touchesSensitiveData(read, state('read_file'), env)).toBe(true);
+    expect(assessCall(read, state('read_file'), session).facts.touchesSensitive).toBe(true);
     const send = { tool: 'slack_post_message', arguments: { channel_id: 'C1', text: KEY_BLOCK } };
     const result = assessRisk(send, state('slack_post_message'), {
       ...session,
@@ -722,7 +716,7 @@ describe('assessRisk: reasons people can read', () => {
   });
 });
 
-describe('touchesSensitiveData', () => {
+describe('the facts the scan found: sensitive data touched', () => {
   it.each<[string, string, unknown, boolean]>([
     ['an SSH key read', 'read_file', { path: '~/.ssh/id_rsa' }, true],
     ['a .env inside the project', 'read_text_file', { path: '/home/u/project/.env.local' }, true],
@@ -734,7 +728,86 @@ describe('touchesSensitiveData', () => {
     ['a token in the arguments', 'echo', { message: 'xoxb-123456789012-abcdefghijkl' }, true],
     ['arithmetic', 'get-sum', { a: 1, b: 2 }, false],
   ])('%s → %s', (_label, tool, args, expected) => {
-    expect(touchesSensitiveData({ tool, arguments: args }, state(tool), env)).toBe(expected);
+    const { facts } = assessCall({ tool, arguments: args }, state(tool), session);
+    expect(facts.touchesSensitive).toBe(expected);
+  });
+});
+
+describe('the facts the scan found: domains', () => {
+  const domainsOf = (args: unknown): string[] =>
+    assessCall({ tool: 'fetch', arguments: args }, state('fetch'), session).facts.domains;
+
+  it('collects link and e-mail domains from every argument, lower case, once each', () => {
+    expect(
+      domainsOf({
+        url: 'https://Example.COM/a',
+        to: ['bob@mail.example.org'],
+        body: 'see https://example.com/b',
+      }).sort(),
+    ).toEqual(['example.com', 'mail.example.org']);
+  });
+
+  it('never learns IP literals or punycode look-alikes', () => {
+    expect(domainsOf({ a: 'http://10.0.0.1/x', b: 'https://xn--pple-43d.com/login' })).toEqual([]);
+    expect(domainsOf({ to: 'eve@xn--pple-43d.com' })).toEqual([]);
+  });
+});
+
+describe('the facts the scan found: paths', () => {
+  const noRoots: SessionFacts = { ...session, roots: [] };
+  const factsOf = (path: string, sess: SessionFacts): ReturnType<typeof assessCall> =>
+    assessCall({ tool: 'read_file', arguments: { path } }, state('read_file'), sess);
+
+  it('a relative path with no root shared is never read against the gate’s directory', () => {
+    // The gate runs in /etc: its reading of `passwd` would be /etc/passwd. The server's is not.
+    const inEtc: SessionFacts = { ...noRoots, env: { ...env, cwd: '/etc' } };
+    const { risk, facts } = factsOf('passwd', inEtc);
+    expect(facts.paths).toEqual([
+      { written: 'passwd', relative: true, shown: 'passwd', sensitive: null, fromCommand: false },
+    ]);
+    expect(JSON.stringify(risk)).not.toContain('/etc');
+    expect(facts.touchesSensitive).toBe(false);
+  });
+
+  it('a relative path is still judged by what it names, wherever it lands', () => {
+    const inTmp: SessionFacts = { ...noRoots, env: { ...env, cwd: '/tmp' } };
+    const { risk, facts } = factsOf('../.ssh/id_rsa', inTmp);
+    expect(facts.paths[0]).toMatchObject({
+      relative: true,
+      shown: '../.ssh/id_rsa',
+      sensitive: 'SSH keys',
+    });
+    expect(facts.touchesSensitive).toBe(true);
+    expect(risk.reasons[0]?.text).toBe('Touches a sensitive location: ../.ssh/id_rsa (SSH keys).');
+  });
+
+  it('a relative path is read against the first root the host shared, and says it is relative', () => {
+    const { facts } = factsOf('src/index.ts', session);
+    expect(facts.paths).toEqual([
+      {
+        written: 'src/index.ts',
+        relative: true,
+        shown: '~/project/src/index.ts',
+        sensitive: null,
+        fromCommand: false,
+      },
+    ]);
+  });
+
+  it('an absolute path is shown normalised, and paths inside a command are marked so', () => {
+    expect(factsOf('/home/u/project/../.aws/credentials', session).facts.paths[0]).toMatchObject({
+      relative: false,
+      shown: '~/.aws/credentials',
+      sensitive: 'AWS credentials',
+    });
+    const run = assessCall(
+      { tool: 'run_command', arguments: { command: 'cat ~/.aws/credentials' } },
+      state('run_command'),
+      noRoots,
+    );
+    expect(run.facts.paths).toContainEqual(
+      expect.objectContaining({ fromCommand: true, sensitive: 'AWS credentials' }),
+    );
   });
 });
 

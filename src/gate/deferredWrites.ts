@@ -1,0 +1,95 @@
+// Records of calls already answered (observed, denied at once) and every outcome: none of them
+// holds a call back, so they are committed in batches just behind the calls, one transaction and
+// no fsync of their own for many of them.
+import type { Store } from '../store/store';
+import type { CallOutcome } from '../store/types';
+import { writeFailureCause, type RecordBacklog } from './recordBacklog';
+import type { ShimSession } from './session';
+
+/** Batches are committed at most this far behind the calls. */
+const FLUSH_MS = 50;
+/**
+ * A batch is committed at once when it grows this long: a burst of observed calls is then
+ * recorded while it lasts, memory stays bounded, and the synchronous commit slows the gate's
+ * reading of the socket, which is the backpressure a flooding shim feels.
+ */
+const MAX_DEFERRED = 512;
+
+/** An observed call decided but not yet written, and its outcome if that came first. */
+export interface Unwritten {
+  outcome: CallOutcome | null;
+  /** Raises the result notice once the row exists. */
+  flagged?: (callId: number) => void;
+}
+
+export class DeferredWrites {
+  private readonly writes: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  /** Observed calls decided but not yet written, by session and request number. */
+  private readonly unwritten = new WeakMap<ShimSession, Map<number, Unwritten>>();
+
+  constructor(
+    private readonly store: () => Store,
+    private readonly backlog: RecordBacklog,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** A write that may wait a moment. */
+  later(write: () => void): void {
+    this.writes.push(write);
+    if (this.writes.length >= MAX_DEFERRED) return this.flush();
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** A write that may wait, behind older records the database refused: the record keeps its order. */
+  inOrder(what: string, write: () => void): void {
+    if (this.backlog.size) this.backlog.add(what, write);
+    else this.later(write);
+  }
+
+  /**
+   * An observed call whose row waits for the batch: `write` gets the outcome that came before
+   * it (one row, one event, instead of a row and then an update with an event of its own).
+   */
+  observed(session: ShimSession, rid: number, write: (entry: Unwritten) => void): void {
+    let waiting = this.unwritten.get(session);
+    if (!waiting) this.unwritten.set(session, (waiting = new Map()));
+    const entry: Unwritten = { outcome: null };
+    waiting.set(rid, entry);
+    const byRid = waiting;
+    this.later(() => {
+      byRid.delete(rid);
+      write(entry);
+    });
+  }
+
+  /** The observed call of this request still waiting for its batch with no outcome yet. */
+  unwrittenCall(session: ShimSession, rid: number): Unwritten | undefined {
+    const entry = this.unwritten.get(session)?.get(rid);
+    return entry && entry.outcome === null ? entry : undefined;
+  }
+
+  /** Commit what waits now (also when the gate stops). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const writes = this.writes.splice(0);
+    if (writes.length === 0) return;
+    try {
+      const store = this.store();
+      // Records of calls already answered: no decision waits on this commit, so it does not
+      // wait for the disk either.
+      store.unsynced(() =>
+        store.transaction(() => {
+          for (const write of writes) write();
+        }),
+      );
+    } catch (err) {
+      // Nothing of the batch was committed: it waits, in order, until the database takes it.
+      for (const write of writes) this.backlog.add('an observed call', write);
+      this.log(
+        `could not record ${writes.length} observed call(s) now (${writeFailureCause(err)}); will retry`,
+      );
+    }
+  }
+}
