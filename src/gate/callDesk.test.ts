@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodePathEnv } from '../policy/paths';
+import { nodePathEnv, type PathEnv } from '../policy/paths';
 import { removeTempDirs, tempStore } from '../store/testSupport';
 import type { Store } from '../store/store';
 import { ApprovalBroker } from './broker';
@@ -34,13 +34,17 @@ function session(sent: Record<string, unknown>[]): ShimSession {
   };
 }
 
-function deskOver(store: Store, mode: GateSettings['mode']): CallDesk {
+function deskOver(
+  store: Store,
+  mode: GateSettings['mode'],
+  over: { env?: PathEnv; log?: (line: string) => void } = {},
+): CallDesk {
   return new CallDesk({
     store: () => store,
     broker: new ApprovalBroker(() => 45_000),
-    env: nodePathEnv(),
+    env: over.env ?? nodePathEnv(),
     settings: () => ({ ...SETTING_DEFAULTS, mode }),
-    log: () => {},
+    log: over.log ?? (() => {}),
     announce: () => {},
   });
 }
@@ -49,15 +53,47 @@ function deskOver(store: Store, mode: GateSettings['mode']): CallDesk {
 function callMsg<T extends 'ask' | 'observed'>(
   t: T,
   rid: number,
+  tool = 'echo',
+  args: unknown = { message: `hello ${rid}` },
 ): { t: T; rid: number; line: string; digest: string } {
   const line = JSON.stringify({
     jsonrpc: '2.0',
     id: rid,
     method: 'tools/call',
-    params: { name: 'echo', arguments: { message: `hello ${rid}` } },
+    params: { name: tool, arguments: args },
   });
   return { t, rid, line, digest: createHash('sha256').update(line, 'utf8').digest('hex') };
 }
+
+function allowRule(store: Store, tool: string): number {
+  return store.rules.add(
+    {
+      serverId: null,
+      tool,
+      conditions: [],
+      action: 'allow',
+      expiry: { kind: 'forever' },
+      riskCeiling: null,
+      note: '',
+      origin: 'manual',
+      enabled: true,
+    },
+    1,
+  ).id;
+}
+
+/** Someone edits the database behind the gate's back: a rule row no longer parses. */
+function breakRule(file: string, id: number): void {
+  const db = new Database(file);
+  try {
+    db.prepare("UPDATE rules SET conditions = '{not json' WHERE id = ?").run(id);
+  } finally {
+    db.close();
+  }
+}
+
+const decisions = (sent: Record<string, unknown>[], rid: number): Record<string, unknown>[] =>
+  sent.filter((m) => m.t === 'decision' && m.rid === rid);
 
 /** Chain rows about calls, read as another process would. */
 const callEvents = (file: string): number => {
@@ -130,6 +166,59 @@ describe('call desk', () => {
     expect(store.history.count({ decision: 'observed' })).toBe(1024);
     desk.flush();
     expect(store.history.count({ decision: 'observed' })).toBe(1100);
+    store.close();
+  });
+
+  it('observe mode answers a call once, even when evaluating it fails after the allow went out', () => {
+    const { store, file } = tempStore();
+    breakRule(file, allowRule(store, 'other'));
+    const logged: string[] = [];
+    const desk = deskOver(store, 'observe', { log: (l) => logged.push(l) });
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    desk.ask(s, callMsg('ask', 1));
+    expect(decisions(sent, 1).map((m) => m.verdict)).toEqual(['allow']);
+    // Still recorded, saying the gate could not evaluate it rather than guessing.
+    desk.flush();
+    const [row] = store.history.query({ limit: 5 });
+    expect(row).toMatchObject({ tool: 'echo', decision: 'observed', decidedBy: 'gate' });
+    expect(row?.reasons.map((r) => r.code)).toEqual(['gate.unassessed']);
+    expect(logged.join('\n')).toMatch(/could not evaluate the observed call to echo/);
+    store.close();
+  });
+
+  it('ask mode denies a call it cannot evaluate, once', async () => {
+    const { store, file } = tempStore();
+    breakRule(file, allowRule(store, 'echo'));
+    const desk = deskOver(store, 'ask');
+    const sent: Record<string, unknown>[] = [];
+    desk.ask(session(sent), callMsg('ask', 1));
+    await new Promise((done) => setImmediate(done));
+    expect(decisions(sent, 1).map((m) => m.verdict)).toEqual(['deny']);
+    store.close();
+  });
+
+  it("remembers what a call let through touched, as the scan read it: never against the gate's directory", async () => {
+    const { store } = tempStore();
+    allowRule(store, 'read_file');
+    allowRule(store, 'fetch');
+    // The gate's own directory is /etc: `passwd` there would be system configuration.
+    const env: PathEnv = { home: '/home/u', cwd: '/etc', caseInsensitive: false, sep: '/' };
+    const desk = deskOver(store, 'ask', { env });
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    desk.ask(s, callMsg('ask', 1, 'read_file', { path: 'passwd' }));
+    desk.ask(s, callMsg('ask', 2, 'fetch', { url: 'https://new.example.org/a' }));
+    await new Promise((done) => setImmediate(done));
+    expect(sent.filter((m) => m.t === 'decision').map((m) => m.verdict)).toEqual([
+      'allow',
+      'allow',
+    ]);
+    expect(s.readSensitive).toBe(false);
+    expect(store.settings.get('knownDomains', [])).toEqual(['new.example.org']);
+    desk.ask(s, callMsg('ask', 3, 'read_file', { path: '../.ssh/id_rsa' }));
+    await new Promise((done) => setImmediate(done));
+    expect(s.readSensitive).toBe(true);
     store.close();
   });
 });
