@@ -194,7 +194,21 @@ describe('call desk', () => {
     const sent: Record<string, unknown>[] = [];
     desk.ask(session(sent), callMsg('ask', 1));
     await new Promise((done) => setImmediate(done));
-    expect(decisions(sent, 1).map((m) => m.verdict)).toEqual(['deny']);
+    expect(decisions(sent, 1).map((m) => [m.verdict, m.text])).toEqual([
+      [
+        'deny',
+        expect.stringMatching(/^Denied by Airlock: the gate could not evaluate this call \(/),
+      ],
+    ]);
+    desk.flush();
+    expect(store.history.query({ limit: 5 })).toMatchObject([
+      {
+        tool: 'echo',
+        decision: 'auto-denied',
+        decidedBy: 'gate',
+        message: expect.stringMatching(/^Denied: the gate could not evaluate/),
+      },
+    ]);
     store.close();
   });
 

@@ -203,8 +203,14 @@ export class CallDesk {
   /** Evaluate the call and take its way: decided now (committed, then answered) or held. */
   private decide(a: Arrival, line: string, answer: Answer): void {
     const { session, rid, call, now } = a;
-    const rules = this.store.rules.list();
-    const evaluated = this.evaluate(a, rules);
+    let rules: Rule[];
+    let evaluated: ReturnType<typeof evaluateCall>;
+    try {
+      rules = this.store.rules.list();
+      evaluated = this.evaluate(a, rules);
+    } catch (err) {
+      return this.notEvaluated(a, answer, err);
+    }
     const { decision } = evaluated;
     const start = callStart(session, call, now, evaluated.risk);
     // What ran: the agent's arguments (their facts are the scan's), or those a person approved.
@@ -256,6 +262,28 @@ export class CallDesk {
         this.unrecorded(session, rid, start, verdict, decision.reasons, err);
         answer('deny', `Denied by Airlock: the decision could not be recorded (${cause})`);
       },
+    });
+  }
+
+  /**
+   * The gate could not evaluate the call (a rule or tool record it cannot read): it is denied,
+   * saying so, and recorded as such with the next batch. Fail closed.
+   */
+  private notEvaluated(a: Arrival, answer: Answer, err: unknown): void {
+    const cause = writeFailureCause(err);
+    this.deps.log(`could not evaluate the call to ${a.call.tool}: ${cause}`);
+    answer('deny', `Denied by Airlock: the gate could not evaluate this call (${cause})`);
+    const why = `the gate could not evaluate this call (${cause})`;
+    const start = callStart(a.session, a.call, a.now, notAssessed('gate.unassessed', why));
+    this.writes.later(() => {
+      const id = this.store.calls.record(start, {
+        kind: 'auto-denied',
+        decidedBy: 'gate',
+        ruleId: null,
+        message: `Denied: ${why}.`,
+        at: a.now,
+      });
+      this.deps.announce(id);
     });
   }
 
