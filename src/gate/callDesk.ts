@@ -11,18 +11,18 @@ import type { PathEnv } from '../policy/paths';
 import type { RiskFacts } from '../policy/risk';
 import { describeChange } from '../registry/codeIdentity';
 import type { Store } from '../store/store';
-import type { CallOutcome } from '../store/types';
 import type { ApprovalBroker } from './broker';
 import { answerOnce, type Answer } from './callAnswer';
 import { callStart, decidedNow, deniedUnrecorded, notAssessed } from './callRecords';
 import { DeferredWrites } from './deferredWrites';
-import { MAX_RECORDED_FLOOD_DENIALS, queueFull } from './floodBounds';
+import { queueFull } from './floodBounds';
+import { recordFloodDenial, type FloodRecord } from './floodDenial';
 import { GroupCommit } from './groupCommit';
 import { HeldForPerson, type EditedApproval, type HoldRequest } from './heldForPerson';
 import { KnownDomains } from './knownDomains';
 import { asObserved, goesAheadAtOnce, observing } from './observePath';
 import { RecordBacklog, writeFailureCause } from './recordBacklog';
-import { recordResult } from './resultRecord';
+import { Outcomes, recordOffline } from './outcomes';
 import { ResultReviewDesk } from './resultReviewDesk';
 import type { ResultReviews } from './resultReviews';
 import type { ShimSession } from './session';
@@ -79,6 +79,8 @@ export class CallDesk {
   private readonly known: KnownDomains;
   private readonly reviews: ResultReviewDesk;
   private readonly held: HeldForPerson;
+  private readonly outcomes: Outcomes;
+  private readonly flood: FloodRecord;
 
   constructor(private readonly deps: CallDeskDeps) {
     this.backlog = new RecordBacklog(deps.log);
@@ -86,6 +88,13 @@ export class CallDesk {
     this.writes = new DeferredWrites(deps.store, this.backlog, deps.log);
     this.known = new KnownDomains(deps.store, this.backlog);
     this.reviews = new ResultReviewDesk({ ...deps, writes: this.writes });
+    this.outcomes = new Outcomes({
+      ...deps,
+      writes: this.writes,
+      known: this.known,
+      reviews: this.reviews,
+    });
+    this.flood = { ...deps, writes: this.writes };
     this.held = new HeldForPerson({
       store: deps.store,
       broker: deps.broker,
@@ -124,7 +133,10 @@ export class CallDesk {
       const full = observing(settings)
         ? null
         : queueFull(this.deps.broker, session.serverId, session.id);
-      if (full) return this.denyFlood(session, rid, line, full, answer);
+      if (full) {
+        answer('deny', `Denied by Airlock: ${full}`);
+        return recordFloodDenial(this.flood, session, rid, line, full);
+      }
       call = readToolCall(line);
       if (!call) return answer('deny', 'Denied by Airlock: the gate could not read this tool call');
       const arrival: Arrival = {
@@ -320,48 +332,6 @@ export class CallDesk {
     return session.serverId === null ? null : this.store.tools.get(session.serverId, tool);
   }
 
-  /**
-   * Deny a call past the bounded queue. The first few of a session are recorded one by one
-   * with the next batch (a denial need not be durable before it is sent: nothing goes ahead);
-   * past those, a flood is only counted, and the count goes on the record with each batch.
-   */
-  private denyFlood(
-    session: ShimSession,
-    rid: number,
-    line: string,
-    reason: string,
-    answer: Answer,
-  ): void {
-    answer('deny', `Denied by Airlock: ${reason}`);
-    const now = Date.now();
-    session.floodDenied++;
-    if (session.floodDenied === 1 || session.floodDenied % 1000 === 0)
-      this.deps.log(
-        `denied ${session.floodDenied} call(s) from ${session.info?.server ?? 'a shim'} at once: ${reason}`,
-      );
-    const call = session.floodDenied <= MAX_RECORDED_FLOOD_DENIALS ? readToolCall(line) : null;
-    if (call) {
-      const start = callStart(session, call, now, notAssessed('gate.queue-full', reason));
-      return this.writes.later(() => {
-        const id = this.store.calls.record(start, {
-          kind: 'auto-denied',
-          decidedBy: 'gate',
-          ruleId: null,
-          message: reason,
-          at: now,
-        });
-        session.calls.set(rid, id);
-        this.deps.announce(id);
-      });
-    }
-    if (session.floodUncounted++ > 0) return; // already in the next batch
-    this.writes.later(() => {
-      const count = session.floodUncounted;
-      session.floodUncounted = 0;
-      if (session.serverId !== null) this.store.servers.noteFlood(session.serverId, count, now);
-    });
-  }
-
   /** A call denied because its record could not be written: the row comes when it can. */
   private unrecorded(
     session: ShimSession,
@@ -379,75 +349,14 @@ export class CallDesk {
     session.calls.delete(rid);
   }
 
-  /**
-   * The call's result came back: record its outcome, in the next batch (the call was answered
-   * long ago, and its decision is committed; an outcome is worth no fsync of its own).
-   */
+  /** The call's result came back (see outcomes.ts). */
   outcome(session: ShimSession, msg: ShimMsg<'outcome'>): void {
-    const rid = msg.rid;
-    const outcome: CallOutcome = {
-      isError: msg.isError,
-      durationMs: msg.durationMs,
-      size: msg.size,
-    };
-    if (msg.digest !== undefined) {
-      // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
-      outcome.result = recordResult(
-        { digest: msg.digest, sample: msg.sample ?? '', textChars: msg.textChars ?? 0 },
-        this.deps.settings().resultExcerptChars,
-        this.known.list,
-      );
-    }
-    // Raised once the write's transaction is over (the notice reads the committed row; a write
-    // that was rolled back leaves no row with a result, and so no notice).
-    const flagged = (id: number): void => {
-      if (outcome.result?.risk) setImmediate(() => this.deps.resultFlagged?.(id));
-    };
-    // Taken now: writing the outcome forgets which call this request number was.
-    const callId = session.calls.get(rid);
-    // An observed call still waiting for its batch is written with its outcome.
-    const unwritten = this.writes.unwrittenCall(session, rid);
-    if (unwritten) {
-      unwritten.outcome = outcome;
-      unwritten.flagged = flagged;
-      // Never asked to be held (observe mode holds nothing); a shim that holds it anyway gets
-      // an answer all the same, so nothing waits forever.
-      if (msg.held) this.reviews.review(session, msg, undefined, outcome.result);
-      return;
-    }
-    this.writes.inOrder('the outcome of a call', () => {
-      const id = session.calls.get(rid);
-      if (id === undefined) return;
-      session.calls.delete(rid);
-      this.store.calls.outcome(id, outcome);
-      this.deps.announce(id);
-      flagged(id);
-    });
-    if (msg.held) this.reviews.review(session, msg, callId, outcome.result);
+    this.outcomes.outcome(session, msg);
   }
 
   /** Calls the shim denied while the gate was unreachable. */
   offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
-    const ids: number[] = [];
-    // One transaction for the lot: they were denied long ago, one fsync records them all.
-    this.store.transaction(() => {
-      for (const c of msg.calls) {
-        const call = readToolCall(c.line);
-        if (!call) continue;
-        const at = c.at;
-        const risk: RiskAssessment = { level: 'medium', reasons: [] };
-        ids.push(
-          this.store.calls.record(callStart(session, call, at, risk), {
-            kind: 'unreachable',
-            decidedBy: null,
-            ruleId: null,
-            message: c.reason,
-            at,
-          }),
-        );
-      }
-    });
-    for (const id of ids) this.deps.announce(id);
+    recordOffline(this.store, session, msg.calls).forEach((id) => this.deps.announce(id));
   }
 
   /** Commit the decisions and deferred writes now (also when the gate stops). */

@@ -1,0 +1,53 @@
+// The record of calls denied past the bounded queue. The first few of a session are recorded one
+// by one with the next batch (a denial need not be durable before it is sent: nothing goes
+// ahead); past those, a flood is only counted, and the count goes on the record with each batch.
+import type { Store } from '../store/store';
+import { callStart, notAssessed } from './callRecords';
+import type { DeferredWrites } from './deferredWrites';
+import { MAX_RECORDED_FLOOD_DENIALS } from './floodBounds';
+import type { ShimSession } from './session';
+import { readToolCall } from './toolCall';
+
+export interface FloodRecord {
+  store: () => Store;
+  writes: DeferredWrites;
+  log: (line: string) => void;
+  announce: (callId: number) => void;
+}
+
+/** A call of this session was denied (already answered) because the queue was full. */
+export function recordFloodDenial(
+  to: FloodRecord,
+  session: ShimSession,
+  rid: number,
+  line: string,
+  reason: string,
+): void {
+  const now = Date.now();
+  session.floodDenied++;
+  if (session.floodDenied === 1 || session.floodDenied % 1000 === 0)
+    to.log(
+      `denied ${session.floodDenied} call(s) from ${session.info?.server ?? 'a shim'} at once: ${reason}`,
+    );
+  const call = session.floodDenied <= MAX_RECORDED_FLOOD_DENIALS ? readToolCall(line) : null;
+  if (call) {
+    const start = callStart(session, call, now, notAssessed('gate.queue-full', reason));
+    return to.writes.later(() => {
+      const id = to.store().calls.record(start, {
+        kind: 'auto-denied',
+        decidedBy: 'gate',
+        ruleId: null,
+        message: reason,
+        at: now,
+      });
+      session.calls.set(rid, id);
+      to.announce(id);
+    });
+  }
+  if (session.floodUncounted++ > 0) return; // already in the next batch
+  to.writes.later(() => {
+    const count = session.floodUncounted;
+    session.floodUncounted = 0;
+    if (session.serverId !== null) to.store().servers.noteFlood(session.serverId, count, now);
+  });
+}

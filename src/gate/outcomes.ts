@@ -1,0 +1,102 @@
+// What became of a call once it ran: its outcome and a bounded, scanned excerpt of its result,
+// recorded in the next batch (the call was answered long ago, and its decision is committed; an
+// outcome is worth no fsync of its own). A result the shim holds goes to review.
+import type { RiskAssessment } from '../contract/types';
+import type { Store } from '../store/store';
+import type { CallOutcome } from '../store/types';
+import { callStart } from './callRecords';
+import type { DeferredWrites } from './deferredWrites';
+import type { KnownDomains } from './knownDomains';
+import { recordResult } from './resultRecord';
+import type { ResultReviewDesk } from './resultReviewDesk';
+import type { ShimSession } from './session';
+import type { GateSettings } from './settings';
+import { readToolCall } from './toolCall';
+import type { ShimMessage } from './wire';
+
+type OutcomeMsg = Extract<ShimMessage, { t: 'outcome' }>;
+type OfflineCall = Extract<ShimMessage, { t: 'offline' }>['calls'][number];
+
+export interface OutcomeDeps {
+  store: () => Store;
+  settings: () => GateSettings;
+  writes: DeferredWrites;
+  known: KnownDomains;
+  reviews: ResultReviewDesk;
+  announce: (callId: number) => void;
+  /** The scan found something in this call's result (a notice for the person). */
+  resultFlagged?: (callId: number) => void;
+}
+
+export class Outcomes {
+  constructor(private readonly deps: OutcomeDeps) {}
+
+  outcome(session: ShimSession, msg: OutcomeMsg): void {
+    const { deps } = this;
+    const rid = msg.rid;
+    const outcome: CallOutcome = {
+      isError: msg.isError,
+      durationMs: msg.durationMs,
+      size: msg.size,
+    };
+    if (msg.digest !== undefined) {
+      // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
+      outcome.result = recordResult(
+        { digest: msg.digest, sample: msg.sample ?? '', textChars: msg.textChars ?? 0 },
+        deps.settings().resultExcerptChars,
+        deps.known.list,
+      );
+    }
+    // Raised once the write's transaction is over (the notice reads the committed row; a write
+    // that was rolled back leaves no row with a result, and so no notice).
+    const flagged = (id: number): void => {
+      if (outcome.result?.risk) setImmediate(() => deps.resultFlagged?.(id));
+    };
+    // Taken now: writing the outcome forgets which call this request number was.
+    const callId = session.calls.get(rid);
+    // An observed call still waiting for its batch is written with its outcome.
+    const unwritten = deps.writes.unwrittenCall(session, rid);
+    if (unwritten) {
+      unwritten.outcome = outcome;
+      unwritten.flagged = flagged;
+      // Never asked to be held (observe mode holds nothing); a shim that holds it anyway gets
+      // an answer all the same, so nothing waits forever.
+      if (msg.held) deps.reviews.review(session, msg, undefined, outcome.result);
+      return;
+    }
+    deps.writes.inOrder('the outcome of a call', () => {
+      const id = session.calls.get(rid);
+      if (id === undefined) return;
+      session.calls.delete(rid);
+      deps.store().calls.outcome(id, outcome);
+      deps.announce(id);
+      flagged(id);
+    });
+    if (msg.held) deps.reviews.review(session, msg, callId, outcome.result);
+  }
+}
+
+/**
+ * Calls the shim denied while the gate was unreachable, in one transaction (they were denied
+ * long ago: one fsync records them all). Returns the ids of the rows written.
+ */
+export function recordOffline(store: Store, session: ShimSession, calls: OfflineCall[]): number[] {
+  const ids: number[] = [];
+  store.transaction(() => {
+    for (const c of calls) {
+      const call = readToolCall(c.line);
+      if (!call) continue;
+      const risk: RiskAssessment = { level: 'medium', reasons: [] };
+      ids.push(
+        store.calls.record(callStart(session, call, c.at, risk), {
+          kind: 'unreachable',
+          decidedBy: null,
+          ruleId: null,
+          message: c.reason,
+          at: c.at,
+        }),
+      );
+    }
+  });
+  return ids;
+}
