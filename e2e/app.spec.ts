@@ -4,10 +4,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { openRenderer, type RendererHarness } from './harness';
+import { DOCS_DIR, openRenderer, type RendererHarness } from './harness';
 import { FS_SERVER, startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 
 test.describe.configure({ mode: 'serial' });
@@ -17,8 +16,7 @@ let fs: Client;
 
 test.beforeAll(async () => {
   world = await startWorld();
-  fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
-  await fs.listTools(); // as every host does after connecting: the registry learns the tools
+  fs = await world.connectFilesystem();
 });
 test.afterAll(async () => {
   await world?.close();
@@ -138,7 +136,7 @@ test("a rule's test against history lists the calls it would match", async ({ co
   await m.page.getByRole('button', { name: 'Test against history' }).click();
   await expect(m.page.getByTestId('rule-test-row')).toHaveCount(2);
   await expect(m.page.getByTestId('rule-test-count')).toContainText('2 past calls');
-  await m.page.screenshot({ path: join(DOCS, 'rules.png') });
+  await m.page.screenshot({ path: join(DOCS_DIR, 'rules.png') });
 });
 
 test("a tool switched off disappears from the client's tools/list", async ({ context }) => {
@@ -168,7 +166,7 @@ test('a poisoned description shows its flag; tool text with <img onerror> render
   expect(await m.page.locator('img').count()).toBe(0);
   // The identity line holds this machine's paths: masked in the published screenshot.
   await m.page.screenshot({
-    path: join(DOCS, 'servers.png'),
+    path: join(DOCS_DIR, 'servers.png'),
     fullPage: true,
     mask: [m.page.locator('.identity')],
   });

@@ -5,16 +5,14 @@
 // shows the call as edited, with the diff. Time in the popup is Playwright's clock.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expectNoSeriousA11yIssues } from './a11y';
-import { openRenderer, type RendererHarness } from './harness';
-import { FS_SERVER, startWorld, type World } from './world';
+import { DOCS_DIR, openPopupOnClock, openRenderer, POPUP_SIZE } from './harness';
+import { startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 const HOSTILE = resolve(__dirname, 'fixtures/hostile-schema-server.mjs');
-const POPUP = { width: 460, height: 600 };
 const APPROVE_DELAY_MS = 1000;
 
 test.describe.configure({ mode: 'serial' });
@@ -24,19 +22,11 @@ let fs: Client;
 
 test.beforeAll(async () => {
   world = await startWorld();
-  fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
-  await fs.listTools();
+  fs = await world.connectFilesystem();
 });
 test.afterAll(async () => {
   await world?.close();
 });
-
-async function openPopup(context: BrowserContext): Promise<RendererHarness> {
-  await context.clock.install({ time: Date.now() - 2000 });
-  const h = await openRenderer(context, world.services, { route: 'popup' });
-  await h.page.clock.pauseAt(Date.now() + 500);
-  return h;
-}
 
 async function waitForCall(page: Page, tool: string): Promise<void> {
   await expect(page.getByTestId('consent-tool')).toHaveText(tool);
@@ -58,7 +48,7 @@ function heldOnGate(): boolean {
 
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`${theme} theme`, () => {
-    test.use({ viewport: POPUP, colorScheme: theme });
+    test.use({ viewport: POPUP_SIZE, colorScheme: theme });
 
     test(`edit write_file's path and content, approve the edit: the edited file is written (${theme})`, async ({
       context,
@@ -66,7 +56,7 @@ for (const theme of ['light', 'dark'] as const) {
     }) => {
       const asked = join(world.workDir, `asked-${theme}.md`);
       const edited = join(world.workDir, `edited-${theme}.md`);
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const call = fs.callTool({
         name: 'write_file',
         arguments: { path: asked, content: '# Notes\n\nrm -rf build\n' },
@@ -124,7 +114,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(path).toHaveValue(edited);
       await approveEdited.scrollIntoViewIfNeeded();
       await page.screenshot({
-        path: join(DOCS, theme === 'light' ? 'consent-edit.png' : 'consent-edit-dark.png'),
+        path: join(DOCS_DIR, theme === 'light' ? 'consent-edit.png' : 'consent-edit-dark.png'),
       });
       await expectNoSeriousA11yIssues(page, `popup edit form, ${theme}`, { pausedClock: true });
 
@@ -165,7 +155,7 @@ for (const theme of ['light', 'dark'] as const) {
             );
             if (heading) panel.scrollTop = heading.offsetTop - panel.offsetTop - 8;
           });
-          await m.page.screenshot({ path: join(DOCS, 'history-edited.png') });
+          await m.page.screenshot({ path: join(DOCS_DIR, 'history-edited.png') });
         }
         await expectNoSeriousA11yIssues(m.page, `history edited detail, ${theme}`);
       } finally {
@@ -176,13 +166,13 @@ for (const theme of ['light', 'dark'] as const) {
 }
 
 test.describe('refused and cancelled edits', () => {
-  test.use({ viewport: POPUP });
+  test.use({ viewport: POPUP_SIZE });
 
   test('an edit the schema refuses shows the gate’s reason and the call keeps waiting; Cancel returns', async ({
     context,
   }) => {
     const target = join(world.workDir, 'refused.txt');
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const page = h.page;
     const call = fs.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } });
     await waitForCall(page, 'write_file');
@@ -229,14 +219,14 @@ test.describe('refused and cancelled edits', () => {
 });
 
 test.describe('a high-risk call, by keyboard', () => {
-  test.use({ viewport: POPUP });
+  test.use({ viewport: POPUP_SIZE });
 
   test('numbers edit as numbers, an optional argument can be removed, Enter never approves', async ({
     context,
   }) => {
     const poisoned = await world.connect('poisoned', [process.execPath, POISONED]);
     await poisoned.listTools();
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const page = h.page;
     const call = poisoned.callTool({
       name: 'add_numbers',
@@ -276,10 +266,10 @@ test.describe('a high-risk call, by keyboard', () => {
 });
 
 test.describe('edits approve one call at a time', () => {
-  test.use({ viewport: POPUP });
+  test.use({ viewport: POPUP_SIZE });
 
   test('with "decide together" ticked, Edit… is unavailable and says why', async ({ context }) => {
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const page = h.page;
     const paths = ['e1.txt', 'e2.txt'].map((f) => join(world.workDir, f));
     const calls = paths.map((path) =>
@@ -303,7 +293,7 @@ test.describe('200% zoom (230×300 CSS pixels)', () => {
   test.use({ viewport: { width: 230, height: 300 }, deviceScaleFactor: 2 });
 
   test('the edit form fits the width; its actions are reachable', async ({ context }) => {
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const page = h.page;
     const call = fs.callTool({
       name: 'write_file',
@@ -327,14 +317,14 @@ test.describe('200% zoom (230×300 CSS pixels)', () => {
 });
 
 test.describe('a hostile server’s schema', () => {
-  test.use({ viewport: POPUP });
+  test.use({ viewport: POPUP_SIZE });
 
   test('a schema 12 objects deep becomes JSON past the form’s depth; one over 200 KB leaves only JSON', async ({
     context,
   }) => {
     const hostile = await world.connect('hostile-schema', [process.execPath, HOSTILE]);
     await hostile.listTools();
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const page = h.page;
 
     let tree: unknown = 'leaf';

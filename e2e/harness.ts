@@ -12,6 +12,10 @@ import { CHANNELS, type AppEvent } from '../src/contract/ipc';
 /** The renderer is served from this made-up origin by request interception: no socket, no port. */
 export const APP_ORIGIN = 'http://airlock.invalid';
 export const RENDERER_DIR = resolve(__dirname, '../out/renderer');
+/** Where the screenshots the README shows are written. */
+export const DOCS_DIR = resolve(__dirname, '../docs');
+/** The consent popup's size, as main/windows.ts opens it. */
+export const POPUP_SIZE = { width: 460, height: 600 };
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -151,4 +155,19 @@ export async function openRenderer(
       unsubscribe();
     },
   };
+}
+
+/**
+ * Opens the popup with the page's clock installed and paused at the real time, so the approve
+ * delay, the countdown and the idle timer move only when the test says so.
+ */
+export async function openPopupOnClock(
+  context: BrowserContext,
+  services: AppServices,
+): Promise<RendererHarness> {
+  await context.clock.install({ time: Date.now() - 2000 });
+  const h = await openRenderer(context, services, { route: 'popup' });
+  // Half a second ahead of the real clock: a call arriving now shows its full timeout.
+  await h.page.clock.pauseAt(Date.now() + 500);
+  return h;
 }

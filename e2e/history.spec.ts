@@ -1,13 +1,12 @@
 // Issue 4, History at scale: 100,000 calls in the store (seeded through the real write path),
 // the History view keeps only a window of rows in the DOM, pages in more by keyset as it
 // scrolls to the very end, and a filter and a search narrow the list to what the store counts.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { seedCalls, seededRng } from '../src/store/seed';
-import { openRenderer } from './harness';
+import { DOCS_DIR, openRenderer } from './harness';
 import { startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const N = 100_000;
 
 test.describe.configure({ mode: 'serial' });
@@ -41,7 +40,7 @@ test('100,000 calls: a window of rows in the DOM, keyset paging to the end, filt
   expect(await rows.count()).toBeLessThan(200);
   await expect(page.getByRole('figure', { name: 'Calls per day by decision' })).toBeVisible();
   await expect(page.locator('.recharts-bar-rectangle').first()).toBeVisible();
-  await page.screenshot({ path: join(DOCS, 'history.png') });
+  await page.screenshot({ path: join(DOCS_DIR, 'history.png') });
 
   // Scroll to the bottom until the last row (aria-rowindex = total + 1, the header is 1) shows:
   // each step past the loaded rows pulls the next page by keyset (beforeId).

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openKeychain } from '../src/hosts/keychain';
 import { keychainRefs } from '../src/hosts/keychainRef';
+import { openItem } from '../src/hosts/keychainItem';
 import {
   secretServiceMissing,
   startSecretService,
@@ -73,7 +74,7 @@ test('Servers view: Move secrets to keychain, with a confirm; then put them back
   expect(secured).not.toContain(KEY);
   const [id] = keychainRefs(secured);
   const store = await openKeychain();
-  expect(await store.get(id!)).toBe(KEY);
+  expect(openItem((await store.get(id!))!)?.value).toBe(KEY);
   await notes.getByRole('button', { name: 'Why' }).click();
   await expect(notes.getByRole('list', { name: 'Deductions of notes' })).toContainText(
     'Secrets kept in the OS keychain (env API_KEY)',

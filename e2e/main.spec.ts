@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expectNoSeriousA11yIssues } from './a11y';
 import { openRenderer } from './harness';
-import { FS_SERVER, startWorld, type World } from './world';
+import { startWorld, type World } from './world';
 
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 const MIN = { width: 720, height: 480 };
@@ -28,8 +28,7 @@ async function deniedCall(client: Client, name: string, args: Record<string, unk
 
 test.beforeAll(async () => {
   world = await startWorld();
-  fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
-  await fs.listTools();
+  fs = await world.connectFilesystem();
   poisoned = await world.connect('poisoned', [process.execPath, POISONED]);
   await poisoned.listTools();
   await deniedCall(fs, 'write_file', {

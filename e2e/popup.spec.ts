@@ -3,15 +3,13 @@
 // the real shim. Time in the page is Playwright's clock: nothing here races the real one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expectNoSeriousA11yIssues } from './a11y';
-import { openRenderer, type RendererHarness } from './harness';
-import { FS_SERVER, startWorld, type World } from './world';
+import { DOCS_DIR, openPopupOnClock, POPUP_SIZE } from './harness';
+import { startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
-const POPUP = { width: 460, height: 600 };
 /** The gate's approve delay and the popup's idle time before the countdown resumes. */
 const APPROVE_DELAY_MS = 1000;
 const IDLE_RESUME_MS = 4000;
@@ -23,8 +21,7 @@ let fs: Client;
 
 test.beforeAll(async () => {
   world = await startWorld();
-  fs = await world.connect('filesystem', [process.execPath, FS_SERVER, world.workDir]);
-  await fs.listTools();
+  fs = await world.connectFilesystem();
 });
 test.afterAll(async () => {
   await world?.close();
@@ -38,18 +35,6 @@ function bigFile(tag: string): string {
   ).join('');
 }
 
-/**
- * Opens the popup with the page's clock installed and paused at the real time, so the approve
- * delay, the countdown and the idle timer move only when the test says so.
- */
-async function openPopup(context: BrowserContext): Promise<RendererHarness> {
-  await context.clock.install({ time: Date.now() - 2000 });
-  const h = await openRenderer(context, world.services, { route: 'popup' });
-  // Half a second ahead of the real clock: a call arriving now shows its full timeout.
-  await h.page.clock.pauseAt(Date.now() + 500);
-  return h;
-}
-
 async function waitForCall(page: Page, tool: string): Promise<void> {
   await expect(page.getByTestId('consent-tool')).toHaveText(tool);
   await expect(page.getByTestId('consent-summary')).not.toHaveText(/^\s*$/);
@@ -57,7 +42,7 @@ async function waitForCall(page: Page, tool: string): Promise<void> {
 
 /** The fixed frame: header and actions inside the window, one row of actions, the middle scrolls. */
 async function expectFixedFrame(page: Page, longContent = true): Promise<void> {
-  const viewport = page.viewportSize() ?? POPUP;
+  const viewport = page.viewportSize() ?? POPUP_SIZE;
   const frame = await page.evaluate(() => {
     const doc = globalThis as unknown as {
       document: {
@@ -110,7 +95,7 @@ async function expectFixedFrame(page: Page, longContent = true): Promise<void> {
 
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`${theme} theme`, () => {
-    test.use({ viewport: POPUP, colorScheme: theme });
+    test.use({ viewport: POPUP_SIZE, colorScheme: theme });
 
     test(`a 200-line write_file over an existing file: fixed frame, summary, diff, approve delay (${theme})`, async ({
       context,
@@ -119,7 +104,7 @@ for (const theme of ['light', 'dark'] as const) {
       mkdirSync(dir, { recursive: true });
       const target = join(dir, 'big.ts');
       writeFileSync(target, bigFile('old'));
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const call = fs.callTool({
         name: 'write_file',
         arguments: { path: target, content: bigFile('new') },
@@ -141,7 +126,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(h.page.getByText('text, 13.4 KB, 200 lines')).toBeVisible();
       await expectFixedFrame(h.page);
       await h.page.screenshot({
-        path: join(DOCS, theme === 'light' ? 'consent-low.png' : 'consent-low-dark.png'),
+        path: join(DOCS_DIR, theme === 'light' ? 'consent-low.png' : 'consent-low-dark.png'),
       });
       await h.page.clock.runFor(APPROVE_DELAY_MS + 100);
       await expect(approve).toBeEnabled();
@@ -155,7 +140,7 @@ for (const theme of ['light', 'dark'] as const) {
     test(`the countdown pauses while the person reads and resumes when idle (${theme})`, async ({
       context,
     }) => {
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const call = fs.callTool({
         name: 'write_file',
         arguments: { path: join(world.workDir, `paused-${theme}.txt`), content: bigFile('x') },
@@ -190,7 +175,7 @@ for (const theme of ['light', 'dark'] as const) {
     test(`Escape denies after a click on blank space; the rule builder fits (${theme})`, async ({
       context,
     }) => {
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const folder = join(world.workDir, `rules-${theme}`, 'deep', 'folder');
       mkdirSync(folder, { recursive: true });
       const call = fs.callTool({
@@ -213,7 +198,7 @@ for (const theme of ['light', 'dark'] as const) {
       await remove.scrollIntoViewIfNeeded();
       for (const el of [remove, h.page.getByLabel('Condition 1 value')]) {
         const b = await el.boundingBox();
-        expect(b && b.x >= 0 && b.x + b.width <= POPUP.width).toBe(true);
+        expect(b && b.x >= 0 && b.x + b.width <= POPUP_SIZE.width).toBe(true);
       }
       await expect(h.page.getByText('Paused while you decide', { exact: false })).toBeVisible();
       await expectNoSeriousA11yIssues(h.page, `popup rule builder, ${theme}`, {
@@ -223,7 +208,7 @@ for (const theme of ['light', 'dark'] as const) {
       await h.page.getByRole('button', { name: 'Back' }).click();
 
       // A click on blank space takes focus off every control; Escape still denies.
-      await h.page.mouse.click(POPUP.width - 3, 70);
+      await h.page.mouse.click(POPUP_SIZE.width - 3, 70);
       await h.page.keyboard.press('Escape');
       const result = (await call) as { isError?: boolean };
       expect(result.isError).toBe(true);
@@ -234,7 +219,7 @@ for (const theme of ['light', 'dark'] as const) {
     }) => {
       const poisoned = await world.connect('poisoned', [process.execPath, POISONED]);
       await poisoned.listTools();
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const note = Array.from({ length: 40 }, (_, i) => `note line ${i + 1}`).join('\n');
       const call = poisoned.callTool({ name: 'add_numbers', arguments: { a: 1, b: 2, note } });
       await waitForCall(h.page, 'add_numbers');
@@ -250,7 +235,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(h.page.locator('details.codes')).not.toHaveAttribute('open');
       await expectFixedFrame(h.page);
       await h.page.screenshot({
-        path: join(DOCS, theme === 'light' ? 'consent-high.png' : 'consent-high-dark.png'),
+        path: join(DOCS_DIR, theme === 'light' ? 'consent-high.png' : 'consent-high-dark.png'),
       });
 
       await h.page.clock.runFor(APPROVE_DELAY_MS + 100);
@@ -302,7 +287,7 @@ test.describe('200% zoom (the popup at 460×600 shows 230×300 CSS pixels)', () 
   test.use({ viewport: { width: 230, height: 300 }, deviceScaleFactor: 2 });
 
   test('header, one row of actions, the middle scrolls', async ({ context }) => {
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const call = fs.callTool({
       name: 'write_file',
       arguments: { path: join(world.workDir, 'zoom.txt'), content: bigFile('z') },
@@ -315,10 +300,10 @@ test.describe('200% zoom (the popup at 460×600 shows 230×300 CSS pixels)', () 
 });
 
 test.describe('several similar calls', () => {
-  test.use({ viewport: POPUP });
+  test.use({ viewport: POPUP_SIZE });
 
   test('"decide all together" shows what it covers before it acts', async ({ context }) => {
-    const h = await openPopup(context);
+    const h = await openPopupOnClock(context, world.services);
     const paths = ['t1.txt', 't2.txt'].map((f) => join(world.workDir, f));
     const calls = paths.map((path) =>
       fs.callTool({ name: 'write_file', arguments: { path, content: 'x' } }),

@@ -3,15 +3,13 @@
 // with "review results" on for that tool. The page's clock is Playwright's: the pass delay is a
 // fact, not a race. Pass gives the agent the result; replace gives it an error it reads.
 import { join, resolve } from 'node:path';
-import { expect, test, type BrowserContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expectNoSeriousA11yIssues } from './a11y';
-import { openRenderer, type RendererHarness } from './harness';
+import { DOCS_DIR, openPopupOnClock, openRenderer, POPUP_SIZE } from './harness';
 import { startWorld, type World } from './world';
 
-const DOCS = resolve(__dirname, '../docs');
 const INJECTING = resolve(__dirname, '../src/testing/fixtures/injecting-server.mjs');
-const POPUP = { width: 460, height: 600 };
 const PASS_DELAY_MS = 1000;
 
 test.describe.configure({ mode: 'serial' });
@@ -39,13 +37,6 @@ test.afterAll(async () => {
   await world?.close();
 });
 
-async function openPopup(context: BrowserContext): Promise<RendererHarness> {
-  await context.clock.install({ time: Date.now() - 2000 });
-  const h = await openRenderer(context, world.services, { route: 'popup' });
-  await h.page.clock.pauseAt(Date.now() + 500);
-  return h;
-}
-
 /** Calls fetch_page and approves the call itself (the gate asks for it), so its result comes. */
 async function callAndApprove(url: string) {
   const call = server.callTool({ name: 'fetch_page', arguments: { url } });
@@ -59,12 +50,12 @@ async function callAndApprove(url: string) {
 
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`${theme} theme`, () => {
-    test.use({ viewport: POPUP, colorScheme: theme });
+    test.use({ viewport: POPUP_SIZE, colorScheme: theme });
 
     test(`a flagged result waits in the popup; ${theme === 'light' ? 'pass' : 'replace with a message'} (${theme})`, async ({
       context,
     }) => {
-      const h = await openPopup(context);
+      const h = await openPopupOnClock(context, world.services);
       const call = callAndApprove(`https://weather-${theme}.example`);
       const page = h.page;
       await expect(page.getByTestId('review-tool')).toHaveText('fetch_page');
@@ -85,12 +76,12 @@ for (const theme of ['light', 'dark'] as const) {
       const boxes = await Promise.all((await buttons.all()).map((b) => b.boundingBox()));
       for (const b of boxes) {
         expect(b).not.toBeNull();
-        expect(b!.x + b!.width).toBeLessThanOrEqual(POPUP.width);
-        expect(b!.y + b!.height).toBeLessThanOrEqual(POPUP.height);
+        expect(b!.x + b!.width).toBeLessThanOrEqual(POPUP_SIZE.width);
+        expect(b!.y + b!.height).toBeLessThanOrEqual(POPUP_SIZE.height);
         expect(Math.abs(b!.y - boxes[0]!.y)).toBeLessThan(4);
       }
       await page.screenshot({
-        path: join(DOCS, theme === 'light' ? 'result-review.png' : 'result-review-dark.png'),
+        path: join(DOCS_DIR, theme === 'light' ? 'result-review.png' : 'result-review-dark.png'),
       });
       await page.clock.runFor(PASS_DELAY_MS + 100);
       await expect(pass).toBeEnabled();
@@ -143,7 +134,7 @@ test.describe('History', () => {
     );
     await expect(result.locator('code.digest')).toHaveText(/^[0-9a-f]{64}$/);
     await expectNoSeriousA11yIssues(page, 'history, a call with a flagged result');
-    await page.screenshot({ path: join(DOCS, 'history-result.png') });
+    await page.screenshot({ path: join(DOCS_DIR, 'history-result.png') });
     expect(m.foreignRequests).toEqual([]);
   });
 });

@@ -25,6 +25,8 @@ export interface World {
   services: AppServices;
   /** A real MCP client connected through `airlock shim` to the given server command. */
   connect(server: string, command: string[]): Promise<Client>;
+  /** server-filesystem over workDir through the shim, its tools listed as every host does first. */
+  connectFilesystem(): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     ...(opts.watchHosts !== undefined ? { watchHosts: opts.watchHosts } : {}),
   });
   const clients: Client[] = [];
-  return {
+  const world: World = {
     dataDir,
     workDir,
     gate,
@@ -80,6 +82,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       clients.push(client);
       return client;
     },
+    async connectFilesystem() {
+      const client = await world.connect('filesystem', [process.execPath, FS_SERVER, workDir]);
+      await client.listTools(); // the registry learns the tools
+      return client;
+    },
     async close() {
       await Promise.allSettled(clients.map((c) => c.close()));
       services.close();
@@ -88,4 +95,5 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+  return world;
 }

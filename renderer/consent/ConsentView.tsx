@@ -17,6 +17,7 @@ import { RuleForm } from '../rules/RuleForm';
 import { useStore } from '../store';
 import { Countdown, type Hold } from './Countdown';
 import { EditPanel } from './EditPanel';
+import { MessageForm } from './MessageForm';
 import { TogetherList } from './TogetherList';
 import { useApproveDelay } from './useApproveDelay';
 import { useEngagement } from './useEngagement';
@@ -237,30 +238,15 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
         ) : null}
 
         {panel === 'message' ? (
-          <form
-            className="panel"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void deny(message);
-            }}
-          >
-            <label htmlFor="deny-message">Message to the agent</label>
-            <textarea
-              id="deny-message"
-              value={message}
-              onChange={(e) => setMessage(e.target.value)}
-              rows={3}
-              autoFocus
-            />
-            <div className="panel-actions">
-              <button type="button" onClick={() => setPanel('none')}>
-                Back
-              </button>
-              <button type="submit" className="danger" disabled={busy}>
-                {n > 1 ? `Deny all ${n} with this message` : 'Deny with this message'}
-              </button>
-            </div>
-          </form>
+          <MessageForm
+            id="deny-message"
+            value={message}
+            onChange={setMessage}
+            onBack={() => setPanel('none')}
+            onSubmit={(text) => void deny(text)}
+            submitLabel={n > 1 ? `Deny all ${n} with this message` : 'Deny with this message'}
+            busy={busy}
+          />
         ) : null}
 
         {panel === 'rule' ? (

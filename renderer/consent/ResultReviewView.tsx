@@ -9,6 +9,7 @@ import { JsonView } from '../components/JsonView';
 import { RiskReasons, RiskTag } from '../components/RiskTag';
 import { VisibleText } from '../components/VisibleText';
 import { useStore } from '../store';
+import { MessageForm } from './MessageForm';
 import { useApproveDelay } from './useApproveDelay';
 
 export function ResultReviewView() {
@@ -109,30 +110,15 @@ function ResultReviewPanel({ review, count }: { review: ResultReview; count: num
           <JsonView value={review.arguments} label="Arguments" />
         </details>
         {writing ? (
-          <form
-            className="panel"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void run('replace', message);
-            }}
-          >
-            <label htmlFor="replace-message">Message to the agent</label>
-            <textarea
-              id="replace-message"
-              value={message}
-              onChange={(e) => setMessage(e.target.value)}
-              rows={3}
-              autoFocus
-            />
-            <div className="panel-actions">
-              <button type="button" onClick={() => setWriting(false)}>
-                Back
-              </button>
-              <button type="submit" className="danger" disabled={busy}>
-                Replace with this message
-              </button>
-            </div>
-          </form>
+          <MessageForm
+            id="replace-message"
+            value={message}
+            onChange={setMessage}
+            onBack={() => setWriting(false)}
+            onSubmit={(text) => void run('replace', text)}
+            submitLabel="Replace with this message"
+            busy={busy}
+          />
         ) : null}
       </div>
 

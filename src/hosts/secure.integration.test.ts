@@ -18,6 +18,7 @@ import { createAppServices } from '../app/createServices';
 import { startGateService, type GateService } from '../gate/service';
 import { CLI, NODE, ROOT, runCli, tempDir, waitFor } from '../testing/harness';
 import { openKeychain, type SecretStore } from './keychain';
+import { openItem } from './keychainItem';
 import { keychainRefs } from './keychainRef';
 import { makeHome } from './testHome';
 import { secretServiceMissing, startSecretService, type SecretService } from './testKeyring';
@@ -174,8 +175,17 @@ describe.skipIf(why !== undefined)(
       const e = entry();
       const [keyRef] = keychainRefs(e.env.API_KEY!);
       const [tokenRef] = keychainRefs(e.args[e.args.length - 1]!);
-      expect(await store.get(keyRef!)).toBe(KEY);
-      expect(await store.get(tokenRef!)).toBe(TOKEN);
+      // Each item holds its secret and the launch it belongs to (references in place).
+      const sep = e.args.indexOf('--');
+      const launch = { command: e.args[sep + 1], args: e.args.slice(sep + 2) };
+      expect(openItem((await store.get(keyRef!))!)).toEqual({
+        value: KEY,
+        launches: [{ ...launch, env: ['API_KEY'] }],
+      });
+      expect(openItem((await store.get(tokenRef!))!)).toEqual({
+        value: TOKEN,
+        launches: [{ ...launch, env: [] }],
+      });
       const ledger = readFileSync(join(dataDir, 'hosts-ledger.json'), 'utf8');
       expect(ledger).not.toContain(KEY);
       expect(ledger).not.toContain(TOKEN);
@@ -225,10 +235,26 @@ describe.skipIf(why !== undefined)(
       expect(everything).not.toContain(TOKEN);
     });
 
+    it('a reference borrowed by a changed launch gets nothing; the server never runs', async () => {
+      const e = entry();
+      // The same entry with a flag put in front of the server's script: a config edit that would
+      // load other code with the secret.
+      const sep = e.args.indexOf('--');
+      const args = [...e.args.slice(0, sep + 2), '--no-warnings', ...e.args.slice(sep + 2)];
+      const before = existsSync(marker) ? readFileSync(marker, 'utf8') : '';
+      const res = await startAndExit({ ...e, args });
+      expect(res.code).toBe(78);
+      expect(res.stderr).toMatch(
+        /airlock shim \[keyed\]: not starting .*: the secret for env API_KEY was secured for another launch/,
+      );
+      expect(res.stderr).not.toContain(KEY);
+      expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe(before);
+    });
+
     it('a missing item stops the start with a clear message; the server never runs', async () => {
       const e = entry();
       const [keyRef] = keychainRefs(e.env.API_KEY!);
-      await store.set('spare', KEY); // put back below
+      const saved = (await store.get(keyRef!))!; // put back below
       expect(await store.delete(keyRef!)).toBe(true);
       const before = existsSync(marker) ? readFileSync(marker, 'utf8') : '';
       const res = await startAndExit(e);
@@ -237,14 +263,13 @@ describe.skipIf(why !== undefined)(
         /airlock shim \[keyed\]: not starting .*: the secret for env API_KEY is not in the OS keychain/,
       );
       expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '').toBe(before);
-      await store.set(keyRef!, (await store.get('spare'))!);
-      await store.delete('spare');
+      await store.set(keyRef!, saved);
     });
 
     it('--undo restores the file byte for byte and deletes the keychain items', async () => {
       const e = entry();
       const refs = [...keychainRefs(e.env.API_KEY!), ...keychainRefs(e.args.join(' '))];
-      expect(await store.get(refs[0]!)).toBe(KEY);
+      expect(openItem((await store.get(refs[0]!))!)?.value).toBe(KEY);
       const res = await hostsCli(['secure', '--undo', '--host', 'claude-desktop', '--all']);
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout + res.stderr).not.toContain(KEY);
@@ -394,7 +419,7 @@ describe.skipIf(why !== undefined)(
         expect(after.credits?.map((c) => c.code)).toEqual(['keychain']);
         expect(t.read(rel)).not.toContain(token);
         const [id] = keychainRefs(t.read(rel));
-        expect(await (await openKeychain()).get(id!)).toBe(token);
+        expect(openItem((await (await openKeychain()).get(id!))!)?.value).toBe(token);
 
         await services.secureServer({ host: 'claude-desktop', server: 'github', undo: true });
         expect(t.read(rel)).toBe(before);

@@ -13,6 +13,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { keychainRefs, refText } from './keychainRef';
+import { itemValue, sealItem, type BoundLaunch } from './keychainItem';
 import { type SecretStore } from './keychain';
 import { readLedger, writeLedger, type KeychainRecord, type Ledger } from './ledger';
 import { MASK } from './mask';
@@ -36,6 +37,8 @@ export interface SecureItem {
   /** How the value is spelled in the file: as is, or JSON-escaped inside a string. */
   encoding: 'plain' | 'json';
   uses: { server: string; location: string[]; site: string }[];
+  /** The launches (with references in place) the shim will hand this secret to. */
+  launches: BoundLaunch[];
 }
 
 export interface SecureFile {
@@ -235,6 +238,7 @@ export function planSecure(ctx: HostsContext, sel: Selection, makeId = newId): S
           value: s.value,
           encoding: 'plain' as const,
           uses: [],
+          launches: [],
         };
         item.uses.push({ server: e.name, location: e.location, site: s.site });
         byValue.set(s.value, item);
@@ -277,6 +281,20 @@ function secureFile(
       );
     item.encoding = enc;
     newText = newText.split(encode(item.value, enc)).join(refText(item.id));
+  }
+  for (const { e, sites } of moving) {
+    // The launch as the shim will get it: the arguments with every secret replaced, like the file.
+    let args: unknown = e.original!.args;
+    for (const item of ordered) args = deepReplace(args, item.value, refText(item.id));
+    for (const item of ordered) {
+      const here = sites.filter((s) => s.value === item.value);
+      if (here.length === 0) continue;
+      item.launches.push({
+        command: e.original!.command,
+        args: args as string[],
+        env: here.filter((s) => s.site.startsWith('env ')).map((s) => s.site.slice(4)),
+      });
+    }
   }
   const expected = openDocument(format, oldText).value;
   for (const { e } of moving) {
@@ -333,9 +351,10 @@ export async function planUnsecure(
         const rec = ledger.keychain?.[id];
         items.set(id, {
           id,
-          value,
+          value: itemValue(value),
           encoding: rec?.encoding ?? 'plain',
           uses: rec?.uses ?? [{ server: e.name, location: e.location, site: 'reference' }],
+          launches: [],
         });
       }
       if (problem) break;
@@ -424,8 +443,9 @@ export async function applySecure(
       if (p.kind === 'secure') {
         for (const item of f.items) {
           written.push(item.id);
-          await store.set(item.id, item.value);
-          if ((await store.get(item.id)) !== item.value)
+          const sealed = sealItem(item);
+          await store.set(item.id, sealed);
+          if ((await store.get(item.id)) !== sealed)
             throw new Error('the keychain did not keep the secret it was given');
         }
         const ledger = readLedger(ctx.dataDir);

@@ -58,7 +58,7 @@ export function runShim(opts: ShimOptions): void {
   }
   // The keychain code (and its native module) is its own chunk, loaded only here.
   const open = async () => (await import('../hosts/keychain')).openKeychain();
-  void resolveLaunch(process.env, opts.args, open).then((launch) => {
+  void resolveLaunch(opts.command, process.env, opts.args, open).then((launch) => {
     if ('error' in launch) {
       // The host shows this line; the server never runs without its key.
       log(`not starting ${opts.command}: ${launch.error}`);
