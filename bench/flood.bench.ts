@@ -293,14 +293,21 @@ async function scenario(dataDir: string): Promise<Run> {
       round++
     ) {
       const host = new RawShim(dataDir, everythingServer());
-      await host.initialize();
+      // As RawShim.initialize, with the patience a loaded machine needs to start a server.
+      host.request('init', 'initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'flood', version: '1' },
+      });
+      await host.next((m) => m.id === 'init', 60_000);
+      host.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
       // The shim is connected once it answered initialize; let its gate session settle.
       await waitFor(
         async () => {
           const s = await controlRequest(dataDir, { t: 'status' });
           return s.t === 'status' && s.sessions >= 2;
         },
-        10_000,
+        60_000,
         'the shim session',
       );
       const cpuBefore = cpuMs(gate.pid ?? 0);
