@@ -14,6 +14,7 @@ import { decisionMac, editedDecisionMac } from './auth';
 import type { ApprovalBroker, ApprovedEdit, Resolution } from './broker';
 import { evaluateCall } from './evaluate';
 import { GroupCommit } from './groupCommit';
+import { committedInGroup, mayJoinGroup } from './groupedDecision';
 import { excerptOf, recordResult } from './resultRecord';
 import { MAX_HELD_RESULTS, replacementText, type ResultReviews } from './resultReviews';
 import { resultMac } from './auth';
@@ -606,7 +607,10 @@ export class CallDesk {
     try {
       // On the disk before the shim may forward the call. A failed commit throws before the
       // first await (so takeRecordFailure knows at once); the flush runs off the event loop.
-      await durably(this.store, () => this.store.calls.decide(id, decision));
+      const write = (): unknown => this.store.calls.decide(id, decision);
+      await (mayJoinGroup(r.decidedBy)
+        ? committedInGroup(this.group, write)
+        : durably(this.store, write));
       this.deps.announce(id);
     } catch (err) {
       const cause = writeFailureCause(err);
