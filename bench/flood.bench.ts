@@ -388,13 +388,26 @@ ${row('pending', idle.pending, flood.pending)}
 ${row('approve', null, flood.approve)}
 ${row("another server's read-only call", idle.otherServer, flood.otherServer)}
 
-${run.cpu.length} rounds of ${FLOOD_CALLS} calls. Gate CPU (user + system) per round, until every call
+${run.cpu.length} rounds of ${FLOOD_CALLS} calls${cappedNote(run)}. Gate CPU (user + system) per round, until every call
 was held or denied: median ${Math.round(median(run.cpu))} ms (${Math.round(Math.min(...run.cpu))}–${Math.round(Math.max(...run.cpu))}). Calls denied at once per round:
 median ${median(run.deniedAtOnce)} (${Math.min(...run.deniedAtOnce)}–${Math.max(...run.deniedAtOnce)}); calls that reached the server: ${run.forwarded}, each one approved by the
 probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
 probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the run. The disk
 meanwhile: a 4 KB append + fdatasync beside the database took ${ms(s(run.diskFlush).median)} ms median,
 ${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}).${loopFlushLine(run.loopFlushes)}`;
+}
+
+/** Said when the round cap came before the probe count: the p99 then rests on fewer probes. */
+function cappedNote(run: Run): string {
+  const n = fewest(run.flood);
+  const idleN = Math.min(run.idle.status.length, run.idle.otherServer.length);
+  const notes = [
+    ...(n < PROBES_PER_ROW
+      ? [`the cap of ${MAX_ROUNDS} rounds came before ${PROBES_PER_ROW} probes per row`]
+      : []),
+    ...(idleN < PROBES_PER_ROW ? [`the idle baseline stopped at ${IDLE_MAX_MS / 1000} s`] : []),
+  ];
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 function loopFlushLine(flushes: number[] | null): string {
@@ -461,7 +474,11 @@ cores shared with other work; every figure here moves with it. The gate's event 
 commits without an fsync, and a decision's call is answered once the log's flush (fdatasync in
 the thread pool, shared by the commits that arrive meanwhile) has returned; checkpoints run in a
 worker thread. What is left on the probes' path is CPU: the gate's, and that of every other
-process on the two cores (the benchmark's own event loop included, see its stalls above). With
+process on the two cores (the benchmark's own event loop included, see its stalls above). The
+gate reads its settings once per turn of its event loop (not five database reads per call),
+tells its listeners of the waiting list and of new history rows once per turn (not once per
+call, which cost n² with 200 waiting), and commits timeouts and host cancellations that come
+together in one transaction (a shim that goes away with 50 held calls cost 50). With
 \`BENCH_TRACE_FLUSHES=1\` the run also counts the fsyncs the gate's main thread itself waited for
 (strace, which slows the gate's answers: those runs are not the tables above).`,
   );
