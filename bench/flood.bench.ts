@@ -4,19 +4,20 @@
 // from outside, as the CLI and other hosts see it: `status`, `pending` and `approve` round
 // trips over fresh authenticated control connections, and another server's read-only call
 // through its own shim. The same probes run against the idle gate first, in the same run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { controlRequest } from '../src/cli/control';
 import { MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from '../src/gate/callDesk';
 import {
+  CLI,
   connectClient,
   everythingServer,
+  NODE,
   RawShim,
   startGateProcess,
   tempDir,
@@ -26,7 +27,20 @@ import { ms, summarize, writeSection, type Summary } from './report';
 
 const FLOOD_CALLS = 1000;
 const FLOOD_MS = 1000;
-const ROUNDS = 5;
+/** Rounds of 1,000 calls: at least this many, and more until every probe row has its count. */
+const MIN_ROUNDS = 5;
+const MAX_ROUNDS = 40;
+/**
+ * Probes per row before a p99 is quoted: with ~100 the p99 is the slowest probe or the one
+ * before it, one unlucky scheduling away from any figure; with 300 it is the 3rd slowest.
+ */
+const PROBES_PER_ROW = 300;
+/** The idle baseline probes until each row has its count, or for this long at most. */
+const IDLE_MAX_MS = 20_000;
+/** A probe this slow "stalled": it is counted with the benchmark's own stall beside it. */
+const SLOW_MS = 100;
+/** The benchmark's event loop is sampled this often to see its own stalls. */
+const TICK_MS = 5;
 
 /** CPU time (user + system) of a process so far, in ms (Linux /proc). */
 function cpuMs(pid: number): number {
@@ -36,27 +50,86 @@ function cpuMs(pid: number): number {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-interface Probes {
-  status: number[];
-  pending: number[];
-  approve: number[];
-  otherServer: number[];
+/** One probe's round trip, and the longest stall of the benchmark's own loop during it. */
+interface Sample {
+  ms: number;
+  benchStallMs: number;
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+interface Probes {
+  status: Sample[];
+  pending: Sample[];
+  approve: Sample[];
+  otherServer: Sample[];
+}
+
+const noProbes = (): Probes => ({ status: [], pending: [], approve: [], otherServer: [] });
+
+/**
+ * The benchmark's own event loop, sampled every TICK_MS: a gap longer than that between two
+ * ticks is a stall (its CPU was elsewhere, or the OS did not schedule it). A probe that overlaps
+ * a stall waited for the benchmark, not only for the gate.
+ */
+class LoopStalls {
+  private readonly ticks: number[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  start(): void {
+    this.ticks.push(performance.now());
+    this.timer = setInterval(() => this.ticks.push(performance.now()), TICK_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The longest stall that overlapped [from, to], ms (0 when none). */
+  during(from: number, to: number): number {
+    const t = this.ticks;
+    // The first tick at or after `from` (binary search); the gap before it may overlap too.
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let worst = 0;
+    for (let i = Math.max(1, lo); i < t.length && t[i - 1]! <= to; i++)
+      worst = Math.max(worst, t[i]! - t[i - 1]! - TICK_MS);
+    return worst;
+  }
+
+  /** The longest stall of all, ms. */
+  longest(): number {
+    let worst = 0;
+    for (let i = 1; i < this.ticks.length; i++)
+      worst = Math.max(worst, this.ticks[i]! - this.ticks[i - 1]! - TICK_MS);
+    return worst;
+  }
+}
+
+async function timed(stalls: LoopStalls, fn: () => Promise<unknown>): Promise<Sample> {
   const t = performance.now();
   await fn();
-  return performance.now() - t;
+  const end = performance.now();
+  return { ms: end - t, benchStallMs: stalls.during(t, end) };
 }
 
 /** Run every probe in turn until `until()` says stop. */
-async function probe(dataDir: string, other: Client, until: () => boolean): Promise<Probes> {
-  const p: Probes = { status: [], pending: [], approve: [], otherServer: [] };
-  while (!until()) {
-    p.status.push(await timed(() => controlRequest(dataDir, { t: 'status' })));
+async function probe(
+  dataDir: string,
+  other: Client,
+  stalls: LoopStalls,
+  until: (sofar: Probes) => boolean,
+): Promise<Probes> {
+  const p = noProbes();
+  while (!until(p)) {
+    p.status.push(await timed(stalls, () => controlRequest(dataDir, { t: 'status' })));
     let firstWaiting: number | null = null;
     p.pending.push(
-      await timed(async () => {
+      await timed(stalls, async () => {
         const res = await controlRequest(dataDir, { t: 'pending' });
         if (res.t === 'pending') firstWaiting = res.calls[0]?.id ?? null;
       }),
@@ -64,18 +137,31 @@ async function probe(dataDir: string, other: Client, until: () => boolean): Prom
     if (firstWaiting !== null) {
       const id = firstWaiting;
       p.approve.push(
-        await timed(() => controlRequest(dataDir, { t: 'decide', id, verdict: 'allow' })),
+        await timed(stalls, () => controlRequest(dataDir, { t: 'decide', id, verdict: 'allow' })),
       );
     }
     p.otherServer.push(
-      await timed(() => other.callTool({ name: 'echo', arguments: { message: 'ping' } })),
+      await timed(stalls, () => other.callTool({ name: 'echo', arguments: { message: 'ping' } })),
     );
   }
   return p;
 }
 
-const row = (what: string, idle: Summary, flood: Summary): string =>
-  `| ${what} | ${idle.n} | ${ms(idle.median)} | ${ms(idle.p99)} | ${flood.n} | ${ms(flood.median)} | **${ms(flood.p99)}** |`;
+const fewest = (p: Probes): number => Math.min(...Object.values(p).map((xs) => xs.length));
+
+const row = (what: string, idle: Sample[] | null, flood: Sample[]): string => {
+  const f = s(flood.map((x) => x.ms));
+  const stall = s(flood.map((x) => x.benchStallMs));
+  const slow = flood.filter((x) => x.ms >= SLOW_MS);
+  const slowStalled = slow.filter((x) => x.benchStallMs >= SLOW_MS / 2).length;
+  const idleCells = idle
+    ? (() => {
+        const i = s(idle.map((x) => x.ms));
+        return `${i.n} | ${ms(i.median)} | ${ms(i.p99)}`;
+      })()
+    : '— | — | —';
+  return `| ${what} | ${idleCells} | ${f.n} | ${ms(f.median)} | **${ms(f.p99)}** | ${ms(stall.p99)} | ${slow.length} (${slowStalled}) |`;
+};
 
 /**
  * The disk's own latency while the flood runs: a 4 KB append and fdatasync in the data
@@ -147,36 +233,81 @@ interface Run {
   loopFlushes: number[] | null;
 }
 
+/**
+ * The gate as its own process; with BENCH_CPU_PROF=DIR it writes a V8 CPU profile there when
+ * it exits (what its event loop did during the floods: open it in Chrome's DevTools).
+ */
+async function startGate(dataDir: string): Promise<ChildProcessWithoutNullStreams> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  if (!profileDir) return startGateProcess(dataDir);
+  const proc = spawn(NODE, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+    CLI,
+    'gate',
+    '--data-dir',
+    dataDir,
+  ]);
+  let out = '';
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  await waitFor(
+    () => out.includes('Airlock gate running') || proc.exitCode !== null,
+    10_000,
+    'the gate to start',
+  );
+  if (proc.exitCode !== null) throw new Error(`gate exited: ${out}`);
+  return proc;
+}
+
 async function scenario(dataDir: string): Promise<Run> {
-  const lag = monitorEventLoopDelay({ resolution: 5 });
-  const gate = await startGateProcess(dataDir);
+  const stalls = new LoopStalls();
+  const gate = await startGate(dataDir);
   const other = await connectClient({ ...everythingServer(), name: 'other' }, { dataDir });
   try {
     // As hosts do: list the tools first (the gate pins them), and warm up.
     await other.listTools();
     await other.callTool({ name: 'echo', arguments: { message: 'warm-up' } });
+    stalls.start();
     // Idle baseline: the same probes, no flood (approve has nothing to approve here).
-    const idleUntil = performance.now() + 2_000;
-    const idle = await probe(dataDir, other, () => performance.now() > idleUntil);
-    lag.enable();
+    const idleUntil = performance.now() + IDLE_MAX_MS;
+    const idle = await probe(
+      dataDir,
+      other,
+      stalls,
+      (p) =>
+        performance.now() > idleUntil ||
+        (p.status.length >= PROBES_PER_ROW && p.otherServer.length >= PROBES_PER_ROW),
+    );
 
-    const flood: Probes = { status: [], pending: [], approve: [], otherServer: [] };
+    const flood = noProbes();
     const cpu: number[] = [];
     const deniedAtOnce: number[] = [];
     let forwarded = 0;
     let floodsOver = false;
     const disk = diskFlushes(dataDir, () => floodsOver);
     const traced = traceMainThreadFlushes(gate.pid ?? 0, dataDir);
-    for (let round = 0; round < ROUNDS; round++) {
+    for (
+      let round = 0;
+      round < MIN_ROUNDS || (fewest(flood) < PROBES_PER_ROW && round < MAX_ROUNDS);
+      round++
+    ) {
       const host = new RawShim(dataDir, everythingServer());
-      await host.initialize();
+      // As RawShim.initialize, with the patience a loaded machine needs to start a server.
+      host.request('init', 'initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'flood', version: '1' },
+      });
+      await host.next((m) => m.id === 'init', 60_000);
+      host.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
       // The shim is connected once it answered initialize; let its gate session settle.
       await waitFor(
         async () => {
           const s = await controlRequest(dataDir, { t: 'status' });
           return s.t === 'status' && s.sessions >= 2;
         },
-        10_000,
+        60_000,
         'the shim session',
       );
       const cpuBefore = cpuMs(gate.pid ?? 0);
@@ -203,6 +334,7 @@ async function scenario(dataDir: string): Promise<Run> {
       const probes = probe(
         dataDir,
         other,
+        stalls,
         () => sent >= FLOOD_CALLS && answered() >= FLOOD_CALLS - MAX_WAITING_PER_SERVER,
       );
       await sender;
@@ -222,7 +354,7 @@ async function scenario(dataDir: string): Promise<Run> {
       host.proc.stdin.end();
       await host.exited;
     }
-    lag.disable();
+    stalls.stop();
     floodsOver = true;
     const diskFlush = await disk;
     const loopFlushes = traced ? await traced() : null;
@@ -232,11 +364,12 @@ async function scenario(dataDir: string): Promise<Run> {
       cpu,
       deniedAtOnce,
       forwarded,
-      benchLagMaxMs: lag.max / 1e6,
+      benchLagMaxMs: stalls.longest(),
       diskFlush,
       loopFlushes,
     };
   } finally {
+    stalls.stop();
     await other.close();
     gate.kill('SIGTERM');
     await new Promise((r) => gate.once('exit', r));
@@ -244,23 +377,37 @@ async function scenario(dataDir: string): Promise<Run> {
 }
 
 const s = (xs: number[]): Summary => summarize(xs, 1);
+const median = (xs: number[]): number => s(xs).median;
 
 function table(run: Run): string {
   const { idle, flood } = run;
-  return `| probe | idle n | idle median | idle p99 | flood n | flood median | flood p99 |
-|---|---|---|---|---|---|---|
-${row('status', s(idle.status), s(flood.status))}
-${row('pending', s(idle.pending), s(flood.pending))}
-| approve | — | — | — | ${s(flood.approve).n} | ${ms(s(flood.approve).median)} | **${ms(s(flood.approve).p99)}** |
-${row("another server's read-only call", s(idle.otherServer), s(flood.otherServer))}
+  return `| probe | idle n | idle median | idle p99 | flood n | flood median | flood p99 | bench's own stall, p99 | probes ≥ ${SLOW_MS} ms (of which the bench stalled ≥ ${SLOW_MS / 2} ms) |
+|---|---|---|---|---|---|---|---|---|
+${row('status', idle.status, flood.status)}
+${row('pending', idle.pending, flood.pending)}
+${row('approve', null, flood.approve)}
+${row("another server's read-only call", idle.otherServer, flood.otherServer)}
 
-Gate CPU (user + system) per round of ${FLOOD_CALLS} calls, until every call was held or denied:
-${run.cpu.map((c) => `${Math.round(c)} ms`).join(', ')}. Calls denied at once per round:
-${run.deniedAtOnce.join(', ')}; calls that reached the server: ${run.forwarded}, each one approved by the
+${run.cpu.length} rounds of ${FLOOD_CALLS} calls${cappedNote(run)}. Gate CPU (user + system) per round, until every call
+was held or denied: median ${Math.round(median(run.cpu))} ms (${Math.round(Math.min(...run.cpu))}–${Math.round(Math.max(...run.cpu))}). Calls denied at once per round:
+median ${median(run.deniedAtOnce)} (${Math.min(...run.deniedAtOnce)}–${Math.max(...run.deniedAtOnce)}); calls that reached the server: ${run.forwarded}, each one approved by the
 probe loop (${run.flood.approve.length} approvals). The benchmark's own event loop (which runs the
-probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the floods. The disk
+probes and the host) stalled for up to ${Math.round(run.benchLagMaxMs)} ms during the run. The disk
 meanwhile: a 4 KB append + fdatasync beside the database took ${ms(s(run.diskFlush).median)} ms median,
 ${ms(s(run.diskFlush).p99)} ms p99 (n = ${run.diskFlush.length}).${loopFlushLine(run.loopFlushes)}`;
+}
+
+/** Said when the round cap came before the probe count: the p99 then rests on fewer probes. */
+function cappedNote(run: Run): string {
+  const n = fewest(run.flood);
+  const idleN = Math.min(run.idle.status.length, run.idle.otherServer.length);
+  const notes = [
+    ...(n < PROBES_PER_ROW
+      ? [`the cap of ${MAX_ROUNDS} rounds came before ${PROBES_PER_ROW} probes per row`]
+      : []),
+    ...(idleN < PROBES_PER_ROW ? [`the idle baseline stopped at ${IDLE_MAX_MS / 1000} s`] : []),
+  ];
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
 
 function loopFlushLine(flushes: number[] | null): string {
@@ -280,6 +427,7 @@ function check(run: Run): void {
 }
 
 it('stays responsive under a flood of 1,000 calls, forwarding none', async () => {
+  const loadBefore = loadavg()[0]?.toFixed(1) ?? '?';
   const onDisk = await scenario(tempDir('airlock-bench-flood-'));
   check(onDisk);
   // The same on a RAM disk, where a commit never waits for the disk: what the gate itself costs.
@@ -293,13 +441,21 @@ it('stays responsive under a flood of 1,000 calls, forwarding none', async () =>
     `## A flood of calls (issue 8)
 
 A host sends ${FLOOD_CALLS} \`tools/call\` in one second through the real shim to a gate running
-as its own process (${ROUNDS} rounds). The gate holds at most ${MAX_WAITING_PER_SERVER} calls per
+as its own process, round after round (at least ${MIN_ROUNDS}, and more until every row has
+${PROBES_PER_ROW} probes taken during floods). The gate holds at most ${MAX_WAITING_PER_SERVER} calls per
 server and ${MAX_WAITING_TOTAL} in all; past that each call is denied at once ("too many calls from
 this server are waiting for a decision"), before any evaluation. Meanwhile, in a loop: \`status\`,
 \`pending\` and \`approve\` (of the oldest waiting call), each over a fresh authenticated control
 connection as the CLI makes it (without the CLI's process start), and \`echo\` (read-only,
 allowed by policy) through another server's shim. Times in ms; target p99 < 100 ms. Before the
 bound, holding 1,000 calls cost the gate ~4.7 s of CPU and \`status\` reported "not running".
+
+A probe is timed by the benchmark's own event loop, which also runs the host and the probes and
+shares the two cores: when that loop stalls, the probe waits for the benchmark, not the gate.
+So each probe also records the longest stall of that loop during it (sampled every ${TICK_MS} ms):
+"bench's own stall, p99" is the p99 of those, and the last column counts the probes that took
+${SLOW_MS} ms or more, with, in brackets, how many of them overlapped a stall of the benchmark of
+${SLOW_MS / 2} ms or more.
 
 ### Data directory on the disk
 
@@ -313,12 +469,16 @@ ${table(inRam)}
 `
     : ''
 }
-Load average (1 min) at the end of the run: ${load} on ${cpus().length} cores shared with other
-work; every figure here moves with it. The gate's event loop no longer waits for the disk: it
+Load average (1 min): ${loadBefore} at the start of the run, ${load} at its end, on ${cpus().length}
+cores shared with other work; every figure here moves with it. The gate's event loop no longer waits for the disk: it
 commits without an fsync, and a decision's call is answered once the log's flush (fdatasync in
 the thread pool, shared by the commits that arrive meanwhile) has returned; checkpoints run in a
 worker thread. What is left on the probes' path is CPU: the gate's, and that of every other
-process on the two cores (the benchmark's own event loop included, see its stalls above). With
+process on the two cores (the benchmark's own event loop included, see its stalls above). The
+gate reads its settings once per turn of its event loop (not five database reads per call),
+tells its listeners of the waiting list and of new history rows once per turn (not once per
+call, which cost n² with 200 waiting), and commits timeouts and host cancellations that come
+together in one transaction (a shim that goes away with 50 held calls cost 50). With
 \`BENCH_TRACE_FLUSHES=1\` the run also counts the fsyncs the gate's main thread itself waited for
 (strace, which slows the gate's answers: those runs are not the tables above).`,
   );

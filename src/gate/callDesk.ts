@@ -99,6 +99,7 @@ export class CallDesk {
       store: deps.store,
       broker: deps.broker,
       backlog: this.backlog,
+      group: this.group,
       log: deps.log,
       announce: deps.announce,
       unrecorded: (r, err) =>

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Decision } from '../policy/decide';
 import type { Evaluation } from '../policy/evaluate';
 import { withArguments } from '../mcp/editedLine';
+import type { GroupCommit } from './groupCommit';
+import { committedInGroup, mayJoinGroup } from './groupedDecision';
 import type { Store } from '../store/store';
 import type { CallStart } from '../store/types';
 import { checkEditedArguments } from './argsSchema';
@@ -46,6 +48,8 @@ export interface HeldForPersonDeps {
   store: () => Store;
   broker: ApprovalBroker;
   backlog: RecordBacklog;
+  /** The group commit of the decisions decided now: timeouts and cancellations join it. */
+  group: GroupCommit;
   log: (line: string) => void;
   announce: (callId: number) => void;
   /** The call could not be begun in the record: it is denied, and its row comes later. */
@@ -127,7 +131,10 @@ export class HeldForPerson {
       // On the disk before the shim may forward the call. A failed commit throws before the
       // first await (so takeRecordFailure knows at once); the flush runs off the event loop.
       const store = this.deps.store();
-      await durably(store, () => store.calls.decide(id, decision));
+      const write = (): unknown => store.calls.decide(id, decision);
+      await (mayJoinGroup(r.decidedBy)
+        ? committedInGroup(this.deps.group, write)
+        : durably(store, write));
       this.deps.announce(id);
     } catch (err) {
       const cause = writeFailureCause(err);

@@ -31,6 +31,7 @@ import type { ControlRequest, SettledCall, SettledResult, ShimMessage, Verdict }
 import { authSchema, controlRequestSchema, shimMessageSchema, WIRE_VERSION } from './wire';
 import { readGateSettings, type GateSettings } from './settings';
 import { CallDesk, type EditedApproval } from './callDesk';
+import { PerTurn, TurnBatch } from './perTurn';
 import { applyChange, isChangeRequest, type ChangeTarget } from './controlChanges';
 import { reviewModeOf, setReviewMode } from '../store/reviewModes';
 import type { ShimSession } from './session';
@@ -133,6 +134,15 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private pruneTimer: NodeJS.Timeout | null = null;
   /** Evaluates, records and answers the calls (set once the store is open). */
   private desk: CallDesk | null = null;
+  /** Read once per turn of the event loop: a flood's calls share one read (perTurn.ts). */
+  private readonly settingsNow = new PerTurn(() => ({
+    ...readGateSettings(this.store),
+    ...this.runOverrides,
+  }));
+  /** The waiting list changed: said once per turn, however many calls came or went. */
+  private readonly pendingChanged = new TurnBatch<true>(() => this.emit('pending-changed'));
+  /** History rows written or changed this turn, announced together. */
+  private readonly historyRows = new TurnBatch<number>((ids) => this.announceRows(ids));
 
   constructor(opts: GateOptions) {
     super();
@@ -144,7 +154,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       ...(opts.timeoutMs ? { timeoutSeconds: opts.timeoutMs / 1000 } : {}),
     };
     this.broker = new ApprovalBroker(() => this.settings().timeoutSeconds * 1000);
-    this.broker.on('changed', () => this.emit('pending-changed'));
+    this.broker.on('changed', () => this.pendingChanged.add(true));
     this.results = new ResultReviews(() => this.settings().timeoutSeconds * 1000);
     this.results.on('changed', () => this.emit('result-reviews-changed'));
   }
@@ -229,7 +239,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   }
 
   settings(): GateSettings {
-    return { ...readGateSettings(this.store), ...this.runOverrides };
+    return { ...this.settingsNow.get() };
   }
 
   updateSettings(patch: Partial<GateSettings>): GateSettings {
@@ -239,6 +249,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
       this.store.settings.set(key, value, now);
       delete this.runOverrides[key as keyof GateSettings]; // a person's choice beats the flag
     }
+    this.settingsNow.clear();
     const settings = this.settings();
     if (patch.retentionDays !== undefined) this.prune();
     if (patch.mode !== undefined || patch.paused !== undefined) this.pushMode();
@@ -294,6 +305,11 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     // Decisions committed but still being flushed are answered before the shims are cut off.
     await this.storeRef?.flushed();
     this.desk?.backlog.close();
+    // Listeners hear of the last changes before the record closes; nothing after.
+    this.pendingChanged.flush();
+    this.historyRows.flush();
+    this.pendingChanged.stop();
+    this.historyRows.stop();
     for (const s of this.sockets) s.destroy();
     await this.listening?.close();
     this.listening = null;
@@ -563,8 +579,21 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   private announce(id: number): void {
     if (this.listenerCount('history-appended') === 0) return;
-    const row = this.store.history.get(id);
-    if (row) this.emit('history-appended', [row]);
+    this.historyRows.add(id);
+  }
+
+  /** The rows written or changed this turn, each once, in one event. */
+  private announceRows(ids: number[]): void {
+    if (!this.storeRef || this.listenerCount('history-appended') === 0) return;
+    try {
+      const rows = [...new Set(ids)]
+        .map((id) => this.store.history.get(id))
+        .filter((row): row is HistoryRow => row !== null && row !== undefined);
+      if (rows.length) this.emit('history-appended', rows);
+    } catch (err) {
+      // Announcing is a courtesy to the open views (History reloads anyway): never a crash.
+      this.log(`could not announce ${ids.length} history row(s): ${(err as Error).message}`);
+    }
   }
 
   /** A result the scan flagged: its row goes out as a notice (History shows its tag anyway). */
