@@ -94,7 +94,10 @@ export class CallDesk {
     this.env = deps.env;
     this.log = deps.log;
     this.backlog = new RecordBacklog(deps.log);
-    this.group = new GroupCommit((fn, durable) => this.store.commitDurably(fn, durable), deps.log);
+    this.group = new GroupCommit(
+      (fn, durable, alone) => this.store.commitDurably(fn, durable, alone),
+      deps.log,
+    );
     this.knownDomains = deps.store().settings.get<string[]>('knownDomains', []);
   }
 
