@@ -204,12 +204,15 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     }
   };
   /** Without waiting for the disk here: SQLite writes the log, the flush comes after. */
+  // Prepared once: db.pragma() compiles its statement on every call, twice per commit here.
+  const syncNormal = w.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = w.prepare('PRAGMA synchronous = FULL');
   const withoutSync = <T>(fn: () => T): T => {
-    w.pragma('synchronous = NORMAL');
+    syncNormal.run();
     try {
       return fn();
     } finally {
-      w.pragma('synchronous = FULL');
+      syncFull.run();
     }
   };
   // data_version moves when another connection commits; ownWrites when we change what is cached.
