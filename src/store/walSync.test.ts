@@ -6,6 +6,7 @@ import {
   INLINE_FLUSH_MAX_MS,
   InlinePolicy,
   POOL_AFTER_SLOW,
+  QUIET_MS,
   WalSync,
   type FlushFn,
   type FlushSyncFn,
@@ -174,10 +175,16 @@ describe('WalSync: a lone commit flushes on the calling thread', () => {
     expect(held.started()).toBe(2);
     held.finish();
     expect(settled).toEqual(['group null', 'lone null']);
-    // Idle again: the next lone commit is flushed inline.
+    // Idle, but a pool flush has just ended (writes are flowing): the pool again.
+    sync.request((err) => settled.push(`soon ${err}`), true);
+    expect(held.started()).toBe(3);
+    held.finish();
+    expect(settled.at(-1)).toBe('soon null');
+    // Quiet for QUIET_MS: the next lone commit is flushed inline.
+    clock.t += QUIET_MS;
     sync.request((err) => settled.push(`next ${err}`), true);
     expect(settled.at(-1)).toBe('next null');
-    expect(sync.counts).toEqual({ inline: 1, pool: 2 });
+    expect(sync.counts).toEqual({ inline: 1, pool: 3 });
     sync.close();
   });
 
@@ -193,11 +200,13 @@ describe('WalSync: a lone commit flushes on the calling thread', () => {
     expect(inline.calls()).toBe(1);
     cost = 0.1;
     for (let i = 0; i < POOL_AFTER_SLOW; i++) {
+      clock.t += QUIET_MS; // each lone commit comes after a quiet spell
       sync.request(() => settled++, true);
       held.finish();
     }
     expect(held.started()).toBe(POOL_AFTER_SLOW);
     expect(inline.calls()).toBe(1);
+    clock.t += QUIET_MS;
     sync.request(() => settled++, true); // measured again: fast
     sync.request(() => settled++, true);
     expect(inline.calls()).toBe(3);
@@ -244,12 +253,26 @@ describe('WalSync: a lone commit flushes on the calling thread', () => {
 describe('InlinePolicy', () => {
   it('allows inline flushes while they are fast, and pauses them after a slow one', () => {
     const p = new InlinePolicy();
-    expect(p.allows()).toBe(true);
+    expect(p.allows(0)).toBe(true);
     p.took(INLINE_FLUSH_MAX_MS); // at the bound: still fast
-    expect(p.allows()).toBe(true);
+    expect(p.allows(0)).toBe(true);
     p.took(INLINE_FLUSH_MAX_MS + 0.01);
-    const answers = Array.from({ length: POOL_AFTER_SLOW + 1 }, () => p.allows());
+    const answers = Array.from({ length: POOL_AFTER_SLOW + 1 }, () => p.allows(0));
     expect(answers.slice(0, POOL_AFTER_SLOW).every((a) => a === false)).toBe(true);
     expect(answers.at(-1)).toBe(true);
+  });
+
+  it('keeps lone commits in the pool while pool flushes keep ending (a flood, batches of outcomes)', () => {
+    const p = new InlinePolicy();
+    p.poolEnded(100);
+    expect(p.allows(100)).toBe(false);
+    expect(p.allows(100 + QUIET_MS - 0.01)).toBe(false);
+    expect(p.allows(100 + QUIET_MS)).toBe(true);
+    // Quiet does not spend the turns a slow flush earned for the pool.
+    p.took(INLINE_FLUSH_MAX_MS + 1);
+    p.poolEnded(200);
+    expect(p.allows(201)).toBe(false);
+    const answers = Array.from({ length: POOL_AFTER_SLOW + 1 }, () => p.allows(300));
+    expect(answers.filter((a) => a).length).toBe(1);
   });
 });

@@ -10,8 +10,8 @@
 // A commit made alone (one decision, nothing else waiting for the disk) is flushed on the event
 // loop instead: the hop to a pool thread and back costs a sequential call two wake-ups, each
 // waiting for a core on a busy machine, and nothing else would share that flush anyway. As soon
-// as commits pile up, or a flush already runs, or the disk turns out slow, the pool takes over
-// again, so a burst never holds the loop (see InlinePolicy).
+// as commits pile up, or a flush runs or has just run (other writes are flowing), or the disk
+// turns out slow, the pool takes over again, so a burst never holds the loop (see InlinePolicy).
 import fs from 'node:fs';
 
 /** Flushes a file's data to the disk; calls back with the error, or null. */
@@ -26,17 +26,26 @@ export type FlushSyncFn = (fd: number) => void;
 export const INLINE_FLUSH_MAX_MS = 2;
 /** After a slow inline flush, this many lone commits go to the pool before inline is tried again. */
 export const POOL_AFTER_SLOW = 64;
+/**
+ * A pool flush that ended less than this long ago means other writes are flowing (a flood's
+ * batches, outcomes): a lone commit then goes to the pool too, so a loop that has other work
+ * never waits for the disk. A sequential caller's outcomes are batched every 50 ms, so this
+ * costs it few inline flushes.
+ */
+export const QUIET_MS = 5;
 
 /**
  * Pure bookkeeping of when a lone commit may flush inline: only while the last inline flush was
- * fast. A slow one (a busy or slow disk) sends the next POOL_AFTER_SLOW lone commits to the pool,
- * then one more inline flush measures the disk again.
+ * fast and no pool flush ended in the last QUIET_MS. A slow inline flush (a busy or slow disk)
+ * sends the next POOL_AFTER_SLOW lone commits to the pool, then one more measures the disk again.
  */
 export class InlinePolicy {
   private poolTurns = 0;
+  private poolEndedAt = -Infinity;
 
-  /** May this lone commit, with no flush running or waiting, flush on the event loop? */
-  allows(): boolean {
+  /** May this lone commit, with no flush running or waiting, flush on the event loop `now`? */
+  allows(now: number): boolean {
+    if (now - this.poolEndedAt < QUIET_MS) return false;
     if (this.poolTurns === 0) return true;
     this.poolTurns--;
     return false;
@@ -45,6 +54,11 @@ export class InlinePolicy {
   /** How long the inline flush took. */
   took(ms: number): void {
     this.poolTurns = ms > INLINE_FLUSH_MAX_MS ? POOL_AFTER_SLOW : 0;
+  }
+
+  /** A flush in the pool returned at `now`. */
+  poolEnded(now: number): void {
+    this.poolEndedAt = now;
   }
 }
 
@@ -103,7 +117,7 @@ export class WalSync {
       done(new Error('the record is closed'));
       return;
     }
-    if (alone && !this.busy && this.flushSync !== null && this.policy.allows()) {
+    if (alone && !this.busy && this.flushSync !== null && this.policy.allows(this.now())) {
       return this.flushInline(done);
     }
     this.next.push(done);
@@ -155,6 +169,7 @@ export class WalSync {
     this.counts.pool++;
     this.flush(this.fd as number, (err) => {
       this.running = null;
+      this.policy.poolEnded(this.now());
       const failed = err ? flushFailure(err) : null;
       for (const done of batch) settle(done, failed);
       if (this.closed) return this.release();
