@@ -84,7 +84,10 @@ export class CallDesk {
 
   constructor(private readonly deps: CallDeskDeps) {
     this.backlog = new RecordBacklog(deps.log);
-    this.group = new GroupCommit((fn, durable) => this.store.commitDurably(fn, durable), deps.log);
+    this.group = new GroupCommit(
+      (fn, durable, alone) => this.store.commitDurably(fn, durable, alone),
+      deps.log,
+    );
     this.writes = new DeferredWrites(deps.store, this.backlog, deps.log);
     this.known = new KnownDomains(deps.store, this.backlog);
     this.reviews = new ResultReviewDesk({ ...deps, writes: this.writes });

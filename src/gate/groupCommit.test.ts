@@ -71,6 +71,30 @@ describe('group commit', () => {
     store.close();
   });
 
+  it('tells the store when a group holds a single decision (it may flush inline), and never for a pile', async () => {
+    const { store } = tempStore({ flushOffThread: true });
+    const alone: boolean[] = [];
+    const group = new GroupCommit((fn, durable, a) => {
+      alone.push(a);
+      return store.commitDurably(fn, durable, a);
+    });
+    let answered = 0;
+    const add = (): void =>
+      group.add({
+        write: () => store.calls.record(call(), decision()),
+        committed: () => answered++,
+        failed: (err) => {
+          throw err;
+        },
+      });
+    add();
+    await settled(() => answered, 1);
+    for (let i = 0; i < 5; i++) add();
+    await settled(() => answered, 6);
+    expect(alone).toEqual([true, false]);
+    store.close();
+  });
+
   it('fails every decision of a commit the disk could not flush (fail closed)', async () => {
     const held = heldFlush();
     const { store } = tempStore({ flushOffThread: true, flushFn: held.flush });

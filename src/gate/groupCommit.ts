@@ -17,9 +17,14 @@ export interface GroupedWrite<T> {
 /**
  * Commits fn in one transaction and returns its result; calls `durable` once that commit is on
  * the disk (or with the reason it may not be). Throws, without calling `durable`, when the
- * commit fails.
+ * commit fails. `alone`: the group holds a single decision (the store may flush it on the event
+ * loop when the disk is idle; a group of several goes to the thread pool's shared flush).
  */
-export type DurableCommit = <T>(fn: () => T, durable: (err: Error | null) => void) => T;
+export type DurableCommit = <T>(
+  fn: () => T,
+  durable: (err: Error | null) => void,
+  alone: boolean,
+) => T;
 
 /** A group never grows past this: the calls after it start the next one. */
 export const MAX_GROUP = 256;
@@ -59,6 +64,7 @@ export class GroupCommit {
       this.commit(
         () => (results = items.map((i) => i.write())),
         (err) => answer(items, results, err),
+        items.length === 1,
       );
     } catch (err) {
       return this.oneByOne(items, err);
@@ -82,6 +88,7 @@ export class GroupCommit {
         this.commit(
           () => (result = [item.write()]),
           (flushErr) => answer([item], result, flushErr),
+          false,
         );
       } catch (one) {
         settle(() => item.failed(one));

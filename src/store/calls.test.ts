@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './store';
 import { call, decision, LOW, removeTempDirs, tempStore } from './testSupport';
@@ -100,5 +102,53 @@ describe('calls', () => {
     expect(again.calls.markInterrupted(6_000)).toBe(0);
     expect(again.audit.verify()).toMatchObject({ ok: true });
     again.close();
+  });
+});
+
+describe('the outcome of a call with its result', () => {
+  const withResult = {
+    isError: false,
+    durationMs: 7,
+    size: 2048,
+    result: {
+      sha256: 'a'.repeat(64),
+      excerpt: 'the answer',
+      chars: 10,
+      risk: null,
+      findings: [],
+    },
+  };
+
+  it('is one chain event that covers both by digest, and audit verify checks both', () => {
+    const { store, file } = tempStore();
+    const id = store.calls.begin(call());
+    store.calls.decide(id, decision());
+    store.calls.outcome(id, withResult, 10);
+    store.close();
+    const db = new Database(file);
+    const events = db
+      .prepare<[number], { type: string; payload: string }>(
+        'SELECT type, payload FROM events WHERE call_id = ? ORDER BY seq',
+      )
+      .all(id);
+    expect(events.map((e) => e.type)).toEqual(['call.begun', 'call.decided', 'call.outcome']);
+    expect(JSON.parse(events[2]!.payload)).toMatchObject({ covers: 'outcome+result' });
+    db.close();
+    for (const edit of [
+      'UPDATE calls SET outcome_size = 1 WHERE id = ?',
+      "UPDATE calls SET result_excerpt = 'nothing to see' WHERE id = ?",
+    ]) {
+      const copy = `${file}.copy-${edit.length}`;
+      fs.copyFileSync(file, copy);
+      const tamper = new Database(copy);
+      tamper.prepare(edit).run(id);
+      tamper.close();
+      const again = openStore(copy);
+      expect(again.audit.verify()).toMatchObject({ ok: false, callId: id });
+      again.close();
+    }
+    const intact = openStore(file);
+    expect(intact.audit.verify()).toMatchObject({ ok: true, calls: 1 });
+    intact.close();
   });
 });

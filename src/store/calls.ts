@@ -138,13 +138,20 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
         if (s.outcome_error !== null) return false;
         setOutcome.run(o.isError ? 1 : 0, o.durationMs, o.size, callId);
-        ctx.append('call.outcome', { callId, ...outcomeFacts(o) }, now, callId);
-        if (o.result) {
-          setResult.run(...resultColumns(o.result), callId);
-          // On the chain by digest: an excerpt or a finding edited in the file is caught.
-          const facts = resultFacts(o.result);
-          ctx.append('call.result', { callId, ...leanFacts(['result'], facts) }, now, callId);
+        if (!o.result) {
+          ctx.append('call.outcome', { callId, ...outcomeFacts(o) }, now, callId);
+          return true;
         }
+        setResult.run(...resultColumns(o.result), callId);
+        // One event for the outcome and its result, by digest: an excerpt, a finding or a size
+        // edited in the file is caught, and the chain does not grow by a row per fact group.
+        const facts = { ...outcomeFacts(o), ...resultFacts(o.result) };
+        ctx.append(
+          'call.outcome',
+          { callId, ...leanFacts(['outcome', 'result'], facts) },
+          now,
+          callId,
+        );
         return true;
       });
     },

@@ -83,6 +83,53 @@ describe('commitDurably with flushes off the thread', () => {
     store.close();
   });
 
+  it('flushes a lone commit on this thread when the disk is idle: durable, anchored, before it returns', () => {
+    const flush = held();
+    let inline = 0;
+    const { store, file } = tempStore({
+      flushOffThread: true,
+      flushFn: flush.flush,
+      flushSyncFn: (fd) => {
+        inline++;
+        fs.fdatasyncSync(fd);
+      },
+    });
+    const order: string[] = [];
+    const id = store.commitDurably(
+      () => store.calls.record(call(), decision()),
+      (err) => order.push(`durable ${err}`),
+      true,
+    );
+    order.push('returned');
+    expect(order).toEqual(['durable null', 'returned']);
+    expect(inline).toBe(1);
+    expect(flush.running()).toBe(0);
+    // The anchor follows the commit at once: it is on the disk.
+    expect(store.history.get(id)?.decision).toBe('approved');
+    expect(readAnchor(anchorPath(file))).toMatchObject({ seq: 1 }); // the call's own event
+    expect(store.audit.checkAnchor()).toEqual({ ok: true, anchor: 'matches' });
+    // Not alone (a group of several): the pool's flush, and durable waits for it.
+    let second: Error | null | 'not yet' = 'not yet';
+    store.commitDurably(
+      () => store.calls.record(call(), decision()),
+      (err) => (second = err),
+      false,
+    );
+    expect(second).toBe('not yet');
+    expect(flush.running()).toBe(1);
+    // Alone, but a flush runs: it waits for the pool too, never holds the loop meanwhile.
+    let third: Error | null | 'not yet' = 'not yet';
+    store.commitDurably(
+      () => store.calls.record(call(), decision()),
+      (err) => (third = err),
+      true,
+    );
+    expect(third).toBe('not yet');
+    expect(inline).toBe(1);
+    store.close(); // flushes what waits
+    expect(third).toBeNull();
+  });
+
   it('throws when the commit fails, and never calls durable()', () => {
     const { file } = tempStore();
     const store = openStore(file, { flushOffThread: true, busyTimeoutMs: 20 });

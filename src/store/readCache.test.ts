@@ -56,7 +56,7 @@ describe('cached reads', () => {
     store.close();
   });
 
-  it('sees a change another process committed (the CLI writing the same file)', () => {
+  it('sees a change another process committed (the CLI writing the same file) from the next turn on', async () => {
     const { store, file } = tempStore();
     expect(store.rules.list()).toEqual([]);
     expect(store.settings.get('mode', 'ask')).toBe('ask');
@@ -64,6 +64,8 @@ describe('cached reads', () => {
     cli.rules.add(rule('write_*'), 1);
     cli.settings.set('mode', 'observe', 1);
     cli.close();
+    // The next call the gate handles runs in a later turn of the event loop.
+    await new Promise((next) => setImmediate(next));
     expect(store.rules.list().map((r) => r.tool)).toEqual(['write_*']);
     expect(store.settings.get('mode', 'ask')).toBe('observe');
     store.close();

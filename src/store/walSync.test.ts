@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from './testSupport';
-import { WalSync, type FlushFn } from './walSync';
+import {
+  INLINE_FLUSH_MAX_MS,
+  InlinePolicy,
+  POOL_AFTER_SLOW,
+  QUIET_MS,
+  WalSync,
+  type FlushFn,
+  type FlushSyncFn,
+} from './walSync';
 
 afterEach(removeTempDirs);
 
@@ -116,5 +124,155 @@ describe('WalSync', () => {
     const err = await new Promise<Error | null>((resolve) => sync.request(resolve));
     expect(err).toBeNull();
     sync.close();
+  });
+});
+
+/** An inline flush on a real file descriptor that takes `cost` ms of a clock the test moves. */
+function inlineFlush(clock: { t: number }, cost: () => number, fail?: () => NodeJS.ErrnoException) {
+  let calls = 0;
+  const flushSync: FlushSyncFn = (fd) => {
+    calls++;
+    expect(fs.fstatSync(fd).isFile()).toBe(true);
+    clock.t += cost();
+    const err = fail?.();
+    if (err) throw err;
+  };
+  return { flushSync, calls: () => calls };
+}
+
+describe('WalSync: a lone commit flushes on the calling thread', () => {
+  it('flushes a lone commit inline when no flush runs or waits: settled before request returns', () => {
+    const held = heldFlush();
+    const clock = { t: 0 };
+    const inline = inlineFlush(clock, () => 0.2);
+    const sync = new WalSync(logFile(), held.flush, inline.flushSync, () => clock.t);
+    sync.open();
+    const settled: string[] = [];
+    sync.request((err) => settled.push(`a ${err}`), true);
+    expect(settled).toEqual(['a null']);
+    expect(inline.calls()).toBe(1);
+    expect(held.started()).toBe(0);
+    expect(sync.busy).toBe(false);
+    expect(sync.counts).toEqual({ inline: 1, pool: 0 });
+    sync.close();
+  });
+
+  it('sends commits that are not alone, or that arrive while a flush runs, to the pool', () => {
+    const held = heldFlush();
+    const clock = { t: 0 };
+    const inline = inlineFlush(clock, () => 0.2);
+    const sync = new WalSync(logFile(), held.flush, inline.flushSync, () => clock.t);
+    sync.open();
+    const settled: string[] = [];
+    sync.request((err) => settled.push(`group ${err}`), false);
+    expect(held.started()).toBe(1);
+    // Alone, but a flush runs: it waits for the next pool flush rather than hold the loop.
+    sync.request((err) => settled.push(`lone ${err}`), true);
+    expect(inline.calls()).toBe(0);
+    expect(settled).toEqual([]);
+    held.finish();
+    expect(settled).toEqual(['group null']);
+    expect(held.started()).toBe(2);
+    held.finish();
+    expect(settled).toEqual(['group null', 'lone null']);
+    // Idle, but a pool flush has just ended (writes are flowing): the pool again.
+    sync.request((err) => settled.push(`soon ${err}`), true);
+    expect(held.started()).toBe(3);
+    held.finish();
+    expect(settled.at(-1)).toBe('soon null');
+    // Quiet for QUIET_MS: the next lone commit is flushed inline.
+    clock.t += QUIET_MS;
+    sync.request((err) => settled.push(`next ${err}`), true);
+    expect(settled.at(-1)).toBe('next null');
+    expect(sync.counts).toEqual({ inline: 1, pool: 3 });
+    sync.close();
+  });
+
+  it('after a slow inline flush, the next lone commits go to the pool, then inline is tried again', () => {
+    const held = heldFlush();
+    const clock = { t: 0 };
+    let cost = INLINE_FLUSH_MAX_MS + 5;
+    const inline = inlineFlush(clock, () => cost);
+    const sync = new WalSync(logFile(), held.flush, inline.flushSync, () => clock.t);
+    sync.open();
+    let settled = 0;
+    sync.request(() => settled++, true); // slow: measured inline
+    expect(inline.calls()).toBe(1);
+    cost = 0.1;
+    for (let i = 0; i < POOL_AFTER_SLOW; i++) {
+      clock.t += QUIET_MS; // each lone commit comes after a quiet spell
+      sync.request(() => settled++, true);
+      held.finish();
+    }
+    expect(held.started()).toBe(POOL_AFTER_SLOW);
+    expect(inline.calls()).toBe(1);
+    clock.t += QUIET_MS;
+    sync.request(() => settled++, true); // measured again: fast
+    sync.request(() => settled++, true);
+    expect(inline.calls()).toBe(3);
+    expect(settled).toBe(POOL_AFTER_SLOW + 3);
+    sync.close();
+  });
+
+  it("reports an inline flush that failed as the commit lost (fail closed), with the store's codes", () => {
+    const clock = { t: 0 };
+    let code = 'EIO';
+    const inline = inlineFlush(
+      clock,
+      () => 0.1,
+      () => Object.assign(new Error(`${code}: flush failed`), { code }),
+    );
+    const sync = new WalSync(logFile(), heldFlush().flush, inline.flushSync, () => clock.t);
+    sync.open();
+    const errors: (Error | null)[] = [];
+    sync.request((err) => errors.push(err), true);
+    code = 'ENOSPC';
+    sync.request((err) => errors.push(err), true);
+    expect(errors.map((e) => (e as { code?: string } | null)?.code)).toEqual([
+      'SQLITE_IOERR_FSYNC',
+      'SQLITE_FULL',
+    ]);
+    expect(errors[0]?.message).toMatch(/could not flush the record to the disk/);
+    sync.close();
+  });
+
+  it('never flushes inline without an inline flush (a test holding every flush keeps them all)', () => {
+    const held = heldFlush();
+    const sync = new WalSync(logFile(), held.flush, null);
+    sync.open();
+    let settled = 0;
+    sync.request(() => settled++, true);
+    expect(settled).toBe(0);
+    expect(held.started()).toBe(1);
+    held.finish();
+    expect(settled).toBe(1);
+    sync.close();
+  });
+});
+
+describe('InlinePolicy', () => {
+  it('allows inline flushes while they are fast, and pauses them after a slow one', () => {
+    const p = new InlinePolicy();
+    expect(p.allows(0)).toBe(true);
+    p.took(INLINE_FLUSH_MAX_MS); // at the bound: still fast
+    expect(p.allows(0)).toBe(true);
+    p.took(INLINE_FLUSH_MAX_MS + 0.01);
+    const answers = Array.from({ length: POOL_AFTER_SLOW + 1 }, () => p.allows(0));
+    expect(answers.slice(0, POOL_AFTER_SLOW).every((a) => a === false)).toBe(true);
+    expect(answers.at(-1)).toBe(true);
+  });
+
+  it('keeps lone commits in the pool while pool flushes keep ending (a flood, batches of outcomes)', () => {
+    const p = new InlinePolicy();
+    p.poolEnded(100);
+    expect(p.allows(100)).toBe(false);
+    expect(p.allows(100 + QUIET_MS - 0.01)).toBe(false);
+    expect(p.allows(100 + QUIET_MS)).toBe(true);
+    // Quiet does not spend the turns a slow flush earned for the pool.
+    p.took(INLINE_FLUSH_MAX_MS + 1);
+    p.poolEnded(200);
+    expect(p.allows(201)).toBe(false);
+    const answers = Array.from({ length: POOL_AFTER_SLOW + 1 }, () => p.allows(300));
+    expect(answers.filter((a) => a).length).toBe(1);
   });
 });

@@ -6,10 +6,61 @@
 // may be forwarded, only once a flush that began after the commit has returned. A flush covers
 // every commit written before it began, so commits that arrive while one runs share the next
 // one: group commit at the disk, whatever the grouping of transactions above it.
+//
+// A commit made alone (one decision, nothing else waiting for the disk) is flushed on the event
+// loop instead: the hop to a pool thread and back costs a sequential call two wake-ups, each
+// waiting for a core on a busy machine, and nothing else would share that flush anyway. As soon
+// as commits pile up, or a flush runs or has just run (other writes are flowing), or the disk
+// turns out slow, the pool takes over again, so a burst never holds the loop (see InlinePolicy).
 import fs from 'node:fs';
 
 /** Flushes a file's data to the disk; calls back with the error, or null. */
 export type FlushFn = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+/** The same, on the calling thread: throws the error. */
+export type FlushSyncFn = (fd: number) => void;
+
+/**
+ * An inline flush slower than this holds the loop too long: the next lone commits go to the
+ * pool. A flush of a healthy local disk takes well under a millisecond.
+ */
+export const INLINE_FLUSH_MAX_MS = 2;
+/** After a slow inline flush, this many lone commits go to the pool before inline is tried again. */
+export const POOL_AFTER_SLOW = 64;
+/**
+ * A pool flush that ended less than this long ago means other writes are flowing (a flood's
+ * batches, outcomes): a lone commit then goes to the pool too, so a loop that has other work
+ * never waits for the disk. A sequential caller's outcomes are batched every 50 ms, so this
+ * costs it few inline flushes.
+ */
+export const QUIET_MS = 5;
+
+/**
+ * Pure bookkeeping of when a lone commit may flush inline: only while the last inline flush was
+ * fast and no pool flush ended in the last QUIET_MS. A slow inline flush (a busy or slow disk)
+ * sends the next POOL_AFTER_SLOW lone commits to the pool, then one more measures the disk again.
+ */
+export class InlinePolicy {
+  private poolTurns = 0;
+  private poolEndedAt = -Infinity;
+
+  /** May this lone commit, with no flush running or waiting, flush on the event loop `now`? */
+  allows(now: number): boolean {
+    if (now - this.poolEndedAt < QUIET_MS) return false;
+    if (this.poolTurns === 0) return true;
+    this.poolTurns--;
+    return false;
+  }
+
+  /** How long the inline flush took. */
+  took(ms: number): void {
+    this.poolTurns = ms > INLINE_FLUSH_MAX_MS ? POOL_AFTER_SLOW : 0;
+  }
+
+  /** A flush in the pool returned at `now`. */
+  poolEnded(now: number): void {
+    this.poolEndedAt = now;
+  }
+}
 
 export type Synced = (err: Error | null) => void;
 
@@ -21,10 +72,19 @@ export class WalSync {
   private fd: number | null = null;
   private closed = false;
   private idle: (() => void)[] = [];
+  private readonly policy = new InlinePolicy();
+  /** Flushes done on the event loop, and in the pool (for tests and the log). */
+  readonly counts = { inline: 0, pool: 0 };
 
+  /**
+   * `flushSync` null: every flush goes to the pool (a test that holds the pool's flushes keeps
+   * every commit under its control).
+   */
   constructor(
     private readonly walFile: string,
     private readonly flush: FlushFn = fs.fdatasync,
+    private readonly flushSync: FlushSyncFn | null = fs.fdatasyncSync,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -47,11 +107,18 @@ export class WalSync {
     return this.running !== null || this.next.length > 0;
   }
 
-  /** Call after a commit: `done` runs once that commit is on the disk (or could not be). */
-  request(done: Synced): void {
+  /**
+   * Call after a commit: `done` runs once that commit is on the disk (or could not be). `alone`:
+   * the commit holds a single decision that nothing else is waiting with; when no flush runs or
+   * waits either, it is flushed here, on this thread, and `done` runs before this returns.
+   */
+  request(done: Synced, alone = false): void {
     if (this.closed || this.fd === null) {
       done(new Error('the record is closed'));
       return;
+    }
+    if (alone && !this.busy && this.flushSync !== null && this.policy.allows(this.now())) {
+      return this.flushInline(done);
     }
     this.next.push(done);
     if (this.running === null) this.start();
@@ -83,18 +150,27 @@ export class WalSync {
     if (this.running === null) this.release();
   }
 
+  private flushInline(done: Synced): void {
+    this.counts.inline++;
+    const start = this.now();
+    let failed: Error | null = null;
+    try {
+      (this.flushSync as FlushSyncFn)(this.fd as number);
+    } catch (err) {
+      failed = flushFailure(err as NodeJS.ErrnoException);
+    }
+    this.policy.took(this.now() - start);
+    settle(done, failed);
+  }
+
   private start(): void {
     const batch = this.next.splice(0);
     this.running = batch;
+    this.counts.pool++;
     this.flush(this.fd as number, (err) => {
       this.running = null;
-      const failed = err
-        ? new Error(`could not flush the record to the disk: ${err.message}`)
-        : null;
-      if (failed)
-        Object.assign(failed, {
-          code: err?.code === 'ENOSPC' ? 'SQLITE_FULL' : 'SQLITE_IOERR_FSYNC',
-        });
+      this.policy.poolEnded(this.now());
+      const failed = err ? flushFailure(err) : null;
       for (const done of batch) settle(done, failed);
       if (this.closed) return this.release();
       if (this.next.length > 0) return this.start();
@@ -113,6 +189,14 @@ export class WalSync {
     this.fd = null;
     for (const resolve of this.idle.splice(0)) resolve();
   }
+}
+
+/** A failed flush as the store reports a failed commit: the commit may be lost. */
+function flushFailure(err: NodeJS.ErrnoException): Error {
+  const failed = new Error(`could not flush the record to the disk: ${err.message}`);
+  return Object.assign(failed, {
+    code: err.code === 'ENOSPC' ? 'SQLITE_FULL' : 'SQLITE_IOERR_FSYNC',
+  });
 }
 
 /** One waiter throwing (its socket closed) must not keep the others from their answer. */

@@ -6,6 +6,7 @@ import { serverFacts } from './004_server_facts';
 import { leanRecord } from './005_lean_record';
 import { editedArguments } from './006_edited_arguments';
 import { callResults } from './007_call_results';
+import { leanSearch } from './008_lean_search';
 
 export type { Migration } from './types';
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leanRecord,
   editedArguments,
   callResults,
+  leanSearch,
 ];
