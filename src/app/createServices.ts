@@ -247,7 +247,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     // Our own edit is no news: the watcher starts again from the file as we left it.
     watcher?.resync();
     if (errors.length) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-    gate.emit('servers-changed');
+    gate.serversChanged();
     const report = hostReports().find((r) => r.host === host);
     if (!report) throw new Error(`host "${host}" not found after the change`);
     return report;
@@ -337,7 +337,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
     },
 
     holdPending({ ids, holding }) {
-      for (const id of ids) gate.broker.setHolding(id, holding);
+      gate.setHolding(ids, holding);
       return gate.pending();
     },
 
@@ -458,7 +458,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
       if (record.hash !== hash)
         throw new Error(`"${tool}" changed again since you looked: review the new definition`);
       store.tools.markReviewed(serverId, tool, Date.now());
-      gate.emit('servers-changed');
+      gate.serversChanged();
       return toolView(store.tools.get(serverId, tool)!);
     },
 
@@ -473,7 +473,7 @@ export function createAppServices(gate: GateService, opts: AppServicesOptions = 
           `what server ${serverId} runs changed again since you looked: review the new change`,
         );
       store.servers.reviewFacts(serverId, Date.now());
-      gate.emit('servers-changed');
+      gate.serversChanged();
       const reviewed = store.servers.get(serverId);
       if (!reviewed) throw new Error(`there is no server ${serverId}`);
       return serverView(reviewed);

@@ -103,9 +103,10 @@ export interface GateChanges {
 
 /** The changes over `target`, dated by `clock`. */
 export function gateChanges(target: ChangeTarget, clock: () => number = Date.now): GateChanges {
-  const { store } = target;
+  // Read at each change, not now: the gate builds its changes before its store opens.
+  const store = (): Store => target.store;
   const mustHaveTool = (serverId: number, tool: string): void => {
-    if (!store.tools.get(serverId, tool))
+    if (!store().tools.get(serverId, tool))
       throw new ChangeRefused(`server ${serverId} has no tool "${tool}"`, 'missing');
   };
   return {
@@ -113,28 +114,28 @@ export function gateChanges(target: ChangeTarget, clock: () => number = Date.now
       const rule = checkedRule(draft, origin);
       if (widensToEverything(null, rule) && consent.confirmed !== true)
         throw new ChangeRefused(ALLOWS_EVERYTHING_MESSAGE, 'allows-everything');
-      const saved = store.rules.add(rule, clock());
+      const saved = store().rules.add(rule, clock());
       target.rulesChanged();
       return saved;
     },
     updateRule(id, patch, consent = {}) {
-      const current = store.rules.get(id);
+      const current = store().rules.get(id);
       if (!current) throw new ChangeRefused(`there is no rule ${id}`, 'missing');
       const merged = checkedRule({ ...current, ...patch }, current.origin);
       if (widensToEverything(current, merged) && consent.confirmed !== true)
         throw new ChangeRefused(ALLOWS_EVERYTHING_MESSAGE, 'allows-everything');
-      const saved = store.rules.update(id, merged, clock());
+      const saved = store().rules.update(id, merged, clock());
       target.rulesChanged();
       return saved;
     },
     removeRule(id) {
-      if (!store.rules.remove(id, clock()))
+      if (!store().rules.remove(id, clock()))
         throw new ChangeRefused(`there is no rule ${id}`, 'missing');
       target.rulesChanged();
     },
     setToolEnabled(serverId, tool, enabled) {
       mustHaveTool(serverId, tool);
-      store.tools.setEnabled(serverId, tool, enabled, clock());
+      store().tools.setEnabled(serverId, tool, enabled, clock());
       target.pushDisabledTools(serverId);
     },
     setToolReviewResults(serverId, tool, mode) {
@@ -142,7 +143,7 @@ export function gateChanges(target: ChangeTarget, clock: () => number = Date.now
       target.setReviewMode(serverId, tool, mode);
     },
     markToolReviewed(serverId, tool, hash) {
-      const record = store.tools.get(serverId, tool);
+      const record = store().tools.get(serverId, tool);
       if (!record) throw new ChangeRefused(`server ${serverId} has no tool "${tool}"`, 'missing');
       // Accept only the definition the person saw: a newer change needs its own review.
       if (record.hash !== hash)
@@ -150,11 +151,11 @@ export function gateChanges(target: ChangeTarget, clock: () => number = Date.now
           `"${tool}" changed again since you looked: review the new definition`,
           'invalid',
         );
-      store.tools.markReviewed(serverId, tool, clock());
+      store().tools.markReviewed(serverId, tool, clock());
       target.serversChanged();
     },
     reviewServerIdentity(serverId, changes) {
-      const server = store.servers.get(serverId);
+      const server = store().servers.get(serverId);
       if (!server) throw new ChangeRefused(`there is no server ${serverId}`, 'missing');
       if (server.identityChanges.length === 0)
         throw new ChangeRefused(`server ${serverId} has nothing to review`, 'invalid');
@@ -164,7 +165,7 @@ export function gateChanges(target: ChangeTarget, clock: () => number = Date.now
           `what server ${serverId} runs changed again since you looked: review the new change`,
           'invalid',
         );
-      store.servers.reviewFacts(serverId, clock());
+      store().servers.reviewFacts(serverId, clock());
       target.serversChanged();
     },
   };
