@@ -187,7 +187,8 @@ export function applyChange(target: ChangeTarget, req: ChangeRequest, now: numbe
   }
 }
 
-function checkedRule(input: object, origin: string): Omit<Rule, 'id' | 'createdAt'> {
+/** The rule as it would be saved, or ChangeRefused with why not (for a dry run too). */
+export function checkedRule(input: object, origin: string): Omit<Rule, 'id' | 'createdAt'> {
   let result;
   try {
     result = validateRule({ ...input, origin });
