@@ -7,7 +7,7 @@ import { hasKeychainRef } from '../hosts/keychainRef';
 import { entrySecrets } from '../hosts/secure';
 import type { HostId, ScanResult, ServerEntry, ToolFacts } from '../hosts';
 import { nameActs, nameVerbs } from '../policy/verbs';
-import type { Store } from '../store/store';
+import type { RecordView } from '../gate/recordView';
 
 /**
  * A tool counts as destructive when the server says so (`destructiveHint: true`), or when it says
@@ -125,7 +125,7 @@ export function hostReportsOf(scan: ScanResult): HostReport[] {
 
 /** toolFactsLookup over the store's registry (the app and `airlock hosts scan` both grade so). */
 export function registryToolFacts(
-  store: Store,
+  store: Pick<RecordView, 'servers' | 'tools'>,
 ): (host: HostId, server: string) => ToolFacts | undefined {
   return toolFactsLookup(
     store.servers.list().map((s) => ({

@@ -1,9 +1,10 @@
-// The changes a control client (the CLI) makes through the running gate: rules, a tool's on/off
-// state and review, a server's reviewed identity. They go through here rather than straight
-// into the file so the gate's own caches and every listener (the open app) hear of them at once.
-// Each is checked the way the app checks the same change (src/app/createServices.ts): the wire
-// schema is the app channel's payload schema, then validateRule and the same "what you saw is
-// what you accept" comparisons. The record's writes, and so the audit chain, are the app's too.
+// The changes a person makes to what the gate decides by: rules, a tool's on/off state and
+// review, a server's reviewed identity. The CLI sends them through the running gate (applyChange
+// answers its control request) and the app calls the same functions (gateChanges), so one place
+// decides what a change may do: validateRule, the "lets everything through" check, and the same
+// "what you saw is what you accept" comparisons. They go through the gate rather than straight
+// into the file so its caches and every listener (the open app) hear of them at once.
+import type { IdentityChange, RuleDraft } from '../contract/ipc';
 import type { ReviewResultsMode, Rule } from '../contract/types';
 import { validateRule } from '../policy/rules';
 import { canonicalJson } from '../contract/canonicalJson';
@@ -68,102 +69,160 @@ export function widensToEverything(
 export const ALLOWS_EVERYTHING_MESSAGE =
   'this rule would let every tool on every server through without asking; add --yes if you mean it, or narrow it with --server or --tool';
 
-/** A rule the app's form would refuse too: its reasons go back as they are. */
-class RuleProblem extends Error {}
+/** Why a change was refused; nothing was written. */
+export type RefusalReason = 'missing' | 'allows-everything' | 'invalid';
 
-/** Apply one change; a refusal (or a failed write) is an error answer, never a throw. */
+/** A change the checks refused (a failed write throws its own error instead). */
+export class ChangeRefused extends Error {
+  constructor(
+    message: string,
+    readonly reason: RefusalReason,
+  ) {
+    super(message);
+  }
+}
+
+/** The person's explicit yes to a rule that lets everything through. */
+export interface RuleConsent {
+  confirmed?: boolean;
+}
+
+/** Every change, checked, written and announced; each refusal throws ChangeRefused. */
+export interface GateChanges {
+  /** `origin` says where the rule came from: "manual", or "decision:ID" from a consent. */
+  addRule(draft: RuleDraft, origin: string, consent?: RuleConsent): Rule;
+  updateRule(id: number, patch: Partial<RuleDraft>, consent?: RuleConsent): Rule;
+  removeRule(id: number): void;
+  setToolEnabled(serverId: number, tool: string, enabled: boolean): void;
+  setToolReviewResults(serverId: number, tool: string, mode: ReviewResultsMode): void;
+  /** Accept the tool's definition whose hash the person saw. */
+  markToolReviewed(serverId: number, tool: string, hash: string): void;
+  /** Accept what the server runs now, if `changes` are still what the person saw. */
+  reviewServerIdentity(serverId: number, changes: IdentityChange[]): void;
+}
+
+/** The changes over `target`, dated by `clock`. */
+export function gateChanges(target: ChangeTarget, clock: () => number = Date.now): GateChanges {
+  // Read at each change, not now: the gate builds its changes before its store opens.
+  const store = (): Store => target.store;
+  const mustHaveTool = (serverId: number, tool: string): void => {
+    if (!store().tools.get(serverId, tool))
+      throw new ChangeRefused(`server ${serverId} has no tool "${tool}"`, 'missing');
+  };
+  return {
+    addRule(draft, origin, consent = {}) {
+      const rule = checkedRule(draft, origin);
+      if (widensToEverything(null, rule) && consent.confirmed !== true)
+        throw new ChangeRefused(ALLOWS_EVERYTHING_MESSAGE, 'allows-everything');
+      const saved = store().rules.add(rule, clock());
+      target.rulesChanged();
+      return saved;
+    },
+    updateRule(id, patch, consent = {}) {
+      const current = store().rules.get(id);
+      if (!current) throw new ChangeRefused(`there is no rule ${id}`, 'missing');
+      const merged = checkedRule({ ...current, ...patch }, current.origin);
+      if (widensToEverything(current, merged) && consent.confirmed !== true)
+        throw new ChangeRefused(ALLOWS_EVERYTHING_MESSAGE, 'allows-everything');
+      const saved = store().rules.update(id, merged, clock());
+      target.rulesChanged();
+      return saved;
+    },
+    removeRule(id) {
+      if (!store().rules.remove(id, clock()))
+        throw new ChangeRefused(`there is no rule ${id}`, 'missing');
+      target.rulesChanged();
+    },
+    setToolEnabled(serverId, tool, enabled) {
+      mustHaveTool(serverId, tool);
+      store().tools.setEnabled(serverId, tool, enabled, clock());
+      target.pushDisabledTools(serverId);
+    },
+    setToolReviewResults(serverId, tool, mode) {
+      mustHaveTool(serverId, tool);
+      target.setReviewMode(serverId, tool, mode);
+    },
+    markToolReviewed(serverId, tool, hash) {
+      const record = store().tools.get(serverId, tool);
+      if (!record) throw new ChangeRefused(`server ${serverId} has no tool "${tool}"`, 'missing');
+      // Accept only the definition the person saw: a newer change needs its own review.
+      if (record.hash !== hash)
+        throw new ChangeRefused(
+          `"${tool}" changed again since you looked: review the new definition`,
+          'invalid',
+        );
+      store().tools.markReviewed(serverId, tool, clock());
+      target.serversChanged();
+    },
+    reviewServerIdentity(serverId, changes) {
+      const server = store().servers.get(serverId);
+      if (!server) throw new ChangeRefused(`there is no server ${serverId}`, 'missing');
+      if (server.identityChanges.length === 0)
+        throw new ChangeRefused(`server ${serverId} has nothing to review`, 'invalid');
+      // Accept only what the person saw: a change that came after needs its own review.
+      if (canonicalJson(server.identityChanges) !== canonicalJson(changes))
+        throw new ChangeRefused(
+          `what server ${serverId} runs changed again since you looked: review the new change`,
+          'invalid',
+        );
+      store().servers.reviewFacts(serverId, clock());
+      target.serversChanged();
+    },
+  };
+}
+
+/** Apply one change from a control client; a refusal (or a failed write) is an error answer, never a throw. */
 export function applyChange(target: ChangeTarget, req: ChangeRequest, now: number): ChangeReply {
   try {
-    return apply(target, req, now);
+    return apply(
+      gateChanges(target, () => now),
+      req,
+    );
   } catch (err) {
     const message = (err as Error).message;
     // A write that failed (the database locked by another process, a full disk) changed nothing.
-    return err instanceof RuleProblem
+    return err instanceof ChangeRefused
       ? { t: 'error', message }
       : { t: 'error', message: `the gate could not save the change: ${message}` };
   }
 }
 
-function checkedRule(input: object, origin: string): Omit<Rule, 'id' | 'createdAt'> {
+/** The rule as it would be saved, or ChangeRefused with why not (for a dry run too). */
+export function checkedRule(input: object, origin: string): Omit<Rule, 'id' | 'createdAt'> {
   let result;
   try {
     result = validateRule({ ...input, origin });
   } catch (err) {
     // A value nested past the stack: refused like any other rule that does not fit.
-    throw new RuleProblem(`the rule could not be read: ${(err as Error).message}`);
+    throw new ChangeRefused(`the rule could not be read: ${(err as Error).message}`, 'invalid');
   }
-  if (!result.ok) throw new RuleProblem(result.error);
+  if (!result.ok) throw new ChangeRefused(result.error, 'invalid');
   return result.rule;
 }
 
-function apply(target: ChangeTarget, req: ChangeRequest, now: number): ChangeReply {
-  const { store } = target;
+function apply(changes: GateChanges, req: ChangeRequest): ChangeReply {
+  const consent = {
+    confirmed: req.t === 'addRule' || req.t === 'updateRule' ? req.confirmed : false,
+  };
   switch (req.t) {
-    case 'addRule': {
-      const rule = checkedRule(req.rule, 'manual');
-      if (widensToEverything(null, rule) && req.confirmed !== true)
-        return { t: 'error', message: ALLOWS_EVERYTHING_MESSAGE };
-      const saved = store.rules.add(rule, now);
-      target.rulesChanged();
-      return { t: 'saved', id: saved.id };
-    }
-    case 'updateRule': {
-      const current = store.rules.get(req.id);
-      if (!current) return { t: 'error', message: `there is no rule ${req.id}` };
-      const merged = checkedRule({ ...current, ...req.patch }, current.origin);
-      if (widensToEverything(current, merged) && req.confirmed !== true)
-        return { t: 'error', message: ALLOWS_EVERYTHING_MESSAGE };
-      const saved = store.rules.update(req.id, merged, now);
-      target.rulesChanged();
-      return { t: 'saved', id: saved.id };
-    }
-    case 'removeRule': {
-      if (!store.rules.remove(req.id, now))
-        return { t: 'error', message: `there is no rule ${req.id}` };
-      target.rulesChanged();
+    case 'addRule':
+      return { t: 'saved', id: changes.addRule(req.rule, 'manual', consent).id };
+    case 'updateRule':
+      return { t: 'saved', id: changes.updateRule(req.id, req.patch, consent).id };
+    case 'removeRule':
+      changes.removeRule(req.id);
       return { t: 'ok' };
-    }
-    case 'setToolEnabled': {
-      if (!store.tools.get(req.serverId, req.tool))
-        return { t: 'error', message: `server ${req.serverId} has no tool "${req.tool}"` };
-      store.tools.setEnabled(req.serverId, req.tool, req.enabled, now);
-      target.pushDisabledTools(req.serverId);
+    case 'setToolEnabled':
+      changes.setToolEnabled(req.serverId, req.tool, req.enabled);
       return { t: 'ok' };
-    }
-    case 'setToolReviewResults': {
-      if (!store.tools.get(req.serverId, req.tool))
-        return { t: 'error', message: `server ${req.serverId} has no tool "${req.tool}"` };
-      target.setReviewMode(req.serverId, req.tool, req.mode);
+    case 'setToolReviewResults':
+      changes.setToolReviewResults(req.serverId, req.tool, req.mode);
       return { t: 'ok' };
-    }
-    case 'markToolReviewed': {
-      const record = store.tools.get(req.serverId, req.tool);
-      if (!record)
-        return { t: 'error', message: `server ${req.serverId} has no tool "${req.tool}"` };
-      // Accept only the definition the person saw: a newer change needs its own review.
-      if (record.hash !== req.hash)
-        return {
-          t: 'error',
-          message: `"${req.tool}" changed again since you looked: review the new definition`,
-        };
-      store.tools.markReviewed(req.serverId, req.tool, now);
-      target.serversChanged();
+    case 'markToolReviewed':
+      changes.markToolReviewed(req.serverId, req.tool, req.hash);
       return { t: 'ok' };
-    }
-    case 'reviewServerIdentity': {
-      const server = store.servers.get(req.serverId);
-      if (!server) return { t: 'error', message: `there is no server ${req.serverId}` };
-      if (server.identityChanges.length === 0)
-        return { t: 'error', message: `server ${req.serverId} has nothing to review` };
-      // Accept only what the person saw: a change that came after needs its own review.
-      if (canonicalJson(server.identityChanges) !== canonicalJson(req.changes))
-        return {
-          t: 'error',
-          message: `what server ${req.serverId} runs changed again since you looked: review the new change`,
-        };
-      store.servers.reviewFacts(req.serverId, now);
-      target.serversChanged();
+    case 'reviewServerIdentity':
+      changes.reviewServerIdentity(req.serverId, req.changes);
       return { t: 'ok' };
-    }
   }
 }

@@ -19,7 +19,7 @@ export interface ReplayResult {
 }
 
 export function replayRule(
-  store: Store,
+  store: Pick<Store, 'history'>,
   rule: Omit<Rule, 'id' | 'createdAt' | 'origin'>,
   limit: number,
   env: PathEnv,
