@@ -45,6 +45,8 @@ const GATE_FLUSH_MS = 3_000;
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
 const NEWLINE = Buffer.from('\n');
+/** Lines from this size on are written without a copy (below it, one write of a copy is cheaper). */
+const BIG_LINE_BYTES = 64 * 1024;
 
 export function runShim(opts: ShimOptions): void {
   const log = (line: string): void => {
@@ -115,9 +117,16 @@ function startShim(
   gate.warmUp();
 
   // One write per message: a separate newline write would double the syscalls and wake-ups.
+  // A big line is not copied to append its newline: the two writes leave corked, as one.
   const write = (stream: Writable, line: Buffer | string): boolean => {
     if (stream.destroyed || stream.writableEnded) return true;
-    return stream.write(typeof line === 'string' ? line + '\n' : Buffer.concat([line, NEWLINE]));
+    if (typeof line === 'string') return stream.write(line + '\n');
+    if (line.length < BIG_LINE_BYTES) return stream.write(Buffer.concat([line, NEWLINE]));
+    stream.cork();
+    stream.write(line);
+    const ok = stream.write(NEWLINE);
+    stream.uncork();
+    return ok;
   };
 
   const proxy = new ShimProxy(
