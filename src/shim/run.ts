@@ -146,6 +146,7 @@ function startShim(
   const hostValve = new ReadValve(process.stdin);
   const fromHost = new LineSplitter({
     maxLineBytes,
+    chunksKept: true, // a stream's 'data' chunks are never reused
     onLine: (line) => {
       if (!proxy.onHostLine(line) && hostValve.hold('server')) {
         child.stdin.once('drain', () => hostValve.release('server'));
@@ -158,6 +159,7 @@ function startShim(
   });
   const fromServer = new LineSplitter({
     maxLineBytes: maxServerLineBytes,
+    chunksKept: true,
     onLine: (line) => {
       if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
     },
