@@ -24,7 +24,6 @@ import {
   NODE,
   startGateProcess,
   tempDir,
-  waitFor,
   type ServerCommand,
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
@@ -138,12 +137,26 @@ async function closeAll(clients: Client[]): Promise<void> {
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
 }
 
-/** The decision waits the shims traced (AIRLOCK_TRACE_DECISIONS), once all of them are in. */
+/**
+ * The decision waits the shims traced (AIRLOCK_TRACE_DECISIONS). Each shim appends its figures
+ * as it exits, just after its client closes: read once all are in, or once no more come.
+ */
 async function tracedDecisions(file: string, expected: number): Promise<number[]> {
   const read = (): number[] =>
     existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
-  // Each shim appends its figures when it exits, which is just after its client closes.
-  return waitFor(() => (read().length >= expected ? read() : null), 30_000, 'the traced decisions');
+  let last = -1;
+  let still = 0;
+  for (;;) {
+    const got = read();
+    if (got.length >= expected) return got;
+    still = got.length === last ? still + 1 : 0;
+    last = got.length;
+    if (still >= 50) {
+      stage(`only ${got.length} of ${expected} decisions traced`);
+      return got;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**

@@ -246,6 +246,11 @@ export class GateLink {
     });
   }
 
+  /** Appends the decision waits noted so far to the trace file, if one is set. */
+  writeTrace(): void {
+    this.trace?.write();
+  }
+
   close(): void {
     this.flushDeferred();
     this.trace?.write();

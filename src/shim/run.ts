@@ -172,6 +172,7 @@ function startShim(
     hostGone = true;
     fromHost.end();
     proxy.onHostEnd();
+    gate.writeTrace(); // now: a host that closes may kill the shim before it exits by itself
     if (!ownGroup) rememberTree(child, seen); // before the server exits and its children are orphaned
     child.stdin.end();
     // Well-behaved servers exit on stdin EOF; the rest are ended, group and all.
@@ -216,6 +217,7 @@ function startShim(
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => {
       proxy.onHostEnd();
+      gate.writeTrace();
       end('SIGTERM');
       setTimeout(() => end('SIGKILL'), KILL_AFTER_MS).unref();
     });
