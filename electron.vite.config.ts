@@ -35,7 +35,7 @@ export default defineConfig({
               },
               {
                 name: 'gateClient',
-                test: /src[\\/](gate[\\/](client|lineChannel|seal|auth|wireCheck|wireVersion)|mcp[\\/]framing)\.ts$/,
+                test: /src[\\/](gate[\\/](lineChannel|seal|auth|wireVersion)|link[\\/](client|wireCheck)|mcp[\\/]framing)\.ts$/,
               },
               {
                 name: 'decide',

@@ -56,3 +56,32 @@ describe('sealed lines', () => {
     });
   });
 });
+
+describe('the MAC and sealed parts', () => {
+  it('is HMAC-SHA256 over the sender, sequence and exact body, as createHmac computes it', async () => {
+    const { createHmac } = await import('node:crypto');
+    for (const key of [KEY, 'short', 'k'.repeat(200)]) {
+      const sealer = new Sealer(key, 'client');
+      for (let seq = 0; seq < 3; seq++) {
+        const body = JSON.stringify({ t: 'ask', rid: seq, line: 'é\n"' });
+        const line = sealer.seal(JSON.parse(body) as object);
+        const expected = createHmac('sha256', key)
+          .update(`airlock-wire|client|${seq}|${body}`)
+          .digest('hex');
+        expect(line).toBe(`{"s":${seq},"mac":"${expected}","m":${body}}`);
+      }
+    }
+  });
+
+  it('seals a body given as byte parts to the very line seal() makes of it', () => {
+    const a = new Sealer(KEY, 'client');
+    const b = new Sealer(KEY, 'client');
+    const opener = new Opener(KEY, 'client');
+    for (const body of ['{"t":"ask","rid":1}', '{"t":"observed","line":"日本"}']) {
+      const parts = [Buffer.from(body.slice(0, 5)), Buffer.from(body.slice(5))];
+      const sealed = Buffer.concat(b.sealParts(parts)).toString('utf8');
+      expect(sealed).toBe(`${a.seal(JSON.parse(body) as object)}\n`);
+      expect(opener.open(sealed.slice(0, -1))).toEqual({ ok: true, body });
+    }
+  });
+});

@@ -205,3 +205,39 @@ describe('LineSplitter', () => {
     );
   });
 });
+
+describe('LineSplitter with chunks kept by the caller', () => {
+  it('gives the same lines, whole and exact, from any split of the bytes', () => {
+    const big = `{"a":"${'é'.repeat(70_000)}"}`;
+    const text = `one\r\n${big}\n\ntwo\nthree`;
+    const bytes = Buffer.from(text);
+    for (const size of [1, 7, 1000, 65_536, bytes.length]) {
+      const lines: string[] = [];
+      const s = new LineSplitter({
+        maxLineBytes: 1 << 20,
+        chunksKept: true,
+        onLine: (l) => lines.push(l.toString('utf8')),
+        onOversize: () => lines.push('oversize'),
+      });
+      for (let at = 0; at < bytes.length; at += size)
+        s.push(Buffer.from(bytes.subarray(at, at + size)));
+      s.end();
+      expect(lines).toEqual(['one', big, 'two', 'three']);
+    }
+  });
+
+  it('copies a short line, so it does not keep the read buffer it came in alive', () => {
+    const lines: Buffer[] = [];
+    const s = new LineSplitter({
+      maxLineBytes: 100,
+      chunksKept: true,
+      onLine: (l) => lines.push(l),
+      onOversize: () => {},
+    });
+    const chunk = Buffer.alloc(4096, 0x61); // its own memory, as a stream's read buffer is
+    chunk[3] = 0x0a;
+    s.push(chunk.subarray(0, 4));
+    expect(lines[0]!.toString()).toBe('aaa');
+    expect(lines[0]!.buffer).not.toBe(chunk.buffer);
+  });
+});

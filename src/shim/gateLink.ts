@@ -14,6 +14,8 @@ import type {
   ShimMessage,
 } from '../gate/wire';
 import { checkGateMessage } from '../link/wireCheck';
+import { jsonStringBytes } from '../mcp/jsonBytes';
+import { DecisionTrace } from './decisionTrace';
 
 type Connection = GateConnection<GateMessage>;
 
@@ -49,6 +51,14 @@ export interface ResultDecision {
   text: string;
 }
 
+/**
+ * Outcome reports are bookkeeping (the host has its answer already), so they wait to leave with
+ * the next message for the gate, usually the next call's ask: one write and one wake-up of the
+ * gate instead of two per call. They wait at most this long, and at most DEFERRED_MAX of them.
+ */
+export const OUTCOME_DEFER_MS = 20;
+const DEFERRED_MAX = 64;
+
 /** Review modes the gate sent for calls whose result has not come yet; the oldest go past this. */
 const MAX_REVIEWS = 10_000;
 
@@ -73,6 +83,11 @@ export class GateLink {
   private roots: ShimMessage | null = null;
   private serverInfo: ShimMessage | null = null;
   private offline: { at: number; line: string; reason: string }[] = [];
+  /** Outcome reports waiting to leave with the next message (see OUTCOME_DEFER_MS). */
+  private deferred: ShimMessage[] = [];
+  private deferTimer: NodeJS.Timeout | null = null;
+  /** AIRLOCK_TRACE_DECISIONS: how long each held call waited for its decision. */
+  private readonly trace = DecisionTrace.fromEnv(process.env);
   private closed = false;
   private lostReason = 'the Airlock approval service is not running';
   /** Calls whose result the gate wants held for review, by request number. */
@@ -124,8 +139,11 @@ export class GateLink {
     return this.connecting;
   }
 
-  /** Ask the gate about one call. Always resolves: failures become denials. */
-  async ask(rid: number, line: string, digest: string): Promise<GateDecision> {
+  /**
+   * Ask the gate about one call, showing it `line`'s exact bytes. Always resolves: failures
+   * become denials.
+   */
+  async ask(rid: number, line: Buffer, digest: string): Promise<GateDecision> {
     let conn: Connection;
     try {
       conn = await this.ensure();
@@ -143,8 +161,18 @@ export class GateLink {
     }
     return new Promise((resolve) => {
       this.asked.set(rid, { digest, resolve, timer: null });
-      conn.channel.send({ t: 'ask', rid, line, digest });
+      this.flushDeferred();
+      sendLine(conn, 'ask', rid, digest, line);
+      this.trace?.asked(rid);
     });
+  }
+
+  /** Observe mode: the call went ahead; the gate records it from these bytes. */
+  observed(rid: number, line: Buffer, digest: string): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.flushDeferred();
+    sendLine(conn, 'observed', rid, digest, line);
   }
 
   cancel(rid: number, reason: string): void {
@@ -152,6 +180,7 @@ export class GateLink {
     if (!a) return;
     this.asked.delete(rid);
     if (a.timer) clearTimeout(a.timer);
+    this.flushDeferred();
     this.conn?.channel.send({ t: 'cancel', rid, reason });
   }
 
@@ -159,11 +188,34 @@ export class GateLink {
     if (msg.t === 'tools') this.tools = msg;
     if (msg.t === 'roots') this.roots = msg;
     if (msg.t === 'serverInfo') this.serverInfo = msg;
-    this.conn?.channel.send(msg);
+    if (!this.conn) return;
+    if (msg.t === 'outcome' && !msg.held) return this.defer(msg);
+    this.flushDeferred();
+    this.conn.channel.send(msg);
+  }
+
+  private defer(msg: ShimMessage): void {
+    this.deferred.push(msg);
+    if (this.deferred.length >= DEFERRED_MAX) return this.flushDeferred();
+    if (this.deferTimer) return;
+    this.deferTimer = setTimeout(() => this.flushDeferred(), OUTCOME_DEFER_MS);
+    this.deferTimer.unref?.();
+  }
+
+  /** Sends the reports waiting, in order, before anything sent after them. */
+  private flushDeferred(): void {
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = null;
+    if (this.deferred.length === 0) return;
+    const waiting = this.deferred;
+    this.deferred = [];
+    const conn = this.conn;
+    if (conn) for (const m of waiting) conn.channel.send(m);
   }
 
   /** More is queued for the gate than it should be: stop taking new work from the host. */
   get backlogged(): boolean {
+    this.flushDeferred(); // what waits here counts too
     return (this.conn?.channel.queuedBytes ?? 0) > GATE_BACKLOG_BYTES;
   }
 
@@ -172,6 +224,7 @@ export class GateLink {
    * gate that leaves it undrained for GATE_STALL_MS loses its connection (and `done` is called).
    */
   whenDrained(done: () => void): void {
+    this.flushDeferred();
     const conn = this.conn;
     if (!conn) return done();
     // A slow gate that keeps taking some of the queue is waited for; only a still queue is a hang.
@@ -193,7 +246,14 @@ export class GateLink {
     });
   }
 
+  /** Appends the decision waits noted so far to the trace file, if one is set. */
+  writeTrace(): void {
+    this.trace?.write();
+  }
+
   close(): void {
+    this.flushDeferred();
+    this.trace?.write();
     this.closed = true;
     this.conn?.channel.close('shim closed');
     this.conn = null;
@@ -204,6 +264,8 @@ export class GateLink {
    * that is gone or hung must not keep the shim alive). Resolves at once without a connection.
    */
   closeAfterFlush(graceMs: number): Promise<void> {
+    this.flushDeferred();
+    this.trace?.write();
     this.closed = true;
     const conn = this.conn;
     this.conn = null;
@@ -230,6 +292,7 @@ export class GateLink {
       return Promise.resolve(replaced('the approval service is not reachable'));
     return new Promise((resolve) => {
       this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
+      this.flushDeferred();
       conn.channel.send({ ...report, held: true });
     });
   }
@@ -279,6 +342,7 @@ export class GateLink {
     const a = this.resultsAsked.get(rid);
     this.resultsAsked.delete(rid);
     if (a?.timer) clearTimeout(a.timer);
+    this.flushDeferred();
     this.conn?.channel.send({ t: 'cancel', rid, reason });
   }
 
@@ -336,12 +400,16 @@ export class GateLink {
     const a = this.asked.get(rid);
     if (!a) return;
     this.asked.delete(rid);
+    this.trace?.decided(rid);
     if (a.timer) clearTimeout(a.timer);
     a.resolve(d);
   }
 
   private onLost(reason: string): void {
     this.conn = null;
+    this.deferred = []; // nowhere to send them: the record misses these outcomes, as before
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = null;
     this.observing = false; // without the gate, nothing goes ahead
     if (!this.closed && (this.asked.size || reason !== 'connection closed'))
       this.log(`lost the connection to the Airlock gate: ${reason}`);
@@ -360,11 +428,48 @@ export class GateLink {
     this.reviews.clear();
   }
 
-  private rememberOffline(line: string, reason: string): void {
+  private rememberOffline(line: Buffer, reason: string): void {
     // Bounded: a long outage must not grow the shim without limit.
     if (this.offline.length < 100)
-      this.offline.push({ at: Date.now(), line: line.slice(0, 64 * 1024), reason });
+      this.offline.push({ at: Date.now(), line: textPrefix(line, 64 * 1024), reason });
   }
+}
+
+/**
+ * Lines from this size on go to the gate as bytes in parts (see lineMessage); a smaller one is
+ * cheaper as one string in one write than as several buffers gathered by the socket.
+ */
+const LINE_AS_PARTS_FROM_BYTES = 64 * 1024;
+
+function sendLine(
+  conn: Connection,
+  t: 'ask' | 'observed',
+  rid: number,
+  digest: string,
+  line: Buffer,
+): void {
+  if (line.length < LINE_AS_PARTS_FROM_BYTES)
+    conn.channel.send({ t, rid, line: line.toString('utf8'), digest });
+  else conn.channel.sendParts(lineMessage(t, rid, digest, line));
+}
+
+/**
+ * `{"t":…,"rid":…,"digest":…,"line":"…"}` as byte parts: the held line escaped once into a
+ * buffer, never decoded into a string and encoded back (see jsonBytes.ts).
+ */
+function lineMessage(t: 'ask' | 'observed', rid: number, digest: string, line: Buffer): Buffer[] {
+  const head = Buffer.from(`{"t":"${t}","rid":${rid},"digest":${JSON.stringify(digest)},"line":`);
+  return [head, jsonStringBytes(line), CLOSE_OBJECT];
+}
+
+const CLOSE_OBJECT = Buffer.from('}');
+
+/** The text of at most `max` bytes of `line`, never cutting a UTF-8 character in two. */
+function textPrefix(line: Buffer, max: number): string {
+  if (line.length <= max) return line.toString('utf8');
+  let end = max;
+  while (end > 0 && ((line[end] as number) & 0xc0) === 0x80) end--; // a continuation byte
+  return line.subarray(0, end).toString('utf8');
 }
 
 /** The error that replaces a held result nobody could decide on. */

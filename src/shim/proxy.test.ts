@@ -15,6 +15,9 @@ class RecordingGate implements Gate {
     return new Promise(() => {}); // held until the test is over
   }
   cancel(): void {}
+  observed(rid: number, line: Buffer, digest: string): void {
+    this.sent.push({ t: 'observed', rid, line: line.toString('utf8'), digest });
+  }
   send(msg: ShimMessage): void {
     this.sent.push(msg);
   }
@@ -359,6 +362,7 @@ describe('ShimProxy: a result held for review', () => {
       observing: false,
       disabledTools: new Set(),
       ask: () => Promise.resolve({ verdict: 'allow', text: '' }),
+      observed: () => {},
       cancel: () => {},
       send: (m) => void reports.push(m),
       takeReview: () => 'all',

@@ -21,7 +21,10 @@ import type { ReviewMode, ShimMessage } from '../gate/wire';
 
 /** What the proxy needs from the gate connection (GateLink in production). */
 export interface Gate {
-  ask(rid: number, line: string, digest: string): Promise<GateDecision>;
+  /** `line`: the exact bytes held (the gate is shown these, once). */
+  ask(rid: number, line: Buffer, digest: string): Promise<GateDecision>;
+  /** Observe mode: report a call that went ahead, showing the gate `line`'s exact bytes. */
+  observed(rid: number, line: Buffer, digest: string): void;
   cancel(rid: number, reason: string): void;
   send(msg: ShimMessage): void;
   readonly disabledTools: ReadonlySet<string>;
@@ -343,16 +346,17 @@ export class ShimProxy {
       });
       // The server first: reporting to the gate is off the call's critical path.
       const ok = this.io.toServer(line);
-      this.gate.send({ t: 'observed', rid, line: line.toString('utf8'), digest });
+      this.gate.observed(rid, line, digest);
       return ok;
     }
     const h: Held = { rid, idRaw: m.idRaw, line, progress: null };
     if (m.progressTokenRaw !== undefined) h.progressTokenRaw = m.progressTokenRaw;
     if (m.progressTokenRaw !== undefined) h.progress = this.startProgress(m.progressTokenRaw);
-    this.held.set(m.idKey, h);
-    void this.gate
-      .ask(rid, line.toString('utf8'), digest)
-      .then((d) => this.onDecision(m.idKey, rid, d));
+    const key = m.idKey;
+    this.held.set(key, h);
+    // Only the key is kept for the answer: the parsed message (arguments and all, megabytes for
+    // a big call) is garbage as soon as this returns, and the held bytes are all that remain.
+    void this.gate.ask(rid, line, digest).then((d) => this.onDecision(key, rid, d));
     return true;
   }
 

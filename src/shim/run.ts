@@ -45,6 +45,8 @@ const GATE_FLUSH_MS = 3_000;
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
 const NEWLINE = Buffer.from('\n');
+/** Lines from this size on are written without a copy (below it, one write of a copy is cheaper). */
+const BIG_LINE_BYTES = 64 * 1024;
 
 export function runShim(opts: ShimOptions): void {
   const log = (line: string): void => {
@@ -115,9 +117,16 @@ function startShim(
   gate.warmUp();
 
   // One write per message: a separate newline write would double the syscalls and wake-ups.
+  // A big line is not copied to append its newline: the two writes leave corked, as one.
   const write = (stream: Writable, line: Buffer | string): boolean => {
     if (stream.destroyed || stream.writableEnded) return true;
-    return stream.write(typeof line === 'string' ? line + '\n' : Buffer.concat([line, NEWLINE]));
+    if (typeof line === 'string') return stream.write(line + '\n');
+    if (line.length < BIG_LINE_BYTES) return stream.write(Buffer.concat([line, NEWLINE]));
+    stream.cork();
+    stream.write(line);
+    const ok = stream.write(NEWLINE);
+    stream.uncork();
+    return ok;
   };
 
   const proxy = new ShimProxy(
@@ -137,6 +146,7 @@ function startShim(
   const hostValve = new ReadValve(process.stdin);
   const fromHost = new LineSplitter({
     maxLineBytes,
+    chunksKept: true, // a stream's 'data' chunks are never reused
     onLine: (line) => {
       if (!proxy.onHostLine(line) && hostValve.hold('server')) {
         child.stdin.once('drain', () => hostValve.release('server'));
@@ -149,6 +159,7 @@ function startShim(
   });
   const fromServer = new LineSplitter({
     maxLineBytes: maxServerLineBytes,
+    chunksKept: true,
     onLine: (line) => {
       if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
     },
@@ -161,6 +172,7 @@ function startShim(
     hostGone = true;
     fromHost.end();
     proxy.onHostEnd();
+    gate.writeTrace(); // now: a host that closes may kill the shim before it exits by itself
     if (!ownGroup) rememberTree(child, seen); // before the server exits and its children are orphaned
     child.stdin.end();
     // Well-behaved servers exit on stdin EOF; the rest are ended, group and all.
@@ -205,6 +217,7 @@ function startShim(
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(sig, () => {
       proxy.onHostEnd();
+      gate.writeTrace();
       end('SIGTERM');
       setTimeout(() => end('SIGKILL'), KILL_AFTER_MS).unref();
     });
