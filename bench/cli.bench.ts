@@ -18,6 +18,7 @@ import {
   waitFor,
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
+import { saveRows } from './summary';
 
 const RUNS = 3;
 const ROUNDS = 25;
@@ -142,13 +143,16 @@ it('CLI decide/status start-up vs node -e 0', async () => {
       `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
     const ratio = (xs: number[]): string =>
       `**×${median(xs).toFixed(2)}** (${range(xs, (x) => x.toFixed(2))})`;
+    const of = (run: Sample[][], k: number, key: keyof Sample): number =>
+      median(run[k]!.map((x) => x[key]));
+    /** CPU of variant i vs `node -e 0`, one ratio per run. */
+    const cpuRatios = (i: number): number[] =>
+      samples.map((run) => of(run, i, 'cpuMs') / of(run, 0, 'cpuMs'));
     const rows = variants.map((v, i) => {
-      const of = (run: Sample[][], k: number, key: keyof Sample): number =>
-        median(run[k]!.map((x) => x[key]));
       const wall = samples.map((run) => of(run, i, 'wallMs'));
       const wallRatio = samples.map((run) => of(run, i, 'wallMs') / of(run, 0, 'wallMs'));
       const cpu = samples.map((run) => of(run, i, 'cpuMs'));
-      const cpuRatio = samples.map((run) => of(run, i, 'cpuMs') / of(run, 0, 'cpuMs'));
+      const cpuRatio = cpuRatios(i);
       return `| ${v.label} | ${wall.map(ms).join(' / ')} | ${ratio(wallRatio)} | ${cpu.map(ms).join(' / ')} | ${ratio(cpuRatio)} |`;
     });
     const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
@@ -175,6 +179,13 @@ These commands load neither zod nor better-sqlite3 nor the gate service
 (\`src/cli/startup.integration.test.ts\` checks the built command). Load average (1 min) at
 the end of the run: ${load}.`,
     );
+    const at = (label: string): number => variants.findIndex((v) => v.label.includes(label));
+    saveRows('cli', {
+      cliStartup: [
+        { label: 'pending', values: cpuRatios(at('pending')) },
+        { label: 'approve', values: cpuRatios(at('approve')) },
+      ],
+    });
   } finally {
     await client.close();
     gate.kill('SIGTERM');

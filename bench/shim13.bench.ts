@@ -19,6 +19,7 @@ import {
   type ServerCommand,
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
+import { saveRows } from './summary';
 
 const SHIMS = 20;
 const CALLS_PER_SHIM = 60;
@@ -221,6 +222,16 @@ Load average (1 min) at the end of the run: ${loadavg()[0]!.toFixed(1)} on a mac
 other work; the round trips move with it (${SHIMS * 2} servers and ${SHIMS} shims on two cores), CPU
 per call much less. CPU is counted in ticks of 10 ms, summed over the whole run.`,
     );
+    // One run each (no repeats yet): the summary shows these without a spread. RSS from its rows.
+    saveRows('shim-13', {
+      shimsDecisionP99: { values: [shimP99] },
+      shimCpu: { values: [shimCpu / proxyCpu] },
+      shimRss: rss.map((line) => ({
+        label: line.split('|')[1]!.replace('shim peak RSS,', '').trim(),
+        values: [Number(/\| ([\d.]+) MiB \|/.exec(line)?.[1])],
+        limit: [Number(/≤ ([\d.]+) MiB/.exec(line)?.[1])],
+      })),
+    });
   } finally {
     for (const c of open) await c.close().catch(() => {});
     gate.kill('SIGTERM');
