@@ -22,7 +22,7 @@ export default defineConfig({
           // Fewer files for what starts often: every file a process requires costs a path
           // resolution (realpath), a read and a compile. The client side of the socket (used by
           // the shim and by the CLI's pending/approve/deny/status) is one chunk, and those
-          // commands one more; neither pulls in zod, SQLite or the gate service.
+          // commands one more; neither pulls in zod, SQLite, node:crypto or the gate service.
           codeSplitting: {
             groups: [
               // What every command needs stays out of the two groups below (rolldown would
@@ -31,11 +31,11 @@ export default defineConfig({
               // itself (hosts/keychain and its native module) is a chunk loaded only for one.
               {
                 name: 'base',
-                test: /src[\\/](cli[\\/]args|core[\\/]dataDir|contract[\\/]types|hosts[\\/]keychainRef)\.ts$/,
+                test: /src[\\/](cli[\\/]args|core[\\/](dataDir|hmac|sha256)|contract[\\/]types|hosts[\\/]keychainRef)\.ts$/,
               },
               {
                 name: 'gateClient',
-                test: /src[\\/](gate[\\/](client|lineChannel|seal|auth|wireCheck|wireVersion)|mcp[\\/]framing)\.ts$/,
+                test: /src[\\/](gate[\\/](lineChannel|seal|auth|wireVersion|wireLimits)|link[\\/](client|wireCheck)|mcp[\\/]framing)\.ts$/,
               },
               {
                 name: 'decide',

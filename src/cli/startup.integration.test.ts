@@ -1,5 +1,5 @@
 // `airlock pending`, `approve`, `deny`, `result` and `status` start as fast as a small Node script: the
-// built command must not load zod, better-sqlite3 or the gate service for them. A `--require`
+// built command must not load zod, better-sqlite3, node:crypto or the gate service for them. A `--require`
 // hook in the CLI process lists every module it loads; the test reads that list. The commands
 // run for real against a gate with a call waiting, including `deny` of a call already approved
 // (whose `settled` answer the hand-written check must accept).
@@ -58,6 +58,14 @@ function heavyModules(loaded: string[]): string[] {
   );
 }
 
+/**
+ * What the decide and status commands must not load on top: node:crypto (its load alone cost
+ * them about as much CPU as the rest of their work; they hash in JavaScript instead).
+ */
+function heavyForDecide(loaded: string[]): string[] {
+  return [...heavyModules(loaded), ...loaded.filter((m) => /^(node:)?crypto$/.test(m))];
+}
+
 describe('the shim loads neither zod, SQLite, ajv nor the gate service', () => {
   it('starts and stops a server without them', async () => {
     const list = join(hookDir, 'loads-shim.txt');
@@ -72,11 +80,13 @@ describe('the shim loads neither zod, SQLite, ajv nor the gate service', () => {
     expect(code).toBe(0);
     const loaded = readFileSync(list, 'utf8').split('\n').filter(Boolean);
     expect(loaded.some((f) => /[\\/]chunks[\\/]shim-/.test(f))).toBe(true);
+    // Nor the CLI's decide commands (the socket client they share is a chunk of its own).
+    expect(loaded.filter((f) => /[\\/]chunks[\\/]decide-/.test(f))).toEqual([]);
     expect(heavyModules(loaded)).toEqual([]);
   });
 });
 
-describe('the decide and status commands load neither zod, SQLite nor the gate service', () => {
+describe('the decide and status commands load neither zod, SQLite, node:crypto nor the gate service', () => {
   let dataDir: string;
   let gate: GateService;
   let client: Client;
@@ -98,10 +108,11 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     await gate?.close();
   });
 
-  it('the hook sees SQLite when a command does load it (history)', async () => {
+  it('the hook sees SQLite and node:crypto when a command does load them (history)', async () => {
     const res = await cliWithLoads(['history', '--data-dir', dataDir]);
     expect(res.code).toBe(0);
     expect(heavyModules(res.loaded).some((f) => f.includes('better-sqlite3'))).toBe(true);
+    expect(heavyForDecide(res.loaded)).toContain('node:crypto');
   });
 
   it('status, with a gate running', async () => {
@@ -110,14 +121,14 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
       /^Gate running \(pid \d+, mode ask\): 1 shim\(s\) connected, 1 call/,
     );
     expect(res.code).toBe(0);
-    expect(heavyModules(res.loaded)).toEqual([]);
+    expect(heavyForDecide(res.loaded)).toEqual([]);
   });
 
   it('status, with no gate (exit 3)', async () => {
     const res = await cliWithLoads(['status', '--data-dir', tempDir()]);
     expect(res.code).toBe(3);
     expect(res.stdout).toMatch(/^No gate running for /);
-    expect(heavyModules(res.loaded)).toEqual([]);
+    expect(heavyForDecide(res.loaded)).toEqual([]);
   });
 
   it('pending lists the waiting call as the gate sent it', async () => {
@@ -127,14 +138,14 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     expect(JSON.parse(res.stdout)).toEqual([
       { kind: 'call', ...JSON.parse(JSON.stringify(waiting)) },
     ]);
-    expect(heavyModules(res.loaded)).toEqual([]);
+    expect(heavyForDecide(res.loaded)).toEqual([]);
   });
 
   it('result, for a call whose result is not held (the gate says where it stands)', async () => {
     const res = await cliWithLoads(['result', String(waiting.id), 'pass', '--data-dir', dataDir]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`call ${waiting.id} is still waiting for approval`);
-    expect(heavyModules(res.loaded)).toEqual([]);
+    expect(heavyForDecide(res.loaded)).toEqual([]);
   });
 
   it('approve --args leaves the schema check to the gate (ajv stays out of the CLI)', async () => {
@@ -150,14 +161,14 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('arguments/message: must be string');
-    expect(heavyModules(refused.loaded)).toEqual([]);
+    expect(heavyForDecide(refused.loaded)).toEqual([]);
   });
 
   it('approve lets the call through; deny afterwards says it was already approved', async () => {
     const approved = await cliWithLoads(['approve', String(waiting.id), '--data-dir', dataDir]);
     expect(approved.stdout).toBe(`Approved call ${waiting.id}.\n`);
     expect(approved.code).toBe(0);
-    expect(heavyModules(approved.loaded)).toEqual([]);
+    expect(heavyForDecide(approved.loaded)).toEqual([]);
     expect(await held).toMatchObject({ content: [{ type: 'text', text: 'Echo: wait for me' }] });
 
     const late = await cliWithLoads(['deny', String(waiting.id), '--data-dir', dataDir]);
@@ -165,6 +176,6 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     expect(late.stderr).toMatch(
       new RegExp(`^airlock: call ${waiting.id} was already approved by you at .*\\d\\d:\\d\\d\\n$`),
     );
-    expect(heavyModules(late.loaded)).toEqual([]);
+    expect(heavyForDecide(late.loaded)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // Where Airlock keeps its database, secret and socket. One data directory = one gate.
-import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { sha256Hex } from './hmac';
 
 export interface DataDirChoice {
   dir: string;
@@ -52,7 +52,7 @@ export function socketLocation(
   tmpDir = '/tmp',
   uid: number = typeof process.getuid === 'function' ? process.getuid() : 0,
 ): SocketLocation {
-  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const key = sha256Hex(dataDir).slice(0, 16);
   if (platform === 'win32') return { dir: null, path: `\\\\.\\pipe\\airlock-${key}` };
   const dir = join(dataDir, 'run');
   const path = join(dir, 'gate.sock');

@@ -2,17 +2,15 @@
 // each proves knowledge of the secret over both nonces, so neither a replayed transcript nor a
 // process that merely found the socket can pass. The session key then binds each decision to
 // the request it answers.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { hmacHex, randomHex, sameBytes } from '../core/hmac';
 
 export function newNonce(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
-function hmac(key: string | Buffer, text: string): string {
-  return createHmac('sha256', key).update(text).digest('hex');
-}
+const hmac = (key: string, text: string): string => hmacHex(key, text);
 
 export const clientProof = (secret: string, gateNonce: string, clientNonce: string): string =>
   hmac(secret, `airlock-client|${gateNonce}|${clientNonce}`);
@@ -43,9 +41,7 @@ export const resultMac = (key: string, rid: number, digest: string, verdict: str
   hmac(key, `result|${rid}|${digest}|${verdict}`);
 
 export function sameProof(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  return sameBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Read the secret; null when this data directory has never run a gate. */
@@ -63,7 +59,7 @@ export function ensureSecret(path: string): string {
   const existing = readSecret(path);
   if (existing) return existing;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32).toString('hex');
+  const secret = randomHex(32);
   writeFileSync(path, secret + '\n', { mode: 0o600, flag: 'w' });
   chmodSync(path, 0o600);
   return secret;

@@ -8,14 +8,14 @@
 // message (no key), replay or reorder one (the sequence number is inside the MAC), or reflect
 // a message back to its sender (the sender's role is inside the MAC). The receiver checks the
 // MAC on the raw text before it parses the message at all.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmac, sameBytes } from '../core/hmac';
 
 export type Sender = 'gate' | 'client';
 
 const PREFIX = /^\{"s":(0|[1-9][0-9]{0,15}),"mac":"([0-9a-f]{64})","m":/;
 
 function macOf(key: string, sender: Sender, seq: number, body: string): Buffer {
-  return createHmac('sha256', key).update(`airlock-wire|${sender}|${seq}|`).update(body).digest();
+  return hmac(key, `airlock-wire|${sender}|${seq}|`, body);
 }
 
 /** Seals outgoing messages of one side of one connection. */
@@ -53,7 +53,7 @@ export class Opener {
     const seq = Number(head[1]);
     const body = line.slice(head[0].length, -1);
     const given = Buffer.from(head[2] as string, 'hex');
-    if (!timingSafeEqual(given, macOf(this.key, this.sender, seq, body))) {
+    if (!sameBytes(given, macOf(this.key, this.sender, seq, body))) {
       return { ok: false, reason: 'a message failed its authentication' };
     }
     // Checked after the MAC, so a forger learns nothing from the order: an authentic message

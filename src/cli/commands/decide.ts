@@ -8,6 +8,10 @@ import { describeHeldResult } from '../describeResult';
 import type { ResultVerdict } from '../../gate/wire';
 import { RESULT_MESSAGE_MAX_CHARS } from '../../gate/wireLimits';
 
+// The command line turns it on for these commands only (src/cli/airlock.ts): they exit after a
+// few small messages, so loading node:crypto would cost more than hashing them in JavaScript.
+export { useScriptHashing } from '../../core/hmac';
+
 const DECIDE_TIMEOUT_MS = 10_000;
 
 export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
