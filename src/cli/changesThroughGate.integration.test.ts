@@ -142,7 +142,7 @@ describe('with a gate running and the app open', () => {
     for (const r of listRules().filter((r) => r.id !== id))
       expect((await cli('rules', 'remove', String(r.id))).code).toBe(0);
     expect(await echo(client, 'denied')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
-    let count = heard('rules-changed');
+    const count = heard('rules-changed');
 
     const edited = await cli(
       'rules',
@@ -158,7 +158,7 @@ describe('with a gate running and the app open', () => {
       stderr: '',
       stdout: `Edited rule ${id}  allow echo on any server when message = "ok" up to medium risk, always  [manual] — no echo\nLets through, without asking, calls to tool echo on any server when message = "ok", up to medium risk (riskier calls still ask).\n`,
     });
-    expect(heard('rules-changed')).toBe(++count);
+    expect(heard('rules-changed')).toBe(count + 1);
     expect(listRules().filter((r) => r.tool === 'echo')).toEqual([
       expect.objectContaining({ id, action: 'allow', riskCeiling: 'medium', note: 'no echo' }),
     ]);
@@ -171,7 +171,7 @@ describe('with a gate running and the app open', () => {
       action: 'allow',
       conditions: [{ path: 'message', op: 'equals', value: 'ok' }],
     });
-    expect(heard('rules-changed')).toBe(++count);
+    expect(heard('rules-changed')).toBe(count + 2);
 
     const back = await cli('rules', 'edit', String(id), '--action', 'deny', '--clear-conditions');
     expect(back.code).toBe(0);
