@@ -36,7 +36,7 @@ A running gate (the desktop app or \`airlock gate\`) makes the change itself, so
 force for the very next call and an open app shows it at once; with no gate running the
 command writes the record, and the next gate starts with it.
 
---action defaults to ask. An allow rule lets calls through only up to --max-risk (default
+rules add: --action defaults to ask. An allow rule lets calls through only up to --max-risk (default
 medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
 tool ("*") on every server needs --yes. The line printed says what the rule lets through.
 --review-results (allow rules) holds the results of the calls it lets through for review
