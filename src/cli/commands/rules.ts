@@ -20,8 +20,9 @@ export const RULES_HELP = `Usage:
   airlock rules add --tool GLOB [--server NAME|ID] [--action ask|allow|deny] [CONDITIONS]
                     [--expires 15m|1h|forever] [--max-risk low|medium|high|any] [--note TEXT]
                     [--review-results flagged|all] [--yes]
-  airlock rules edit ID [--tool GLOB] [--server NAME|ID | --any-server] [--action ask|allow|deny]
-                    [CONDITIONS | --clear-conditions] [--expires 15m|1h|forever]
+  airlock rules edit ID [--tool GLOB] [--server NAME|ID | --any-server]
+                    [--action ask|allow|deny] [CONDITIONS | --clear-conditions]
+                    [--expires 15m|1h|forever]
                     [--max-risk low|medium|high|any] [--note TEXT]
                     [--review-results flagged|all|off] [--yes]
   airlock rules remove ID
@@ -36,9 +37,9 @@ A running gate (the desktop app or \`airlock gate\`) makes the change itself, so
 force for the very next call and an open app shows it at once; with no gate running the
 command writes the record, and the next gate starts with it.
 
-rules add: --action defaults to ask. An allow rule lets calls through only up to --max-risk (default
-medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
-tool ("*") on every server needs --yes. The line printed says what the rule lets through.
+rules add: --action defaults to ask. An allow rule lets calls through only up to --max-risk
+(default medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for
+every tool ("*") on every server needs --yes. The line printed says what the rule lets through.
 --review-results (allow rules) holds the results of the calls it lets through for review
 before the agent reads them: the flagged ones, or all (decide them with airlock result).
 
