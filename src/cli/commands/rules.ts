@@ -22,9 +22,8 @@ export const RULES_HELP = `Usage:
                     [--review-results flagged|all] [--yes]
   airlock rules edit ID [--tool GLOB] [--server NAME|ID | --any-server]
                     [--action ask|allow|deny] [CONDITIONS | --clear-conditions]
-                    [--expires 15m|1h|forever]
-                    [--max-risk low|medium|high|any] [--note TEXT]
-                    [--review-results flagged|all|off] [--yes]
+                    [--expires 15m|1h|forever] [--max-risk low|medium|high|any]
+                    [--note TEXT] [--review-results flagged|all|off] [--yes]
   airlock rules remove ID
   airlock rules enable ID | disable ID
   airlock rules test ID [--limit N]        which recorded calls rule ID would match
