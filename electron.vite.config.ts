@@ -35,7 +35,7 @@ export default defineConfig({
               },
               {
                 name: 'gateClient',
-                test: /src[\\/](gate[\\/](lineChannel|seal|auth|wireVersion)|link[\\/](client|wireCheck)|mcp[\\/]framing)\.ts$/,
+                test: /src[\\/](gate[\\/](lineChannel|seal|auth|wireVersion|wireLimits)|link[\\/](client|wireCheck)|mcp[\\/]framing)\.ts$/,
               },
               {
                 name: 'decide',

@@ -8,6 +8,7 @@ export default defineConfig({
       'renderer/**/*.test.tsx',
       'main/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     globalSetup: ['./scripts/build-once.ts'],
     testTimeout: 30_000,

@@ -18,8 +18,14 @@ import {
   waitFor,
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
+import { saveRows } from './summary';
 
 const RUNS = 3;
+/**
+ * AIRLOCK_BENCH_CLI_BEFORE=path/to/out/cli/airlock.js adds that build's rows, interleaved;
+ * AIRLOCK_BENCH_CLI_BEFORE_LABEL says what it is ("the commit before, abc1234").
+ */
+const BEFORE = process.env.AIRLOCK_BENCH_CLI_BEFORE;
 const ROUNDS = 25;
 const WARMUP_ROUNDS = 3;
 
@@ -93,32 +99,39 @@ it('CLI decide/status start-up vs node -e 0', async () => {
       );
     };
 
-    const variants: Variant[] = [
-      { label: '`node -e 0`', run: () => timeProcess(['-e', '0'], 0) },
+    /** The decide/status commands of one build of the CLI; `tag` names a build other than this. */
+    const commands = (cli: string, tag: string): Variant[] => [
       {
-        label: '`airlock status` (no gate)',
-        run: () => timeProcess([CLI, 'status', '--data-dir', noGateDir], 3),
+        label: `\`airlock status\` (no gate)${tag}`,
+        run: () => timeProcess([cli, 'status', '--data-dir', noGateDir], 3),
       },
       {
-        label: '`airlock status` (gate running)',
-        run: () => timeProcess([CLI, 'status', '--data-dir', dataDir], 0),
+        label: `\`airlock status\` (gate running)${tag}`,
+        run: () => timeProcess([cli, 'status', '--data-dir', dataDir], 0),
       },
       {
-        label: '`airlock pending`',
-        run: () => timeProcess([CLI, 'pending', '--data-dir', dataDir], 0),
+        label: `\`airlock pending\`${tag}`,
+        run: () => timeProcess([cli, 'pending', '--data-dir', dataDir], 0),
       },
       {
-        label: '`airlock approve ID` (a waiting call)',
+        label: `\`airlock approve ID\` (a waiting call)${tag}`,
         prepare: holdOneCall,
         run: async () => {
           const took = await timeProcess(
-            [CLI, 'approve', String(waitingId), '--data-dir', dataDir],
+            [cli, 'approve', String(waitingId), '--data-dir', dataDir],
             0,
           );
           await held;
           return took;
         },
       },
+    ];
+    const variants: Variant[] = [
+      { label: '`node -e 0`', run: () => timeProcess(['-e', '0'], 0) },
+      ...commands(CLI, ''),
+      // Another build (e.g. the commit before a change), interleaved with this one in the same
+      // rounds: before and after measured in the same minutes on a shared machine.
+      ...(BEFORE ? commands(BEFORE, ' — build before') : []),
     ];
 
     // samples[run][variant] = times of that run
@@ -142,13 +155,16 @@ it('CLI decide/status start-up vs node -e 0', async () => {
       `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
     const ratio = (xs: number[]): string =>
       `**×${median(xs).toFixed(2)}** (${range(xs, (x) => x.toFixed(2))})`;
+    const of = (run: Sample[][], k: number, key: keyof Sample): number =>
+      median(run[k]!.map((x) => x[key]));
+    /** CPU of variant i vs `node -e 0`, one ratio per run. */
+    const cpuRatios = (i: number): number[] =>
+      samples.map((run) => of(run, i, 'cpuMs') / of(run, 0, 'cpuMs'));
     const rows = variants.map((v, i) => {
-      const of = (run: Sample[][], k: number, key: keyof Sample): number =>
-        median(run[k]!.map((x) => x[key]));
       const wall = samples.map((run) => of(run, i, 'wallMs'));
       const wallRatio = samples.map((run) => of(run, i, 'wallMs') / of(run, 0, 'wallMs'));
       const cpu = samples.map((run) => of(run, i, 'cpuMs'));
-      const cpuRatio = samples.map((run) => of(run, i, 'cpuMs') / of(run, 0, 'cpuMs'));
+      const cpuRatio = cpuRatios(i);
       return `| ${v.label} | ${wall.map(ms).join(' / ')} | ${ratio(wallRatio)} | ${cpu.map(ms).join(' / ')} | ${ratio(cpuRatio)} |`;
     });
     const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
@@ -158,7 +174,7 @@ it('CLI decide/status start-up vs node -e 0', async () => {
 
 Each command as a whole process, spawn to exit (Node start, loading the command, connecting
 to the gate, the handshake, the request and its answer), against \`node -e 0\` in the same run.
-The five variants are interleaved, ${ROUNDS} rounds per run after ${WARMUP_ROUNDS} warm-up rounds (the
+The ${variants.length} variants are interleaved, ${ROUNDS} rounds per run after ${WARMUP_ROUNDS} warm-up rounds (the
 order rotates every round), and the whole set runs ${RUNS} times. \`airlock gate\` runs as its own
 process; \`approve\` approves a call that is really waiting (a 1 KB echo held by a shim in front
 of server-everything, an ask rule for \`echo\`). CPU is the process's own user + system time
@@ -171,10 +187,18 @@ Times in ms. Target: ≤ ×1.15 of \`node -e 0\`.
 |---|---|---|---|---|
 ${rows.join('\n')}
 
-These commands load neither zod nor better-sqlite3 nor the gate service
-(\`src/cli/startup.integration.test.ts\` checks the built command). Load average (1 min) at
-the end of the run: ${load}.`,
+${BEFORE ? `Rows marked "build before" run ${process.env.AIRLOCK_BENCH_CLI_BEFORE_LABEL ?? 'another build'} against the same gate, interleaved with this build.\n\n` : ''}These commands load neither zod, better-sqlite3 nor the gate service
+(\`src/cli/startup.integration.test.ts\` checks the built command); what is left over \`node -e 0\`
+is mostly Node's own \`node:net\`, streams and \`node:crypto\` (the handshake and the sealed
+lines). Load average (1 min) at the end of the run: ${load}.`,
     );
+    const at = (label: string): number => variants.findIndex((v) => v.label === label);
+    saveRows('cli', {
+      cliStartup: [
+        { label: 'pending', values: cpuRatios(at('`airlock pending`')) },
+        { label: 'approve', values: cpuRatios(at('`airlock approve ID` (a waiting call)')) },
+      ],
+    });
   } finally {
     await client.close();
     gate.kill('SIGTERM');

@@ -32,6 +32,7 @@ import {
   tempDir,
 } from '../src/testing/harness';
 import { ms, summarize, writeSection, type Summary } from './report';
+import { saveRows } from './summary';
 
 const FILES = 10;
 const IN_PROCESS = { calls: 3000, warmup: 300, rounds: 30 };
@@ -708,4 +709,10 @@ arguments again, in the row and in the full-text index. The last two rows are a 
 in the same repeat, the same number of calls (${IN_FLIGHT.concurrency} in flight) with the excerpt
 set to 0.`,
   );
+  saveRows('decision-13', {
+    askOverObserve: { values: overObserve, limit: budget },
+    askInFlight: { values: col((r) => r.askPerSec / r.directPerSec) },
+    observeBurst: { values: col((r) => r.burstRecorded) },
+    recordPerCall: { values: col((r) => r.bytesPerCall / r.argBytes) },
+  });
 }, 1_800_000);

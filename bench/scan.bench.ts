@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import type { ToolDefinition } from '../src/contract/types';
 import { assessRisk, type SessionFacts, type ToolState } from '../src/policy/risk';
 import { ms, writeSection } from './report';
+import { saveRows } from './summary';
 
 const MB = 1024 * 1024;
 const SIZES = [1, 5, 10];
@@ -171,5 +172,16 @@ ${rows.join('\n')}
 Worst median: **${ms(worst)} ms per MB** (CPU). Load average (1 min) at the end of the run:
 ${loadavg()[0]?.toFixed(1)}.`,
   );
+  // The worst case's CPU per MB in every round: the summary's figure with its spread.
+  const worstCase = cases.find(
+    (c) => median(results.get(c)!.scan.map((s) => s.cpuMs / c.size)) === worst,
+  );
+  if (worstCase)
+    saveRows('scan', {
+      scanPerMb: {
+        label: `${worstCase.shape.name}, ${worstCase.size} MB`,
+        values: results.get(worstCase)!.scan.map((s) => s.cpuMs / worstCase.size),
+      },
+    });
   for (const c of cases) expect(results.get(c)!.error, `${c.shape.name} ${c.size} MB`).toBe('');
 });

@@ -27,6 +27,7 @@ import {
   type ServerCommand,
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
+import { saveRows } from './summary';
 
 const SHIMS = 20;
 const CALLS_PER_SHIM = 60;
@@ -347,6 +348,15 @@ Load average (1 min): ${loadAtStart.toFixed(1)} at the start of the run, ${loadA
 the end, on a machine of two cores shared with other work; the round trips move with it (${SHIMS * 2}
 servers and ${SHIMS} shims on two cores), CPU per call much less. CPU is counted in ticks of 10 ms.`,
     );
+    saveRows('shim-13', {
+      shimsDecisionP99: { values: pick((m) => m.decisionP99) },
+      shimCpu: { values: cpu.map((c) => c.shim / c.proxy) },
+      shimRss: RSS_ROWS.map((row, k) => ({
+        label: row.label,
+        values: peaks[k]!,
+        limit: [row.bytes > 2048 ? (2 * row.bytes) / 2 ** 20 + 48 : 50],
+      })),
+    });
   } finally {
     gate.kill('SIGTERM');
     await new Promise((r) => (gate.exitCode !== null ? r(null) : gate.once('exit', r)));

@@ -29,7 +29,7 @@ Commands:
   settings  show or change the gate's settings (mode, paused, timeout, retention)
   hosts     find MCP hosts and servers on this machine; guard or unguard them
   history   the recorded calls and decisions
-  rules     list, add, remove and test auto-approve rules
+  rules     list, add, edit, remove and test auto-approve rules
   servers   the servers seen, what changed in the code they run; review a change;
             switch a tool off or on
   audit     verify the tamper-evident record

@@ -33,6 +33,9 @@ const addedId = (stdout: string): number => Number(/^Added rule (\d+) /.exec(std
 /** The words of a command's output, with rule numbers taken out. */
 const withoutIds = (stdout: string): string => stdout.replace(/rule \d+/g, 'rule N');
 
+/** Several CLI runs in one test: on a loaded machine each takes seconds. */
+const EDIT_TIMEOUT_MS = 120_000;
+
 const ADD_DENY_ECHO = ['rules', 'add', '--tool', 'echo', '--action', 'deny', '--note', 'no echo'];
 
 describe('with a gate running and the app open', () => {
@@ -135,6 +138,126 @@ describe('with a gate running and the app open', () => {
     expect(heard('rules-changed')).toBe(count + 1);
     expect((await cli('rules', 'remove', String(id))).code).toBe(0);
   });
+
+  it(
+    'rules edit: keeps the id, the app hears of it, and it decides the very next call',
+    async () => {
+      const id = addedId((await cli(...ADD_DENY_ECHO)).stdout);
+      // Only this rule decides echo here.
+      for (const r of listRules().filter((r) => r.id !== id))
+        expect((await cli('rules', 'remove', String(r.id))).code).toBe(0);
+      expect(await echo(client, 'denied')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
+      const count = heard('rules-changed');
+
+      const edited = await cli(
+        'rules',
+        'edit',
+        String(id),
+        '--action',
+        'allow',
+        '--equals',
+        'message="ok"',
+      );
+      expect(edited).toMatchObject({
+        code: 0,
+        stderr: '',
+        stdout: `Edited rule ${id}  allow echo on any server when message = "ok" up to medium risk, always  [manual] — no echo\nLets through, without asking, calls to tool echo on any server when message = "ok", up to medium risk (riskier calls still ask).\n`,
+      });
+      expect(heard('rules-changed')).toBe(count + 1);
+      expect(listRules().filter((r) => r.tool === 'echo')).toEqual([
+        expect.objectContaining({ id, action: 'allow', riskCeiling: 'medium', note: 'no echo' }),
+      ]);
+      expect(await echo(client, 'ok')).toBe('Echo: ok');
+
+      // The action stays what it was unless given; a note alone changes only the note.
+      const noted = await cli('rules', 'edit', String(id), '--note', 'echo ok only');
+      expect(noted.stdout).toMatch(
+        new RegExp(`^Edited rule ${id}  allow echo .* — echo ok only\n`),
+      );
+      expect(listRules().find((r) => r.id === id)).toMatchObject({
+        action: 'allow',
+        conditions: [{ path: 'message', op: 'equals', value: 'ok' }],
+      });
+      expect(heard('rules-changed')).toBe(count + 2);
+
+      const back = await cli('rules', 'edit', String(id), '--action', 'deny', '--clear-conditions');
+      expect(back.code).toBe(0);
+      expect(listRules().find((r) => r.id === id)).toMatchObject({
+        action: 'deny',
+        conditions: [],
+        riskCeiling: null,
+      });
+      expect(await echo(client, 'denied again')).toBe(`Denied by Airlock: Denied by rule ${id}.`);
+      expect((await cli('rules', 'remove', String(id))).code).toBe(0);
+    },
+    EDIT_TIMEOUT_MS,
+  );
+
+  it(
+    'rules edit refused: a bad id, a rule that would allow everything, a relative directory; nothing changes',
+    async () => {
+      const id = addedId((await cli('rules', 'add', '--tool', 'echo', '--action', 'ask')).stdout);
+      const rules = listRules();
+      const count = heard('rules-changed');
+
+      const none = await cli('rules', 'edit', '9999', '--note', 'x');
+      expect(none).toMatchObject({ code: 1, stderr: 'airlock: there is no rule 9999\n' });
+      const everything = await cli('rules', 'edit', String(id), '--tool', '*', '--action', 'allow');
+      expect(everything.code).toBe(2);
+      expect(everything.stderr).toMatch(/every tool on every server.*--yes/);
+      const relative = await cli('rules', 'edit', String(id), '--under', 'path=relative/dir');
+      expect(relative.code).toBe(2);
+      expect(relative.stderr).toMatch(/^airlock: condition 1: .*must be absolute/);
+      const ceiling = await cli('rules', 'edit', String(id), '--max-risk', 'high');
+      expect(ceiling.code).toBe(2);
+      expect(ceiling.stderr).toMatch(/--max-risk applies to allow rules only/);
+      const nothing = await cli('rules', 'edit', String(id));
+      expect(nothing.code).toBe(2);
+      expect(nothing.stderr).toMatch(/needs something to change/);
+
+      expect(listRules()).toEqual(rules);
+      expect(heard('rules-changed')).toBe(count);
+
+      const yes = await cli(
+        'rules',
+        'edit',
+        String(id),
+        '--tool',
+        '*',
+        '--action',
+        'allow',
+        '--yes',
+      );
+      expect(yes.code).toBe(0);
+      expect(listRules().find((r) => r.id === id)).toMatchObject({ tool: '*', action: 'allow' });
+      expect((await cli('rules', 'remove', String(id))).code).toBe(0);
+    },
+    EDIT_TIMEOUT_MS,
+  );
+
+  it(
+    'rules edit through a gate that refuses the patch: its reason, and nothing changes',
+    async () => {
+      const id = addedId((await cli(...ADD_DENY_ECHO)).stdout);
+      const rules = listRules();
+      // What the CLI would not send itself: a patch the gate checks on its own.
+      const refused = await controlRequest(dataDir, {
+        t: 'updateRule',
+        id,
+        patch: { action: 'allow', tool: '*' },
+      });
+      expect(refused).toMatchObject({ t: 'error', message: expect.stringMatching(/--yes/) });
+      const relative = await controlRequest(dataDir, {
+        t: 'updateRule',
+        id,
+        patch: { conditions: [{ path: 'message', op: 'under', value: 'relative' }] },
+      });
+      expect(relative).toMatchObject({ t: 'error', message: expect.stringMatching(/absolute/) });
+      expect(listRules()).toEqual(rules);
+      expect((await cli('rules', 'remove', String(id))).code).toBe(0);
+    },
+    EDIT_TIMEOUT_MS,
+  );
 
   describe('a hostile control client', () => {
     interface Hostile {
@@ -409,6 +532,53 @@ describe('with no gate running', () => {
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/intact/);
   });
+
+  it(
+    'rules edit works on the file, keeps the id, says the same, and the chain holds',
+    async () => {
+      const dataDir = tempDir();
+      const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+      const id = addedId((await cli(...ADD_DENY_ECHO)).stdout);
+      const edited = await cli(
+        'rules',
+        'edit',
+        String(id),
+        '--action',
+        'allow',
+        '--max-risk',
+        'low',
+        '--review-results',
+        'all',
+      );
+      expect(edited).toMatchObject({
+        code: 0,
+        stderr: '',
+        stdout: `Edited rule ${id}  allow echo on any server up to low risk, always  [manual] — no echo\nLets through, without asking, calls to tool echo on any server with any arguments, up to low risk (riskier calls still ask). Every result is held for your review.\n`,
+      });
+      const off = await cli('rules', 'edit', String(id), '--review-results', 'off', '--note', '');
+      expect(off.stdout).toBe(
+        `Edited rule ${id}  allow echo on any server up to low risk, always  [manual]\nLets through, without asking, calls to tool echo on any server with any arguments, up to low risk (riskier calls still ask).\n`,
+      );
+      const store = openStore(databasePath(dataDir));
+      try {
+        expect(store.rules.list()).toEqual([
+          expect.objectContaining({ id, action: 'allow', riskCeiling: 'low', note: '' }),
+        ]);
+        expect(store.rules.get(id)?.reviewResults).toBeUndefined();
+      } finally {
+        store.close();
+      }
+      const widened = await cli('rules', 'edit', String(id), '--tool', '*');
+      expect(widened.code).toBe(2);
+      expect(widened.stderr).toMatch(/--yes/);
+      expect((await cli('rules', 'edit', String(id + 1), '--note', 'x')).stderr).toBe(
+        `airlock: there is no rule ${id + 1}\n`,
+      );
+      expect((await cli('rules', 'list')).stdout).toMatch(new RegExp(`^${id}  allow echo `));
+      expect((await cli('audit', 'verify')).code).toBe(0);
+    },
+    EDIT_TIMEOUT_MS,
+  );
 
   it('an allow-everything rule switched back on needs --yes', async () => {
     const dataDir = tempDir();

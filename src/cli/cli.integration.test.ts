@@ -106,7 +106,7 @@ describe('usage', () => {
     ],
     [
       ['rules', 'frob'],
-      'unknown rules command "frob" (list, add, remove, enable, disable or test) (see airlock rules --help)',
+      'unknown rules command "frob" (list, add, edit, remove, enable, disable or test) (see airlock rules --help)',
     ],
     [['rules', 'list', 'all'], 'unexpected argument "all" (see airlock rules --help)'],
     [['rules', 'remove', '1', '2'], 'unexpected argument "2" (see airlock rules --help)'],

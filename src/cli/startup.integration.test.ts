@@ -72,6 +72,8 @@ describe('the shim loads neither zod, SQLite, ajv nor the gate service', () => {
     expect(code).toBe(0);
     const loaded = readFileSync(list, 'utf8').split('\n').filter(Boolean);
     expect(loaded.some((f) => /[\\/]chunks[\\/]shim-/.test(f))).toBe(true);
+    // Nor the CLI's decide commands (the socket client they share is a chunk of its own).
+    expect(loaded.filter((f) => /[\\/]chunks[\\/]decide-/.test(f))).toEqual([]);
     expect(heavyModules(loaded)).toEqual([]);
   });
 });

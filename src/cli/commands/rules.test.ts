@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../contract/types';
 import { removeTempDirs, tempStore } from '../../store/testSupport';
-import { describeRule } from './rules';
+import { describeRule, editPatch } from './rules';
 
 afterAll(removeTempDirs);
 
@@ -50,5 +50,50 @@ describe('describeRule', () => {
     expect(line({ expiry: { kind: 'until', at: NOW + 300 * MIN } })).toContain(
       ', until 2026-12-01 19:00Z',
     );
+  });
+});
+
+describe('editPatch: only what the flags name, and what a changed action carries with it', () => {
+  const at = (values: Record<string, string | boolean | string[]>, over: Partial<Rule> = {}) =>
+    editPatch(rule(over), values, undefined, NOW);
+
+  it('a note alone changes the note; the action stays what it was', () => {
+    expect(at({ note: 'x' })).toEqual({ note: 'x' });
+  });
+
+  it('an allow that becomes a deny drops its ceiling and its result review', () => {
+    expect(at({ action: 'deny' }, { reviewResults: 'all' })).toEqual({
+      action: 'deny',
+      riskCeiling: null,
+      reviewResults: null,
+    });
+  });
+
+  it('a rule that becomes an allow gets the medium ceiling unless one is named', () => {
+    expect(at({ action: 'allow' }, { action: 'ask', riskCeiling: null })).toEqual({
+      action: 'allow',
+      riskCeiling: 'medium',
+    });
+    expect(
+      at({ action: 'allow', 'max-risk': 'any' }, { action: 'ask', riskCeiling: null }),
+    ).toEqual({ action: 'allow', riskCeiling: null });
+    expect(() => at({ 'max-risk': 'high' }, { action: 'deny', riskCeiling: null })).toThrow(
+      /allow rules only/,
+    );
+  });
+
+  it('conditions replace the old ones; --clear-conditions empties them; --expires counts from now', () => {
+    expect(at({ equals: ['path=1'] })).toEqual({
+      conditions: [{ path: 'path', op: 'equals', value: 1 }],
+    });
+    expect(at({ 'clear-conditions': true })).toEqual({ conditions: [] });
+    expect(at({ expires: '15m' })).toEqual({ expiry: { kind: 'until', at: NOW + 15 * MIN } });
+    expect(at({ 'review-results': 'off' }, { reviewResults: 'flagged' })).toEqual({
+      reviewResults: null,
+    });
+  });
+
+  it('the server is the caller’s: null widens to every server', () => {
+    expect(editPatch(rule({ serverId: 4 }), {}, null, NOW)).toEqual({ serverId: null });
   });
 });

@@ -5,7 +5,7 @@ import type { Store } from '../../store/store';
 import { validateRule } from '../../policy/rules';
 import { replayRule } from '../../gate/ruleReplay';
 import { nodePathEnv } from '../../policy/paths';
-import type { ArgCondition, Rule } from '../../contract/types';
+import type { ArgCondition, RiskLevel, Rule } from '../../contract/types';
 import { historyLine } from './history';
 import { describeCondition } from '../../contract/ruleText';
 import { describeExpiry, expiryFor, type Duration } from '../../contract/durations';
@@ -20,6 +20,10 @@ export const RULES_HELP = `Usage:
   airlock rules add --tool GLOB [--server NAME|ID] [--action ask|allow|deny] [CONDITIONS]
                     [--expires 15m|1h|forever] [--max-risk low|medium|high|any] [--note TEXT]
                     [--review-results flagged|all] [--yes]
+  airlock rules edit ID [--tool GLOB] [--server NAME|ID | --any-server]
+                    [--action ask|allow|deny] [CONDITIONS | --clear-conditions]
+                    [--expires 15m|1h|forever] [--max-risk low|medium|high|any]
+                    [--note TEXT] [--review-results flagged|all|off] [--yes]
   airlock rules remove ID
   airlock rules enable ID | disable ID
   airlock rules test ID [--limit N]        which recorded calls rule ID would match
@@ -32,11 +36,18 @@ A running gate (the desktop app or \`airlock gate\`) makes the change itself, so
 force for the very next call and an open app shows it at once; with no gate running the
 command writes the record, and the next gate starts with it.
 
---action defaults to ask. An allow rule lets calls through only up to --max-risk (default
-medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for every
-tool ("*") on every server needs --yes. The line printed says what the rule lets through.
+rules add: --action defaults to ask. An allow rule lets calls through only up to --max-risk
+(default medium; a riskier call still asks); --max-risk any lifts the ceiling. An allow rule for
+every tool ("*") on every server needs --yes. The line printed says what the rule lets through.
 --review-results (allow rules) holds the results of the calls it lets through for review
 before the agent reads them: the flagged ones, or all (decide them with airlock result).
+
+rules edit changes only what its flags name and keeps the rule's id; the rest stays as it was
+(--action too). Conditions given replace all of the rule's conditions; --clear-conditions
+drops them, --any-server widens the rule to every server, --review-results off stops holding
+results, --expires counts from now. A rule that becomes an allow gets the medium ceiling
+unless --max-risk says otherwise; one that stops being an allow loses its ceiling and result
+review. The same checks as add apply (an allow for "*" on every server needs --yes).
 
 Conditions (repeatable; JSON paths into the arguments such as path, $.options.mode, files[*]):
   --under PATH=DIR       a path argument lies under DIR (compared by component, ~ and .. resolved)
@@ -59,6 +70,8 @@ const OPTIONS = {
   'max-risk': { type: 'string' },
   'review-results': { type: 'string' },
   note: { type: 'string' },
+  'any-server': { type: 'boolean' },
+  'clear-conditions': { type: 'boolean' },
   limit: { type: 'string' },
   yes: { type: 'boolean' },
 } as const;
@@ -70,13 +83,21 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
     io.out(RULES_HELP);
     return values.help ? 0 : 2;
   }
-  if (!['list', 'add', 'remove', 'enable', 'disable', 'test'].includes(sub))
+  if (!['list', 'add', 'edit', 'remove', 'enable', 'disable', 'test'].includes(sub))
     throw new UsageError(
-      `unknown rules command "${sub}" (list, add, remove, enable, disable or test)`,
+      `unknown rules command "${sub}" (list, add, edit, remove, enable, disable or test)`,
     );
-  noExtraArguments(positionals, ['remove', 'enable', 'disable', 'test'].includes(sub) ? 1 : 0);
+  noExtraArguments(
+    positionals,
+    ['edit', 'remove', 'enable', 'disable', 'test'].includes(sub) ? 1 : 0,
+  );
   const dir = dataDirOf(values).dir;
-  if (sub === 'add') checkAddFlags(values); // a mistyped rule creates nothing
+  for (const flag of ['any-server', 'clear-conditions'])
+    if (values[flag] === true && sub !== 'edit')
+      throw new UsageError(`--${flag} belongs to rules edit`);
+  // A mistyped rule creates or changes nothing: judged before the record is opened.
+  if (sub === 'add') checkAddFlags(values);
+  if (sub === 'edit') checkEditFlags(values);
   // Only `add` may create the record; the others read or change what is already there.
   const store = sub === 'add' ? openRecordForWriting(dir) : openExistingRecord(dir);
   try {
@@ -85,6 +106,8 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
         return listRules(store, values, io);
       case 'add':
         return await addRule(store, dir, values, io);
+      case 'edit':
+        return await editRule(store, dir, ruleId(positionals), values, io);
       case 'remove': {
         const id = ruleId(positionals);
         const answer = await changeThroughGate(dir, { t: 'removeRule', id });
@@ -227,14 +250,14 @@ function checkAddFlags(values: Parsed['values']): void {
 }
 
 /** The risk ceiling of a new rule: medium for allow unless chosen; "any" is said explicitly. */
-export function ceilingFromFlag(action: string, flag: string | undefined): string | null {
+export function ceilingFromFlag(action: string, flag: string | undefined): RiskLevel | null {
   if (flag === undefined) return action === 'allow' ? 'medium' : null;
   if (!['low', 'medium', 'high', 'any'].includes(flag))
     throw new UsageError(
       `--max-risk is low, medium, high or any, not "${flag}"; critical calls always ask`,
     );
   if (action !== 'allow') throw new UsageError('--max-risk applies to allow rules only');
-  return flag === 'any' ? null : flag;
+  return flag === 'any' ? null : (flag as RiskLevel);
 }
 
 /** Which results of an allow rule's calls are held for review; null: none. */
@@ -311,6 +334,117 @@ async function addRule(
   const rule =
     answer?.t === 'saved' ? savedRule(store, answer.id) : store.rules.add(checked.rule, now);
   io.out(`Added rule ${describeRule(rule, store)}`);
+  io.out(ruleEffect(rule, store));
+  return 0;
+}
+
+/** The flags `rules edit` reads: the same as add's, and the ways to widen back or clear. */
+const EDIT_FIELDS = [
+  'tool',
+  'server',
+  'any-server',
+  'action',
+  'under',
+  'equals',
+  'one-of',
+  'regex',
+  'range',
+  'clear-conditions',
+  'expires',
+  'max-risk',
+  'review-results',
+  'note',
+] as const;
+
+/** What can be judged of `rules edit`'s flags without the rule: typos, contradictions, nothing. */
+function checkEditFlags(values: Parsed['values']): void {
+  if (!EDIT_FIELDS.some((name) => values[name] !== undefined))
+    throw new UsageError(
+      'rules edit needs something to change: --tool, --server, --action, a condition, --expires, --max-risk, --review-results or --note',
+    );
+  if (values['any-server'] === true && str(values, 'server') !== undefined)
+    throw new UsageError('give --server or --any-server, not both');
+  const conditions = conditionsFromFlags(values);
+  if (values['clear-conditions'] === true && conditions.length > 0)
+    throw new UsageError('give conditions or --clear-conditions, not both');
+  const tool = str(values, 'tool');
+  if (tool === '') throw new UsageError('--tool needs a tool name or a glob such as "read_*"');
+  const expires = str(values, 'expires');
+  if (expires !== undefined && !['15m', '1h', 'forever'].includes(expires))
+    throw new UsageError(`--expires is 15m, 1h or forever, not "${expires}"`);
+  const action = str(values, 'action');
+  if (action !== undefined && !['allow', 'ask', 'deny'].includes(action))
+    throw new UsageError(`--action is allow, ask or deny, not "${action}"`);
+}
+
+/**
+ * The fields `rules edit` changes, as a patch over `current`: only what the flags name, plus
+ * what a changed action carries with it (an allow gets the default ceiling unless one is
+ * named; a rule that stops allowing keeps no ceiling and holds no results). Pure: the server
+ * is resolved by the caller (undefined: not named; null: every server).
+ */
+export function editPatch(
+  current: Rule,
+  values: Parsed['values'],
+  serverId: number | null | undefined,
+  now: number,
+): Partial<RuleDraft> {
+  const patch: Partial<RuleDraft> = {};
+  const tool = str(values, 'tool');
+  if (tool !== undefined) patch.tool = tool;
+  if (serverId !== undefined) patch.serverId = serverId;
+  const action = (str(values, 'action') ?? current.action) as Rule['action'];
+  if (action !== current.action) patch.action = action;
+  const conditions = conditionsFromFlags(values);
+  if (conditions.length > 0 || values['clear-conditions'] === true) patch.conditions = conditions;
+  const expires = str(values, 'expires') as Duration | undefined;
+  if (expires !== undefined) patch.expiry = expiryFor(expires, now, 'cli');
+  const note = str(values, 'note');
+  if (note !== undefined) patch.note = note;
+
+  const maxRisk = str(values, 'max-risk');
+  if (maxRisk !== undefined) patch.riskCeiling = ceilingFromFlag(action, maxRisk);
+  else if (action !== 'allow') {
+    if (current.riskCeiling !== null) patch.riskCeiling = null;
+  } else if (current.action !== 'allow') patch.riskCeiling = ceilingFromFlag(action, undefined);
+
+  const review = str(values, 'review-results');
+  if (review === 'off') patch.reviewResults = null;
+  else if (review !== undefined) patch.reviewResults = reviewResultsFromFlag(action, review);
+  else if (action !== 'allow' && current.reviewResults) patch.reviewResults = null;
+  return patch;
+}
+
+/** Change a rule in place, keeping its id; through the running gate when there is one. */
+async function editRule(
+  store: Store,
+  dir: string,
+  id: number,
+  values: Parsed['values'],
+  io: Io,
+): Promise<number> {
+  const current = store.rules.get(id);
+  if (!current) throw new Error(`there is no rule ${id}`);
+  const serverId =
+    values['any-server'] === true
+      ? null
+      : str(values, 'server') === undefined
+        ? undefined
+        : resolveServer(store, str(values, 'server'));
+  const patch = editPatch(current, values, serverId, Date.now());
+  const { id: _id, createdAt: _created, ...fields } = current;
+  const checked = validateRule({ ...fields, ...patch });
+  if (!checked.ok) throw new UsageError(ruleProblemInFlags(checked.error));
+  if (widensToEverything(current, checked.rule) && values.yes !== true)
+    throw new UsageError(ALLOWS_EVERYTHING_MESSAGE);
+  const answer = await changeThroughGate(dir, {
+    t: 'updateRule',
+    id,
+    patch,
+    confirmed: values.yes === true,
+  });
+  const rule = answer ? savedRule(store, id) : store.rules.update(id, checked.rule, Date.now());
+  io.out(`Edited rule ${describeRule(rule, store)}`);
   io.out(ruleEffect(rule, store));
   return 0;
 }

@@ -1,0 +1,115 @@
+// The issue 13 summary: every row of the issue's table in its order, a figure with its spread,
+// met judged on the median against the target (fixed or measured in the same run), and whether
+// a second run reproduces the first. Real files in a temporary directory.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ISSUE_13,
+  issue13Markdown,
+  issue13Rows,
+  loadResults,
+  median,
+  reproduces,
+  saveRows,
+} from './summary';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-summary-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('issue13Rows', () => {
+  it('lists all nine rows in the issue order; one not measured names the bench to run', () => {
+    const rows = issue13Rows([]);
+    expect(rows.map((r) => r.measure)).toEqual(ISSUE_13.map((s) => s.measure));
+    expect(rows).toHaveLength(9);
+    expect(rows[8]).toMatchObject({
+      figure: 'not measured (run bench/cli.bench.ts)',
+      met: null,
+    });
+  });
+
+  it('shows the median with its spread, and judges met on the median against the target', () => {
+    const dir = tempDir();
+    saveRows(
+      'decision-13',
+      {
+        askOverObserve: { values: [4.06, 3.56, 4.4], limit: [0.569, 0.525, 0.617] },
+        askInFlight: { values: [0.215, 0.115, 0.219] },
+        observeBurst: { values: [0.988, 0.964, 0.99] },
+      },
+      dir,
+    );
+    saveRows(
+      'cli',
+      {
+        cliStartup: [
+          { label: 'pending', values: [1.1, 1.12, 1.14] },
+          { label: 'approve', values: [1.13, 1.2, 1.16] },
+        ],
+      },
+      dir,
+    );
+    const rows = issue13Rows(loadResults(dir));
+    const row = (i: number) => rows[i]!;
+    expect(row(0)).toMatchObject({
+      figure: '4.06 (3.56–4.40)',
+      target: '≤ one fsync + 0.3 ms = ≤ 0.569 (0.525–0.617)',
+      met: false,
+      reproduced: 'no run before',
+    });
+    expect(row(1)).toMatchObject({ figure: '21.5 % (11.5 %–21.9 %)', met: false });
+    expect(row(2)).toMatchObject({ figure: '98.8 % (96.4 %–99.0 %)', met: true });
+    // Every part must meet it: approve's median ×1.16 does not.
+    expect(row(8)).toMatchObject({
+      figure: 'pending: ×1.12 (×1.10–×1.14) / approve: ×1.16 (×1.13–×1.20)',
+      met: false,
+    });
+    expect(row(3)!.figure).toMatch(/^not measured/);
+    const markdown = issue13Markdown(rows);
+    expect(markdown).toContain(
+      '| 4.06 (3.56–4.40) | ≤ one fsync + 0.3 ms = ≤ 0.569 (0.525–0.617) | **no** |',
+    );
+    expect(markdown.split('\n').filter((l) => l.startsWith('| ')).length).toBe(10);
+  });
+
+  it('a second run reproduces the first when their ranges overlap; one value cannot tell', () => {
+    const dir = tempDir();
+    saveRows('scan', { scanPerMb: { values: [14, 15.9, 16.1] } }, dir);
+    saveRows('scan', { scanPerMb: { values: [15.5, 16.5, 17] } }, dir);
+    expect(issue13Rows(loadResults(dir))[6]!.reproduced).toMatch(/^yes \(vs /);
+    saveRows('scan', { scanPerMb: { values: [8, 9, 10] } }, dir);
+    expect(issue13Rows(loadResults(dir))[6]!.reproduced).toMatch(/^no \(vs /);
+    saveRows('shim-13', { shimCpu: { values: [5.16] } }, dir);
+    saveRows('shim-13', { shimCpu: { values: [5.1] } }, dir);
+    const saved = JSON.parse(readFileSync(join(dir, 'shim-13.json'), 'utf8')) as {
+      previous: { figures: unknown };
+    };
+    expect(saved.previous.figures).toEqual({ shimCpu: { values: [5.16] } });
+    expect(issue13Rows(loadResults(dir))[4]).toMatchObject({
+      figure: '×5.10 (1 run, no spread)',
+      met: false,
+      reproduced: 'one value per run: no spread to judge',
+    });
+  });
+});
+
+describe('helpers', () => {
+  it('median of an even count is the mean of the middle two', () => {
+    expect(median([3, 1, 2, 4])).toBe(2.5);
+    expect(median([5])).toBe(5);
+  });
+
+  it('reproduces: overlapping ranges agree, touching ones too, disjoint ones do not', () => {
+    expect(reproduces([1, 2], [2, 3])).toBe(true);
+    expect(reproduces([1, 2], [2.1, 3])).toBe(false);
+    expect(reproduces([1], [1, 2])).toBeNull();
+  });
+});
