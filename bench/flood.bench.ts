@@ -14,10 +14,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { controlRequest } from '../src/cli/control';
 import { MAX_WAITING_PER_SERVER, MAX_WAITING_TOTAL } from '../src/gate/callDesk';
 import {
-  CLI,
   connectClient,
   everythingServer,
-  NODE,
   RawShim,
   startGateProcess,
   tempDir,
@@ -239,25 +237,11 @@ interface Run {
  */
 async function startGate(dataDir: string): Promise<ChildProcessWithoutNullStreams> {
   const profileDir = process.env.BENCH_CPU_PROF;
-  if (!profileDir) return startGateProcess(dataDir);
-  const proc = spawn(NODE, [
-    '--cpu-prof',
-    `--cpu-prof-dir=${profileDir}`,
-    CLI,
-    'gate',
-    '--data-dir',
+  return startGateProcess(
     dataDir,
-  ]);
-  let out = '';
-  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  await waitFor(
-    () => out.includes('Airlock gate running') || proc.exitCode !== null,
-    10_000,
-    'the gate to start',
+    [],
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
-  if (proc.exitCode !== null) throw new Error(`gate exited: ${out}`);
-  return proc;
 }
 
 async function scenario(dataDir: string): Promise<Run> {

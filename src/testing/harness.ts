@@ -236,8 +236,10 @@ export function processesWithMarker(marker: string): number[] {
 export async function startGateProcess(
   dataDir: string,
   extra: string[] = [],
+  /** Options for Node itself (`--cpu-prof`), before the script. */
+  nodeOptions: string[] = [],
 ): Promise<ChildProcessWithoutNullStreams> {
-  const proc = spawn(NODE, [CLI, 'gate', '--data-dir', dataDir, ...extra]);
+  const proc = spawn(NODE, [...nodeOptions, CLI, 'gate', '--data-dir', dataDir, ...extra]);
   let out = '';
   proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
