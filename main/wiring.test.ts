@@ -71,9 +71,13 @@ class MainUnderStandIn {
     });
   }
 
-  /** The first record (already seen or still to come) that passes `test`. */
-  until(test: (r: Rec) => boolean): Promise<Rec> {
-    const seen = this.records.find(test);
+  /**
+   * The first record (already seen or still to come) that passes `test`; with `from` (a count
+   * of records taken earlier), only records made after that point: an earlier test's record
+   * of the same call must not stand in for this one's.
+   */
+  until(test: (r: Rec) => boolean, from = 0): Promise<Rec> {
+    const seen = this.records.slice(from).find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((done) => this.waiters.push({ test, done }));
   }
@@ -286,6 +290,7 @@ describe('the built main process under a recording Electron stand-in (wiring smo
     await expect(main.invoke('decide', { ids: ['x'], verdict: 'approve' })).rejects.toThrow();
     expect(existsSync(join(work, 'a.txt'))).toBe(false);
 
+    const beforeDecide = main.records.length;
     const result = await main.invoke<{ decided: number[] }>('decide', decide, {
       url: `${pageUrl}#popup`,
     });
@@ -294,7 +299,7 @@ describe('the built main process under a recording Electron stand-in (wiring smo
     expect(answer.isError).toBeFalsy();
     expect(readFileSync(join(work, 'a.txt'), 'utf8')).toBe('approved');
     await main.until(is('BrowserWindow#1', 'hide'));
-    await main.until(is('Tray#1', 'setToolTip', 'Airlock'));
+    await main.until(is('Tray#1', 'setToolTip', 'Airlock'), beforeDecide);
   });
 
   it('a notification is kept until clicked (a collected one would lose its click), then let go', async () => {
@@ -323,11 +328,12 @@ describe('the built main process under a recording Electron stand-in (wiring smo
   });
 
   it('Quit from the tray with a call waiting: the call is recorded interrupted, socket and lock removed', async () => {
+    const from = main.records.length;
     const waiting = client!.callTool({
       name: 'write_file',
       arguments: { path: join(work, 'b.txt'), content: 'never' },
     });
-    await main.until(is('Tray#1', 'setToolTip', 'Airlock: 1 call waiting'));
+    await main.until(is('Tray#1', 'setToolTip', 'Airlock: 1 call waiting'), from);
     const state = await main.command<{ violations: string[] }>('state');
     expect(state.violations).toEqual([]);
     await main.command('click-menu', { label: 'Quit Airlock' });

@@ -2,7 +2,7 @@
 // notices, decisions that could not be recorded) to the same listeners.
 import type { AppEvent, Settings } from '../contract/ipc';
 import type { HistoryRow } from '../contract/types';
-import type { GateApi } from '../gate/service';
+import type { GateApi, GateEvents } from '../gate/service';
 
 /** The listeners subscribed to the app's events; the app's own events go out through here. */
 export class AppListeners {
@@ -32,30 +32,23 @@ export function subscribe(
   own: AppListeners,
   listener: (event: AppEvent) => void,
 ): () => void {
-  const onPending = (): void => listener({ type: 'pending-changed', pending: gate.pending() });
-  const onHistory = (rows: HistoryRow[]): void => listener({ type: 'history-appended', rows });
-  const onServers = (): void => listener({ type: 'servers-changed' });
-  const onRules = (): void => listener({ type: 'rules-changed' });
-  const onSettings = (): void => listener({ type: 'settings-changed', settings: settings() });
-  const onResultFlagged = (row: HistoryRow): void => listener({ type: 'result-flagged', row });
-  const onReviews = (): void =>
-    listener({ type: 'result-reviews-changed', reviews: gate.pendingResults() });
-  gate.on('result-reviews-changed', onReviews);
-  gate.on('pending-changed', onPending);
-  gate.on('result-flagged', onResultFlagged);
-  gate.on('history-appended', onHistory);
-  gate.on('servers-changed', onServers);
-  gate.on('rules-changed', onRules);
-  gate.on('settings-changed', onSettings);
+  // Each gate event and what the page hears of it; on and off from the one list.
+  const forwards: [keyof GateEvents, (...args: never[]) => void][] = [
+    ['pending-changed', () => listener({ type: 'pending-changed', pending: gate.pending() })],
+    ['history-appended', (rows: HistoryRow[]) => listener({ type: 'history-appended', rows })],
+    ['servers-changed', () => listener({ type: 'servers-changed' })],
+    ['rules-changed', () => listener({ type: 'rules-changed' })],
+    ['settings-changed', () => listener({ type: 'settings-changed', settings: settings() })],
+    ['result-flagged', (row: HistoryRow) => listener({ type: 'result-flagged', row })],
+    [
+      'result-reviews-changed',
+      () => listener({ type: 'result-reviews-changed', reviews: gate.pendingResults() }),
+    ],
+  ];
+  for (const [event, forward] of forwards) gate.on(event, forward as never);
   own.add(listener);
   return () => {
     own.delete(listener);
-    gate.off('pending-changed', onPending);
-    gate.off('history-appended', onHistory);
-    gate.off('servers-changed', onServers);
-    gate.off('rules-changed', onRules);
-    gate.off('settings-changed', onSettings);
-    gate.off('result-flagged', onResultFlagged);
-    gate.off('result-reviews-changed', onReviews);
+    for (const [event, forward] of forwards) gate.off(event, forward as never);
   };
 }

@@ -228,15 +228,21 @@ function resolveServer(store: Store, text: string | undefined): number | null {
   throw new Error(`"${text}" names several servers: ${ids}; give its number`);
 }
 
-/** Everything about `rules add` that can be judged without the record, in the user's terms. */
-function checkAddFlags(values: Parsed['values']): void {
-  if (!str(values, 'tool')) throw new UsageError('rules add needs --tool GLOB');
+/** --expires and --action, when given, are among their choices; the action as given. */
+function checkedAction(values: Parsed['values']): string | undefined {
   const expires = str(values, 'expires');
   if (expires !== undefined && !['15m', '1h', 'forever'].includes(expires))
     throw new UsageError(`--expires is 15m, 1h or forever, not "${expires}"`);
   const action = str(values, 'action');
   if (action !== undefined && !['allow', 'ask', 'deny'].includes(action))
     throw new UsageError(`--action is allow, ask or deny, not "${action}"`);
+  return action;
+}
+
+/** Everything about `rules add` that can be judged without the record, in the user's terms. */
+function checkAddFlags(values: Parsed['values']): void {
+  if (!str(values, 'tool')) throw new UsageError('rules add needs --tool GLOB');
+  const action = checkedAction(values);
   const checked = validateRule({
     serverId: null,
     tool: str(values, 'tool'),
@@ -369,12 +375,7 @@ function checkEditFlags(values: Parsed['values']): void {
     throw new UsageError('give conditions or --clear-conditions, not both');
   const tool = str(values, 'tool');
   if (tool === '') throw new UsageError('--tool needs a tool name or a glob such as "read_*"');
-  const expires = str(values, 'expires');
-  if (expires !== undefined && !['15m', '1h', 'forever'].includes(expires))
-    throw new UsageError(`--expires is 15m, 1h or forever, not "${expires}"`);
-  const action = str(values, 'action');
-  if (action !== undefined && !['allow', 'ask', 'deny'].includes(action))
-    throw new UsageError(`--action is allow, ask or deny, not "${action}"`);
+  checkedAction(values);
 }
 
 /**
