@@ -98,7 +98,7 @@ export const ISSUE_13: readonly RowSpec[] = [
   {
     row: 'shimsDecisionP99',
     measure:
-      '20 shims calling at once: p99 (ms; the round trip, the decision alone is not visible)',
+      '20 shims calling at once: decision p99 (ms; ask sent → decision in, as the shims trace it)',
     unit: 'ms',
     better: 'lower',
     limit: 20,
