@@ -33,6 +33,7 @@ import {
 } from '../src/testing/harness';
 import { ms, summarize, writeSection, type Summary } from './report';
 import { saveRows } from './summary';
+import { newRule } from '../src/store/testSupport';
 
 const FILES = 10;
 const IN_PROCESS = { calls: 3000, warmup: 300, rounds: 30 };
@@ -522,20 +523,7 @@ interface Repeat {
 function askStore(settings: Record<string, unknown> = {}): string {
   const dir = tempDir('airlock-bench-13-ask-');
   const seed = openStore(databasePath(dir));
-  seed.rules.add(
-    {
-      serverId: null,
-      tool: 'echo',
-      conditions: [],
-      action: 'allow',
-      expiry: { kind: 'forever' },
-      riskCeiling: null,
-      note: 'bench',
-      origin: 'manual',
-      enabled: true,
-    },
-    Date.now(),
-  );
+  seed.rules.add(newRule({ tool: 'echo', action: 'allow', note: 'bench' }), Date.now());
   for (const [key, value] of Object.entries(settings)) seed.settings.set(key, value);
   seed.close();
   return dir;

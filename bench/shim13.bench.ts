@@ -28,6 +28,7 @@ import {
 } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
 import { saveRows } from './summary';
+import { newRule } from '../src/store/testSupport';
 
 const SHIMS = 20;
 const CALLS_PER_SHIM = 60;
@@ -92,20 +93,7 @@ async function throughLineProxy(server: ServerCommand): Promise<Client> {
 
 function allowEcho(dataDir: string): void {
   const store = openStore(databasePath(dataDir));
-  store.rules.add(
-    {
-      serverId: null,
-      tool: 'echo',
-      conditions: [],
-      action: 'allow',
-      expiry: { kind: 'forever' },
-      riskCeiling: null,
-      note: 'bench',
-      origin: 'manual',
-      enabled: true,
-    },
-    Date.now(),
-  );
+  store.rules.add(newRule({ tool: 'echo', action: 'allow', note: 'bench' }), Date.now());
   store.close();
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodePathEnv, type PathEnv } from '../policy/paths';
-import { removeTempDirs, tempStore } from '../store/testSupport';
+import { newRule, removeTempDirs, tempStore } from '../store/testSupport';
 import type { Store } from '../store/store';
 import { ApprovalBroker } from './broker';
 import { CallDesk } from './callDesk';
@@ -66,20 +66,7 @@ function callMsg<T extends 'ask' | 'observed'>(
 }
 
 function allowRule(store: Store, tool: string): number {
-  return store.rules.add(
-    {
-      serverId: null,
-      tool,
-      conditions: [],
-      action: 'allow',
-      expiry: { kind: 'forever' },
-      riskCeiling: null,
-      note: '',
-      origin: 'manual',
-      enabled: true,
-    },
-    1,
-  ).id;
+  return store.rules.add(newRule({ tool, action: 'allow' }), 1).id;
 }
 
 /** Someone edits the database behind the gate's back: a rule row no longer parses. */

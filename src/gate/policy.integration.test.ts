@@ -29,6 +29,7 @@ import {
   type ServerCommand,
 } from '../testing/harness';
 import { startGateService, type GateService } from './service';
+import { newRule } from '../store/testSupport';
 
 const rugpullServer = (): ServerCommand => ({
   name: 'rugpull',
@@ -36,18 +37,8 @@ const rugpullServer = (): ServerCommand => ({
   args: [join(ROOT, 'src/testing/fixtures/rugpull-server.mjs')],
 });
 
-const rule = (tool: string, action: RuleAction, extra: Partial<NewRule> = {}): NewRule => ({
-  serverId: null,
-  tool,
-  conditions: [],
-  action,
-  expiry: { kind: 'forever' },
-  riskCeiling: null,
-  note: '',
-  origin: 'manual',
-  enabled: true,
-  ...extra,
-});
+const rule = (tool: string, action: RuleAction, extra: Partial<NewRule> = {}): NewRule =>
+  newRule({ tool, action, ...extra });
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 

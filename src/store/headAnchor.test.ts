@@ -6,21 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewRule } from './rules';
 import { anchorPath, checkAnchor, readAnchor, type ChainView } from './headAnchor';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './testSupport';
+import { newRule, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
-const rule = (tool: string, action: NewRule['action']): NewRule => ({
-  serverId: null,
-  tool,
-  conditions: [],
-  action,
-  expiry: { kind: 'forever' },
-  riskCeiling: null,
-  note: '',
-  origin: 'manual',
-  enabled: true,
-});
+const rule = (tool: string, action: NewRule['action']): NewRule => newRule({ tool, action });
 
 /** Three rules on the chain (seq 1..3), the last a deny rule; closed. */
 function sampleFile(): string {

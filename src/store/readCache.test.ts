@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './testSupport';
+import { newRule, removeTempDirs, tempStore } from './testSupport';
 import type { NewRule } from './rules';
 
 afterEach(removeTempDirs);
 
-const rule = (tool: string): NewRule => ({
-  serverId: null,
-  tool,
-  conditions: [],
-  action: 'allow',
-  expiry: { kind: 'forever' },
-  riskCeiling: null,
-  note: '',
-  origin: 'manual',
-  enabled: true,
-});
+const rule = (tool: string): NewRule => newRule({ tool, action: 'allow' });
 
 describe('cached reads', () => {
   it('answers rules and settings from memory while nothing changed', () => {

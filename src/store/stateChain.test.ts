@@ -7,7 +7,7 @@ import type { NewRule } from './rules';
 import { canonicalJson } from '../contract/canonicalJson';
 import { eventHash } from './chain';
 import { openStore } from './store';
-import { removeTempDirs, tempStore } from './testSupport';
+import { newRule, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
@@ -18,18 +18,14 @@ const READ: ToolDefinition = {
 };
 const WRITE: ToolDefinition = { name: 'write_file', description: 'Write a file' };
 
-const rule = (over: Partial<NewRule> = {}): NewRule => ({
-  serverId: null,
-  tool: 'read_file',
-  conditions: [{ path: 'path', op: 'under', value: '/home/ana/project' }],
-  action: 'allow',
-  expiry: { kind: 'forever' },
-  riskCeiling: 'low',
-  note: '',
-  origin: 'manual',
-  enabled: true,
-  ...over,
-});
+const rule = (over: Partial<NewRule> = {}): NewRule =>
+  newRule({
+    tool: 'read_file',
+    conditions: [{ path: 'path', op: 'under', value: '/home/ana/project' }],
+    action: 'allow',
+    riskCeiling: 'low',
+    ...over,
+  });
 
 /** A store whose rules, settings and tools all went through the repositories; closed. */
 function sampleFile(): { file: string; serverId: number } {

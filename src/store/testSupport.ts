@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RiskAssessment } from '../contract/types';
 import { openStore, type Store, type StoreOptions } from './store';
+import type { NewRule } from './rules';
 import type { CallDecision, CallStart } from './types';
 
 const dirs: string[] = [];
@@ -73,5 +74,21 @@ export function statsTables(db: import('better-sqlite3').Database): {
       q('SELECT hour, decision, n FROM call_stats_by_hour ORDER BY 1, 2'),
       q('SELECT day, server, tool, n FROM call_stats_by_day ORDER BY 1, 2, 3'),
     ],
+  };
+}
+
+/** A rule as a person makes it: every server, no conditions, forever, asking; `over` changes it. */
+export function newRule(over: Partial<NewRule> = {}): NewRule {
+  return {
+    serverId: null,
+    tool: '*',
+    conditions: [],
+    action: 'ask',
+    expiry: { kind: 'forever' },
+    riskCeiling: null,
+    note: '',
+    origin: 'manual',
+    enabled: true,
+    ...over,
   };
 }

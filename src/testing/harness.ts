@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { GateService } from '../gate/service';
+import { newRule } from '../store/testSupport';
 
 export const ROOT = resolve(__dirname, '../..');
 /** The built CLI; a benchmark may point it at another build (AIRLOCK_BENCH_CLI) to compare. */
@@ -42,20 +43,7 @@ export const injectingServer = (): ServerCommand => ({
 
 /** A rule that makes every call of `tool` (a glob) ask: for tests about the shim, not the policy. */
 export function askEveryCall(gate: GateService, tool = '*'): void {
-  gate.store.rules.add(
-    {
-      serverId: null,
-      tool,
-      conditions: [],
-      action: 'ask',
-      expiry: { kind: 'forever' },
-      riskCeiling: null,
-      note: '',
-      origin: 'manual',
-      enabled: true,
-    },
-    Date.now(),
-  );
+  gate.store.rules.add(newRule({ tool, action: 'ask' }), Date.now());
 }
 
 export function tempDir(prefix = 'airlock-test-'): string {
