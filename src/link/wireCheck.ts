@@ -143,6 +143,47 @@ function checkReasons(v: unknown): RiskReason[] | null {
   return reasons;
 }
 
+/** What a waiting call and a held result both carry: which call, from where, and its clock. */
+type HeldFields = Pick<
+  PendingCall,
+  | 'id'
+  | 'sessionId'
+  | 'host'
+  | 'server'
+  | 'serverId'
+  | 'tool'
+  | 'arguments'
+  | 'receivedAt'
+  | 'deadline'
+>;
+
+/** Those fields, copied alone, or null if one does not fit. */
+function checkHeldFields(v: Record<string, unknown>): HeldFields | null {
+  const ok =
+    isInt(v.id) &&
+    typeof v.sessionId === 'string' &&
+    typeof v.host === 'string' &&
+    typeof v.server === 'string' &&
+    isNullOr(v.serverId, isInt) &&
+    typeof v.tool === 'string' &&
+    Object.hasOwn(v, 'arguments') &&
+    isTime(v.receivedAt) &&
+    isTime(v.deadline);
+  if (!ok) return null;
+  const h = v as unknown as HeldFields;
+  return {
+    id: h.id,
+    sessionId: h.sessionId,
+    host: h.host,
+    server: h.server,
+    serverId: h.serverId,
+    tool: h.tool,
+    arguments: h.arguments,
+    receivedAt: h.receivedAt,
+    deadline: h.deadline,
+  };
+}
+
 /**
  * A waiting call as the gate lists it, with only the fields the schema names (zod's z.object
  * drops the others, so a gate cannot slip extra keys into `pending --json`); null if it does
@@ -153,34 +194,19 @@ function checkPendingCall(v: unknown): PendingCall | null {
   const risk = v.risk;
   if (!isObj(risk) || !isRiskLevel(risk.level)) return null;
   const reasons = checkReasons(risk.reasons);
-  if (!reasons) return null;
+  const held = checkHeldFields(v);
   const ok =
-    isInt(v.id) &&
-    typeof v.sessionId === 'string' &&
-    typeof v.host === 'string' &&
-    typeof v.server === 'string' &&
-    isNullOr(v.serverId, isInt) &&
-    typeof v.tool === 'string' &&
+    reasons !== null &&
+    held !== null &&
     (v.description === null || typeof v.description === 'string') &&
-    Object.hasOwn(v, 'arguments') &&
-    isTime(v.receivedAt) &&
-    isTime(v.deadline) &&
     typeof v.definitionChanged === 'boolean' &&
     isStrArray(v.askReasons);
   if (!ok) return null;
   const call = v as unknown as PendingCall;
   return {
-    id: call.id,
-    sessionId: call.sessionId,
-    host: call.host,
-    server: call.server,
-    serverId: call.serverId,
-    tool: call.tool,
+    ...held,
     description: call.description,
-    arguments: call.arguments,
     risk: { level: call.risk.level, reasons },
-    receivedAt: call.receivedAt,
-    deadline: call.deadline,
     definitionChanged: call.definitionChanged,
     askReasons: [...call.askReasons],
   };
@@ -190,15 +216,10 @@ function checkPendingCall(v: unknown): PendingCall | null {
 function checkResultReview(v: unknown): ResultReview | null {
   if (!isObj(v)) return null;
   const findings = checkReasons(v.findings);
+  const held = checkHeldFields(v);
   const ok =
     findings !== null &&
-    isInt(v.id) &&
-    typeof v.sessionId === 'string' &&
-    typeof v.host === 'string' &&
-    typeof v.server === 'string' &&
-    isNullOr(v.serverId, isInt) &&
-    typeof v.tool === 'string' &&
-    Object.hasOwn(v, 'arguments') &&
+    held !== null &&
     (v.mode === 'flagged' || v.mode === 'all') &&
     isCount(v.size) &&
     typeof v.sha256 === 'string' &&
@@ -206,19 +227,11 @@ function checkResultReview(v: unknown): ResultReview | null {
     isCount(v.chars) &&
     typeof v.preview === 'string' &&
     typeof v.hasSecrets === 'boolean' &&
-    (v.risk === null || isRiskLevel(v.risk)) &&
-    isTime(v.receivedAt) &&
-    isTime(v.deadline);
+    (v.risk === null || isRiskLevel(v.risk));
   if (!ok) return null;
   const r = v as unknown as ResultReview;
   return {
-    id: r.id,
-    sessionId: r.sessionId,
-    host: r.host,
-    server: r.server,
-    serverId: r.serverId,
-    tool: r.tool,
-    arguments: r.arguments,
+    ...held,
     mode: r.mode,
     size: r.size,
     sha256: r.sha256,
@@ -228,8 +241,6 @@ function checkResultReview(v: unknown): ResultReview | null {
     hasSecrets: r.hasSecrets,
     risk: r.risk,
     findings,
-    receivedAt: r.receivedAt,
-    deadline: r.deadline,
   };
 }
 
