@@ -17,6 +17,7 @@ import {
   waitFor,
   injectingServer,
 } from '../testing/harness';
+import { newRule } from '../store/testSupport';
 
 const GH_TOKEN = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
 
@@ -249,18 +250,7 @@ describe('`airlock gate` and a held result', () => {
     // An allow rule that holds every result of fetch_page, written before the gate starts.
     const store = openStore(databasePath(dir));
     store.rules.add(
-      {
-        serverId: null,
-        tool: 'fetch_page',
-        conditions: [],
-        action: 'allow',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-        reviewResults: 'all',
-      },
+      newRule({ tool: 'fetch_page', action: 'allow', reviewResults: 'all' }),
       Date.now(),
     );
     store.close();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow } from '../contract/types';
 import { connectClient, filesystemServer, tempDir, waitFor } from '../testing/harness';
 import { startGateService, type GateService } from './service';
+import { newRule } from '../store/testSupport';
 
 // "10 MB" in decimal: the MCP SDK's stdio transport (in the server and in the client) drops any
 // message over 10 MiB, so a request line must stay below that, JSON escapes included.
@@ -44,17 +45,11 @@ describe('10 MB arguments through the shim', () => {
     client = await connectClient(filesystemServer(project), { dataDir: gate.dataDir });
     await client.listTools();
     gate.store.rules.add(
-      {
-        serverId: null,
+      newRule({
         tool: 'write_file',
         conditions: [{ path: 'path', op: 'under', value: project }],
         action: 'allow',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
+      }),
       Date.now(),
     );
   }, 60_000);

@@ -98,20 +98,7 @@ const callEvents = (file: string): number => {
 describe('call desk', () => {
   it('answers the calls judged together only once their decisions are committed, together', async () => {
     const { store } = tempStore();
-    store.rules.add(
-      {
-        serverId: null,
-        tool: 'echo',
-        conditions: [],
-        action: 'allow',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
-      1,
-    );
+    store.rules.add(newRule({ tool: 'echo', action: 'allow' }), 1);
     const desk = deskOver(store, 'ask');
     const sent: Record<string, unknown>[] = [];
     const s = session(sent);

@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, filesystemServer, tempDir, waitFor } from '../testing/harness';
 import { startGateService, type GateService } from './service';
+import { newRule } from '../store/testSupport';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 const textOf = (r: CallResult): string =>
@@ -29,17 +30,12 @@ describe('an allow rule under a directory', () => {
       process.chdir(cwd);
     }
     gate.store.rules.add(
-      {
-        serverId: null,
+      newRule({
         tool: 'write_file',
         conditions: [{ path: 'path', op: 'under', value: project }],
         action: 'allow',
-        expiry: { kind: 'forever' },
         riskCeiling: 'high',
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
+      }),
       Date.now(),
     );
     client = await connectClient(filesystemServer(project), { dataDir });

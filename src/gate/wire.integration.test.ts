@@ -15,6 +15,7 @@ import { startGateService, type GateService } from './service';
 import type { GateMessage, SessionInfo } from './wire';
 import { checkGateMessage } from '../link/wireCheck';
 import { controlRequest } from '../cli/control';
+import { newRule } from '../store/testSupport';
 
 interface TestShim {
   conn: GateConnection<GateMessage>;
@@ -171,20 +172,7 @@ describe('server identity', () => {
   }
 
   beforeEach(() => {
-    gate.store.rules.add(
-      {
-        serverId: null,
-        tool: 'write_file',
-        conditions: [],
-        action: 'allow',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
-      Date.now(),
-    );
+    gate.store.rules.add(newRule({ tool: 'write_file', action: 'allow' }), Date.now());
   });
 
   it.each([

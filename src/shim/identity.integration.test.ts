@@ -5,6 +5,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, everythingServer, runCli, tempDir, waitFor } from '../testing/harness';
 import { startGateService, type GateService } from '../gate/service';
+import { newRule } from '../store/testSupport';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 const textOf = (r: CallResult): string =>
@@ -16,20 +17,7 @@ let gate: GateService;
 beforeAll(async () => {
   dataDir = tempDir();
   gate = await startGateService({ dataDir });
-  gate.store.rules.add(
-    {
-      serverId: null,
-      tool: 'echo',
-      conditions: [],
-      action: 'allow',
-      expiry: { kind: 'forever' },
-      riskCeiling: null,
-      note: '',
-      origin: 'manual',
-      enabled: true,
-    },
-    Date.now(),
-  );
+  gate.store.rules.add(newRule({ tool: 'echo', action: 'allow' }), Date.now());
 });
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ import {
   type ServerCommand,
   injectingServer,
 } from '../testing/harness';
+import { newRule } from '../store/testSupport';
 
 const modern = (): ServerCommand => ({
   name: 'modern',
@@ -247,20 +248,7 @@ describe('review results: the timeout replaces', () => {
     dataDir = tempDir();
     // A short timeout: only the result waits on it here (the call is allowed by a rule).
     gate = await startGateService({ dataDir, mode: 'ask', timeoutMs: 1_500 });
-    allowAll = gate.store.rules.add(
-      {
-        serverId: null,
-        tool: '*',
-        conditions: [],
-        action: 'allow',
-        expiry: { kind: 'forever' },
-        riskCeiling: null,
-        note: '',
-        origin: 'manual',
-        enabled: true,
-      },
-      Date.now(),
-    );
+    allowAll = gate.store.rules.add(newRule({ action: 'allow' }), Date.now());
   });
   afterAll(() => gate.close());
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventAppender, eventHash } from './chain';
 import { begunFacts, decidedFacts } from './facts';
 import { openStore } from './store';
-import { call, decision, removeTempDirs, tempStore } from './testSupport';
+import { call, decision, newRule, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
@@ -15,17 +15,7 @@ function sampleFile(): string {
     10,
   );
   store.rules.add(
-    {
-      serverId,
-      tool: 'read_*',
-      conditions: [],
-      action: 'allow',
-      expiry: { kind: 'forever' },
-      riskCeiling: 'medium',
-      note: '',
-      origin: 'manual',
-      enabled: true,
-    },
+    newRule({ serverId, tool: 'read_*', action: 'allow', riskCeiling: 'medium' }),
     20,
   );
   for (let i = 0; i < 4; i++) {

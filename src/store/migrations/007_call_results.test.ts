@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir, tempStore } from '../testSupport';
+import { call, decision, newRule, removeTempDirs, tempDir, tempStore } from '../testSupport';
 import type { CallResult } from '../types';
 import { MIGRATIONS } from './index';
 
@@ -122,17 +122,7 @@ describe('recorded results', () => {
 });
 
 describe('allow rules that review results', () => {
-  const allow = {
-    serverId: null,
-    tool: 'fetch_*',
-    conditions: [],
-    action: 'allow' as const,
-    expiry: { kind: 'forever' as const },
-    riskCeiling: null,
-    note: '',
-    origin: 'manual',
-    enabled: true,
-  };
+  const allow = newRule({ tool: 'fetch_*', action: 'allow' });
 
   it('keep the setting, chain it, and read older rules without it', () => {
     const { store } = tempStore();
