@@ -14,7 +14,7 @@ import type {
   ShimMessage,
 } from '../gate/wire';
 import { checkGateMessage } from '../link/wireCheck';
-import { jsonStringBytes } from '../mcp/jsonBytes';
+import { jsonStringParts } from '../mcp/jsonBytes';
 import { DecisionTrace } from './decisionTrace';
 
 type Connection = GateConnection<GateMessage>;
@@ -454,12 +454,12 @@ function sendLine(
 }
 
 /**
- * `{"t":…,"rid":…,"digest":…,"line":"…"}` as byte parts: the held line escaped once into a
- * buffer, never decoded into a string and encoded back (see jsonBytes.ts).
+ * `{"t":…,"rid":…,"digest":…,"line":"…"}` as byte parts: the held line escaped as views of its
+ * own bytes (see jsonStringParts), never decoded into a string, encoded back or copied whole.
  */
 function lineMessage(t: 'ask' | 'observed', rid: number, digest: string, line: Buffer): Buffer[] {
   const head = Buffer.from(`{"t":"${t}","rid":${rid},"digest":${JSON.stringify(digest)},"line":`);
-  return [head, jsonStringBytes(line), CLOSE_OBJECT];
+  return [head, ...jsonStringParts(line), CLOSE_OBJECT];
 }
 
 const CLOSE_OBJECT = Buffer.from('}');

@@ -14,6 +14,7 @@ import {
 import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
 import { launchHasRefs, resolveLaunch, type Launch } from './keychainLaunch';
+import { leanRuntime } from './memory';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
@@ -76,6 +77,7 @@ function startShim(
   launch: Launch | undefined,
   log: (line: string) => void,
 ): void {
+  const afterLine = leanRuntime();
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
 
@@ -124,7 +126,8 @@ function startShim(
     if (line.length < BIG_LINE_BYTES) return stream.write(Buffer.concat([line, NEWLINE]));
     stream.cork();
     stream.write(line);
-    const ok = stream.write(NEWLINE);
+    // Once written, the line is garbage unless still held: collect it before the next one comes.
+    const ok = stream.write(NEWLINE, () => afterLine(line.length));
     stream.uncork();
     return ok;
   };
@@ -154,6 +157,7 @@ function startShim(
       if (gate.backlogged && hostValve.hold('gate')) {
         gate.whenDrained(() => hostValve.release('gate'));
       }
+      afterLine(line.length);
     },
     onOversize: (info) => proxy.onHostOversize(info),
   });
@@ -162,6 +166,7 @@ function startShim(
     chunksKept: true,
     onLine: (line) => {
       if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
+      afterLine(line.length);
     },
     onOversize: (info) => proxy.onServerOversize(info),
   });
