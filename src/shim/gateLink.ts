@@ -141,9 +141,20 @@ export class GateLink {
 
   /**
    * Ask the gate about one call, showing it `line`'s exact bytes. Always resolves: failures
-   * become denials.
+   * become denials. On a live connection the ask leaves in this very turn, with the outcome
+   * reports waiting (one write and one wake-up of the gate, not two).
    */
-  async ask(rid: number, line: Buffer, digest: string): Promise<GateDecision> {
+  ask(rid: number, line: Buffer, digest: string): Promise<GateDecision> {
+    const conn = this.conn;
+    if (conn && !conn.channel.isClosed) return this.askOn(conn, rid, line, digest);
+    return this.askAfterConnecting(rid, line, digest);
+  }
+
+  private async askAfterConnecting(
+    rid: number,
+    line: Buffer,
+    digest: string,
+  ): Promise<GateDecision> {
     let conn: Connection;
     try {
       conn = await this.ensure();
@@ -159,6 +170,15 @@ export class GateLink {
         text: `Denied by Airlock: the connection to the approval service was lost (${this.lostReason})`,
       };
     }
+    return this.askOn(conn, rid, line, digest);
+  }
+
+  private askOn(
+    conn: Connection,
+    rid: number,
+    line: Buffer,
+    digest: string,
+  ): Promise<GateDecision> {
     return new Promise((resolve) => {
       this.asked.set(rid, { digest, resolve, timer: null });
       this.flushDeferred();

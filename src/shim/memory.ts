@@ -24,7 +24,7 @@ export const COLLECT_AFTER_BYTES = 1024 * 1024;
  * big lines in one read share it).
  */
 export function leanRuntime(): (bytes: number) => void {
-  setFlagsFromString('--no-opt');
+  if (process.env.STREAM_KEEP_OPT !== '1') setFlagsFromString('--no-opt');
   const collect = exposedGc();
   if (!collect) return () => {};
   let scheduled = false;
