@@ -11,6 +11,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -79,16 +80,31 @@ const stage = (what: string): void => {
   process.stderr.write(`[shim13] ${new Date().toISOString().slice(11, 19)} ${what}\n`);
 };
 
-/** The SDK client through bench/lineProxy.mjs: the same hop as the shim, with no work in it. */
-async function throughLineProxy(server: ServerCommand): Promise<Client> {
+/**
+ * The SDK client through bench/lineProxy.mjs: the same hop as the shim, with no work in it. With
+ * `roundTrip` (a socket path), the proxy also sends each tools/call line there and forwards it
+ * once the answer is back: the hop and the one round trip a gated call cannot do without.
+ */
+async function throughLineProxy(server: ServerCommand, roundTrip?: string): Promise<Client> {
   const transport = new StdioClientTransport({
     command: NODE,
     args: [join(__dirname, 'lineProxy.mjs'), server.command, ...server.args],
+    env: {
+      ...(process.env as Record<string, string>),
+      ...(roundTrip ? { LINE_PROXY_ROUND_TRIP: roundTrip } : {}),
+    },
     stderr: 'pipe',
   });
   const client = new Client({ name: 'airlock-bench', version: '1.0.0' });
   await client.connect(transport);
   return client;
+}
+
+/** The trivial peer of the fair yardstick: a local socket that sends back what it gets. */
+async function startEcho(path: string): Promise<Server> {
+  const server = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return server;
 }
 
 function allowEcho(dataDir: string): void {
@@ -228,31 +244,42 @@ async function manyShimsOnce(dataDir: string, repeat: number): Promise<ManyShims
   };
 }
 
-/** One repeat of the CPU row: ms of CPU per call, the shim and the line proxy, interleaved. */
-async function cpuOnce(dataDir: string): Promise<{ shim: number; proxy: number }> {
+interface CpuFigures {
+  shim: number;
+  proxy: number;
+  /** The line proxy with one socket round trip per tools/call (the fair yardstick). */
+  fair: number;
+}
+
+/** One repeat of the CPU row: ms of CPU per call, the shim and both line proxies, interleaved. */
+async function cpuOnce(dataDir: string, echoPath: string): Promise<CpuFigures> {
   const shim = await connectClient(everythingServer(), { dataDir });
   const proxy = await throughLineProxy(everythingServer());
+  const fair = await throughLineProxy(everythingServer(), echoPath);
   try {
     for (let i = 0; i < 100; i++) {
-      await echo(shim, kilobyte(i));
-      await echo(proxy, kilobyte(i));
+      for (const c of [shim, proxy, fair]) await echo(c, kilobyte(i));
     }
-    let shimCpu = 0;
-    let proxyCpu = 0;
-    // Halves in turn, so that a change of load during the repeat falls on both alike.
+    const cpu = { shim: 0, proxy: 0, fair: 0 };
+    // Halves in turn, so that a change of load during the repeat falls on all alike.
     for (let half = 0; half < 2; half++) {
-      for (const [client, add] of [
-        [shim, (v: number) => (shimCpu += v)],
-        [proxy, (v: number) => (proxyCpu += v)],
+      for (const [client, which] of [
+        [shim, 'shim'],
+        [proxy, 'proxy'],
+        [fair, 'fair'],
       ] as const) {
         const before = cpuMs(pidOf(client));
         for (let i = 0; i < CPU_CALLS / 2; i++) await echo(client, kilobyte(i));
-        add(cpuMs(pidOf(client)) - before);
+        cpu[which] += cpuMs(pidOf(client)) - before;
       }
     }
-    return { shim: shimCpu / CPU_CALLS, proxy: proxyCpu / CPU_CALLS };
+    return {
+      shim: cpu.shim / CPU_CALLS,
+      proxy: cpu.proxy / CPU_CALLS,
+      fair: cpu.fair / CPU_CALLS,
+    };
   } finally {
-    await closeAll([shim, proxy]);
+    await closeAll([shim, proxy, fair]);
   }
 }
 
@@ -272,17 +299,19 @@ it('issue 13: many shims at once, shim CPU per gated call, shim peak memory', as
   const dataDir = tempDir('airlock-bench-shim13-');
   allowEcho(dataDir);
   const gate = await startGateProcess(dataDir, ['--mode', 'ask']);
+  const echoPath = join(dataDir, 'echo.sock');
+  const echoServer = await startEcho(echoPath);
   const loadAtStart = loadavg()[0]!;
   try {
     const many: ManyShims[] = [];
-    const cpu: { shim: number; proxy: number }[] = [];
+    const cpu: CpuFigures[] = [];
     const peaks = RSS_ROWS.map(() => [] as number[]);
     // Repeats interleave the rows, so that each row's spread covers the run's changes of load.
     for (let r = 0; r < REPEATS; r++) {
       stage(`repeat ${r + 1}: many shims`);
       many.push(await manyShimsOnce(dataDir, r));
       stage(`repeat ${r + 1}: CPU per call`);
-      cpu.push(await cpuOnce(dataDir));
+      cpu.push(await cpuOnce(dataDir, echoPath));
       for (const [k, row] of RSS_ROWS.entries()) {
         stage(`repeat ${r + 1}: peak RSS, ${row.label}`);
         peaks[k]!.push(await peakOnce(dataDir, row));
@@ -311,7 +340,10 @@ the figure is the median of the repeats with the lowest and highest in brackets.
   client, the server and the shim's forwarding.
 - **CPU per gated call:** the shim process's user + system time over ${CPU_CALLS} sequential
   calls, against \`bench/lineProxy.mjs\` (spawns the server, forwards each line both ways and
-  does nothing else) over the same calls, interleaved in halves.
+  does nothing else) over the same calls, and against the same proxy with
+  \`LINE_PROXY_ROUND_TRIP\`: each tools/call line also goes to a local socket that echoes it,
+  and is forwarded once the echo is back (the one round trip a gated call cannot do without,
+  with nothing decided, sealed or checked). All three interleaved in halves.
 - **Peak RSS:** VmHWM of a fresh shim after the calls of its row. The issue's row is 100 × 10
   MB, but server-everything's \`echo\` does not answer a 10 MB message even without Airlock (the
   client times out), so the large row is 5 MB messages, against the same rule (2 × the message +
@@ -326,10 +358,15 @@ the figure is the median of the repeats with the lowest and highest in brackets.
 | ${SHIMS} direct clients at once: round trip p99 / median (ms) | ${spread(pick((m) => m.directP99))} / ${spread(pick((m) => m.directMedian))} | |
 | shim CPU per gated call (ms) | ${spread(cpu.map((c) => c.shim))} | |
 | line proxy CPU per call (ms) | ${spread(cpu.map((c) => c.proxy))} | |
+| line proxy + one socket round trip per tools/call, CPU per call (ms) | ${spread(cpu.map((c) => c.fair))} | |
 | shim CPU / line proxy CPU | **${spread(
         cpu.map((c) => c.shim / c.proxy),
         times,
       )}** | ≤ 1.3× |
+| shim CPU / line proxy with the round trip CPU | **${spread(
+        cpu.map((c) => c.shim / c.fair),
+        times,
+      )}** | |
 ${rss.join('\n')}
 
 Load average (1 min): ${loadAtStart.toFixed(1)} at the start of the run, ${loadAtEnd.toFixed(1)} at
@@ -346,6 +383,7 @@ servers and ${SHIMS} shims on two cores), CPU per call much less. CPU is counted
       })),
     });
   } finally {
+    echoServer.close();
     gate.kill('SIGTERM');
     await new Promise((r) => (gate.exitCode !== null ? r(null) : gate.once('exit', r)));
     rmSync(dataDir, { recursive: true, force: true });

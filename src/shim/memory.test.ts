@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { collectorAfterBigLines, COLLECT_AFTER_BYTES, exposedGc } from './memory';
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('collections after big lines', () => {
+  it('collects once after a big line, never after small ones, and once for many in one turn', async () => {
+    let collections = 0;
+    const after = collectorAfterBigLines(() => collections++);
+    after(1024);
+    after(COLLECT_AFTER_BYTES - 1);
+    await nextTurn();
+    expect(collections).toBe(0);
+    after(COLLECT_AFTER_BYTES);
+    after(5 * COLLECT_AFTER_BYTES);
+    expect(collections).toBe(0); // at the end of the turn, not in the middle of a read
+    await nextTurn();
+    expect(collections).toBe(1);
+    after(COLLECT_AFTER_BYTES);
+    await nextTurn();
+    expect(collections).toBe(2);
+  });
+
+  it('gets a real collector without a node flag, and it frees the garbage of a big line', async () => {
+    const gc = exposedGc();
+    expect(gc).toBeTypeOf('function');
+    const after = collectorAfterBigLines(gc);
+    const before = process.memoryUsage().arrayBuffers;
+    // A big line's buffer, dropped once handled (in a function, so nothing here keeps it).
+    ((): void => void Buffer.alloc(32 * 1024 * 1024, 1).length)();
+    const held = process.memoryUsage().arrayBuffers;
+    expect(held).toBeGreaterThan(before + 16 * 1024 * 1024); // not collected by itself yet
+    after(COLLECT_AFTER_BYTES);
+    await nextTurn();
+    expect(process.memoryUsage().arrayBuffers).toBeLessThan(held - 16 * 1024 * 1024);
+  });
+});
