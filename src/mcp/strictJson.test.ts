@@ -264,3 +264,18 @@ describe('parseStrictJson properties', () => {
     );
   });
 });
+
+describe('long strings (the plain runs skipped in native code)', () => {
+  it('still finds a control character, a lone surrogate or an escape past 4096 plain characters', () => {
+    for (const n of [4095, 4096, 4097, 8192, 10_000]) {
+      const plain = 'a'.repeat(n);
+      expect(parseStrictJson(`"${plain}"`)).toBe(plain);
+      expect(parseStrictJson(`"${plain}\\n${plain}é🙂"`)).toBe(`${plain}\n${plain}é🙂`);
+      expect(() => parseStrictJson(`"${plain}\u0001"`)).toThrow(/control character/);
+      expect(() => parseStrictJson(`"${plain}\ud800x"`)).toThrow(/lone surrogate/);
+      expect(() => parseStrictJson(`"${plain}\\x"`)).toThrow(/bad escape/);
+      expect(() => parseStrictJson(`"${plain}`)).toThrow(/unterminated string/);
+      expect(() => parseStrictJson(`{"${plain}":1,"${plain}":2}`)).toThrow(/duplicate key/);
+    }
+  });
+});

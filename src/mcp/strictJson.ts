@@ -55,6 +55,13 @@ type ArrayFrame = { isArray: true; value: JsonValue[] };
 type Frame = ObjectFrame | ArrayFrame;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/**
+ * A run of string characters the loop below would only step over: not a quote, a backslash, a
+ * control character or a surrogate (those take the careful path, one at a time). Without the
+ * `u` flag it matches UTF-16 code units, so a surrogate always stops it. Bounded, so that a long
+ * run is a series of short matches: no input makes the regex engine's work grow faster than it.
+ */
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]{0,4096}/y;
 
 export function parseStrictJsonDetailed(
   text: string,
@@ -86,6 +93,10 @@ export function parseStrictJsonDetailed(
     let out = '';
     let runStart = i;
     for (;;) {
+      // Jump over characters that need no look (see PLAIN_RUN) in native code, not one by one.
+      PLAIN_RUN.lastIndex = i;
+      PLAIN_RUN.test(text);
+      i = PLAIN_RUN.lastIndex;
       if (i >= len) return fail('unterminated string', pos);
       const c = text.charCodeAt(i);
       if (c === 0x22) {
