@@ -752,7 +752,7 @@ the moment these have theirs, so the batched writes after the answer are counted
 calls. Unlike the round trips it barely moves with the machine's load: it is what the 32-in-flight and
 20-shim rows are bound by.
 
-The record is measured on the ask gate's file after its ${SEQUENTIAL.calls + SEQUENTIAL.warmup + 2 * IN_FLIGHT.calls}
+The record is measured on the ask gate's file after its ${SEQUENTIAL.calls + SEQUENTIAL.warmup + GATE_CPU_CALLS + 2 * IN_FLIGHT.calls}
 calls (pages as allocated, the schema's own pages included). Each call keeps its arguments,
 and, since results are recorded, a masked excerpt of what it returned (the
 \`resultExcerptChars\` setting, 2,048 characters by default): for \`echo\` that is the
