@@ -23,7 +23,6 @@ interface EventDbRow {
   type: string;
   call_id: number | null;
   payload: string;
-  prev_hash: string;
   hash: string;
 }
 
@@ -121,24 +120,29 @@ function verifyChain(
   let lastPrune: Prune | null = null;
   const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
-    `SELECT seq, at, type, call_id, payload, ${hashHex('prev_hash')} AS prev_hash,
-       ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
+    `SELECT seq, at, type, call_id, payload, ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
   );
   for (const e of events.iterate()) {
     if (e.seq < expected)
       return bad(e.seq, `row ${e.seq} lies before the chain's start (${expected})`);
     if (e.seq > expected) return bad(expected, `row ${expected} is missing`);
-    if (e.prev_hash !== prev) return bad(e.seq, `row ${e.seq} does not follow row ${e.seq - 1}`);
+    // The link is the hash itself: computed over the previous row's stored hash, it fails when
+    // this row was edited and when the row before was edited with its hash recomputed.
     const computed = eventHash({
       seq: e.seq,
       at: e.at,
       type: e.type,
       callId: e.call_id,
       payload: e.payload,
-      prevHash: e.prev_hash,
+      prevHash: prev,
     });
     if (computed !== e.hash)
-      return bad(e.seq, `row ${e.seq} was changed (its hash does not match)`);
+      return bad(
+        e.seq,
+        e.seq === anchor.first_seq
+          ? `row ${e.seq} was changed, or does not follow the chain's anchor (its hash does not match)`
+          : `row ${e.seq} was changed, or does not follow row ${e.seq - 1} (its hash does not match)`,
+      );
     const payload = JSON.parse(e.payload) as Record<string, unknown>;
     if (e.type === 'pruned') lastPrune = payload as unknown as Prune;
     replay.apply(e.seq, e.type, payload);
