@@ -49,13 +49,12 @@ export function callRepo(ctx: StoreContext): CallRepo {
        would_have = ? WHERE id = ? AND decision IS NULL`,
   );
   const setApproved = ctx.w.prepare('UPDATE calls SET approved_arguments = ? WHERE id = ?');
+  // The outcome and its result in one statement: the row is rewritten once.
   const setOutcome = ctx.w.prepare(
-    `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?
+    `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?,
+       result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
+       result_findings = ?
      WHERE id = ? AND outcome_error IS NULL`,
-  );
-  const setResult = ctx.w.prepare(
-    `UPDATE calls SET result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
-       result_findings = ? WHERE id = ?`,
   );
   const reviewOf = ctx.w.prepare<[number], { result_review: string | null }>(
     'SELECT result_review FROM calls WHERE id = ?',
@@ -134,12 +133,12 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (!s) throw new Error(`unknown call ${callId}`);
         if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
         if (s.outcome_error !== null) return false;
-        setOutcome.run(o.isError ? 1 : 0, o.durationMs, o.size, callId);
+        const outcome = [o.isError ? 1 : 0, o.durationMs, o.size] as const;
+        setOutcome.run(...outcome, ...resultColumns(o.result), callId);
         if (!o.result) {
           ctx.append('call.outcome', outcomeFacts(o), now, callId);
           return true;
         }
-        setResult.run(...resultColumns(o.result), callId);
         // One event for the outcome and its result, by digest: an excerpt, a finding or a size
         // edited in the file is caught, and the chain does not grow by a row per fact group.
         const facts = { ...outcomeFacts(o), ...resultFacts(o.result) };
