@@ -3,24 +3,35 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { afterCheckpoint, CATCH_UP_MAX_COMMITS, Checkpointer } from './checkpointer';
+import {
+  afterCheckpoint,
+  CATCH_UP_MAX_COMMITS,
+  Checkpointer,
+  type CheckpointReport,
+} from './checkpointer';
 import { removeTempDirs, tempDir } from './testSupport';
 
 afterEach(removeTempDirs);
 
 describe('afterCheckpoint', () => {
-  it.each([
-    [{ ok: true, busy: 0 }, 0, false, 'done'],
-    [{ ok: true, busy: 0 }, 1, false, 'catch-up'],
-    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS, false, 'catch-up'],
-    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS + 1, false, 'again'],
+  const rows: [CheckpointReport, number, boolean, boolean, string][] = [
+    [{ ok: true, busy: 0 }, 0, false, false, 'done'],
+    [{ ok: true, busy: 0 }, 1, false, false, 'catch-up'],
+    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS, false, false, 'catch-up'],
+    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS + 1, false, false, 'again'],
     // After a round that left too much, the writer completes it whatever is left: bounded.
-    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS + 1, true, 'catch-up'],
-    [{ ok: true, busy: 1 }, 5, false, 'done'],
-    [{ ok: false }, 5, false, 'done'],
-  ] as const)('%j with %i commits meanwhile (again before: %s) → %s', (r, n, again, want) => {
-    expect(afterCheckpoint(r, n, again)).toBe(want);
-  });
+    [{ ok: true, busy: 0 }, CATCH_UP_MAX_COMMITS + 1, true, false, 'catch-up'],
+    [{ ok: true, busy: 1 }, 5, false, false, 'done'],
+    // After a slow catch-up (a busy disk) the event loop is spared for a while.
+    [{ ok: true, busy: 0 }, 5, false, true, 'done'],
+    [{ ok: false }, 5, false, false, 'done'],
+  ];
+  it.each(rows)(
+    '%j with %i commits meanwhile (again before: %s, paused: %s) → %s',
+    (r, n, again, paused, want) => {
+      expect(afterCheckpoint(r, n, again, paused)).toBe(want);
+    },
+  );
 });
 
 /** The WAL header's checkpoint sequence number: it moves each time the log restarts. */

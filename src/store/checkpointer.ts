@@ -72,19 +72,28 @@ export interface CheckpointReport {
 }
 
 /**
+ * A catch-up slower than this (its fsyncs waited for a busy disk) held the event loop too long:
+ * the next CATCH_UP_PAUSE_ROUNDS rounds leave what they leave over for the worker's next round,
+ * as before catch-ups existed, then one more measures the disk again.
+ */
+export const CATCH_UP_SLOW_MS = 4;
+export const CATCH_UP_PAUSE_ROUNDS = 16;
+
+/**
  * Pure: after the worker's round, `done` (no commit landed meanwhile: the log is all in the
- * database file, and the next commit restarts it), `catch-up` (the writer copies what the
- * commits made meanwhile added, so the checkpoint completes), or `again` (too many for the event
- * loop: the worker's next round starts at once; after two such rounds in a row the writer
- * catches up all the same, so the log is bounded whatever the load).
+ * database file, and the next commit restarts it; or catching up is paused), `catch-up` (the
+ * writer copies what the commits made meanwhile added, so the checkpoint completes), or `again`
+ * (too many for the event loop: the worker's next round starts at once; after two such rounds
+ * in a row the writer catches up all the same, so the log stays bounded).
  */
 export function afterCheckpoint(
   report: CheckpointReport,
   commitsMeanwhile: number,
   againBefore: boolean,
+  paused = false,
 ): 'done' | 'catch-up' | 'again' {
   if (!report.ok || report.busy) return 'done';
-  if (commitsMeanwhile === 0) return 'done';
+  if (commitsMeanwhile === 0 || paused) return 'done';
   if (commitsMeanwhile <= CATCH_UP_MAX_COMMITS || againBefore) return 'catch-up';
   return 'again';
 }
@@ -132,16 +141,20 @@ export class Checkpointer {
       this.running = false;
       this.done++;
       if (this.gone) return;
-      const next = afterCheckpoint(report, this.commitsMeanwhile, this.againBefore);
+      const paused = this.pausedRounds > 0;
+      if (paused) this.pausedRounds--;
+      const next = afterCheckpoint(report, this.commitsMeanwhile, this.againBefore, paused);
       this.againBefore = next === 'again';
       if (next === 'again') this.lastStart = -Infinity;
       if (next !== 'catch-up') return;
       this.caughtUp++;
+      const start = this.now();
       try {
         this.opts.catchUp?.();
       } catch {
         // Locked by another process, say: the worker's next round tries again.
       }
+      if (this.now() - start > CATCH_UP_SLOW_MS) this.pausedRounds = CATCH_UP_PAUSE_ROUNDS;
     });
     this.worker.on('error', (err) => this.lose(err.message));
     this.worker.on('exit', () => this.lose('the checkpoint worker exited'));
@@ -153,6 +166,8 @@ export class Checkpointer {
   /** Commits made while the worker's round runs: their frames are what it leaves over. */
   private commitsMeanwhile = 0;
   private againBefore = false;
+  /** Rounds left without catching up, after a slow catch-up. */
+  private pausedRounds = 0;
 
   /** After a commit: start a checkpoint unless one runs or one started less than a second ago. */
   afterCommit(): void {
