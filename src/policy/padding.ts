@@ -12,40 +12,42 @@ export interface Padding {
 const MIN_BLANKS = 64;
 const MIN_LINE_BREAKS = 20;
 
-function isBlank(code: number): boolean {
-  return (
-    code === 0x20 ||
-    code === 0x09 ||
-    code === 0xa0 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x3000
-  );
-}
-
 const isSpaceOrTab = (code: number): boolean => code === 0x20 || code === 0x09;
 
 // The first place where MIN_BLANKS blanks follow each other is where the first long enough run
 // starts (an earlier start inside it would have been found first): a bounded, native search.
 const BLANKS = /[ \t\u00a0\u2000-\u200a\u3000]{64}/g;
+// Where a run of blanks ends: the first character that is not one. One character at a time,
+// natively, without a quantifier.
+const NOT_BLANK = /[^ \t\u00a0\u2000-\u200a\u3000]/g;
+// Where a run of `\r?\n[ \t]*` ends: the first character that is none of them, or a `\r` that
+// does not start a line break.
+const NOT_LINE_BREAK = /[^\n\r\t ]|\r(?!\n)/g;
+
+/** The index of the first match of a global regex at or after `from`, or the string's end. */
+function firstMatchFrom(re: RegExp, s: string, from: number): number {
+  re.lastIndex = from;
+  return re.exec(s)?.index ?? s.length;
+}
 
 /** The first run of at least MIN_BLANKS blank characters. */
 function firstBlankRun(s: string): Padding | null {
   BLANKS.lastIndex = 0;
   const found = BLANKS.exec(s);
   if (!found) return null;
-  let end = found.index + MIN_BLANKS;
-  while (end < s.length && isBlank(s.charCodeAt(end))) end++;
+  const end = firstMatchFrom(NOT_BLANK, s, found.index + MIN_BLANKS);
   return { index: found.index, length: end - found.index };
 }
 
 /**
- * From `start`, as many `\r?\n[ \t]*` as follow each other: their count and where they end.
- * (Greedy and without choices, so this is exactly what the regex would match.)
+ * From `start` (a line break), up to MIN_LINE_BREAKS `\r?\n[ \t]*` that follow each other:
+ * their count and where they end. Greedy and without choices, so this is exactly what the
+ * regex would match.
  */
-function lineBreaksFrom(s: string, start: number): { count: number; end: number } {
+function firstLineBreaksFrom(s: string, start: number): { count: number; end: number } {
   let i = start;
   let count = 0;
-  for (;;) {
+  while (count < MIN_LINE_BREAKS) {
     let j = i;
     if (s.charCodeAt(j) === 0x0d) j++;
     if (s.charCodeAt(j) !== 0x0a) break;
@@ -59,11 +61,16 @@ function lineBreaksFrom(s: string, start: number): { count: number; end: number 
 
 /** The first place where at least MIN_LINE_BREAKS line breaks follow each other. */
 function firstLineBreakRun(s: string): Padding | null {
-  // Line breaks are found natively (indexOf); only what follows each one is read here.
+  // Line breaks are found natively (indexOf); only what follows each one is read here, and
+  // only up to MIN_LINE_BREAKS of them: the rest of a long run is skipped natively.
   for (let newline = s.indexOf('\n'); newline >= 0;) {
     const start = newline > 0 && s.charCodeAt(newline - 1) === 0x0d ? newline - 1 : newline;
-    const { count, end } = lineBreaksFrom(s, start);
-    if (count >= MIN_LINE_BREAKS) return { index: start, length: end - start };
+    const { count, end } = firstLineBreaksFrom(s, start);
+    if (count >= MIN_LINE_BREAKS) {
+      // Padding: it goes on for as long as line breaks, spaces and tabs follow each other.
+      const runEnd = firstMatchFrom(NOT_LINE_BREAK, s, end);
+      return { index: start, length: runEnd - start };
+    }
     // A later start inside this run sees fewer line breaks: carry on after it.
     newline = s.indexOf('\n', Math.max(end, newline + 1));
   }
