@@ -109,28 +109,16 @@ function placesOf(s: string, literal: string): Hint[] {
   return places;
 }
 
-/** Two lists of places, each in text order, as one. */
-function merged(a: Hint[], b: Hint[]): Hint[] {
-  const out: Hint[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const next = j >= b.length || (i < a.length && (a[i] as Hint).at < (b[j] as Hint).at);
-    out.push(next ? (a[i++] as Hint) : (b[j++] as Hint));
-  }
-  return out;
-}
-
 /**
- * Every place where a known format may start, in text order, with the start found there.
- * No start lies inside another one's text, so this is every place one search for all of them
- * would find.
+ * Every place where a known format may start, with the start found there: the word starts in
+ * text order, then each literal's places in text order. Each format starts only with word
+ * starts or only with one literal, so each format still sees its places in text order.
  */
 function hints(s: string): Hint[] {
   const words: Hint[] = [];
   WORD_HINT.lastIndex = 0;
   for (let m = WORD_HINT.exec(s); m; m = WORD_HINT.exec(s)) words.push({ at: m.index, text: m[0] });
-  return LITERAL_HINTS.reduce((all, literal) => merged(all, placesOf(s, literal)), words);
+  return [...words, ...LITERAL_HINTS.flatMap((literal) => placesOf(s, literal))];
 }
 
 /** The match of a sticky regex at exactly `at`, or null. */
