@@ -30,7 +30,9 @@ import {
   NODE,
   startGateProcess,
   tempDir,
+  waitFor,
 } from '../src/testing/harness';
+import { processCpuMs } from './gateCpu';
 import { ms, summarize, writeSection, type Summary } from './report';
 import { saveRows } from './summary';
 import { newRule } from '../src/store/testSupport';
@@ -386,6 +388,8 @@ ${e2e}`,
 const REPEATS = 3;
 const SEQUENTIAL = { calls: 400, warmup: 100, rounds: 8 };
 const IN_FLIGHT = { calls: 1500, concurrency: 32 };
+/** Sequential calls over which the gate's own CPU is read (per mode, per repeat). */
+const GATE_CPU_CALLS = 2000;
 const BURST = { calls: 20_000, concurrency: 256 };
 
 /** About 1 KB of words (not one repeated letter, so full-text search indexes real tokens). */
@@ -448,6 +452,38 @@ function recorded(dataDir: string, decision: DecisionKind): number {
   }
 }
 
+/** Calls the gate of `dataDir` has on record without their outcome yet (read as another process). */
+function unsettled(dataDir: string): { calls: number; open: number } {
+  const db = new Database(databasePath(dataDir), { readonly: true });
+  try {
+    const row = db
+      .prepare('SELECT count(*) AS calls, count(*) - count(outcome_duration_ms) AS open FROM calls')
+      .get() as { calls: number; open: number };
+    return row;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The gate process's CPU (user + system, all its threads) per call over `n` sequential echo
+ * calls, every write they cause included: it starts once every earlier call has its outcome on
+ * record and stops once these have theirs (outcomes and observe-mode records are written in
+ * batches after the answer). CPU time, unlike a round trip, barely moves with the machine's load.
+ */
+async function gateCpuPerCall(gatePid: number, client: Client, dataDir: string, n: number) {
+  const settled = (calls: number) => () => {
+    const now = unsettled(dataDir);
+    return now.open === 0 && now.calls >= calls;
+  };
+  await waitFor(settled(0), 30_000, 'the earlier calls to be on record');
+  const before = unsettled(dataDir).calls;
+  const cpu = processCpuMs(gatePid);
+  for (let i = 0; i < n; i++) await echo(client, i);
+  await waitFor(settled(before + n), 30_000, 'the calls and their outcomes to be on record');
+  return (processCpuMs(gatePid) - cpu) / n;
+}
+
 /** Where a call's bytes go: the part of the file each kind of table or index takes, per call. */
 interface SizeParts {
   calls: number;
@@ -504,6 +540,9 @@ const spread = (values: number[], f: (v: number) => string): string => {
 
 interface Repeat {
   fsync: number;
+  /** The gate's CPU (ms) per sequential call, every write included. */
+  gateCpuObserve: number;
+  gateCpuAsk: number;
   direct: number;
   observe: number;
   ask: number;
@@ -554,6 +593,14 @@ async function oneRepeat(): Promise<Repeat> {
       for (const v of order) await sequential(v.client, perRound, r * perRound, v.samples);
     }
     const fsync = fsyncMedian(askDir);
+    // The gate's own CPU per call, observe then ask (each gate alone at work meanwhile).
+    const gateCpuObserve = await gateCpuPerCall(
+      observeGate.pid!,
+      observe,
+      observeDir,
+      GATE_CPU_CALLS,
+    );
+    const gateCpuAsk = await gateCpuPerCall(askGate.pid!, ask, askDir, GATE_CPU_CALLS);
     const [d, o, a] = variants.map((v) => summarize(v.samples, 1).median) as [
       number,
       number,
@@ -571,7 +618,7 @@ async function oneRepeat(): Promise<Repeat> {
     await inFlight(observe, BURST.calls, BURST.concurrency);
     const burstRecorded = (recorded(observeDir, 'observed') - before) / BURST.calls;
     const size = recordSize(askDir);
-    const askCalls = SEQUENTIAL.calls + SEQUENTIAL.warmup + 2 * IN_FLIGHT.calls;
+    const askCalls = SEQUENTIAL.calls + SEQUENTIAL.warmup + GATE_CPU_CALLS + 2 * IN_FLIGHT.calls;
     expect(recorded(askDir, 'auto-approved')).toBeGreaterThanOrEqual(askCalls);
     // As many calls again with the result excerpt off: the record of the arguments alone.
     leanGate = await startGateProcess(leanDir, ['--mode', 'ask']);
@@ -582,6 +629,8 @@ async function oneRepeat(): Promise<Repeat> {
     expect(leanSize.excerptBytes).toBe(0);
     return {
       fsync,
+      gateCpuObserve,
+      gateCpuAsk,
       direct: d,
       observe: o,
       ask: a,
@@ -651,6 +700,14 @@ ${loadavg()[1]!.toFixed(1)}.
       ms,
     )} | |
 | ask + allow rule over observe (ms) | ${spread(overObserve, ms)} | ≤ fsync + 0.3 = ${spread(budget, ms)} |
+| gate CPU per call, observe (ms) | ${spread(
+      col((r) => r.gateCpuObserve),
+      ms,
+    )} | |
+| gate CPU per call, ask + allow rule (ms) | ${spread(
+      col((r) => r.gateCpuAsk),
+      ms,
+    )} | |
 | ${IN_FLIGHT.concurrency} in flight: direct calls/s | ${spread(
       col((r) => r.directPerSec),
       bytes,
@@ -689,7 +746,13 @@ ${loadavg()[1]!.toFixed(1)}.
       x,
     )} | ≤ 1.5× |
 
-The record is measured on the ask gate's file after its ${SEQUENTIAL.calls + SEQUENTIAL.warmup + 2 * IN_FLIGHT.calls}
+Gate CPU: user + system time of the gate process (\`/proc/PID/stat\`, all its threads) over
+${GATE_CPU_CALLS} more sequential calls per mode, from the moment every earlier call has its outcome on record to
+the moment these have theirs, so the batched writes after the answer are counted too; divided by the
+calls. Unlike the round trips it barely moves with the machine's load: it is what the 32-in-flight and
+20-shim rows are bound by.
+
+The record is measured on the ask gate's file after its ${SEQUENTIAL.calls + SEQUENTIAL.warmup + GATE_CPU_CALLS + 2 * IN_FLIGHT.calls}
 calls (pages as allocated, the schema's own pages included). Each call keeps its arguments,
 and, since results are recorded, a masked excerpt of what it returned (the
 \`resultExcerptChars\` setting, 2,048 characters by default): for \`echo\` that is the
@@ -702,5 +765,9 @@ set to 0.`,
     askInFlight: { values: col((r) => r.askPerSec / r.directPerSec) },
     observeBurst: { values: col((r) => r.burstRecorded) },
     recordPerCall: { values: col((r) => r.bytesPerCall / r.argBytes) },
+    gateCpu: [
+      { label: 'ask + allow rule', values: col((r) => r.gateCpuAsk) },
+      { label: 'observe', values: col((r) => r.gateCpuObserve) },
+    ],
   });
 }, 1_800_000);

@@ -26,10 +26,14 @@ afterAll(() => {
 });
 
 describe('issue13Rows', () => {
-  it('lists all nine rows in the issue order; one not measured names the bench to run', () => {
+  it('lists all nine rows in the issue order, then the gate CPU; one not measured names the bench to run', () => {
     const rows = issue13Rows([]);
     expect(rows.map((r) => r.measure)).toEqual(ISSUE_13.map((s) => s.measure));
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
+    expect(rows[9]).toMatchObject({
+      figure: 'not measured (run bench/decision.bench.ts)',
+      met: null,
+    });
     expect(rows[8]).toMatchObject({
       figure: 'not measured (run bench/cli.bench.ts)',
       met: null,
@@ -77,7 +81,26 @@ describe('issue13Rows', () => {
     expect(markdown).toContain(
       '| 4.06 (3.56–4.40) | ≤ one fsync + 0.3 ms = ≤ 0.569 (0.525–0.617) | **no** |',
     );
-    expect(markdown.split('\n').filter((l) => l.startsWith('| ')).length).toBe(10);
+    expect(markdown.split('\n').filter((l) => l.startsWith('| ')).length).toBe(11);
+  });
+
+  it('the gate CPU row shows both modes and is never judged met: the issue set no target', () => {
+    const dir = tempDir();
+    saveRows(
+      'decision-13',
+      {
+        gateCpu: [
+          { label: 'ask + allow rule', values: [2.4, 2.5, 2.7] },
+          { label: 'observe', values: [0.9, 1.0, 1.1] },
+        ],
+      },
+      dir,
+    );
+    expect(issue13Rows(loadResults(dir))[9]).toMatchObject({
+      figure: 'ask + allow rule: 2.50 (2.40–2.70) / observe: 1.00 (0.900–1.10)',
+      target: 'none (what bounds the rows above)',
+      met: null,
+    });
   });
 
   it('a second run reproduces the first when their ranges overlap; one value cannot tell', () => {

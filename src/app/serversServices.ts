@@ -3,7 +3,7 @@
 // identity), each the gate's checked change, the same one `airlock servers` sends.
 import type { ServerView, ToolView } from '../contract/ipc';
 import type { RiskAssessment, ToolRecord } from '../contract/types';
-import { toolStateOf } from '../gate/evaluate';
+import { toolStateOf } from '../policy/evaluate';
 import type { GateApi } from '../gate/service';
 import { assessRisk, maxLevel } from '../policy/risk';
 import type { ServerRow } from '../store/types';

@@ -8,43 +8,12 @@
 // message (no key), replay or reorder one (the sequence number is inside the MAC), or reflect
 // a message back to its sender (the sender's role is inside the MAC). The receiver checks the
 // MAC on the raw text before it parses the message at all.
-import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { KeyedMac } from './auth';
 
 export type Sender = 'gate' | 'client';
 
 const PREFIX = /^\{"s":(0|[1-9][0-9]{0,15}),"mac":"([0-9a-f]{64})","m":/;
-
-/**
- * HMAC-SHA256 with one key, many messages. The key's padded inner and outer blocks are hashed
- * once, and each message continues a copy of those states (RFC 2104, the same MAC createHmac
- * gives): a new Hmac per message would look the digest up and set the key up again every time,
- * which on a busy connection is most of the cost of sealing a small line.
- */
-class KeyedMac {
-  private readonly inner: Hash;
-  private readonly outer: Hash;
-
-  constructor(key: string) {
-    let k = Buffer.from(key, 'utf8');
-    if (k.length > BLOCK) k = createHash('sha256').update(k).digest();
-    const pad = (byte: number): Buffer => {
-      const block = Buffer.alloc(BLOCK, byte);
-      for (let i = 0; i < k.length; i++) block[i] = (k[i] as number) ^ byte;
-      return block;
-    };
-    this.inner = createHash('sha256').update(pad(0x36));
-    this.outer = createHash('sha256').update(pad(0x5c));
-  }
-
-  of(sender: Sender, seq: number, body: string | readonly Buffer[]): Buffer {
-    const h = this.inner.copy().update(`airlock-wire|${sender}|${seq}|`);
-    if (typeof body === 'string') h.update(body);
-    else for (const part of body) h.update(part);
-    return this.outer.copy().update(h.digest()).digest();
-  }
-}
-
-const BLOCK = 64; // SHA-256's block size in bytes
 
 /** Seals outgoing messages of one side of one connection. */
 export class Sealer {
@@ -61,7 +30,7 @@ export class Sealer {
   seal(msg: object): string {
     const body = JSON.stringify(msg);
     const seq = this.seq++;
-    const mac = this.mac.of(this.sender, seq, body).toString('hex');
+    const mac = this.mac.of(`airlock-wire|${this.sender}|${seq}|`, body).toString('hex');
     return `{"s":${seq},"mac":"${mac}","m":${body}}`;
   }
 
@@ -72,7 +41,7 @@ export class Sealer {
    */
   sealParts(body: readonly Buffer[]): Buffer[] {
     const seq = this.seq++;
-    const mac = this.mac.of(this.sender, seq, body).toString('hex');
+    const mac = this.mac.of(`airlock-wire|${this.sender}|${seq}|`, body).toString('hex');
     return [Buffer.from(`{"s":${seq},"mac":"${mac}","m":`), ...body, CLOSE_LINE];
   }
 }
@@ -100,7 +69,7 @@ export class Opener {
     const seq = Number(head[1]);
     const body = line.slice(head[0].length, -1);
     const given = Buffer.from(head[2] as string, 'hex');
-    if (!timingSafeEqual(given, this.mac.of(this.sender, seq, body))) {
+    if (!timingSafeEqual(given, this.mac.of(`airlock-wire|${this.sender}|${seq}|`, body))) {
       return { ok: false, reason: 'a message failed its authentication' };
     }
     // Checked after the MAC, so a forger learns nothing from the order: an authentic message

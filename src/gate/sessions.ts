@@ -16,6 +16,7 @@ import { refusalLine } from './refusal';
 import type { ResultReviews } from './resultReviews';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
+import { perCallMessage } from './shimMessageCheck';
 import { shimMessageSchema, type ShimMessage } from './wire';
 
 /** Dropped-message reports recorded per session; past this a hostile server only gets counted. */
@@ -67,6 +68,9 @@ export class ShimSessions {
     this.live.set(session.id, session);
     return {
       receive: (v) => {
+        // The per-call messages are checked by hand first (only what the schema accepts).
+        const message = perCallMessage(v);
+        if (message) return this.guard(session, () => this.onMessage(session, message));
         const parsed = shimMessageSchema.safeParse(v);
         if (!parsed.success) {
           // A message that does not fit the protocol: the shim is broken or hostile; hang up.

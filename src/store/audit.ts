@@ -23,7 +23,6 @@ interface EventDbRow {
   type: string;
   call_id: number | null;
   payload: string;
-  prev_hash: string;
   hash: string;
 }
 
@@ -121,21 +120,21 @@ function verifyChain(
   let lastPrune: Prune | null = null;
   const replay = new StateReplay();
   const events = r.prepare<[], EventDbRow>(
-    `SELECT seq, at, type, call_id, payload, ${hashHex('prev_hash')} AS prev_hash,
-       ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
+    `SELECT seq, at, type, call_id, payload, ${hashHex('hash')} AS hash FROM events ORDER BY seq`,
   );
   for (const e of events.iterate()) {
     if (e.seq < expected)
       return bad(e.seq, `row ${e.seq} lies before the chain's start (${expected})`);
     if (e.seq > expected) return bad(expected, `row ${expected} is missing`);
-    if (e.prev_hash !== prev) return bad(e.seq, `row ${e.seq} does not follow row ${e.seq - 1}`);
+    // The link is the hash itself, computed over the previous row's stored hash: it fails at
+    // an edited row, and at the row after one edited with its hash recomputed.
     const computed = eventHash({
       seq: e.seq,
       at: e.at,
       type: e.type,
       callId: e.call_id,
       payload: e.payload,
-      prevHash: e.prev_hash,
+      prevHash: prev,
     });
     if (computed !== e.hash)
       return bad(e.seq, `row ${e.seq} was changed (its hash does not match)`);

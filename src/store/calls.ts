@@ -1,4 +1,5 @@
 import type { StoreContext } from './context';
+import { digestColumn } from './digest';
 import {
   argumentsText,
   begunFacts,
@@ -48,13 +49,12 @@ export function callRepo(ctx: StoreContext): CallRepo {
        would_have = ? WHERE id = ? AND decision IS NULL`,
   );
   const setApproved = ctx.w.prepare('UPDATE calls SET approved_arguments = ? WHERE id = ?');
+  // The outcome and its result in one statement: the row is rewritten once.
   const setOutcome = ctx.w.prepare(
-    `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?
+    `UPDATE calls SET outcome_error = ?, outcome_duration_ms = ?, outcome_size = ?,
+       result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
+       result_findings = ?
      WHERE id = ? AND outcome_error IS NULL`,
-  );
-  const setResult = ctx.w.prepare(
-    `UPDATE calls SET result_sha256 = ?, result_excerpt = ?, result_chars = ?, result_risk = ?,
-       result_findings = ? WHERE id = ?`,
   );
   const reviewOf = ctx.w.prepare<[number], { result_review: string | null }>(
     'SELECT result_review FROM calls WHERE id = ?',
@@ -105,12 +105,8 @@ export function callRepo(ctx: StoreContext): CallRepo {
     };
     // Stamped with the call's own time, so pruning by time keeps a kept call's first event.
     // The row holds the facts; the event holds their digest (see leanFacts).
-    ctx.append(
-      d ? 'call.recorded' : 'call.begun',
-      { callId: id, ...leanFacts(groups, facts) },
-      c.at,
-      id,
-    );
+    // The call's id is the event's call_id column (hashed with it), not repeated in the payload.
+    ctx.append(d ? 'call.recorded' : 'call.begun', leanFacts(groups, facts), c.at, id);
     return id;
   }
 
@@ -123,7 +119,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
     if (edited !== null) setApproved.run(edited, callId);
     const groups: FactGroup[] = edited === null ? ['decided'] : ['decided', 'edited'];
     const facts = { ...decidedFacts(d), ...(edited === null ? {} : editedFacts(edited)) };
-    ctx.append('call.decided', { callId, ...leanFacts(groups, facts) }, d.at, callId);
+    ctx.append('call.decided', leanFacts(groups, facts), d.at, callId);
     return true;
   }
 
@@ -137,21 +133,16 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (!s) throw new Error(`unknown call ${callId}`);
         if (s.decision === null) throw new Error(`call ${callId} has no decision yet`);
         if (s.outcome_error !== null) return false;
-        setOutcome.run(o.isError ? 1 : 0, o.durationMs, o.size, callId);
+        const outcome = [o.isError ? 1 : 0, o.durationMs, o.size] as const;
+        setOutcome.run(...outcome, ...resultColumns(o.result), callId);
         if (!o.result) {
-          ctx.append('call.outcome', { callId, ...outcomeFacts(o) }, now, callId);
+          ctx.append('call.outcome', outcomeFacts(o), now, callId);
           return true;
         }
-        setResult.run(...resultColumns(o.result), callId);
         // One event for the outcome and its result, by digest: an excerpt, a finding or a size
         // edited in the file is caught, and the chain does not grow by a row per fact group.
         const facts = { ...outcomeFacts(o), ...resultFacts(o.result) };
-        ctx.append(
-          'call.outcome',
-          { callId, ...leanFacts(['outcome', 'result'], facts) },
-          now,
-          callId,
-        );
+        ctx.append('call.outcome', leanFacts(['outcome', 'result'], facts), now, callId);
         return true;
       });
     },
@@ -162,12 +153,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
         if (s.result_review !== null) return false;
         setReview.run(JSON.stringify(r), callId);
         const facts = { resultReview: r };
-        ctx.append(
-          'call.resultReviewed',
-          { callId, ...leanFacts(['review'], facts) },
-          r.at,
-          callId,
-        );
+        ctx.append('call.resultReviewed', leanFacts(['review'], facts), r.at, callId);
         return true;
       });
     },
@@ -193,7 +179,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
 /** The result columns of a call row, in the order the statements name them. */
 function resultColumns(
   r: CallResult | undefined,
-): [string | null, string | null, number | null, string | null, string | null] {
+): [Buffer | string | null, string | null, number | null, string | null, string | null] {
   if (!r) return [null, null, null, null, null];
-  return [r.sha256, r.excerpt, r.chars, r.risk, JSON.stringify(r.findings)];
+  return [digestColumn(r.sha256), r.excerpt, r.chars, r.risk, JSON.stringify(r.findings)];
 }

@@ -9,6 +9,10 @@ import { hashHex } from './migrations/005_lean_record';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * One link of the chain as it is hashed. `prevHash` is the previous row's hash (the anchor's for
+ * the first kept row): part of what is hashed, not stored in the row (migration 009).
+ */
 export interface EventRow {
   seq: number;
   at: number;
@@ -46,8 +50,9 @@ export function eventAppender(db: Database.Database): EventAppender {
     `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
   );
   // Hashes are stored as their 32 bytes (migration 005); they are computed over the hex text.
+  // The previous hash is not stored (migration 009): verify reads it from the row before.
   const insert = db.prepare(
-    'INSERT INTO events (seq, at, type, call_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, unhex(?), unhex(?))',
+    'INSERT INTO events (seq, at, type, call_id, payload, hash) VALUES (?, ?, ?, ?, ?, unhex(?))',
   );
   const moveHead = db.prepare('UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1');
   return (type, payload, at, callId = null) => {
@@ -63,7 +68,7 @@ export function eventAppender(db: Database.Database): EventAppender {
       prevHash: h.hash,
     };
     const hash = eventHash(row);
-    insert.run(row.seq, row.at, row.type, row.callId, row.payload, row.prevHash, hash);
+    insert.run(row.seq, row.at, row.type, row.callId, row.payload, hash);
     moveHead.run(row.seq, hash);
     return row.seq;
   };

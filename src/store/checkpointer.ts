@@ -2,8 +2,17 @@
 // flushes both to the disk: two fsyncs that, run by the connection that commits (SQLite's
 // automatic checkpoint), stop the gate's event loop for as long as a busy disk takes. Here a
 // connection of its own, in a worker thread, checkpoints at most once a second while commits
-// come in; the gate's connection no longer checkpoints by itself. A PASSIVE checkpoint never blocks the writer, and
-// SQLite restarts the log only once everything in it is in the database file and flushed.
+// come in; the gate's connection no longer checkpoints by itself. A PASSIVE checkpoint never
+// blocks the writer, and SQLite restarts the log only once everything in it is in the database
+// file and flushed.
+//
+// That last condition is never met while commits keep coming: each worker checkpoint copies
+// the log as it was when it began, and the commits made meanwhile are left over, so the log
+// grew without end under a steady load (150 MB in 5 s of decisions, and the wal-index every
+// read searches with it). So the few frames left over are copied by the writer itself, right
+// after the worker's round, where no commit can land meanwhile: the checkpoint completes and
+// the next commit restarts the log from its start. When more is left over than is cheap to copy
+// on the event loop, the worker goes again at once instead of a second later.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -48,6 +57,47 @@ parentPort.on('message', (m) => {
 /** How long closing waits for the worker to close its connection. */
 const CLOSE_WAIT_MS = 5000;
 
+/**
+ * The writer completes the worker's checkpoint when at most this many commits landed while the
+ * worker copied: their frames (some MiB at most) are copied on the event loop, with the
+ * checkpoint's two fsyncs, at most once per worker round.
+ */
+export const CATCH_UP_MAX_COMMITS = 64;
+
+/** What a worker's checkpoint reported (SQLite's wal_checkpoint row). */
+export interface CheckpointReport {
+  ok: boolean;
+  /** 1 when the checkpoint could not take the locks it needed (another checkpoint ran). */
+  busy?: number;
+}
+
+/**
+ * A catch-up slower than this (its fsyncs waited for a busy disk) held the event loop too long:
+ * the next CATCH_UP_PAUSE_ROUNDS rounds leave what they leave over for the worker's next round,
+ * as before catch-ups existed, then one more measures the disk again.
+ */
+export const CATCH_UP_SLOW_MS = 4;
+export const CATCH_UP_PAUSE_ROUNDS = 16;
+
+/**
+ * Pure: after the worker's round, `done` (no commit landed meanwhile: the log is all in the
+ * database file, and the next commit restarts it; or catching up is paused), `catch-up` (the
+ * writer copies what the commits made meanwhile added, so the checkpoint completes), or `again`
+ * (too many for the event loop: the worker's next round starts at once; after two such rounds
+ * in a row the writer catches up all the same, so the log stays bounded).
+ */
+export function afterCheckpoint(
+  report: CheckpointReport,
+  commitsMeanwhile: number,
+  againBefore: boolean,
+  paused = false,
+): 'done' | 'catch-up' | 'again' {
+  if (!report.ok || report.busy) return 'done';
+  if (commitsMeanwhile === 0 || paused) return 'done';
+  if (commitsMeanwhile <= CATCH_UP_MAX_COMMITS || againBefore) return 'catch-up';
+  return 'again';
+}
+
 export interface CheckpointerOptions {
   file: string;
   nativeBinding?: string;
@@ -55,6 +105,11 @@ export interface CheckpointerOptions {
   now?: () => number;
   /** The worker is gone (it failed to start, or died): the caller checkpoints by itself again. */
   lost: (why: string) => void;
+  /**
+   * Copies what the worker's checkpoint left over, on the writer's connection (so no commit
+   * lands meanwhile and the checkpoint completes). Called on the event loop, between commits.
+   */
+  catchUp?: () => void;
 }
 
 export class Checkpointer {
@@ -82,24 +137,47 @@ export class Checkpointer {
     });
     // Never what keeps a process alive: the gate's own handles do that.
     this.worker.unref();
-    this.worker.on('message', () => {
+    this.worker.on('message', (report: CheckpointReport) => {
       this.running = false;
       this.done++;
+      if (this.gone) return;
+      const paused = this.pausedRounds > 0;
+      if (paused) this.pausedRounds--;
+      const next = afterCheckpoint(report, this.commitsMeanwhile, this.againBefore, paused);
+      this.againBefore = next === 'again';
+      if (next === 'again') this.lastStart = -Infinity;
+      if (next !== 'catch-up') return;
+      this.caughtUp++;
+      const start = this.now();
+      try {
+        this.opts.catchUp?.();
+      } catch {
+        // Locked by another process, say: the worker's next round tries again.
+      }
+      if (this.now() - start > CATCH_UP_SLOW_MS) this.pausedRounds = CATCH_UP_PAUSE_ROUNDS;
     });
     this.worker.on('error', (err) => this.lose(err.message));
     this.worker.on('exit', () => this.lose('the checkpoint worker exited'));
   }
 
-  /** Checkpoints done (for tests and the log). */
+  /** Checkpoints done, and how many the writer completed (for tests and the log). */
   done = 0;
+  caughtUp = 0;
+  /** Commits made while the worker's round runs: their frames are what it leaves over. */
+  private commitsMeanwhile = 0;
+  private againBefore = false;
+  /** Rounds left without catching up, after a slow catch-up. */
+  private pausedRounds = 0;
 
   /** After a commit: start a checkpoint unless one runs or one started less than a second ago. */
   afterCommit(): void {
+    if (this.running) this.commitsMeanwhile++;
     if (this.running || this.gone) return;
     const now = this.now();
     if (now - this.lastStart < CHECKPOINT_EVERY_MS) return;
     this.lastStart = now;
     this.running = true;
+    this.commitsMeanwhile = 0;
     this.worker.postMessage('checkpoint');
   }
 

@@ -3,6 +3,7 @@
 import type { RiskReason } from '../contract/types';
 import { canonicalJson } from '../contract/canonicalJson';
 import { sha256 } from './chain';
+import { digestText } from './digest';
 import type { CallDecision, CallOutcome, CallResult, CallStart } from './types';
 
 export interface CallDbRow {
@@ -27,7 +28,8 @@ export interface CallDbRow {
   outcome_size: number | null;
   /** Edit, then approve: what was approved instead of `arguments` (NULL: not edited). */
   approved_arguments: string | null;
-  result_sha256: string | null;
+  /** Bytes since migration 009 (hex text before it, or when it was not a hex digest). */
+  result_sha256: Buffer | string | null;
   result_excerpt: string | null;
   result_chars: number | null;
   result_risk: string | null;
@@ -151,7 +153,7 @@ export function rowFacts(r: CallDbRow): Facts {
       r.approved_arguments === null || r.approved_arguments === undefined
         ? null
         : sha256(r.approved_arguments),
-    resultSha256: r.result_sha256,
+    resultSha256: r.result_sha256 === null ? null : digestText(r.result_sha256),
     resultExcerpt: r.result_excerpt,
     resultChars: r.result_chars,
     resultRisk: r.result_risk,

@@ -12,6 +12,7 @@ import type {
 } from '../contract/types';
 import { parseJson } from './context';
 import { csvLine } from './csv';
+import { digestText } from './digest';
 import type { CallDbRow } from './facts';
 import { ftsQuery } from './search';
 import { aggregateAnswers, statsReader, type StatsReader } from './stats';
@@ -132,7 +133,7 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
       r.result_sha256 === null
         ? null
         : {
-            sha256: r.result_sha256,
+            sha256: digestText(r.result_sha256),
             excerpt: r.result_excerpt ?? '',
             chars: r.result_chars ?? 0,
             risk: (r.result_risk as RiskLevel | null) ?? null,

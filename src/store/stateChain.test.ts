@@ -7,7 +7,7 @@ import type { NewRule } from './rules';
 import { canonicalJson } from '../contract/canonicalJson';
 import { eventHash } from './chain';
 import { openStore } from './store';
-import { newRule, removeTempDirs, tempStore } from './testSupport';
+import { newRule, prevHashOf, removeTempDirs, tempStore } from './testSupport';
 
 afterEach(removeTempDirs);
 
@@ -216,15 +216,10 @@ describe('audit verify: the state that decides', () => {
     const db = new Database(file);
     db.exec('DROP TRIGGER events_no_update');
     // Hashes are stored as bytes; they are computed over their hex text.
-    const row = db
-      .prepare(
-        'SELECT at, type, payload, lower(hex(prev_hash)) AS prev_hash FROM events WHERE seq = ?',
-      )
-      .get(seq) as {
+    const row = db.prepare('SELECT at, type, payload FROM events WHERE seq = ?').get(seq) as {
       at: number;
       type: string;
       payload: string;
-      prev_hash: string;
     };
     const { state: _state, ...legacy } = JSON.parse(row.payload) as Record<string, unknown>;
     const payload = canonicalJson(legacy);
@@ -234,9 +229,13 @@ describe('audit verify: the state that decides', () => {
       type: row.type,
       callId: null,
       payload,
-      prevHash: row.prev_hash,
+      prevHash: prevHashOf(db, seq!),
     });
-    db.prepare('UPDATE events SET payload = ?, hash = ? WHERE seq = ?').run(payload, hash, seq);
+    db.prepare('UPDATE events SET payload = ?, hash = unhex(?) WHERE seq = ?').run(
+      payload,
+      hash,
+      seq,
+    );
     db.prepare('UPDATE chain_head SET hash = ?').run(hash);
     db.close();
     const again = openStore(file);

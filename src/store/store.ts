@@ -72,6 +72,8 @@ export interface Store {
 const BUSY_TIMEOUT_MS = 5000;
 /** The page size of a new record file (SQLite's default is 4096). */
 export const PAGE_SIZE = 8192;
+/** The write-ahead log is truncated to this size when it restarts (bytes). */
+export const WAL_SIZE_LIMIT = 8 * 1024 * 1024;
 
 /**
  * Opens (creating it and its directory if needed) and migrates the store. Only the gate
@@ -118,6 +120,8 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
     w.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     // Sorting and FTS merges spill to memory, never to temporary files beside the database.
     w.pragma('temp_store = MEMORY');
+    // A log that grew during a flood is cut back to this when it restarts, not kept at its peak.
+    w.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     migrate(w);
     r = new Database(file, { readonly: true, ...binding });
     r.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -304,6 +308,9 @@ function offThread(
       nativeBinding: opts.nativeBinding,
       // Back to SQLite's own checkpoints, inside commits: slower, never unbounded.
       lost: () => w.pragma('wal_autocheckpoint = 1000'),
+      catchUp: () => {
+        if (w.open && !w.inTransaction) w.pragma('wal_checkpoint(PASSIVE)');
+      },
     });
     w.pragma('wal_autocheckpoint = 0');
     return { sync, checkpointer };

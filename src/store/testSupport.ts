@@ -92,3 +92,19 @@ export function newRule(over: Partial<NewRule> = {}): NewRule {
     ...over,
   };
 }
+
+/**
+ * The hash row `seq` was chained after, as hex: the previous row's, or the anchor's when the row
+ * before was pruned (rows keep no copy of it since migration 009). For tests that forge a row.
+ */
+export function prevHashOf(db: import('better-sqlite3').Database, seq: number): string {
+  const hex = (col: string) =>
+    `(CASE WHEN typeof(${col}) = 'blob' THEN lower(hex(${col})) ELSE ${col} END)`;
+  return db
+    .prepare<[number], string>(
+      `SELECT coalesce((SELECT ${hex('hash')} FROM events WHERE seq = ? - 1),
+         (SELECT ${hex('prev_hash')} FROM chain_anchor WHERE id = 1))`,
+    )
+    .pluck()
+    .get(seq) as string;
+}

@@ -29,7 +29,16 @@ name and version it reports when it starts. A change in any of them suspends its
 until you review it. A changed command line is a different server. A running gate takes a
 change here at once; with none running it is saved for the next start.`;
 
-const SUBCOMMANDS = ['list', 'review', 'tools', 'enable', 'disable', 'review-results'];
+/** Each subcommand, with how many arguments it takes at most (ID, TOOL, mode). */
+const MAX_ARGUMENTS: Record<string, number> = {
+  list: 0,
+  review: 2,
+  tools: 1,
+  enable: 2,
+  disable: 2,
+  'review-results': 3,
+};
+const SUBCOMMANDS = Object.keys(MAX_ARGUMENTS);
 
 export async function serversCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
@@ -43,13 +52,7 @@ export async function serversCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(
       `unknown servers command "${sub}" (it is: list, review, tools, enable, disable or review-results)`,
     );
-  const maxArgs =
-    sub === 'review-results'
-      ? 3
-      : sub === 'review' || sub === 'enable' || sub === 'disable'
-        ? 2
-        : 1;
-  noExtraArguments(positionals, explicit && sub !== 'list' ? maxArgs : 0);
+  noExtraArguments(positionals, explicit ? (MAX_ARGUMENTS[sub] ?? 0) : 0);
   const dir = dataDirOf(values).dir;
   // All of them need an existing record: no server seen means nothing to list or change.
   const store = openExistingRecord(dir);

@@ -29,7 +29,8 @@ function oldRecord(file: string): void {
     CREATE TABLE events_hex (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL,
       call_id INTEGER, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
     INSERT INTO events_hex SELECT seq, at, type, call_id, payload,
-      lower(hex(prev_hash)), lower(hex(hash)) FROM events;
+      coalesce(lag(lower(hex(hash))) OVER (ORDER BY seq), '${'0'.repeat(64)}'), lower(hex(hash))
+      FROM events;
     DROP TABLE events; ALTER TABLE events_hex RENAME TO events;
     CREATE INDEX events_call ON events(call_id) WHERE call_id IS NOT NULL;
   `);
@@ -38,7 +39,7 @@ function oldRecord(file: string): void {
   db.close();
 }
 
-/** The store above was made at the newest version: take back what steps after 5 added. */
+/** The store above was made at the newest version: take back what steps after 4 added. */
 function undoLaterSteps(db: Database.Database): void {
   db.exec(`
     DROP TRIGGER calls_fts_insert; DROP TRIGGER calls_fts_delete; DROP TRIGGER calls_fts_update;
@@ -54,7 +55,7 @@ function undoLaterSteps(db: Database.Database): void {
 describe('migration 005 lean record', () => {
   it('applies on an empty database', () => {
     const db = new Database(path.join(tempDir(), 'a.db'));
-    expect(migrate(db)).toEqual({ from: 0, to: MIGRATIONS.length });
+    expect(migrate(db, MIGRATIONS.slice(0, BEFORE + 1))).toEqual({ from: 0, to: BEFORE + 1 });
     expect(
       db
         .prepare("SELECT type FROM pragma_table_info('events') WHERE name IN ('hash', 'prev_hash')")

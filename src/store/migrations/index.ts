@@ -7,6 +7,7 @@ import { leanRecord } from './005_lean_record';
 import { editedArguments } from './006_edited_arguments';
 import { callResults } from './007_call_results';
 import { leanSearch } from './008_lean_search';
+import { leanChain } from './009_lean_chain';
 
 export type { Migration } from './types';
 
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   editedArguments,
   callResults,
   leanSearch,
+  leanChain,
 ];
