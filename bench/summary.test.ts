@@ -133,6 +133,9 @@ describe('helpers', () => {
   it('reproduces: overlapping ranges agree, touching ones too, disjoint ones do not', () => {
     expect(reproduces([1, 2], [2, 3])).toBe(true);
     expect(reproduces([1, 2], [2.1, 3])).toBe(false);
+    // Ranges of no width, a page apart (peak RSS in MiB): within 1 % of each other, they agree.
+    expect(reproduces([48.3, 48.3, 48.3], [48.4, 48.4, 48.4])).toBe(true);
+    expect(reproduces([48.3, 48.3, 48.3], [49.4, 49.4, 49.4])).toBe(false);
     expect(reproduces([1], [1, 2])).toBeNull();
   });
 });
