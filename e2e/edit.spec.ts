@@ -7,12 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { RawShim } from '../src/testing/harness';
 import { expectNoSeriousA11yIssues } from './a11y';
 import { DOCS_DIR, openPopupOnClock, openRenderer, POPUP_SIZE } from './harness';
 import { startWorld, type World } from './world';
 
 const POISONED = resolve(__dirname, 'fixtures/poisoned-server.mjs');
 const HOSTILE = resolve(__dirname, 'fixtures/hostile-schema-server.mjs');
+const RAW_SERVER = resolve(__dirname, '../src/testing/fixtures/hostile-server.mjs');
 const APPROVE_DELAY_MS = 1000;
 
 test.describe.configure({ mode: 'serial' });
@@ -286,6 +288,41 @@ test.describe('edits approve one call at a time', () => {
     await page.keyboard.press('Escape'); // closes the menu
     await page.getByRole('button', { name: 'Deny all 2' }).click();
     for (const c of calls) expect(((await c) as { isError?: boolean }).isError).toBe(true);
+  });
+
+  test('arguments holding a number editing would change: Edit… is unavailable and says why', async ({
+    context,
+  }) => {
+    // A host line written by hand: an SDK client never sends a number JSON.parse would round.
+    const shim = new RawShim(world.dataDir, {
+      name: 'hostile',
+      command: process.execPath,
+      args: [RAW_SERVER],
+    });
+    try {
+      await shim.initialize();
+      const h = await openPopupOnClock(context, world.services);
+      const page = h.page;
+      shim.send(
+        '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"first","arguments":{"n":12345678901234567890}}}',
+      );
+      await waitForCall(page, 'first');
+      await page.getByRole('button', { name: 'More…' }).click();
+      const edit = page.getByRole('menuitem', { name: 'Edit…' });
+      await expect(edit).toHaveAttribute('aria-disabled', 'true');
+      await expect(edit).toHaveAttribute(
+        'title',
+        'The arguments hold 12345678901234567890, a number editing would change: approve or deny the call as sent.',
+      );
+      await edit.click({ force: true });
+      await expect(page.getByRole('form', { name: 'Edit the arguments' })).toHaveCount(0);
+      await page.keyboard.press('Escape'); // closes the menu
+      await page.getByRole('button', { name: 'Deny', exact: true }).click();
+      await shim.next((m) => m.id === 9);
+    } finally {
+      shim.proc.stdin.end();
+      await shim.exited;
+    }
   });
 });
 

@@ -295,7 +295,7 @@ function CallConsent({ call, index, count }: { call: PendingCall; index: number;
           </button>
           <MoreMenu
             disabled={busy}
-            canEdit={n === 1}
+            editBlocked={editBlocked(n, call.inexactNumber)}
             onMessage={() => setPanel('message')}
             onRule={() => setPanel('rule')}
             onEdit={() => setPanel('edit')}
@@ -360,17 +360,28 @@ function writtenContent(args: unknown): string | null {
   return null;
 }
 
+/**
+ * Why the popup offers no Edit…: edited arguments approve one call, not several together; and
+ * arguments holding a number editing would change are approved or denied as sent.
+ */
+function editBlocked(deciding: number, inexactNumber: string | undefined): string | null {
+  if (deciding > 1) return 'Edit one call at a time: untick "Decide all together".';
+  if (inexactNumber !== undefined)
+    return `The arguments hold ${inexactNumber}, a number editing would change: approve or deny the call as sent.`;
+  return null;
+}
+
 /** The less common answers, behind one button so the row fits the popup at any text size. */
 function MoreMenu({
   disabled,
-  canEdit,
+  editBlocked,
   onMessage,
   onRule,
   onEdit,
 }: {
   disabled: boolean;
-  /** Edited arguments approve one call: not while deciding several together. */
-  canEdit: boolean;
+  /** Why Edit… is not offered now (see editBlocked); null when it is. */
+  editBlocked: string | null;
   onMessage(): void;
   onRule(): void;
   onEdit(): void;
@@ -416,9 +427,9 @@ function MoreMenu({
           <button
             type="button"
             role="menuitem"
-            aria-disabled={!canEdit}
-            title={canEdit ? undefined : 'Edit one call at a time: untick "Decide all together".'}
-            onClick={() => (canEdit ? pick(onEdit) : undefined)}
+            aria-disabled={editBlocked !== null}
+            title={editBlocked ?? undefined}
+            onClick={() => (editBlocked === null ? pick(onEdit) : undefined)}
           >
             Edit…
           </button>

@@ -302,6 +302,21 @@ describe('typed text', () => {
     expect(parseNumber('1.5', true)).toEqual({ ok: false, error: 'Must be a whole number.' });
     expect(parseNumber('1e400', false)).toEqual({ ok: false, error: 'The number is too large.' });
     expect(parseNumber('9007199254740993', true)).toMatchObject({ ok: false });
+    // More digits than a double keeps: it would reach the tool changed, so it is refused as typed.
+    expect(parseNumber('12345678901234567890', false)).toEqual({
+      ok: false,
+      error: 'This number has more digits than can be kept exactly.',
+    });
+    expect(parseNumber('0.10000000000000000001', false)).toMatchObject({ ok: false });
+    expect(parseNumber('9007199254740992', true)).toEqual({ ok: true, value: 9007199254740992 });
+    expect(parseJson('{"n": 12345678901234567890, "s": "12345678901234567890"}')).toEqual({
+      ok: false,
+      error: '12345678901234567890: This number has more digits than can be kept exactly.',
+    });
+    expect(parseJson('{"s": "12345678901234567890", "n": 1.50}')).toEqual({
+      ok: true,
+      value: { s: '12345678901234567890', n: 1.5 },
+    });
   });
 
   it('parseJson says what is wrong', () => {

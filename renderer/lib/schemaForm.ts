@@ -8,6 +8,8 @@
 // constructs a form cannot express. Anything the form cannot show faithfully, or any subtree
 // past the limits below, becomes a raw JSON field: still editable, never reshaped.
 
+import { firstInexactNumber, inexactNumberShown } from '../../src/contract/exactNumbers';
+
 export type FieldPath = readonly (string | number)[];
 
 export interface FormLimits {
@@ -318,17 +320,23 @@ export function parseNumber(text: string, integer: boolean): Parsed {
   const value = Number(t);
   if (!Number.isFinite(value)) return { ok: false, error: 'The number is too large.' };
   if (integer && !Number.isInteger(value)) return { ok: false, error: 'Must be a whole number.' };
-  if (integer && !Number.isSafeInteger(value))
-    return { ok: false, error: 'Too large to keep exactly; edit it as JSON.' };
+  if (firstInexactNumber(t) !== null) return { ok: false, error: TOO_PRECISE };
   return { ok: true, value };
 }
 
+/** A number a JSON parser cannot keep as typed would reach the tool changed: refused as typed. */
+const TOO_PRECISE = 'This number has more digits than can be kept exactly.';
+
 export function parseJson(text: string): Parsed {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     return { ok: false, error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
+  const inexact = inexactNumberShown(text);
+  if (inexact !== undefined) return { ok: false, error: `${inexact}: ${TOO_PRECISE}` };
+  return { ok: true, value };
 }
 
 /** The text a raw JSON field starts with. */

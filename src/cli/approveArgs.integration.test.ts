@@ -101,6 +101,15 @@ describe('airlock approve --args', () => {
     expect(bad.stderr).toMatch(/^airlock: --args: stdin is not valid JSON \(/);
     const notObject = await cli(['approve', id, '--args', '-', '--data-dir', dataDir], '[1]');
     expect(notObject.stderr).toMatch(/--args: stdin must hold a JSON object/);
+    // A number JSON.parse would round is refused as typed, before it reaches the gate.
+    const rounded = await cli(
+      ['approve', id, '--args', '-', '--data-dir', dataDir],
+      `{"path": ${JSON.stringify(join(project, 'x.txt'))}, "content": "x", "n": 12345678901234567890}`,
+    );
+    expect(rounded.code).toBe(1);
+    expect(rounded.stderr).toBe(
+      'airlock: --args: stdin holds 12345678901234567890, a number that would reach the tool changed (JSON numbers keep about 16 digits)\n',
+    );
     const misfit = await cli(
       ['approve', id, '--args', '-', '--data-dir', dataDir],
       JSON.stringify({ path: join(project, 'x.txt'), content: 3 }),

@@ -147,6 +147,12 @@ export interface PendingCall {
   definitionChanged: boolean;
   /** Why the gate asks a person rather than deciding (a rule, critical risk, the default policy). */
   askReasons: string[];
+  /**
+   * A number in the arguments, as the agent wrote it, that editing would change (past what a
+   * JSON parser keeps: 12345678901234567890): the call cannot be edited, only approved or denied
+   * as sent. Absent when there is none.
+   */
+  inexactNumber?: string;
 }
 
 export interface HistoryRow {

@@ -197,6 +197,46 @@ async function startRelay(relayDir: string, tamper: (line: string) => string): P
   return server;
 }
 
+describe('arguments holding a number editing would change', () => {
+  it('refuses any edit and says why; approved as sent, the number reaches the server intact', async () => {
+    // This fixture logs every line it receives on stderr, which the shim passes on.
+    const shim = new RawShim(dataDir, {
+      name: 'hostile',
+      command: process.execPath,
+      args: [join(ROOT, 'src/testing/fixtures/hostile-server.mjs')],
+    });
+    try {
+      await shim.initialize();
+      shim.request('list', 'tools/list');
+      await shim.next((m) => m.id === 'list');
+      const sent =
+        '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"first","arguments":{"q":"asked","n":12345678901234567890}}}';
+      shim.send(sent);
+      const pending = await waitFor(() => gate.pending()[0], 10_000, 'a waiting call');
+      expect(pending.inexactNumber).toBe('12345678901234567890');
+      // Through the app as through the gate: the parsed arguments already hold the rounded number.
+      const refused = await services.decide({
+        ids: [pending.id],
+        verdict: 'approve',
+        args: { q: 'edited', n: Number('12345678901234567890') },
+      });
+      expect(refused.argsRejected).toEqual([
+        {
+          id: pending.id,
+          error:
+            'the arguments hold 12345678901234567890, a number editing would change: approve or deny the call as sent',
+        },
+      ]);
+      expect(gate.pending().map((p) => p.id)).toEqual([pending.id]);
+      expect(gate.decide(pending.id, 'allow')).toBe(true);
+      await waitFor(() => shim.stderr.includes(`received: ${sent}\n`), 10_000, 'the line as sent');
+    } finally {
+      shim.proc.stdin.end();
+      await shim.exited;
+    }
+  });
+});
+
 describe('a relay on the socket', () => {
   it('cannot redirect an edited approval to another path: denied, nothing written', async () => {
     const relayDir = tempDir();

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../policy/decide';
 import type { Evaluation } from '../policy/evaluate';
+import { inexactNumberShown } from '../contract/exactNumbers';
 import { withArguments } from '../mcp/editedLine';
 import type { GroupCommit } from './groupCommit';
 import { committedInGroup, mayJoinGroup } from './groupedDecision';
@@ -29,6 +30,8 @@ interface HeldCall {
   tool: string;
   /** The pinned definition's inputSchema (undefined: none known, and no edit is accepted). */
   inputSchema: unknown;
+  /** A number editing would change (see PendingCall): no edit is accepted. */
+  inexactNumber: string | undefined;
 }
 
 /** A call the gate asks a person about. */
@@ -81,10 +84,12 @@ export class HeldForPerson {
       throw err;
     }
     session.calls.set(rid, id);
+    const inexactNumber = inexactNumberShown(call.argumentsRaw);
     this.held.set(id, {
       line: request.line,
       tool: call.tool,
       inputSchema: tool.definition?.inputSchema,
+      inexactNumber,
     });
     const held = this.deps.broker.hold(
       {
@@ -100,6 +105,7 @@ export class HeldForPerson {
         risk,
         definitionChanged: tool.changed,
         askReasons: decision.reasons,
+        ...(inexactNumber !== undefined ? { inexactNumber } : {}),
       },
       (r: Resolution) =>
         void this.resolved(session, rid, id, r, answer, ran).catch((err: unknown) =>
@@ -180,6 +186,13 @@ export class HeldForPerson {
   approveEdited(id: number, args: unknown): EditedApproval {
     const held = this.held.get(id);
     if (!held) return { kind: 'not-pending' };
+    // The edit arrives as parsed values, the agent's big number already rounded in them:
+    // forwarding it would change what the agent sent without the person seeing it.
+    if (held.inexactNumber !== undefined)
+      return {
+        kind: 'rejected',
+        error: `the arguments hold ${held.inexactNumber}, a number editing would change: approve or deny the call as sent`,
+      };
     const check = checkEditedArguments(held.inputSchema, args);
     if (!check.ok) return { kind: 'rejected', error: check.error };
     const argumentsJson = JSON.stringify(args);

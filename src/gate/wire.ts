@@ -17,6 +17,7 @@ import {
   type RiskLevel,
   type ToolDefinition,
 } from '../contract/types';
+import { INEXACT_NUMBER_MAX_CHARS } from '../contract/exactNumbers';
 import { SETTING_RANGES } from '../contract/settingRanges';
 import { requestSchemas } from '../contract/ipc';
 import { RESULT_MESSAGE_MAX_CHARS } from './wireLimits';
@@ -307,6 +308,7 @@ const pendingCallSchema = z.object({
   deadline: time,
   definitionChanged: z.boolean(),
   askReasons: z.array(z.string()),
+  inexactNumber: z.string().max(INEXACT_NUMBER_MAX_CHARS).optional(),
 }) satisfies z.ZodType<PendingCall>;
 
 /** A result held for review, as `airlock pending` lists it (extra keys are dropped). */

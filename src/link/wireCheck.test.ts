@@ -218,6 +218,8 @@ const pendingCalls = fc.record({
   deadline: fc.nat(),
   definitionChanged: fc.boolean(),
   askReasons: fc.array(fc.string(), { maxLength: 3 }),
+  // Past its limit too: both checks must refuse a number text longer than the gate ever sends.
+  inexactNumber: fc.option(fc.string({ maxLength: 60 }), { nil: undefined }),
 });
 const settledCalls = fc.record({
   decision: fc.constantFrom(...DECISION_KINDS),
@@ -316,6 +318,7 @@ const NESTED_KEYS = [
   'deadline',
   'definitionChanged',
   'askReasons',
+  'inexactNumber',
   'decision',
   'decidedBy',
   'ruleId',

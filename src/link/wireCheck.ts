@@ -3,6 +3,7 @@
 // every start of the shim (a host may start it only to probe it) and of the CLI's
 // pending/approve/deny/status. wireCheck.test.ts holds these functions to the zod schemas in
 // wire.ts: both accept and refuse the same messages.
+import { INEXACT_NUMBER_MAX_CHARS } from '../contract/exactNumbers';
 import {
   DECISION_KINDS,
   RISK_LEVELS,
@@ -200,7 +201,8 @@ function checkPendingCall(v: unknown): PendingCall | null {
     held !== null &&
     (v.description === null || typeof v.description === 'string') &&
     typeof v.definitionChanged === 'boolean' &&
-    isStrArray(v.askReasons);
+    isStrArray(v.askReasons) &&
+    (v.inexactNumber === undefined || isStr(v.inexactNumber, INEXACT_NUMBER_MAX_CHARS));
   if (!ok) return null;
   const call = v as unknown as PendingCall;
   return {
@@ -209,6 +211,7 @@ function checkPendingCall(v: unknown): PendingCall | null {
     risk: { level: call.risk.level, reasons },
     definitionChanged: call.definitionChanged,
     askReasons: [...call.askReasons],
+    ...(call.inexactNumber !== undefined ? { inexactNumber: call.inexactNumber } : {}),
   };
 }
 

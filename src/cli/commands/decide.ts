@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { inexactNumberShown } from '../../contract/exactNumbers';
 import { parse, dataDirOf, noExtraArguments, str, UsageError } from '../args';
 import type { Io } from '../output';
 import { controlRequest } from '../control';
@@ -46,9 +47,10 @@ export function readEditedArgs(source: string, readStdin: () => Buffer): unknown
     );
   }
   if (bytes === null || bytes.length > MAX_ARGS_BYTES) throw tooBig();
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new Error(`--args: ${where} is not valid JSON (${(err as Error).message})`, {
       cause: err,
@@ -56,6 +58,11 @@ export function readEditedArgs(source: string, readStdin: () => Buffer): unknown
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new Error(`--args: ${where} must hold a JSON object (the tool's arguments)`);
+  const inexact = inexactNumberShown(text);
+  if (inexact !== undefined)
+    throw new Error(
+      `--args: ${where} holds ${inexact}, a number that would reach the tool changed (JSON numbers keep about 16 digits)`,
+    );
   return value;
 }
 
