@@ -51,6 +51,22 @@ afterEach(async () => {
   await gate.close();
 });
 
+/**
+ * A raw shim to a fixture that logs every line it receives on stderr (which the shim passes on),
+ * its tools pinned: for host lines an SDK client would never write.
+ */
+async function hostileShim(): Promise<RawShim> {
+  const shim = new RawShim(dataDir, {
+    name: 'hostile',
+    command: process.execPath,
+    args: [join(ROOT, 'src/testing/fixtures/hostile-server.mjs')],
+  });
+  await shim.initialize();
+  shim.request('list', 'tools/list');
+  await shim.next((m) => m.id === 'list');
+  return shim;
+}
+
 async function heldWrite(path: string, content: string) {
   client = await connectClient(filesystemServer(project), { dataDir });
   await client.listTools(); // as hosts do: the gate pins the tools (and their schemas) first
@@ -140,16 +156,8 @@ describe('approve with edited arguments', () => {
   });
 
   it('forwards the host line with only the arguments replaced: id 1.0 and _meta kept', async () => {
-    // This fixture logs every line it receives on stderr, which the shim passes on.
-    const shim = new RawShim(dataDir, {
-      name: 'hostile',
-      command: process.execPath,
-      args: [join(ROOT, 'src/testing/fixtures/hostile-server.mjs')],
-    });
+    const shim = await hostileShim();
     try {
-      await shim.initialize();
-      shim.request('list', 'tools/list');
-      await shim.next((m) => m.id === 'list');
       const sent =
         '{"jsonrpc":"2.0", "id":1.0,"method":"tools/call","params":{"_meta":{"progressToken":"p-1","x":[1,2]},"name":"first","arguments":{"q":"asked"}}}';
       shim.send(sent);
@@ -199,16 +207,8 @@ async function startRelay(relayDir: string, tamper: (line: string) => string): P
 
 describe('arguments holding a number editing would change', () => {
   it('refuses any edit and says why; approved as sent, the number reaches the server intact', async () => {
-    // This fixture logs every line it receives on stderr, which the shim passes on.
-    const shim = new RawShim(dataDir, {
-      name: 'hostile',
-      command: process.execPath,
-      args: [join(ROOT, 'src/testing/fixtures/hostile-server.mjs')],
-    });
+    const shim = await hostileShim();
     try {
-      await shim.initialize();
-      shim.request('list', 'tools/list');
-      await shim.next((m) => m.id === 'list');
       const sent =
         '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"first","arguments":{"q":"asked","n":12345678901234567890}}}';
       shim.send(sent);
