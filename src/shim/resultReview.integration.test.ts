@@ -122,12 +122,15 @@ describe('review results', () => {
     expect(held.risk).toBe('high');
     expect(held.findings.map((f) => f.code)).toContain('result.override');
     expect(held.preview).toContain('Ignore all previous instructions');
+    // The same token had progress while the call itself waited for its decision (on a slow
+    // machine, before the result was held): the result's own progress says what waits now.
     const progress = await shim.next(
       (m) =>
         m.method === 'notifications/progress' &&
-        (m.params as { progressToken: unknown }).progressToken === 'tok-2',
+        (m.params as { progressToken: unknown }).progressToken === 'tok-2' &&
+        JSON.stringify(m.params).includes('Result waiting for review'),
     );
-    expect(JSON.stringify(progress.params)).toContain('Result waiting for review');
+    expect(JSON.stringify(progress.params)).toContain('Result waiting for review in Airlock');
     expect(shim.lines.some((l) => l.includes('"id":2,') && l.includes('"result"'))).toBe(false);
     expect(gate.decideResult(held.id, 'pass')).toBe(true);
     const answer = await shim.next((m) => m.id === 2, 20_000);
@@ -225,9 +228,17 @@ describe('review results', () => {
         _meta: envelope,
       });
       // A secret in the arguments is critical: it asks, whatever the rules say.
-      const call = await waitFor(() => gate.pending()[0], 20_000, 'the call to ask');
+      const call = await waitFor(
+        () => gate.pending().find((c) => c.tool === 'echo'),
+        20_000,
+        'the call to ask',
+      );
       gate.decide(call.id, 'allow');
-      const held = await waitFor(() => gate.pendingResults()[0], 20_000, 'a held result');
+      const held = await waitFor(
+        () => gate.pendingResults().find((r) => r.tool === 'echo'),
+        20_000,
+        'a held result',
+      );
       gate.decideResult(held.id, 'redact');
       const answer = await shim.next((m) => m.id === 7, 20_000);
       expect(answer.raw).not.toContain(GH_TOKEN);
