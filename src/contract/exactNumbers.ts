@@ -4,8 +4,9 @@
 // changing what the agent sent, so an edit of them is refused instead (the person approves or
 // denies them as sent), and edited text that holds one is refused as typed.
 
-/** A JSON number literal, at a given position (sticky): linear, no backtracking between parts. */
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+import { numberTokenEnd } from './jsonNumberToken';
+
+/** A number token's parts (sign, whole digits, fraction, exponent), matched only whole. */
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
@@ -22,11 +23,11 @@ export function firstInexactNumber(text: string): string | null {
       continue;
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text);
-      if (m) {
-        if (!sameValue(m[0], String(Number(m[0])))) return m[0];
-        i += m[0].length;
+      const end = numberTokenEnd(text, i);
+      if (end >= 0) {
+        const literal = text.slice(i, end);
+        if (!sameValue(literal, String(Number(literal)))) return literal;
+        i = end;
         continue;
       }
     }

@@ -4,6 +4,8 @@
 // written). The parser is iterative with an explicit stack, so hostile nesting cannot overflow the
 // call stack; depth is bounded anyway so memory stays proportional to the input.
 
+import { numberTokenEnd } from '../contract/jsonNumberToken';
+
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -54,7 +56,6 @@ type ObjectFrame = {
 type ArrayFrame = { isArray: true; value: JsonValue[] };
 type Frame = ObjectFrame | ArrayFrame;
 
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /**
  * A run of string characters the loop below would only step over: not a quote, a backslash, a
  * control character or a surrogate (those take the careful path, one at a time). Without the
@@ -270,11 +271,10 @@ export function parseStrictJsonDetailed(
     } else if (c === 0x22) {
       value = parseString();
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = pos;
-      const m = NUMBER.exec(text);
-      if (m === null) return fail('bad number');
-      pos += m[0].length;
-      value = Number(m[0]);
+      const end = numberTokenEnd(text, pos);
+      if (end < 0) return fail('bad number');
+      value = Number(text.slice(pos, end));
+      pos = end;
     } else if (c === 0x74 && text.startsWith('true', pos)) {
       pos += 4;
       value = true;
