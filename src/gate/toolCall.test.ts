@@ -1,5 +1,6 @@
-// The gate reads a held line itself, strictly and once; it takes for a tool call exactly what
-// the shim's reading of a host line (mcp/hostLine.ts) takes for one. Pure.
+// The gate reads a held line itself, strictly and once, with the shim's own classification
+// (mcp/hostLine.ts); it takes for a tool call exactly what the shim's reading of the line's
+// bytes takes for one. Pure.
 import { describe, expect, it } from 'vitest';
 import { parseHostLine } from '../mcp/hostLine';
 import { readToolCall } from './toolCall';

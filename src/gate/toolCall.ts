@@ -1,4 +1,5 @@
 // A gated call as the gate reads it, and the text the agent reads back.
+import { classifyHostMessage, HOST_MESSAGE_CAPTURE } from '../mcp/hostLine';
 import { parseStrictJsonDetailed, type JsonValue } from '../mcp/strictJson';
 import type { Resolution } from './broker';
 
@@ -9,19 +10,15 @@ export interface ToolCall {
   argumentsRaw: string;
 }
 
-type JsonObject = { [key: string]: JsonValue };
-
-const isObject = (v: JsonValue | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const has = (o: JsonObject, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
-/** The request's id, and the arguments' own source text (big integers and all). */
-const CAPTURE = [['id'], ['params', 'arguments']] as const;
+/** What the shim's classification reads, then the arguments' own text (big integers and all). */
+const CAPTURE = [...HOST_MESSAGE_CAPTURE, ['params', 'arguments']] as const;
+const ARGUMENTS_RAW = HOST_MESSAGE_CAPTURE.length;
 
 /**
  * A host line as the gate reads it: strictly (duplicate keys, batches, a byte order mark and
  * text that is not well-formed Unicode are refused), parsed once, with the arguments' own source
- * text. It accepts what the shim's reading (mcp/hostLine.ts) takes for a request to call a tool,
- * and nothing else (toolCall.test.ts holds the two together).
+ * text. It is judged a request by the shim's own classification (mcp/hostLine.ts), over the
+ * parsed text: the held line is not copied into a Buffer to be read again.
  */
 export function readToolCall(line: string): ToolCall | null {
   // The shim refuses both before a line gets here; a line that has them comes from no host.
@@ -33,32 +30,16 @@ export function readToolCall(line: string): ToolCall | null {
   } catch {
     return null;
   }
-  if (!isObject(value) || !isRequest(value, raw[0]) || value.method !== 'tools/call') return null;
-  const params = value.params;
-  if (!isObject(params) || typeof params.name !== 'string') return null;
+  const message = classifyHostMessage(value, raw);
+  if (message.kind !== 'request' || message.method !== 'tools/call') return null;
+  const params = message.params;
+  if (params === undefined || typeof params.name !== 'string') return null;
   const args = params.arguments ?? {};
   return {
     tool: params.name,
     arguments: args,
-    argumentsRaw: raw[1] ?? JSON.stringify(args),
+    argumentsRaw: raw[ARGUMENTS_RAW] ?? JSON.stringify(args),
   };
-}
-
-/** A JSON-RPC request, as hostLine.ts judges one: an id, version 2.0, a method, no result. */
-function isRequest(m: JsonObject, idRaw: string | undefined): boolean {
-  const id = m.id;
-  return (
-    has(m, 'id') &&
-    (typeof id === 'string' || typeof id === 'number') &&
-    idRaw !== undefined &&
-    has(m, 'jsonrpc') &&
-    m.jsonrpc === '2.0' &&
-    has(m, 'method') &&
-    typeof m.method === 'string' &&
-    !has(m, 'result') &&
-    !has(m, 'error') &&
-    (!has(m, 'params') || isObject(m.params))
-  );
 }
 
 /** No lone surrogate: the text could have come from UTF-8 (Node 20's String#isWellFormed). */

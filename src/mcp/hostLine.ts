@@ -32,7 +32,16 @@ export type HostLine =
   | { kind: 'response'; idRaw: string; idKey: string; message: JsonObject };
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const CAPTURE = [['id'], ['params', '_meta', 'progressToken'], ['params', 'requestId']] as const;
+
+/**
+ * The source texts a host message is classified with: capture these (first, in this order) when
+ * parsing, and pass the parse's `raw` to classifyHostMessage. Further paths may follow them.
+ */
+export const HOST_MESSAGE_CAPTURE = [
+  ['id'],
+  ['params', '_meta', 'progressToken'],
+  ['params', 'requestId'],
+] as const;
 
 export function parseHostLine(line: Buffer): HostLine {
   if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) {
@@ -47,10 +56,24 @@ export function parseHostLine(line: Buffer): HostLine {
   let value: JsonValue;
   let raw: (string | undefined)[];
   try {
-    ({ value, raw } = parseStrictJsonDetailed(text, { capture: CAPTURE }));
+    ({ value, raw } = parseStrictJsonDetailed(text, { capture: HOST_MESSAGE_CAPTURE }));
   } catch (err) {
     return invalid(PARSE_ERROR, `parse error: ${(err as Error).message}`, null);
   }
+  return classifyHostMessage(value, raw);
+}
+
+/**
+ * What a strictly parsed host message is: a request, a notification, a response, or invalid
+ * (with the JSON-RPC error to answer). The one judgment of a request, shared by the shim (over
+ * the line's bytes, above) and the gate (over the held line's text, gate/toolCall.ts), so that
+ * both always take the same lines for a call. `raw` holds the source texts of
+ * HOST_MESSAGE_CAPTURE, in its order.
+ */
+export function classifyHostMessage(
+  value: JsonValue,
+  raw: readonly (string | undefined)[],
+): HostLine {
   if (Array.isArray(value)) return invalid(INVALID_REQUEST, 'batches are not supported', null);
   if (!isObject(value)) return invalid(INVALID_REQUEST, 'a message must be a JSON object', null);
   const message = value;
