@@ -4,7 +4,7 @@
 // changing what the agent sent, so an edit of them is refused instead (the person approves or
 // denies them as sent), and edited text that holds one is refused as typed.
 
-import { numberTokenEnd } from './jsonNumberToken';
+import { numberTokenEnd, stringTokenEnd } from './jsonTokens';
 
 /** A number token's parts (sign, whole digits, fraction, exponent), matched only whole. */
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
@@ -19,7 +19,10 @@ export function firstInexactNumber(text: string): string | null {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      i = afterString(text, i);
+      const end = stringTokenEnd(text, i);
+      // A string that never closes holds the rest of the text: no number after it.
+      if (end < 0) return null;
+      i = end;
       continue;
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
@@ -34,20 +37,6 @@ export function firstInexactNumber(text: string): string | null {
     i++;
   }
   return null;
-}
-
-/** Where the string that opens at `start` (a quote) ends, past its closing quote. */
-function afterString(text: string, start: number): number {
-  let i = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', i);
-    if (quote < 0) return text.length;
-    let slashes = 0;
-    while (text.charCodeAt(quote - 1 - slashes) === 0x5c) slashes++;
-    // An odd run of backslashes escapes the quote: the string goes on.
-    if (slashes % 2 === 0) return quote + 1;
-    i = quote + 1;
-  }
 }
 
 /** Whether two decimal literals have the same value ("1.50" and "15e-1" do; -0 and 0 do too). */

@@ -5,6 +5,7 @@
 // a small scan of the top-level members then finds the id's source text and refuses a line that
 // names a member twice, since hosts disagree on which of two `id`s counts.
 
+import { stringTokenEnd } from '../contract/jsonTokens';
 import { idKeyOf } from './hostLine';
 import type { OversizeInfo } from './framing';
 
@@ -84,7 +85,7 @@ export function topLevelMembers(text: string): Map<string, [number, number]> | s
     if (text[i] === '}') return members;
     if (text[i] === ',') i = skipWs(text, i + 1);
     if (text[i] !== '"') return 'a member name that is not a string';
-    const keyEnd = stringEnd(text, i);
+    const keyEnd = stringTokenEnd(text, i);
     if (keyEnd === -1) return 'an unterminated member name';
     const keyToken = text.slice(i, keyEnd);
     const key = JSON.parse(keyToken) as string;
@@ -109,23 +110,10 @@ function skipWs(s: string, i: number): number {
 // JSON.parse accepted the text before it is scanned, so the -1s below (unterminated strings and
 // containers) cannot happen; they are there so a mistake can never loop forever.
 
-/** `i` is at an opening quote; returns the index just past the closing one. */
-function stringEnd(s: string, i: number): number {
-  let at = i + 1;
-  for (;;) {
-    const q = s.indexOf('"', at);
-    if (q === -1) return -1;
-    let backslashes = 0;
-    while (s.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return q + 1;
-    at = q + 1;
-  }
-}
-
 /** End of the (valid) value starting at `i`. */
 function valueEnd(s: string, i: number): number {
   const first = s[i];
-  if (first === '"') return stringEnd(s, i);
+  if (first === '"') return stringTokenEnd(s, i);
   if (first !== '{' && first !== '[') {
     let j = i;
     while (j < s.length && !',}] \t\r\n'.includes(s[j] ?? '')) j++;
@@ -136,7 +124,7 @@ function valueEnd(s: string, i: number): number {
   while (j < s.length) {
     const c = s[j];
     if (c === '"') {
-      j = stringEnd(s, j);
+      j = stringTokenEnd(s, j);
       if (j === -1) return -1;
       continue;
     }

@@ -4,7 +4,7 @@
 // written). The parser is iterative with an explicit stack, so hostile nesting cannot overflow the
 // call stack; depth is bounded anyway so memory stays proportional to the input.
 
-import { numberTokenEnd } from '../contract/jsonNumberToken';
+import { numberTokenEnd } from '../contract/jsonTokens';
 
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
