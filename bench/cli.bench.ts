@@ -109,7 +109,7 @@ it('CLI decide/status start-up vs node -e 0', async () => {
       waitingId = await waitFor(
         async () => {
           const res = await runCli(['pending', '--json', '--data-dir', dataDir]);
-          const { calls } = JSON.parse(res.stdout) as { calls: { id: number }[] };
+          const calls = JSON.parse(res.stdout) as { id: number }[];
           return calls[0]?.id;
         },
         10_000,

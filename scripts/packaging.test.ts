@@ -405,10 +405,10 @@ describe('the packaged command line, from the unpacked tree, with no Node on PAT
       const call = client.callTool({ name: 'echo', arguments: { message: 'through the package' } });
       const waiting = await waitFor(
         () => {
-          const { calls } = JSON.parse(run('pending', '--json', '--data-dir', dataDir).stdout) as {
-            calls: { id: number }[];
-          };
-          return calls[0];
+          const rows = JSON.parse(run('pending', '--json', '--data-dir', dataDir).stdout) as {
+            id: number;
+          }[];
+          return rows[0];
         },
         60_000,
         'the waiting call',

@@ -528,7 +528,7 @@ describe('the gate killed with SIGKILL', () => {
     const [pending] = await waitFor(
       async () => {
         const res = await runCli(['pending', '--json', '--data-dir', dataDir]);
-        const { calls } = JSON.parse(res.stdout || '{"calls":[]}') as { calls: { id: number }[] };
+        const calls = JSON.parse(res.stdout || '[]') as { id: number }[];
         return calls.length ? calls : null;
       },
       10_000,

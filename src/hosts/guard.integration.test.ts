@@ -135,7 +135,7 @@ async function launchAsHost(entry: Entry): Promise<Client> {
 async function pendingIn(dir: string): Promise<PendingCall[]> {
   const r = await airlock('pending', '--json', '--data-dir', dir);
   expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { calls: PendingCall[] }).calls;
+  return JSON.parse(r.stdout) as PendingCall[];
 }
 
 function waitPending(dir: string, tool: string): Promise<PendingCall> {
