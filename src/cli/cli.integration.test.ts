@@ -7,7 +7,6 @@ import Database from 'better-sqlite3';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRow, PendingCall, Rule } from '../contract/types';
-import type { PendingListing } from './commands/decide';
 import { databasePath } from '../core/dataDir';
 import { startGateService, type GateService } from '../gate/service';
 import type { ReplayResult } from '../gate/ruleReplay';
@@ -206,7 +205,7 @@ describe('against a running gate with recorded calls', () => {
   const pendingOne = async (): Promise<PendingCall> => {
     const [call] = await waitFor(
       async () => {
-        const { calls } = await json<PendingListing>(['pending', '--json', '--data-dir', dataDir]);
+        const calls = await json<PendingCall[]>(['pending', '--json', '--data-dir', dataDir]);
         return calls.length ? calls : null;
       },
       10_000,
@@ -326,11 +325,8 @@ describe('against a running gate with recorded calls', () => {
     expect(viaHome).toMatchObject({ running: true, pid: process.pid, sessions: 1 });
   });
 
-  it('pending --json holds two empty lists when nothing waits', async () => {
-    expect(await json<PendingListing>(['pending', '--json', '--data-dir', dataDir])).toEqual({
-      calls: [],
-      results: [],
-    });
+  it('pending --json is an empty list when nothing waits', async () => {
+    expect(await json<PendingCall[]>(['pending', '--json', '--data-dir', dataDir])).toEqual([]);
   });
 
   it('approve and deny of an unknown id: a clear error, exit 1', async () => {
@@ -1074,12 +1070,7 @@ describe('what a server or an agent wrote never drives the terminal', () => {
       });
       const [waiting] = await waitFor(
         async () => {
-          const { calls } = await json<PendingListing>([
-            'pending',
-            '--json',
-            '--data-dir',
-            dataDir,
-          ]);
+          const calls = await json<PendingCall[]>(['pending', '--json', '--data-dir', dataDir]);
           return calls.length ? calls : null;
         },
         10_000,

@@ -18,13 +18,14 @@ import {
   injectingServer,
 } from '../testing/harness';
 import { newRule } from '../store/testSupport';
-import type { PendingListing } from './commands/decide';
 
 const GH_TOKEN = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
 
 type Raw = Record<string, unknown> & { raw: string };
 const textOf = (m: Raw): string =>
   ((m.result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
+
+type Listed = ({ kind: 'call' } & PendingCall) | ({ kind: 'result' } & ResultReview);
 
 describe('held results from the command line', () => {
   let gate: GateService;
@@ -111,14 +112,14 @@ describe('held results from the command line', () => {
 
     const json = await cli('pending', '--json');
     expect(json.code).toBe(0);
-    // Two lists a script cannot mix up: the waiting call, and the held result, each as sent.
-    const listed = JSON.parse(json.stdout) as PendingListing;
-    expect(Object.keys(listed)).toEqual(['calls', 'results']);
-    expect(listed.calls.map((c) => c.id)).toEqual([waiting.id]);
-    expect(listed.calls[0]!.risk).toHaveProperty('level');
-    expect(listed.results).toEqual([JSON.parse(JSON.stringify(held))]);
-    expect(listed.results[0]).toMatchObject({ tool: 'fetch_page', risk: 'high', mode: 'flagged' });
-    expect(listed.results[0]!.size).toBeGreaterThan(100);
+    const listed = JSON.parse(json.stdout) as Listed[];
+    expect(listed.map((l) => [l.kind, l.id])).toEqual([
+      ['call', waiting.id],
+      ['result', held.id],
+    ]);
+    expect(listed[1]).toEqual({ kind: 'result', ...JSON.parse(JSON.stringify(held)) });
+    expect(listed[1]).toMatchObject({ tool: 'fetch_page', risk: 'high', mode: 'flagged' });
+    expect((listed[1] as ResultReview).size).toBeGreaterThan(100);
 
     // `approve` of it points to the right command.
     const approve = await cli('approve', String(held.id));
@@ -166,11 +167,11 @@ describe('held results from the command line', () => {
       '    excerpt (secrets masked here; `redact` passes it masked): key ghp_',
     );
     const json = await cli('pending', '--json');
+    expect(json.stdout).toContain('"kind": "result"');
     expect(text.stdout).not.toContain(GH_TOKEN);
     // The excerpt is masked; the call's own arguments are shown whole, as the popup shows them.
-    const { calls, results } = JSON.parse(json.stdout) as PendingListing;
-    expect(calls.some((c) => c.id === held.id)).toBe(false);
-    expect(results.find((r) => r.id === held.id)?.preview).toBe('key ghp_…Lp here');
+    const listed = (JSON.parse(json.stdout) as Listed[]).find((l) => l.id === held.id);
+    expect((listed as ResultReview).preview).toBe('key ghp_…Lp here');
 
     const res = await cli('result', String(held.id), 'redact');
     expect(res.stdout).toBe(`Passed the result of call ${held.id} to the agent, secrets masked.\n`);

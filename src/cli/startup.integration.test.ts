@@ -126,10 +126,9 @@ describe('the decide and status commands load neither zod, SQLite nor the gate s
     const res = await cliWithLoads(['pending', '--json', '--data-dir', dataDir]);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual({
-      calls: [JSON.parse(JSON.stringify(waiting))],
-      results: [],
-    });
+    expect(JSON.parse(res.stdout)).toEqual([
+      { kind: 'call', ...JSON.parse(JSON.stringify(waiting)) },
+    ]);
     expect(heavyModules(res.loaded)).toEqual([]);
   });
 

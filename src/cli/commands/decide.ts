@@ -6,7 +6,6 @@ import { controlRequest } from '../control';
 import { settledResultSentence, settledSentence } from '../settled';
 import { describeCall } from '../describeCall';
 import { describeHeldResult } from '../describeResult';
-import type { PendingCall, ResultReview } from '../../contract/types';
 import type { ResultVerdict } from '../../gate/wire';
 import { RESULT_MESSAGE_MAX_CHARS } from '../../gate/wireLimits';
 
@@ -16,7 +15,8 @@ export const PENDING_HELP = `Usage: airlock pending [--json] [--data-dir DIR]
 
 Lists the calls waiting for a decision, oldest first, then the results held for review
 (marked RESULT; decide them with \`airlock result ID pass|redact|replace\`).
---json prints one object with two lists, both always present: {"calls": [...], "results": [...]}.`;
+--json prints one list: each call with "kind": "call", then each held result with
+"kind": "result".`;
 
 export const DECIDE_HELP = (
   verb: 'approve' | 'deny',
@@ -68,12 +68,6 @@ export function readEditedArgs(source: string, readStdin: () => Buffer): unknown
 
 const readAllStdin = (): Buffer => readFileSync(0);
 
-/** What `airlock pending --json` prints. */
-export interface PendingListing {
-  calls: PendingCall[];
-  results: ResultReview[];
-}
-
 export async function pendingCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) {
@@ -86,11 +80,11 @@ export async function pendingCommand(argv: string[], io: Io): Promise<number> {
     throw new Error(res.t === 'error' ? res.message : 'unexpected answer from the gate');
   const results = res.results ?? [];
   if (values.json) {
-    // Two lists, not one: a call and a held result share field names that mean different things
-    // (a call's risk is an assessment, a result's a level), and a script that reads calls must
-    // never take a result for one. Each item is as the gate sent it.
-    const listing: PendingListing = { calls: res.calls, results };
-    io.out(JSON.stringify(listing, null, 2));
+    const listed = [
+      ...res.calls.map((c) => ({ kind: 'call', ...c })),
+      ...results.map((r) => ({ kind: 'result', ...r })),
+    ];
+    io.out(JSON.stringify(listed, null, 2));
     return 0;
   }
   const now = Date.now();
