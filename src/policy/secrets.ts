@@ -74,7 +74,7 @@ const JWT_FORMAT = FORMATS.length + 1;
 
 // Any case, and no fixed start: scanned over the whole text, when it has an `=` or a `:`.
 const ASSIGNMENT = new RegExp(
-  `\\b(api[_-]?key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\\s{0,64}[:=]\\s{0,64}["']?[^\\s"',;]{8,${T}}`,
+  `\\b(api[_-]?key|(aws_)?secret_access_key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\\s{0,64}[:=]\\s{0,64}["']?[^\\s"',;]{8,${T}}`,
   'gi',
 );
 const ASSIGNMENT_LABEL = 'password or key assignment';
@@ -232,17 +232,169 @@ function nextTokenRun(s: string, from: number, counts: Uint32Array): [number, nu
   return null;
 }
 
-// Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
-// hex hashes and UUIDs score lower or lack the mix of cases and digits. `counts`: how often
-// each (ASCII) character occurs in the token, `length` characters long.
-function looksRandom(counts: Uint32Array, length: number): boolean {
+/**
+ * Whether a token with these counts (how often each ASCII character occurs in it) has the mix
+ * of a random one: both cases and three digits or more. No part of a token without the mix
+ * has it.
+ */
+function hasRandomMix(counts: Uint32Array): boolean {
   let lower = 0;
   let upper = 0;
   let digits = 0;
   for (let c = 0x61; c <= 0x7a; c++) lower += counts[c] ?? 0;
   for (let c = 0x41; c <= 0x5a; c++) upper += counts[c] ?? 0;
   for (let c = 0x30; c <= 0x39; c++) digits += counts[c] ?? 0;
-  return lower > 0 && upper > 0 && digits >= 3 && bitsPerSymbol(counts, length) >= 4.3;
+  return lower > 0 && upper > 0 && digits >= 3;
+}
+
+// Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
+// hex hashes and UUIDs score lower or lack the mix of cases and digits. `counts`: how often
+// each (ASCII) character occurs in the token, `length` characters long.
+function looksRandom(counts: Uint32Array, length: number): boolean {
+  return hasRandomMix(counts) && bitsPerSymbol(counts, length) >= 4.3;
+}
+
+// '/' is a base64 character, and also what a path is made of: a path of short names is one run
+// of token characters, and a short run has many distinct characters, so its entropy is high.
+// A path is read as its segments instead when nearly all of it reads as words. The pieces
+// between '/', '-', '_', '+' and '=' that do not read as words (a random mix of cases and
+// digits, a lone letter) may add up to fewer than this many characters: a temporary
+// directory's random suffix is six, two nested ones twelve. A secret cut by slashes is still
+// mostly random pieces, so it stays one run and is judged whole.
+const PATH_RANDOM_BUDGET = 16;
+const SLASH = 0x2f;
+/** The token characters that are not letters or digits: what cuts a run into pieces. */
+const SEPARATORS = [...'/+=_-'].map((ch) => ch.charCodeAt(0));
+
+const isLower = (code: number): boolean => code >= 0x61 && code <= 0x7a;
+const isUpper = (code: number): boolean => code >= 0x41 && code <= 0x5a;
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+
+// Where a camelCase name is, reading it one character at a time: optional lowercase letters,
+// then words of uppercase letters followed by at least two lowercase ones (one for a first
+// word of one capital: "MyApp", "GoModules"), then digits.
+const enum Camel {
+  Start,
+  FirstCapital,
+  FirstOneLower,
+  Upper,
+  OneLower,
+  Lower,
+  Digits,
+  No,
+}
+
+function camelStep(state: Camel, code: number): Camel {
+  const kind = isLower(code) ? 0 : isUpper(code) ? 1 : 2;
+  switch (state) {
+    case Camel.Start:
+      return kind === 0 ? Camel.Start : kind === 1 ? Camel.FirstCapital : Camel.No;
+    case Camel.FirstCapital:
+      return kind === 0 ? Camel.FirstOneLower : kind === 1 ? Camel.Upper : Camel.No;
+    case Camel.FirstOneLower:
+      return kind === 0 ? Camel.Lower : kind === 1 ? Camel.Upper : Camel.No;
+    case Camel.Upper:
+      return kind === 0 ? Camel.OneLower : kind === 1 ? Camel.Upper : Camel.No;
+    case Camel.OneLower:
+      return kind === 0 ? Camel.Lower : Camel.No;
+    case Camel.Lower:
+      return kind === 0 ? Camel.Lower : kind === 1 ? Camel.Upper : Camel.Digits;
+    case Camel.Digits:
+      return kind === 2 ? Camel.Digits : Camel.No;
+    default:
+      return Camel.No;
+  }
+}
+
+/**
+ * Whether the piece s[start, end) (letters and digits) reads as a word or a name: digits
+ * only; lowercase letters and digits (words, hex and base32 names); uppercase letters with
+ * digits only after them ("README", "WIN32"); or camelCase, mostly lowercase, each uppercase
+ * run followed by two or more lowercase letters, digits only at the end ("JaneDoe",
+ * "XMLHttpRequest", "macOSVersion", "Year2024"). Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf"
+ * or "R1YnbyrhaWOZwdnD", and not a lone letter: what random text cut short looks like.
+ */
+function pieceReadsAsWord(s: string, start: number, end: number): boolean {
+  let lower = 0;
+  let upper = 0;
+  let upperAfterDigit = false;
+  let camel = Camel.Start;
+  for (let k = start; k < end; k++) {
+    const code = s.charCodeAt(k);
+    if (isLower(code)) lower++;
+    else if (isUpper(code)) {
+      upper++;
+      if (k > start && isDigit(s.charCodeAt(k - 1))) upperAfterDigit = true;
+    }
+    camel = camelStep(camel, code);
+  }
+  if (lower + upper === 0) return true;
+  if (end - start === 1) return false;
+  if (upper === 0) return true;
+  if (lower === 0) return !upperAfterDigit;
+  return (camel === Camel.Lower || camel === Camel.Digits) && lower >= upper;
+}
+
+/**
+ * Whether the run s[start, end), which holds a '/', reads as a path: its pieces that do not
+ * read as words add up to fewer than PATH_RANDOM_BUDGET characters, and they are not cut
+ * short: a run of which a quarter or more is separators is text chopped up to pass as a path
+ * (names are longer than three characters on average), and is judged whole. Stops counting at
+ * the budget, so a long random run costs a few pieces, not a pass. `counts` holds the run's
+ * character counts.
+ */
+function readsAsPath(s: string, start: number, end: number, counts: Uint32Array): boolean {
+  let separators = 0;
+  for (const code of SEPARATORS) separators += counts[code] ?? 0;
+  if (4 * separators >= end - start) return false;
+  let wordless = 0;
+  let piece = start;
+  for (let k = start; k <= end; k++) {
+    const code = k < end ? s.charCodeAt(k) : SLASH;
+    if (isLower(code) || isUpper(code) || isDigit(code)) continue;
+    if (k > piece && !pieceReadsAsWord(s, piece, k)) {
+      wordless += k - piece;
+      if (wordless >= PATH_RANDOM_BUDGET) return false;
+    }
+    piece = k + 1;
+  }
+  return true;
+}
+
+/**
+ * The random-looking tokens in the run s[start, end), each as [start, end). `counts` holds the
+ * run's character counts (nextTokenRun fills them) and is reused for its segments. A run
+ * without '/' is judged whole. One with '/' is judged whole unless it reads as a path; a path,
+ * or a run that is not random as a whole, has each '/'-separated segment of MIN_TOKEN or more
+ * judged on its own, so a key that is one segment of a path (or of a URL) is still found.
+ * Segments are looked at only when the run has the mix a random one needs, and found by
+ * `indexOf`: a long path of names costs one native search.
+ */
+function randomTokensIn(
+  s: string,
+  start: number,
+  end: number,
+  counts: Uint32Array,
+): [number, number][] {
+  const whole = looksRandom(counts, end - start);
+  if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
+  if (whole && !readsAsPath(s, start, end, counts)) return [[start, end]];
+  if (!hasRandomMix(counts)) return [];
+  const tokens: [number, number][] = [];
+  for (let segment = start; segment < end;) {
+    const slash = s.indexOf('/', segment);
+    const stop = slash < 0 || slash > end ? end : slash;
+    if (stop - segment >= MIN_TOKEN) {
+      counts.fill(0);
+      for (let j = segment; j < stop; j++) {
+        const code = s.charCodeAt(j);
+        counts[code] = (counts[code] as number) + 1;
+      }
+      if (looksRandom(counts, stop - segment)) tokens.push([segment, stop]);
+    }
+    segment = stop + 1;
+  }
+  return tokens;
 }
 
 export function findSecrets(s: string): SecretHit[] {
@@ -265,9 +417,11 @@ export function findSecrets(s: string): SecretHit[] {
   if (!privateKey) {
     const counts = new Uint32Array(128);
     for (let run = nextTokenRun(s, 0, counts); run; run = nextTokenRun(s, run[1], counts)) {
-      const token = s.slice(run[0], run[1]);
-      if (known.some((k) => k.includes(token) || token.includes(k))) continue;
-      if (looksRandom(counts, token.length)) {
+      const text = s.slice(run[0], run[1]);
+      if (known.some((k) => k.includes(text) || text.includes(k))) continue;
+      const [random] = randomTokensIn(s, run[0], run[1], counts);
+      if (random) {
+        const token = s.slice(random[0], random[1]);
         hits.push({ kind: 'entropy', label: 'long random-looking string', masked: mask(token) });
         break;
       }
@@ -316,8 +470,10 @@ export function maskSecrets(s: string): string {
     );
   const tokens: string[] = [];
   const counts = new Uint32Array(128);
-  for (let run = nextTokenRun(out, 0, counts); run; run = nextTokenRun(out, run[1], counts))
-    if (looksRandom(counts, run[1] - run[0])) tokens.push(out.slice(run[0], run[1]));
+  for (let run = nextTokenRun(out, 0, counts); run; run = nextTokenRun(out, run[1], counts)) {
+    for (const [from, to] of randomTokensIn(out, run[0], run[1], counts))
+      tokens.push(out.slice(from, to));
+  }
   for (const t of tokens) replaceAll(t, mask(t));
   return out;
 }
