@@ -39,6 +39,7 @@ describe('ordinary paths do not read as secrets', () => {
     '/var/folders/3l/6jw7qx0d0zn3_8kdkd0hdf_h0000gn/T/airlock-Xy9Q2a/notes.txt',
     'C:/Users/JaneDoe/AppData/Local/Temp/vitest-5D1WDE/MyApp/src/main.ts',
     '/home/jane/src/XMLHttpRequest/utf8Decoder/Year2024/iOS/README',
+    '/home/Jane/XMLHttp/Win32/Year2024/quickBrownFox/jumpsOver/lazyDog'.repeat(3),
     '/nix/store/8b3sq5k2m4a0c7xz8c4c0nxhv1q5hb7y-nodejs-20/bin/node',
   ])('%s', (path) => {
     expect(findSecrets(path)).toEqual([]);

@@ -132,7 +132,9 @@ function plainReadsAsWord(piece: string): boolean {
   if (/^[A-Z0-9]+$/.test(piece)) return !/[0-9][A-Z]/.test(piece);
   const lower = piece.replace(/[^a-z]/g, '').length;
   const upper = piece.replace(/[^A-Z]/g, '').length;
-  return /^[a-z]*(?:[A-Z][a-z](?=[A-Z]))?(?:[A-Z]+[a-z]{2,})+[0-9]*$/.test(piece) && lower >= upper;
+  return (
+    /^[a-z]*(?:[A-Z][a-z](?=[A-Z]))?(?:[A-Z]+[a-z]{2,})+[0-9]*$/.test(piece) && 2 * lower >= upper
+  );
 }
 function plainReadsAsPath(run: string): boolean {
   const separators = run.replace(/[A-Za-z0-9]/g, '').length;
@@ -178,7 +180,7 @@ describe('the long-token scan agrees with a plain reading of its rule', () => {
     const pieces = ['/', '/', '/', '-', '_', '+', '.', ' ', 'JaneDoe', 'XMLHttpRequest', 'src'];
     pieces.push('Q32R6w', 'T', 'WIN32', '5D1WDE', 'MyApp', 'Year2024', 'iPad', 'a1', 'utf8');
     pieces.push(RANDOM_TOKEN.slice(0, 6), RANDOM_TOKEN.slice(10, 17), 'Xy9Q2a', 'home');
-    pieces.push('node_modules', 'AppData', 'Local', 'ab12cd34ef', 'README', 'KLMNPQRxy');
+    pieces.push('node_modules', 'AppData', 'Local', 'ab12cd34ef', 'README', 'KLMNPQRxy', 'IOError');
     let seed = 7;
     const next = (below: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;

@@ -309,10 +309,11 @@ function camelStep(state: Camel, code: number): Camel {
 /**
  * Whether the piece s[start, end) (letters and digits) reads as a word or a name: digits
  * only; lowercase letters and digits (words, hex and base32 names); uppercase letters with
- * digits only after them ("README", "WIN32"); or camelCase, mostly lowercase, each uppercase
- * run followed by two or more lowercase letters, digits only at the end ("JaneDoe",
- * "XMLHttpRequest", "macOSVersion", "Year2024"). Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf"
- * or "R1YnbyrhaWOZwdnD", and not a lone letter: what random text cut short looks like.
+ * digits only after them ("README", "WIN32"); or camelCase: each uppercase run followed by
+ * two or more lowercase letters, digits only at the end, and no more than twice as many
+ * uppercase letters as lowercase ones ("JaneDoe", "XMLHttp", "macOSVersion", "Year2024").
+ * Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf", "KLMNPQRxy" or "R1YnbyrhaWOZwdnD", and not a
+ * lone letter: what random text cut short looks like.
  */
 function pieceReadsAsWord(s: string, start: number, end: number): boolean {
   let lower = 0;
@@ -332,7 +333,7 @@ function pieceReadsAsWord(s: string, start: number, end: number): boolean {
   if (end - start === 1) return false;
   if (upper === 0) return true;
   if (lower === 0) return !upperAfterDigit;
-  return (camel === Camel.Lower || camel === Camel.Digits) && lower >= upper;
+  return (camel === Camel.Lower || camel === Camel.Digits) && 2 * lower >= upper;
 }
 
 /**
