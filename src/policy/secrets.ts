@@ -250,8 +250,9 @@ function hasRandomMix(counts: Uint32Array): boolean {
 // Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
 // hex hashes and UUIDs score lower or lack the mix of cases and digits. `counts`: how often
 // each (ASCII) character occurs in the token, `length` characters long.
+const RANDOM_BITS = 4.3;
 function looksRandom(counts: Uint32Array, length: number): boolean {
-  return hasRandomMix(counts) && bitsPerSymbol(counts, length) >= 4.3;
+  return hasRandomMix(counts) && bitsPerSymbol(counts, length) >= RANDOM_BITS;
 }
 
 // '/' is a base64 character, and also what a path is made of: a path of short names is one run
@@ -266,82 +267,71 @@ const SLASH = 0x2f;
 /** The token characters that are not letters or digits: what cuts a run into pieces. */
 const SEPARATORS = [...'/+=_-'].map((ch) => ch.charCodeAt(0));
 
-const isLower = (code: number): boolean => code >= 0x61 && code <= 0x7a;
-const isUpper = (code: number): boolean => code >= 0x41 && code <= 0x5a;
-const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+// What each ASCII token character is to a piece: a letter of either case, a digit, or
+// (OTHER) a separator.
+const OTHER = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+const KIND = new Uint8Array(128);
+for (let c = 0x61; c <= 0x7a; c++) KIND[c] = LOWER;
+for (let c = 0x41; c <= 0x5a; c++) KIND[c] = UPPER;
+for (let c = 0x30; c <= 0x39; c++) KIND[c] = DIGIT;
 
 // Where a camelCase name is, reading it one character at a time: optional lowercase letters,
 // then words of uppercase letters followed by at least two lowercase ones (one for a first
-// word of one capital: "MyApp", "GoModules"), then digits.
-const enum Camel {
-  Start,
-  FirstCapital,
-  FirstOneLower,
-  Upper,
-  OneLower,
-  Lower,
-  Digits,
-  No,
-}
-
-function camelStep(state: Camel, code: number): Camel {
-  const kind = isLower(code) ? 0 : isUpper(code) ? 1 : 2;
-  switch (state) {
-    case Camel.Start:
-      return kind === 0 ? Camel.Start : kind === 1 ? Camel.FirstCapital : Camel.No;
-    case Camel.FirstCapital:
-      return kind === 0 ? Camel.FirstOneLower : kind === 1 ? Camel.Upper : Camel.No;
-    case Camel.FirstOneLower:
-      return kind === 0 ? Camel.Lower : kind === 1 ? Camel.Upper : Camel.No;
-    case Camel.Upper:
-      return kind === 0 ? Camel.OneLower : kind === 1 ? Camel.Upper : Camel.No;
-    case Camel.OneLower:
-      return kind === 0 ? Camel.Lower : Camel.No;
-    case Camel.Lower:
-      return kind === 0 ? Camel.Lower : kind === 1 ? Camel.Upper : Camel.Digits;
-    case Camel.Digits:
-      return kind === 2 ? Camel.Digits : Camel.No;
-    default:
-      return Camel.No;
-  }
-}
+// word of one capital: "MyApp", "GoModules"), then digits. CAMEL_NEXT[state * 4 + kind].
+const CAMEL_START = 0;
+const FIRST_CAPITAL = 1;
+const FIRST_ONE_LOWER = 2;
+const CAPITALS = 3;
+const ONE_LOWER = 4;
+const LOWERS = 5;
+const DIGITS = 6;
+const NOT_CAMEL = 7;
+// prettier-ignore
+const CAMEL_NEXT = Uint8Array.from([
+  //           lower            upper          digit
+  NOT_CAMEL,   CAMEL_START,     FIRST_CAPITAL, NOT_CAMEL, // CAMEL_START
+  NOT_CAMEL,   FIRST_ONE_LOWER, CAPITALS,      NOT_CAMEL, // FIRST_CAPITAL
+  NOT_CAMEL,   LOWERS,          CAPITALS,      NOT_CAMEL, // FIRST_ONE_LOWER
+  NOT_CAMEL,   ONE_LOWER,       CAPITALS,      NOT_CAMEL, // CAPITALS
+  NOT_CAMEL,   LOWERS,          NOT_CAMEL,     NOT_CAMEL, // ONE_LOWER
+  NOT_CAMEL,   LOWERS,          CAPITALS,      DIGITS,    // LOWERS
+  NOT_CAMEL,   NOT_CAMEL,       NOT_CAMEL,     DIGITS,    // DIGITS
+  NOT_CAMEL,   NOT_CAMEL,       NOT_CAMEL,     NOT_CAMEL, // NOT_CAMEL
+]);
 
 /**
- * Whether the piece s[start, end) (letters and digits) reads as a word or a name: digits
- * only; lowercase letters and digits (words, hex and base32 names); uppercase letters with
- * digits only after them ("README", "WIN32"); or camelCase: each uppercase run followed by
- * two or more lowercase letters, digits only at the end, and no more than twice as many
- * uppercase letters as lowercase ones ("JaneDoe", "XMLHttp", "macOSVersion", "Year2024").
- * Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf", "KLMNPQRxy" or "R1YnbyrhaWOZwdnD", and not a
- * lone letter: what random text cut short looks like.
+ * Whether a piece (letters and digits, `length` long, with these tallies) reads as a word or a
+ * name: digits only; lowercase letters and digits (words, hex and base32 names); uppercase
+ * letters with no digit before a letter ("README", "WIN32"); or camelCase (`camel`, its end
+ * state): each uppercase run followed by two or more lowercase letters, digits only at the
+ * end, and no more than twice as many uppercase letters as lowercase ones ("JaneDoe",
+ * "XMLHttp", "macOSVersion", "Year2024"). Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf",
+ * "KLMNPQRxy" or "R1YnbyrhaWOZwdnD", and not a lone letter: what random text cut short
+ * looks like.
  */
-function pieceReadsAsWord(s: string, start: number, end: number): boolean {
-  let lower = 0;
-  let upper = 0;
-  let upperAfterDigit = false;
-  let camel = Camel.Start;
-  for (let k = start; k < end; k++) {
-    const code = s.charCodeAt(k);
-    if (isLower(code)) lower++;
-    else if (isUpper(code)) {
-      upper++;
-      if (k > start && isDigit(s.charCodeAt(k - 1))) upperAfterDigit = true;
-    }
-    camel = camelStep(camel, code);
-  }
+function pieceReadsAsWord(
+  length: number,
+  lower: number,
+  upper: number,
+  upperAfterDigit: boolean,
+  camel: number,
+): boolean {
   if (lower + upper === 0) return true;
-  if (end - start === 1) return false;
+  if (length === 1) return false;
   if (upper === 0) return true;
   if (lower === 0) return !upperAfterDigit;
-  return (camel === Camel.Lower || camel === Camel.Digits) && 2 * lower >= upper;
+  return (camel === LOWERS || camel === DIGITS) && 2 * lower >= upper;
 }
 
 /**
  * Whether the run s[start, end), which holds a '/', reads as a path: its pieces that do not
  * read as words add up to fewer than PATH_RANDOM_BUDGET characters, and they are not cut
  * short: a run of which a quarter or more is separators is text chopped up to pass as a path
- * (names are longer than three characters on average), and is judged whole. Stops counting at
- * the budget, so a long random run costs a few pieces, not a pass. `counts` holds the run's
+ * (names are longer than three characters on average), and is judged whole. One pass, that
+ * stops at the budget, so a long random run costs a few pieces. `counts` holds the run's
  * character counts.
  */
 function readsAsPath(s: string, start: number, end: number, counts: Uint32Array): boolean {
@@ -350,14 +340,35 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
   if (4 * separators >= end - start) return false;
   let wordless = 0;
   let piece = start;
+  let lower = 0;
+  let upper = 0;
+  let upperAfterDigit = false;
+  let camel = CAMEL_START;
+  let before = OTHER;
   for (let k = start; k <= end; k++) {
-    const code = k < end ? s.charCodeAt(k) : SLASH;
-    if (isLower(code) || isUpper(code) || isDigit(code)) continue;
-    if (k > piece && !pieceReadsAsWord(s, piece, k)) {
-      wordless += k - piece;
+    // Every character of a run is a token character, below 128.
+    const kind = k < end ? (KIND[s.charCodeAt(k)] as number) : OTHER;
+    if (kind !== OTHER) {
+      if (kind === LOWER) lower++;
+      else if (kind === UPPER) {
+        upper++;
+        if (before === DIGIT) upperAfterDigit = true;
+      }
+      camel = CAMEL_NEXT[camel * 4 + kind] as number;
+      before = kind;
+      continue;
+    }
+    const length = k - piece;
+    if (length > 0 && !pieceReadsAsWord(length, lower, upper, upperAfterDigit, camel)) {
+      wordless += length;
       if (wordless >= PATH_RANDOM_BUDGET) return false;
     }
     piece = k + 1;
+    lower = 0;
+    upper = 0;
+    upperAfterDigit = false;
+    camel = CAMEL_START;
+    before = OTHER;
   }
   return true;
 }
@@ -368,8 +379,7 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
  * without '/' is judged whole. One with '/' is judged whole unless it reads as a path; a path,
  * or a run that is not random as a whole, has each '/'-separated segment of MIN_TOKEN or more
  * judged on its own, so a key that is one segment of a path (or of a URL) is still found.
- * Segments are looked at only when the run has the mix a random one needs, and found by
- * `indexOf`: a long path of names costs one native search.
+ * Nothing is looked at further without the mix of cases and digits a random token needs.
  */
 function randomTokensIn(
   s: string,
@@ -377,14 +387,14 @@ function randomTokensIn(
   end: number,
   counts: Uint32Array,
 ): [number, number][] {
-  const whole = looksRandom(counts, end - start);
+  if (!hasRandomMix(counts)) return [];
+  const whole = bitsPerSymbol(counts, end - start) >= RANDOM_BITS;
   if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
   if (whole && !readsAsPath(s, start, end, counts)) return [[start, end]];
-  if (!hasRandomMix(counts)) return [];
   const tokens: [number, number][] = [];
   for (let segment = start; segment < end;) {
-    const slash = s.indexOf('/', segment);
-    const stop = slash < 0 || slash > end ? end : slash;
+    let stop = segment;
+    while (stop < end && s.charCodeAt(stop) !== SLASH) stop++;
     if (stop - segment >= MIN_TOKEN) {
       counts.fill(0);
       for (let j = segment; j < stop; j++) {
