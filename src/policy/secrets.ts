@@ -327,17 +327,18 @@ function pieceReadsAsWord(
 }
 
 /**
- * Whether the run s[start, end), which holds a '/', reads as a path: its pieces that do not
+ * When the run s[start, end), which holds a '/', reads as a path, the length of its longest
+ * '/'-separated segment; -1 when it does not. It reads as a path when its pieces that do not
  * read as words add up to fewer than PATH_RANDOM_BUDGET characters, and they are not cut
  * short: a run of which a quarter or more is separators is text chopped up to pass as a path
  * (names are longer than three characters on average), and is judged whole. One pass, that
  * stops at the budget, so a long random run costs a few pieces. `counts` holds the run's
  * character counts.
  */
-function readsAsPath(s: string, start: number, end: number, counts: Uint32Array): boolean {
+function pathLongestSegment(s: string, start: number, end: number, counts: Uint32Array): number {
   let separators = 0;
   for (const code of SEPARATORS) separators += counts[code] ?? 0;
-  if (4 * separators >= end - start) return false;
+  if (4 * separators >= end - start) return -1;
   let wordless = 0;
   let piece = start;
   let lower = 0;
@@ -345,6 +346,8 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
   let upperAfterDigit = false;
   let camel = CAMEL_START;
   let before = OTHER;
+  let segment = start;
+  let longest = 0;
   for (let k = start; k <= end; k++) {
     // Every character of a run is a token character, below 128.
     const kind = k < end ? (KIND[s.charCodeAt(k)] as number) : OTHER;
@@ -358,10 +361,14 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
       before = kind;
       continue;
     }
+    if (k === end || s.charCodeAt(k) === SLASH) {
+      longest = Math.max(longest, k - segment);
+      segment = k + 1;
+    }
     const length = k - piece;
     if (length > 0 && !pieceReadsAsWord(length, lower, upper, upperAfterDigit, camel)) {
       wordless += length;
-      if (wordless >= PATH_RANDOM_BUDGET) return false;
+      if (wordless >= PATH_RANDOM_BUDGET) return -1;
     }
     piece = k + 1;
     lower = 0;
@@ -370,7 +377,7 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
     camel = CAMEL_START;
     before = OTHER;
   }
-  return true;
+  return longest;
 }
 
 /**
@@ -379,7 +386,8 @@ function readsAsPath(s: string, start: number, end: number, counts: Uint32Array)
  * without '/' is judged whole. One with '/' is judged whole unless it reads as a path; a path,
  * or a run that is not random as a whole, has each '/'-separated segment of MIN_TOKEN or more
  * judged on its own, so a key that is one segment of a path (or of a URL) is still found.
- * Nothing is looked at further without the mix of cases and digits a random token needs.
+ * Nothing is looked at further without the mix of cases and digits a random token needs, and
+ * a path with no segment long enough is done in the pass that read it as a path.
  */
 function randomTokensIn(
   s: string,
@@ -390,7 +398,11 @@ function randomTokensIn(
   if (!hasRandomMix(counts)) return [];
   const whole = bitsPerSymbol(counts, end - start) >= RANDOM_BITS;
   if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
-  if (whole && !readsAsPath(s, start, end, counts)) return [[start, end]];
+  if (whole) {
+    const longest = pathLongestSegment(s, start, end, counts);
+    if (longest < 0) return [[start, end]];
+    if (longest < MIN_TOKEN) return [];
+  }
   const tokens: [number, number][] = [];
   for (let segment = start; segment < end;) {
     let stop = segment;
