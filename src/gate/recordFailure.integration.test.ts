@@ -32,10 +32,7 @@ describe('a decision that cannot be written', () => {
 
   beforeAll(async () => {
     dataDir = tempDir();
-    // Dots, not dashes: '/tmp/airlock-project-Q32R6w/notes' is one run of 33 base64-like
-    // characters, and about 1 in 70 random names makes it look like a secret (critical: the
-    // last call would be asked, not allowed). A dot ends the run.
-    project = tempDir('airlock.project.');
+    project = tempDir('airlock-project-');
     writeFileSync(join(project, 'notes.txt'), 'notes');
     gate = await startGateService({ dataDir, mode: 'ask' });
     client = await connectClient(filesystemServer(project), { dataDir });

@@ -113,27 +113,56 @@ describe('known formats at line and chunk boundaries', () => {
   });
 });
 
-// A plain reading of the long-token rule: maximal runs of the token alphabet, 32 or longer.
+// A plain reading of the long-token rule: maximal runs of the token alphabet, 32 or longer,
+// random as a whole unless they read as a path; a path, or a run not random as a whole, is
+// read by its '/'-separated segments of 32 or more.
 const TOKEN_RUN = /[A-Za-z0-9+/=_-]+/g;
+function plainLooksRandom(token: string): boolean {
+  const counts = new Map<string, number>();
+  for (const ch of token) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const c of counts.values()) bits -= (c / token.length) * Math.log2(c / token.length);
+  const digits = token.replace(/[^0-9]/g, '').length;
+  return /[a-z]/.test(token) && /[A-Z]/.test(token) && digits >= 3 && bits >= 4.3;
+}
+function plainReadsAsWord(piece: string): boolean {
+  if (/^[0-9]*$/.test(piece)) return true;
+  if (piece.length === 1) return false;
+  if (/^[a-z0-9]+$/.test(piece)) return true;
+  if (/^[A-Z0-9]+$/.test(piece)) return !/[0-9][A-Z]/.test(piece);
+  const lower = piece.replace(/[^a-z]/g, '').length;
+  const upper = piece.replace(/[^A-Z]/g, '').length;
+  return (
+    /^[a-z]*(?:[A-Z][a-z](?=[A-Z]))?(?:[A-Z]+[a-z]{2,})+[0-9]*$/.test(piece) && 2 * lower >= upper
+  );
+}
+function plainReadsAsPath(run: string): boolean {
+  const separators = run.replace(/[A-Za-z0-9]/g, '').length;
+  if (4 * separators >= run.length) return false;
+  const pieces = run.split(/[/+=_-]/);
+  const wordless = pieces.filter((p) => !plainReadsAsWord(p)).join('').length;
+  return wordless < 16;
+}
 function plainEntropyHit(s: string): string[] {
   for (const m of s.matchAll(TOKEN_RUN)) {
-    const token = m[0];
-    if (token.length < 32) continue;
-    const counts = new Map<string, number>();
-    for (const ch of token) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    let bits = 0;
-    for (const c of counts.values()) bits -= (c / token.length) * Math.log2(c / token.length);
-    const digits = token.replace(/[^0-9]/g, '').length;
-    if (/[a-z]/.test(token) && /[A-Z]/.test(token) && digits >= 3 && bits >= 4.3)
-      return [mask(token)];
+    const run = m[0];
+    if (run.length < 32) continue;
+    const whole = plainLooksRandom(run);
+    if (whole && (!run.includes('/') || !plainReadsAsPath(run))) return [mask(run)];
+    if (!run.includes('/')) continue;
+    const segment = run.split('/').find((seg) => seg.length >= 32 && plainLooksRandom(seg));
+    if (segment) return [mask(segment)];
   }
   return [];
 }
 
 describe('the long-token scan agrees with a plain reading of its rule', () => {
-  it('on 3,000 generated texts of runs, words, blanks and line breaks', () => {
+  it('on 3,000 generated texts of runs, words, paths, blanks and line breaks', () => {
     const pieces = ['\n', '\r\n', ' ', '\t', 'é', '🌍', '.', ':', '"', 'ab', 'Z9', RANDOM_TOKEN];
     pieces.push(RANDOM_TOKEN.slice(0, 20), RANDOM_TOKEN.slice(7), 'x'.repeat(33), '+/=_-');
+    // Path pieces: names that read as words, random suffixes, lone letters and separators.
+    pieces.push('/', '/', '-', '_', 'JaneDoe', 'XMLHttpRequest', 'Q32R6w', 'src', 'T', 'WIN32');
+    pieces.push('5D1WDE', 'MyApp', 'Year2024', 'iPad', RANDOM_TOKEN.slice(3, 9));
     let seed = 42;
     const next = (below: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -142,6 +171,24 @@ describe('the long-token scan agrees with a plain reading of its rule', () => {
     for (let t = 0; t < 3000; t++) {
       let text = '';
       for (let k = next(40); k > 0; k--) text += pieces[next(pieces.length)];
+      expect(entropyHits(text), JSON.stringify(text)).toEqual(plainEntropyHit(text));
+    }
+  });
+
+  it('on 3,000 generated paths of names, random suffixes and separators', () => {
+    // Short texts, so that runs land on both sides of the path budget and the slash density.
+    const pieces = ['/', '/', '/', '-', '_', '+', '.', ' ', 'JaneDoe', 'XMLHttpRequest', 'src'];
+    pieces.push('Q32R6w', 'T', 'WIN32', '5D1WDE', 'MyApp', 'Year2024', 'iPad', 'a1', 'utf8');
+    pieces.push(RANDOM_TOKEN.slice(0, 6), RANDOM_TOKEN.slice(10, 17), 'Xy9Q2a', 'home');
+    pieces.push('node_modules', 'AppData', 'Local', 'ab12cd34ef', 'README', 'KLMNPQRxy', 'IOError');
+    let seed = 7;
+    const next = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % below;
+    };
+    for (let t = 0; t < 3000; t++) {
+      let text = '';
+      for (let k = next(14); k > 0; k--) text += pieces[next(pieces.length)];
       expect(entropyHits(text), JSON.stringify(text)).toEqual(plainEntropyHit(text));
     }
   });

@@ -74,7 +74,7 @@ const JWT_FORMAT = FORMATS.length + 1;
 
 // Any case, and no fixed start: scanned over the whole text, when it has an `=` or a `:`.
 const ASSIGNMENT = new RegExp(
-  `\\b(api[_-]?key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\\s{0,64}[:=]\\s{0,64}["']?[^\\s"',;]{8,${T}}`,
+  `\\b(api[_-]?key|(aws_)?secret_access_key|secret(_key)?|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)\\s{0,64}[:=]\\s{0,64}["']?[^\\s"',;]{8,${T}}`,
   'gi',
 );
 const ASSIGNMENT_LABEL = 'password or key assignment';
@@ -232,17 +232,192 @@ function nextTokenRun(s: string, from: number, counts: Uint32Array): [number, nu
   return null;
 }
 
-// Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
-// hex hashes and UUIDs score lower or lack the mix of cases and digits. `counts`: how often
-// each (ASCII) character occurs in the token, `length` characters long.
-function looksRandom(counts: Uint32Array, length: number): boolean {
+/**
+ * Whether a token with these counts (how often each ASCII character occurs in it) has the mix
+ * of a random one: both cases and three digits or more. No part of a token without the mix
+ * has it.
+ */
+function hasRandomMix(counts: Uint32Array): boolean {
   let lower = 0;
   let upper = 0;
   let digits = 0;
   for (let c = 0x61; c <= 0x7a; c++) lower += counts[c] ?? 0;
   for (let c = 0x41; c <= 0x5a; c++) upper += counts[c] ?? 0;
   for (let c = 0x30; c <= 0x39; c++) digits += counts[c] ?? 0;
-  return lower > 0 && upper > 0 && digits >= 3 && bitsPerSymbol(counts, length) >= 4.3;
+  return lower > 0 && upper > 0 && digits >= 3;
+}
+
+// Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
+// hex hashes and UUIDs score lower or lack the mix of cases and digits. `counts`: how often
+// each (ASCII) character occurs in the token, `length` characters long.
+const RANDOM_BITS = 4.3;
+function looksRandom(counts: Uint32Array, length: number): boolean {
+  return hasRandomMix(counts) && bitsPerSymbol(counts, length) >= RANDOM_BITS;
+}
+
+// '/' is a base64 character, and also what a path is made of: a path of short names is one run
+// of token characters, and a short run has many distinct characters, so its entropy is high.
+// A path is read as its segments instead when nearly all of it reads as words. The pieces
+// between '/', '-', '_', '+' and '=' that do not read as words (a random mix of cases and
+// digits, a lone letter) may add up to fewer than this many characters: a temporary
+// directory's random suffix is six, two nested ones twelve. A secret cut by slashes is still
+// mostly random pieces, so it stays one run and is judged whole.
+const PATH_RANDOM_BUDGET = 16;
+const SLASH = 0x2f;
+/** The token characters that are not letters or digits: what cuts a run into pieces. */
+const SEPARATORS = [...'/+=_-'].map((ch) => ch.charCodeAt(0));
+
+// What each ASCII token character is to a piece: a letter of either case, a digit, or
+// (OTHER) a separator.
+const OTHER = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+const KIND = new Uint8Array(128);
+for (let c = 0x61; c <= 0x7a; c++) KIND[c] = LOWER;
+for (let c = 0x41; c <= 0x5a; c++) KIND[c] = UPPER;
+for (let c = 0x30; c <= 0x39; c++) KIND[c] = DIGIT;
+
+// Where a camelCase name is, reading it one character at a time: optional lowercase letters,
+// then words of uppercase letters followed by at least two lowercase ones (one for a first
+// word of one capital: "MyApp", "GoModules"), then digits. CAMEL_NEXT[state * 4 + kind].
+const CAMEL_START = 0;
+const FIRST_CAPITAL = 1;
+const FIRST_ONE_LOWER = 2;
+const CAPITALS = 3;
+const ONE_LOWER = 4;
+const LOWERS = 5;
+const DIGITS = 6;
+const NOT_CAMEL = 7;
+// prettier-ignore
+const CAMEL_NEXT = Uint8Array.from([
+  //           lower            upper          digit
+  NOT_CAMEL,   CAMEL_START,     FIRST_CAPITAL, NOT_CAMEL, // CAMEL_START
+  NOT_CAMEL,   FIRST_ONE_LOWER, CAPITALS,      NOT_CAMEL, // FIRST_CAPITAL
+  NOT_CAMEL,   LOWERS,          CAPITALS,      NOT_CAMEL, // FIRST_ONE_LOWER
+  NOT_CAMEL,   ONE_LOWER,       CAPITALS,      NOT_CAMEL, // CAPITALS
+  NOT_CAMEL,   LOWERS,          NOT_CAMEL,     NOT_CAMEL, // ONE_LOWER
+  NOT_CAMEL,   LOWERS,          CAPITALS,      DIGITS,    // LOWERS
+  NOT_CAMEL,   NOT_CAMEL,       NOT_CAMEL,     DIGITS,    // DIGITS
+  NOT_CAMEL,   NOT_CAMEL,       NOT_CAMEL,     NOT_CAMEL, // NOT_CAMEL
+]);
+
+/**
+ * Whether a piece (letters and digits, `length` long, with these tallies) reads as a word or a
+ * name: digits only; lowercase letters and digits (words, hex and base32 names); uppercase
+ * letters with no digit before a letter ("README", "WIN32"); or camelCase (`camel`, its end
+ * state): each uppercase run followed by two or more lowercase letters, digits only at the
+ * end, and no more than twice as many uppercase letters as lowercase ones ("JaneDoe",
+ * "XMLHttp", "macOSVersion", "Year2024"). Not "Q32R6w", "5D1WDE", "juycP", "PEcAtrf",
+ * "KLMNPQRxy" or "R1YnbyrhaWOZwdnD", and not a lone letter: what random text cut short
+ * looks like.
+ */
+function pieceReadsAsWord(
+  length: number,
+  lower: number,
+  upper: number,
+  upperAfterDigit: boolean,
+  camel: number,
+): boolean {
+  if (lower + upper === 0) return true;
+  if (length === 1) return false;
+  if (upper === 0) return true;
+  if (lower === 0) return !upperAfterDigit;
+  return (camel === LOWERS || camel === DIGITS) && 2 * lower >= upper;
+}
+
+/**
+ * When the run s[start, end), which holds a '/', reads as a path, the length of its longest
+ * '/'-separated segment; -1 when it does not. It reads as a path when its pieces that do not
+ * read as words add up to fewer than PATH_RANDOM_BUDGET characters, and they are not cut
+ * short: a run of which a quarter or more is separators is text chopped up to pass as a path
+ * (names are longer than three characters on average), and is judged whole. One pass, that
+ * stops at the budget, so a long random run costs a few pieces. `counts` holds the run's
+ * character counts.
+ */
+function pathLongestSegment(s: string, start: number, end: number, counts: Uint32Array): number {
+  let separators = 0;
+  for (const code of SEPARATORS) separators += counts[code] ?? 0;
+  if (4 * separators >= end - start) return -1;
+  let wordless = 0;
+  let piece = start;
+  let lower = 0;
+  let upper = 0;
+  let upperAfterDigit = false;
+  let camel = CAMEL_START;
+  let before = OTHER;
+  let segment = start;
+  let longest = 0;
+  for (let k = start; k <= end; k++) {
+    // Every character of a run is a token character, below 128.
+    const kind = k < end ? (KIND[s.charCodeAt(k)] as number) : OTHER;
+    if (kind !== OTHER) {
+      if (kind === LOWER) lower++;
+      else if (kind === UPPER) {
+        upper++;
+        if (before === DIGIT) upperAfterDigit = true;
+      }
+      camel = CAMEL_NEXT[camel * 4 + kind] as number;
+      before = kind;
+      continue;
+    }
+    if (k === end || s.charCodeAt(k) === SLASH) {
+      longest = Math.max(longest, k - segment);
+      segment = k + 1;
+    }
+    const length = k - piece;
+    if (length > 0 && !pieceReadsAsWord(length, lower, upper, upperAfterDigit, camel)) {
+      wordless += length;
+      if (wordless >= PATH_RANDOM_BUDGET) return -1;
+    }
+    piece = k + 1;
+    lower = 0;
+    upper = 0;
+    upperAfterDigit = false;
+    camel = CAMEL_START;
+    before = OTHER;
+  }
+  return longest;
+}
+
+/**
+ * The random-looking tokens in the run s[start, end), each as [start, end). `counts` holds the
+ * run's character counts (nextTokenRun fills them) and is reused for its segments. A run
+ * without '/' is judged whole. One with '/' is judged whole unless it reads as a path; a path,
+ * or a run that is not random as a whole, has each '/'-separated segment of MIN_TOKEN or more
+ * judged on its own, so a key that is one segment of a path (or of a URL) is still found.
+ * Nothing is looked at further without the mix of cases and digits a random token needs, and
+ * a path with no segment long enough is done in the pass that read it as a path.
+ */
+function randomTokensIn(
+  s: string,
+  start: number,
+  end: number,
+  counts: Uint32Array,
+): [number, number][] {
+  if (!hasRandomMix(counts)) return [];
+  const whole = bitsPerSymbol(counts, end - start) >= RANDOM_BITS;
+  if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
+  if (whole) {
+    const longest = pathLongestSegment(s, start, end, counts);
+    if (longest < 0) return [[start, end]];
+    if (longest < MIN_TOKEN) return [];
+  }
+  const tokens: [number, number][] = [];
+  for (let segment = start; segment < end;) {
+    let stop = segment;
+    while (stop < end && s.charCodeAt(stop) !== SLASH) stop++;
+    if (stop - segment >= MIN_TOKEN) {
+      counts.fill(0);
+      for (let j = segment; j < stop; j++) {
+        const code = s.charCodeAt(j);
+        counts[code] = (counts[code] as number) + 1;
+      }
+      if (looksRandom(counts, stop - segment)) tokens.push([segment, stop]);
+    }
+    segment = stop + 1;
+  }
+  return tokens;
 }
 
 export function findSecrets(s: string): SecretHit[] {
@@ -265,9 +440,11 @@ export function findSecrets(s: string): SecretHit[] {
   if (!privateKey) {
     const counts = new Uint32Array(128);
     for (let run = nextTokenRun(s, 0, counts); run; run = nextTokenRun(s, run[1], counts)) {
-      const token = s.slice(run[0], run[1]);
-      if (known.some((k) => k.includes(token) || token.includes(k))) continue;
-      if (looksRandom(counts, token.length)) {
+      const text = s.slice(run[0], run[1]);
+      if (known.some((k) => k.includes(text) || text.includes(k))) continue;
+      const [random] = randomTokensIn(s, run[0], run[1], counts);
+      if (random) {
+        const token = s.slice(random[0], random[1]);
         hits.push({ kind: 'entropy', label: 'long random-looking string', masked: mask(token) });
         break;
       }
@@ -316,8 +493,10 @@ export function maskSecrets(s: string): string {
     );
   const tokens: string[] = [];
   const counts = new Uint32Array(128);
-  for (let run = nextTokenRun(out, 0, counts); run; run = nextTokenRun(out, run[1], counts))
-    if (looksRandom(counts, run[1] - run[0])) tokens.push(out.slice(run[0], run[1]));
+  for (let run = nextTokenRun(out, 0, counts); run; run = nextTokenRun(out, run[1], counts)) {
+    for (const [from, to] of randomTokensIn(out, run[0], run[1], counts))
+      tokens.push(out.slice(from, to));
+  }
   for (const t of tokens) replaceAll(t, mask(t));
   return out;
 }
