@@ -14,6 +14,11 @@ const FLUSH_MS = 50;
  * reading of the socket, which is the backpressure a flooding shim feels.
  */
 const MAX_DEFERRED = 512;
+/**
+ * At most this many waiting writes ride along in one decisions' commit (rideAlong), so a long
+ * batch (a burst of observed calls) never holds a decision back for long; the rest keep their batch.
+ */
+const MAX_RIDERS = 64;
 
 /** An observed call decided but not yet written, and its outcome if that came first. */
 export interface Unwritten {
@@ -38,7 +43,46 @@ export class DeferredWrites {
   later(write: () => void): void {
     this.writes.push(write);
     if (this.writes.length >= MAX_DEFERRED) return this.flush();
+    this.schedule();
+  }
+
+  private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /**
+   * Lets the writes waiting now ride along in a transaction that commits anyway (the decisions'
+   * group commit): `commit` runs its transaction and calls `writeWaiting` last inside it. They
+   * then share its commit and its flush instead of paying a transaction of their own (the rows
+   * and pages of the chain, the calls and the index they touch are written once for both).
+   * Last, so a decision write that throws rolls back before any of them ran. If they fail, only
+   * they are undone (a savepoint) and wait for their own batch; if the transaction does not
+   * commit, they wait for it as if it had never run.
+   */
+  rideAlong<T>(commit: (writeWaiting: () => void) => T): T {
+    const writes = this.writes.splice(0, MAX_RIDERS);
+    if (writes.length === 0) return commit(() => {});
+    let handedBack = false;
+    const handBack = (): void => {
+      if (handedBack) return;
+      handedBack = true;
+      this.writes.unshift(...writes);
+      this.schedule();
+    };
+    try {
+      return commit(() => {
+        try {
+          this.store().transaction(() => {
+            for (const write of writes) write();
+          });
+        } catch {
+          handBack();
+        }
+      });
+    } catch (err) {
+      handBack();
+      throw err;
+    }
   }
 
   /** A write that may wait, behind older records the database refused: the record keeps its order. */
