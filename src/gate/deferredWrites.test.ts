@@ -1,7 +1,7 @@
 // Deferred records riding along in the decisions' commit (rideAlong), on a real store file.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempStore } from '../store/testSupport';
+import { call, decision, removeTempDirs, statsTables, tempStore } from '../store/testSupport';
 import { DeferredWrites } from './deferredWrites';
 import { RecordBacklog } from './recordBacklog';
 
@@ -26,7 +26,7 @@ function setup() {
     raw.close();
     store.close();
   };
-  return { store, writes, backlog, lines, setting, close };
+  return { store, writes, backlog, lines, setting, raw, close };
 }
 
 describe('DeferredWrites.rideAlong', () => {
@@ -111,6 +111,26 @@ describe('DeferredWrites.rideAlong', () => {
     expect(order.length).toBeLessThan(100);
     writes.flush();
     expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    close();
+  });
+
+  it("leaves the charts' counts to the batch: decisions commit without them, nothing is lost", () => {
+    const { store, writes, raw, close } = setup();
+    writes.rideAlong((writeWaiting) =>
+      store.transaction(() => {
+        store.calls.record(call({ at: 1 }), decision({ at: 2 }));
+        writeWaiting();
+      }),
+    );
+    // Counted when read, not yet in the tables.
+    expect(statsTables(raw).actual).toEqual([[], [], []]);
+    const counted = statsTables(raw, true);
+    expect(counted.actual).toEqual(counted.expected);
+    expect(counted.actual[0]).toHaveLength(1);
+    writes.flush();
+    const tables = statsTables(raw);
+    expect(tables.actual).toEqual(tables.expected);
+    expect(tables.actual[0]).toHaveLength(1);
     close();
   });
 });
