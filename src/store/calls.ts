@@ -34,7 +34,7 @@ export interface CallRepo {
   pendingIds(): number[];
   /**
    * Counts the calls recorded since the last time into the History charts' tables (they are
-   * counted when read until then; see migration 010). Returns how many calls it passed.
+   * counted when read until then; see migration 010). Returns how far the mark moved (ids).
    */
   catchUpStats(): number;
 }
