@@ -128,7 +128,7 @@ export function undoStatsBehind(db: import('better-sqlite3').Database): void {
   db.exec(`
     DROP VIEW call_stats_counted; DROP VIEW call_stats_by_hour_counted;
     DROP VIEW call_stats_by_day_counted; DROP TABLE call_stats_upto;
-    DROP TRIGGER call_stats_update; DROP TRIGGER call_stats_delete;
+    DROP TRIGGER call_stats_insert; DROP TRIGGER call_stats_update; DROP TRIGGER call_stats_delete;
     DROP TABLE call_stats; DROP TABLE call_stats_by_hour; DROP TABLE call_stats_by_day;
   `);
   callStats.up(db);

@@ -67,6 +67,15 @@ describe('migration 010 stats behind', () => {
     const decided = statsTables(db);
     expect(decided.actual).toEqual(decided.expected);
     expect(db.transaction(catchUp)()).toBe(0);
+
+    // Every call deleted (a prune of all): ids start again below the mark, and still count.
+    db.prepare('DELETE FROM calls').run();
+    expect(statsTables(db).actual).toEqual([[], [], []]);
+    expect(insertCall(db, HOUR, 'again', 'approved')).toBeLessThan(92);
+    insertCall(db, HOUR, 'again', null);
+    const reused = statsTables(db, true);
+    expect(reused.actual).toEqual(reused.expected);
+    expect(reused.actual[0]).toHaveLength(1);
     db.close();
   });
 });

@@ -9,7 +9,8 @@ import type { Migration } from './types';
 // gate moves the counts and the mark forward together, in one transaction, now and then (see
 // statsCatchUp). A crash loses nothing: what was not moved forward is still counted by the view.
 // Updates and deletes keep the tables exact for the calls they count, as before; a call after the
-// mark is counted as it is when it is reached.
+// mark is counted as it is when it is reached; a call recorded under an id at or below it (an id
+// reused after the newest calls were deleted) is counted at once, as before.
 
 export const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
 
@@ -34,6 +35,11 @@ export const statsBehind: Migration = {
       INSERT INTO call_stats_upto (id, call_id) VALUES (1, coalesce((SELECT max(id) FROM calls), 0));
 
       DROP TRIGGER call_stats_insert;
+      -- Only a call that takes an id at or below the mark (ids are reused once the newest calls
+      -- were deleted, as a prune of every call does) is counted at once: the views never will.
+      CREATE TRIGGER call_stats_insert AFTER INSERT ON calls
+      WHEN new.decision IS NOT NULL AND ${below('new')}
+      BEGIN ${AGGREGATES.map(add).join('')} END;
       DROP TRIGGER call_stats_update;
       DROP TRIGGER call_stats_delete;
       CREATE TRIGGER call_stats_update AFTER UPDATE OF decision, at, server, tool ON calls
