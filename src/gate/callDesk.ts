@@ -84,11 +84,23 @@ export class CallDesk {
 
   constructor(private readonly deps: CallDeskDeps) {
     this.backlog = new RecordBacklog(deps.log);
+    this.writes = new DeferredWrites(deps.store, this.backlog, deps.log);
+    // Outcomes and observed records waiting for their batch ride along in the decisions' commit.
     this.group = new GroupCommit(
-      (fn, durable, alone) => this.store.commitDurably(fn, durable, alone),
+      (fn, durable, alone) =>
+        this.writes.rideAlong((writeWaiting) =>
+          this.store.commitDurably(
+            () => {
+              const result = fn();
+              writeWaiting();
+              return result;
+            },
+            durable,
+            alone,
+          ),
+        ),
       deps.log,
     );
-    this.writes = new DeferredWrites(deps.store, this.backlog, deps.log);
     this.known = new KnownDomains(deps.store, this.backlog);
     this.reviews = new ResultReviewDesk({ ...deps, writes: this.writes });
     this.outcomes = new Outcomes({

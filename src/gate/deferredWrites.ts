@@ -14,6 +14,17 @@ const FLUSH_MS = 50;
  * reading of the socket, which is the backpressure a flooding shim feels.
  */
 const MAX_DEFERRED = 512;
+/**
+ * At most this many waiting writes ride along in one decisions' commit (rideAlong), so a long
+ * batch (a burst of observed calls) never holds a decision back for long; the rest keep their batch.
+ */
+const MAX_RIDERS = 64;
+/**
+ * The History charts' counts catch up with the calls recorded at most this long after them (in
+ * a batch of their own or with the next one). Until then the charts count those calls when read
+ * (migration 010), so no decision's commit pays for the counts.
+ */
+const STATS_MS = 1000;
 
 /** An observed call decided but not yet written, and its outcome if that came first. */
 export interface Unwritten {
@@ -25,6 +36,8 @@ export interface Unwritten {
 export class DeferredWrites {
   private readonly writes: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Set while the charts' counts are behind the calls recorded. */
+  private statsTimer: NodeJS.Timeout | null = null;
   /** Observed calls decided but not yet written, by session and request number. */
   private readonly unwritten = new WeakMap<ShimSession, Map<number, Unwritten>>();
 
@@ -37,8 +50,54 @@ export class DeferredWrites {
   /** A write that may wait a moment. */
   later(write: () => void): void {
     this.writes.push(write);
+    this.statsDue();
     if (this.writes.length >= MAX_DEFERRED) return this.flush();
+    this.schedule();
+  }
+
+  /** Calls were recorded: the charts' counts catch up with them within STATS_MS. */
+  private statsDue(): void {
+    this.statsTimer ??= setTimeout(() => this.flush(), STATS_MS).unref();
+  }
+
+  private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /**
+   * Lets the writes waiting now ride along in a transaction that commits anyway (the decisions'
+   * group commit): `commit` runs its transaction and calls `writeWaiting` last inside it. They
+   * then share its commit and its flush instead of paying a transaction of their own (the rows
+   * and pages of the chain, the calls and the index they touch are written once for both).
+   * Last, so a decision write that throws rolls back before any of them ran. If they fail, only
+   * they are undone (a savepoint) and wait for their own batch; if the transaction does not
+   * commit, they wait for it as if it had never run.
+   */
+  rideAlong<T>(commit: (writeWaiting: () => void) => T): T {
+    this.statsDue();
+    const writes = this.writes.splice(0, MAX_RIDERS);
+    if (writes.length === 0) return commit(() => {});
+    let handedBack = false;
+    const handBack = (): void => {
+      if (handedBack) return;
+      handedBack = true;
+      this.writes.unshift(...writes);
+      this.schedule();
+    };
+    try {
+      return commit(() => {
+        try {
+          this.store().transaction(() => {
+            for (const write of writes) write();
+          });
+        } catch {
+          handBack();
+        }
+      });
+    } catch (err) {
+      handBack();
+      throw err;
+    }
   }
 
   /** A write that may wait, behind older records the database refused: the record keeps its order. */
@@ -69,12 +128,15 @@ export class DeferredWrites {
     return entry && entry.outcome === null ? entry : undefined;
   }
 
-  /** Commit what waits now (also when the gate stops). */
+  /** Commit what waits now, and catch the charts' counts up (also when the gate stops). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const stats = this.statsTimer !== null;
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    this.statsTimer = null;
     const writes = this.writes.splice(0);
-    if (writes.length === 0) return;
+    if (writes.length === 0 && !stats) return;
     try {
       const store = this.store();
       // Records of calls already answered: no decision waits on this commit, so it does not
@@ -82,14 +144,29 @@ export class DeferredWrites {
       store.unsynced(() =>
         store.transaction(() => {
           for (const write of writes) write();
+          if (stats) this.catchUpStats(store);
         }),
       );
     } catch (err) {
+      // Counts left behind are still counted when read; the next call recorded tries again.
+      if (writes.length === 0) return;
       // Nothing of the batch was committed: it waits, in order, until the database takes it.
       for (const write of writes) this.backlog.add('an observed call', write);
       this.log(
         `could not record ${writes.length} observed call(s) now (${writeFailureCause(err)}); will retry`,
       );
+    }
+  }
+
+  /**
+   * In a savepoint of the batch: counts that cannot catch up now stay behind, still counted when
+   * read, and the next call recorded tries again; the batch's records are not lost for them.
+   */
+  private catchUpStats(store: Store): void {
+    try {
+      store.transaction(() => store.calls.catchUpStats());
+    } catch {
+      // derived data: see above
     }
   }
 }

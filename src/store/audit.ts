@@ -66,7 +66,7 @@ const bad = (firstBadSeq: number | null, problem: string, callId?: number): Bad 
     : { ok: false, firstBadSeq, callId, problem };
 
 /** The chain as one connection sees it, for checking the head anchor against. */
-export function chainViewer(db: Database.Database): () => ChainView {
+export function chainViewer(db: Database.Database): (head?: ChainHead) => ChainView {
   const headQ = db.prepare<[], ChainHead>(
     `SELECT seq, ${hashHex('hash')} AS hash FROM chain_head WHERE id = 1`,
   );
@@ -74,9 +74,13 @@ export function chainViewer(db: Database.Database): () => ChainView {
   const hashQ = db
     .prepare<[number], string>(`SELECT ${hashHex('hash')} FROM events WHERE seq = ?`)
     .pluck();
-  return () => ({
-    head: headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
-    firstSeq: firstQ.get() ?? 1,
+  // `head`: a head known already (the one a flush made durable). The first kept seq is read
+  // only when asked: advancing the anchor along its own chain rarely needs it.
+  return (head?: ChainHead) => ({
+    head: head ?? headQ.get() ?? { seq: 0, hash: GENESIS_HASH },
+    get firstSeq() {
+      return firstQ.get() ?? 1;
+    },
     hashAt: (seq) => hashQ.get(seq) ?? null,
   });
 }

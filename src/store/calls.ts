@@ -11,6 +11,7 @@ import {
   type CallDbRow,
   type FactGroup,
 } from './facts';
+import { statsCatchUp } from './stats';
 import type { CallDecision, CallOutcome, CallResult, CallStart, ResultReviewRecord } from './types';
 
 export interface CallRepo {
@@ -31,6 +32,11 @@ export interface CallRepo {
   markInterrupted(now: number): number;
   /** Ids of calls still waiting for a decision. */
   pendingIds(): number[];
+  /**
+   * Counts the calls recorded since the last time into the History charts' tables (they are
+   * counted when read until then; see migration 010). Returns how far the mark moved (ids).
+   */
+  catchUpStats(): number;
 }
 
 export function callRepo(ctx: StoreContext): CallRepo {
@@ -65,6 +71,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
     .prepare<[], number>('SELECT id FROM calls WHERE decision IS NULL ORDER BY id')
     .pluck();
   pendingW.pluck();
+  const catchUp = statsCatchUp(ctx.w);
 
   function insertCall(c: CallStart, d: CallDecision | null, o: CallOutcome | null): number {
     const args = argumentsText(c);
@@ -173,6 +180,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
       });
     },
     pendingIds: () => pendingR.all(),
+    catchUpStats: () => ctx.writeCalls(catchUp),
   };
 }
 

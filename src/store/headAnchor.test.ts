@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewRule } from './rules';
-import { anchorPath, checkAnchor, readAnchor, type ChainView } from './headAnchor';
+import { anchorPath, anchorText, checkAnchor, readAnchor, type ChainView } from './headAnchor';
 import { openStore } from './store';
 import { newRule, removeTempDirs, tempStore } from './testSupport';
 
@@ -99,6 +99,44 @@ describe('the head anchor beside the database', () => {
     expect(store.audit.verify()).toMatchObject({ ok: true, anchor: 'matches' });
     store.settings.set('paused', true, 22);
     expect(readAnchor(anchorPath(file))).toMatchObject({ seq: 5 });
+    store.close();
+  });
+
+  // The gate does not read the file back after each commit while it holds what it wrote last;
+  // another writer's anchor, in place or as a new file, is still read and obeyed.
+  it.each([
+    ['written in place', (f: string, text: string) => fs.writeFileSync(f, text, { flag: 'r+' })],
+    [
+      'replaced',
+      (f: string, text: string) => {
+        fs.writeFileSync(`${f}.new`, text);
+        fs.renameSync(`${f}.new`, f);
+      },
+    ],
+  ])('sees an anchor another writer put ahead of the database (%s)', (_how, put) => {
+    const { store, file } = tempStore();
+    store.rules.add(rule('a', 'ask'), 1);
+    store.settings.set('mode', 'ask', 2);
+    expect(readAnchor(anchorPath(file))).toMatchObject({ seq: 2 });
+    // Ahead of the database: as if rows 3..9 had been deleted since another process anchored them.
+    const ahead = { seq: 9, hash: 'e'.repeat(64) };
+    put(anchorPath(file), anchorText(ahead));
+    store.settings.set('mode', 'observe', 3);
+    store.settings.set('mode', 'ask', 4);
+    expect(readAnchor(anchorPath(file))).toEqual(ahead);
+    expect(store.audit.checkAnchor()).toMatchObject({ ok: false, firstBadSeq: 5 });
+    store.close();
+  });
+
+  it('writes the next head into a file put in place of the one it wrote', () => {
+    const { store, file } = tempStore();
+    store.rules.add(rule('a', 'ask'), 1);
+    const first = readAnchor(anchorPath(file));
+    store.settings.set('mode', 'ask', 2);
+    fs.writeFileSync(`${anchorPath(file)}.new`, anchorText(first as { seq: number; hash: string }));
+    fs.renameSync(`${anchorPath(file)}.new`, anchorPath(file));
+    store.settings.set('mode', 'observe', 3);
+    expect(readAnchor(anchorPath(file))).toMatchObject({ seq: 3 });
     store.close();
   });
 

@@ -61,20 +61,54 @@ export function anchorText(head: ChainHead): string {
  */
 export class AnchorWriter {
   private fd: number | null = null;
+  /** The head this writer wrote last, its bytes, and the file's inode (to see other writers). */
+  private written: { head: ChainHead; bytes: Buffer; ino: number } | null = null;
+  private readonly readBack = Buffer.alloc(ANCHOR_BYTES + 1);
 
   constructor(private readonly file: string) {}
 
   write(head: ChainHead): void {
+    this.written = null;
     if (this.fd === null) {
       this.fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
       if (fs.fstatSync(this.fd).size !== ANCHOR_BYTES) fs.ftruncateSync(this.fd, 0);
     }
-    fs.writeSync(this.fd, anchorText(head), 0, 'utf8');
+    const bytes = Buffer.from(anchorText(head), 'utf8');
+    fs.writeSync(this.fd, bytes, 0, bytes.length, 0);
+    this.written = { head, bytes, ino: fs.fstatSync(this.fd).ino };
+  }
+
+  /**
+   * The anchor as the file holds it. While the file at the path is still the one this writer
+   * holds open and its bytes are exactly those it wrote last, that is the head it wrote: one
+   * stat and one read through the open descriptor, instead of opening, reading and parsing the
+   * file after every commit. Anything else (another process advanced or reset it, someone
+   * replaced or edited it) is read from the path as before.
+   */
+  read(): AnchorRead {
+    const written = this.written;
+    if (written !== null && this.fd !== null) {
+      try {
+        const now = fs.statSync(this.file, { throwIfNoEntry: false });
+        // The inode cannot be reused while this descriptor holds it open. A file put in its
+        // place is the one to write next: the descriptor to the old one is let go.
+        if (now?.ino !== written.ino) this.close();
+        else {
+          const n = fs.readSync(this.fd, this.readBack, 0, this.readBack.length, 0);
+          if (n === written.bytes.length && this.readBack.subarray(0, n).equals(written.bytes))
+            return written.head;
+        }
+      } catch {
+        // the path says what it holds below
+      }
+    }
+    return readAnchor(this.file);
   }
 
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
+    this.written = null;
   }
 }
 
@@ -103,15 +137,15 @@ export function checkAnchor(anchor: AnchorRead, db: ChainView): AnchorCheck {
       problem: `the database is behind its anchor: its chain ends at row ${db.head.seq}, the anchor beside it records row ${anchor.seq} (rows were deleted and the head moved back)`,
     };
   if (anchor.seq === 0) return { ok: true, anchor: 'matches' };
-  if (anchor.seq < db.firstSeq) return { ok: true, anchor: 'pruned-past' };
   const hash = anchor.seq === db.head.seq ? db.head.hash : db.hashAt(anchor.seq);
-  if (hash !== anchor.hash)
-    return {
-      ok: false,
-      firstBadSeq: anchor.seq,
-      problem: `row ${anchor.seq} is not the row the anchor beside the database recorded (the chain was rewound and rewritten)`,
-    };
-  return { ok: true, anchor: 'matches' };
+  // The row found first: the common case (the anchor's row is there) reads no more.
+  if (hash === anchor.hash) return { ok: true, anchor: 'matches' };
+  if (anchor.seq < db.firstSeq) return { ok: true, anchor: 'pruned-past' };
+  return {
+    ok: false,
+    firstBadSeq: anchor.seq,
+    problem: `row ${anchor.seq} is not the row the anchor beside the database recorded (the chain was rewound and rewritten)`,
+  };
 }
 
 /**

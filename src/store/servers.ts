@@ -7,6 +7,7 @@ import {
 } from '../registry/codeIdentity';
 import { canonicalJson } from '../contract/canonicalJson';
 import { parseJson, type StoreContext } from './context';
+import { cachedByKey } from './readCache';
 import type { ServerRow } from './types';
 
 interface ServerDbRow {
@@ -87,6 +88,11 @@ export function serverRepo(ctx: StoreContext): ServerRepo {
   const factsOf = ctx.w.prepare<[number], Pick<ServerDbRow, 'facts' | 'reviewed_facts'>>(
     'SELECT facts, reviewed_facts FROM servers WHERE id = ?',
   );
+  // Read for every call: kept until the store's generation moves, so a review (here or in another
+  // process) still applies to the very next call. Never mutated: diffFacts only reads it.
+  const reviewedFacts = cachedByKey(ctx, (id) =>
+    parseJson<IdentityFacts | null>(factsOf.get(Number(id))?.reviewed_facts ?? null, null),
+  );
   const setFacts = ctx.w.prepare('UPDATE servers SET facts = ?, reviewed_facts = ? WHERE id = ?');
   const accept = ctx.w.prepare(
     'UPDATE servers SET reviewed_facts = facts WHERE id = ? AND facts IS NOT NULL',
@@ -146,8 +152,7 @@ export function serverRepo(ctx: StoreContext): ServerRepo {
       });
     },
     changesFor(id, facts) {
-      const row = factsOf.get(id);
-      const reviewed = parseJson<IdentityFacts | null>(row?.reviewed_facts ?? null, null);
+      const reviewed = reviewedFacts(String(id));
       return reviewed ? diffFacts(reviewed, facts) : [];
     },
     reviewFacts(id, now) {

@@ -4,7 +4,8 @@
 // through the (at, decision) index, so the answers equal the scan's exactly.
 import type Database from 'better-sqlite3';
 import type { DecisionKind, HistoryQuery } from '../contract/types';
-import { DAY_MS, HOUR_MS } from './migrations/003_call_stats';
+import { AGGREGATES, DAY_MS, HOUR_MS } from './migrations/003_call_stats';
+import { UPTO } from './migrations/010_stats_behind';
 import type { DayStat, ToolCount } from './types';
 
 /** A range of call times counted from calls: [from, to), or [from, to] when inclusive. */
@@ -150,13 +151,13 @@ export interface StatsReader {
 export function statsReader(r: Database.Database): StatsReader {
   const hourBounds = r
     .prepare<[number, number], [number | null, number | null]>(
-      'SELECT min(hour), max(hour) FROM call_stats_by_hour WHERE hour >= ? AND hour < ?',
+      'SELECT min(hour), max(hour) FROM call_stats_by_hour_counted WHERE hour >= ? AND hour < ?',
     )
     .raw();
   // One small query per local day: a few rows out instead of one per hour and decision.
   const perDecision = r
     .prepare<[number, number], [string, number]>(
-      `SELECT decision, sum(n) FROM call_stats_by_hour WHERE hour >= ? AND hour < ?
+      `SELECT decision, sum(n) FROM call_stats_by_hour_counted WHERE hour >= ? AND hour < ?
        GROUP BY decision`,
     )
     .raw();
@@ -173,11 +174,11 @@ export function statsReader(r: Database.Database): StatsReader {
   // Ranges that do not apply are bound empty (from 1 to 0), so one statement serves every split.
   const tools = r.prepare<number[], ToolCount>(
     `SELECT server, tool, sum(n) AS n FROM (
-       SELECT server, tool, n FROM call_stats_by_day WHERE day >= ? AND day < ?
+       SELECT server, tool, n FROM call_stats_by_day_counted WHERE day >= ? AND day < ?
        UNION ALL
-       SELECT server, tool, n FROM call_stats WHERE hour >= ? AND hour < ?
+       SELECT server, tool, n FROM call_stats_counted WHERE hour >= ? AND hour < ?
        UNION ALL
-       SELECT server, tool, n FROM call_stats WHERE hour >= ? AND hour < ?
+       SELECT server, tool, n FROM call_stats_counted WHERE hour >= ? AND hour < ?
        UNION ALL
        SELECT server, tool, 1 FROM calls WHERE at >= ? AND at < ? AND decision IS NOT NULL
        UNION ALL
@@ -220,5 +221,33 @@ export function statsReader(r: Database.Database): StatsReader {
         n,
       );
     },
+  };
+}
+
+/**
+ * Moves the counts forward over the calls recorded since the mark (migration 010), and the mark
+ * with them, in the caller's transaction: decided calls are added to their buckets; a call still
+ * pending is counted by the update trigger once decided. Returns how far the mark moved (ids).
+ */
+export function statsCatchUp(w: Database.Database): () => number {
+  const mark = w.prepare<[], number>(`SELECT ${UPTO}`).pluck();
+  const last = w.prepare<[], number | null>('SELECT max(id) FROM calls').pluck();
+  const fold = AGGREGATES.map((a) => {
+    const keys = a.key.map(([c]) => c).join(', ');
+    return w.prepare<[number, number]>(
+      `INSERT INTO ${a.table} (${keys}, n)
+       SELECT ${a.key.map(([c, of]) => `${of('calls')} AS ${c}`).join(', ')}, count(*) FROM calls
+       WHERE id > ? AND id <= ? AND decision IS NOT NULL GROUP BY ${keys}
+       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    );
+  });
+  const move = w.prepare<[number]>('UPDATE call_stats_upto SET call_id = ? WHERE id = 1');
+  return () => {
+    const from = mark.get() ?? 0;
+    const to = last.get() ?? 0;
+    if (to <= from) return 0;
+    for (const f of fold) f.run(from, to);
+    move.run(to);
+    return to - from;
   };
 }

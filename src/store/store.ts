@@ -143,10 +143,9 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   const advanceAnchor = (flushedHead?: ChainHead): void => {
     try {
       // After a flush: the head as it was at the commit, not commits made since (not yet flushed).
-      const now = writerView();
-      const view = flushedHead ? { ...now, head: flushedHead } : now;
+      const view = writerView(flushedHead);
       if (view.head.hash === anchoredHash) return; // this commit appended nothing
-      const anchor = readAnchor(anchorFile);
+      const anchor = anchorWriter.read();
       if (mayAdvance(anchor, view)) anchorWriter.write(view.head);
       anchoredHash = view.head.hash;
     } catch {

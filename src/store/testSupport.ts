@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RiskAssessment } from '../contract/types';
 import { openStore, type Store, type StoreOptions } from './store';
 import type { NewRule } from './rules';
+import { callStats } from './migrations/003_call_stats';
 import type { CallDecision, CallStart } from './types';
 
 const dirs: string[] = [];
@@ -53,11 +54,16 @@ export function decision(over: Partial<CallDecision> = {}): CallDecision {
  * The call_stats tables as they should be, recomputed with GROUP BY over calls, next to what
  * they hold. Both sorted the same way, for toEqual.
  */
-export function statsTables(db: import('better-sqlite3').Database): {
+export function statsTables(
+  db: import('better-sqlite3').Database,
+  /** Read the counts as the charts do (migration 010's views), not the tables alone. */
+  counted = false,
+): {
   expected: unknown[][];
   actual: unknown[][];
 } {
   const q = (sql: string) => db.prepare(sql).raw().all();
+  const view = counted ? '_counted' : '';
   const hour = '(at - ((at % 3600000) + 3600000) % 3600000) / 3600000';
   const day = '(at - ((at % 86400000) + 86400000) % 86400000) / 86400000';
   const decided = 'FROM calls WHERE decision IS NOT NULL';
@@ -70,9 +76,14 @@ export function statsTables(db: import('better-sqlite3').Database): {
       q(`SELECT ${day} d, server, tool, count(*) ${decided} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
     ],
     actual: [
-      q('SELECT hour, decision, server, tool, n FROM call_stats ORDER BY 1, 2, 3, 4'),
-      q('SELECT hour, decision, n FROM call_stats_by_hour ORDER BY 1, 2'),
-      q('SELECT day, server, tool, n FROM call_stats_by_day ORDER BY 1, 2, 3'),
+      q(
+        `SELECT hour, decision, server, tool, sum(n) FROM call_stats${view}
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      ),
+      q(`SELECT hour, decision, sum(n) FROM call_stats_by_hour${view} GROUP BY 1, 2 ORDER BY 1, 2`),
+      q(
+        `SELECT day, server, tool, sum(n) FROM call_stats_by_day${view} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      ),
     ],
   };
 }
@@ -107,4 +118,18 @@ export function prevHashOf(db: import('better-sqlite3').Database, seq: number): 
     )
     .pluck()
     .get(seq) as string;
+}
+
+/**
+ * For tests that turn today's file back into an older version: takes back migration 010 (the
+ * counts kept behind a mark), leaving the tables and triggers of 003, counted afresh.
+ */
+export function undoStatsBehind(db: import('better-sqlite3').Database): void {
+  db.exec(`
+    DROP VIEW call_stats_counted; DROP VIEW call_stats_by_hour_counted;
+    DROP VIEW call_stats_by_day_counted; DROP TABLE call_stats_upto;
+    DROP TRIGGER call_stats_insert; DROP TRIGGER call_stats_update; DROP TRIGGER call_stats_delete;
+    DROP TABLE call_stats; DROP TABLE call_stats_by_hour; DROP TABLE call_stats_by_day;
+  `);
+  callStats.up(db);
 }

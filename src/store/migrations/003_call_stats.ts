@@ -11,7 +11,7 @@ const floorDiv = (x: string, d: number) => `((${x} - ((${x} % ${d}) + ${d}) % ${
 const hourOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, HOUR_MS);
 const dayOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, DAY_MS);
 
-interface Aggregate {
+export interface Aggregate {
   table: string;
   /** Key columns and how each is computed from a calls row (`new`, `old`, or `calls`). */
   key: [column: string, of: (row: string) => string][];
@@ -22,7 +22,7 @@ const column = (name: string) => (row: string) => `${row}.${name}`;
 // call_stats is the exact count per UTC hour × decision × server × tool. The two rollups keep
 // the History charts to a few thousand rows at any size: per hour × decision for the per-day
 // decision counts, per UTC day × server × tool for the tool ranking.
-const AGGREGATES: Aggregate[] = [
+export const AGGREGATES: Aggregate[] = [
   {
     table: 'call_stats',
     key: [
@@ -57,13 +57,13 @@ const createTable = (a: Aggregate) => {
     PRIMARY KEY (${a.key.map(([c]) => c).join(', ')})) WITHOUT ROWID;`;
 };
 
-const add = (a: Aggregate) => `
+export const add = (a: Aggregate) => `
   INSERT INTO ${a.table} (${a.key.map(([c]) => c).join(', ')}, n)
   SELECT ${a.key.map(([, of]) => of('new')).join(', ')}, 1 WHERE new.decision IS NOT NULL
   ON CONFLICT DO UPDATE SET n = n + 1;`;
 
 // Empty buckets are removed, so each table holds exactly what a GROUP BY over calls would give.
-const remove = (a: Aggregate) => {
+export const remove = (a: Aggregate) => {
   const match = ['old.decision IS NOT NULL', ...a.key.map(([c, of]) => `${c} = ${of('old')}`)];
   return `
   UPDATE ${a.table} SET n = n - 1 WHERE ${match.join(' AND ')};

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir } from '../testSupport';
+import { call, decision, removeTempDirs, tempDir, undoStatsBehind } from '../testSupport';
 import { callSearch } from './002_call_search';
 import { MIGRATIONS } from './index';
 
@@ -50,6 +50,7 @@ function undoLaterSteps(db: Database.Database): void {
     ALTER TABLE rules DROP COLUMN review_results; ALTER TABLE calls DROP COLUMN approved_arguments;
   `);
   callSearch.up(db);
+  undoStatsBehind(db);
 }
 
 describe('migration 005 lean record', () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventHash } from '../chain';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir } from '../testSupport';
+import { call, decision, removeTempDirs, tempDir, undoStatsBehind } from '../testSupport';
 import { leanSearch } from './008_lean_search';
 import { MIGRATIONS } from './index';
 
@@ -56,6 +56,7 @@ function version8Record(file: string): void {
     UPDATE calls SET result_sha256 = lower(hex(result_sha256)) WHERE typeof(result_sha256) = 'blob';
   `);
   leanSearch.up(db);
+  undoStatsBehind(db);
   db.pragma(`user_version = ${STEP}`);
   db.close();
 }

@@ -8,6 +8,7 @@ import { editedArguments } from './006_edited_arguments';
 import { callResults } from './007_call_results';
 import { leanSearch } from './008_lean_search';
 import { leanChain } from './009_lean_chain';
+import { statsBehind } from './010_stats_behind';
 
 export type { Migration } from './types';
 
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   callResults,
   leanSearch,
   leanChain,
+  statsBehind,
 ];

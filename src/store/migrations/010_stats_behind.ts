@@ -1,0 +1,59 @@
+import { AGGREGATES, add, remove, type Aggregate } from './003_call_stats';
+import type { Migration } from './types';
+
+// The History charts' counts (migration 003) no longer written in the transaction of every call
+// recorded. Three more b-tree pages in each decision's commit (a sixth of them) were written and
+// flushed before its call could go ahead, for counts nobody reads then. Now the tables count the
+// calls up to a mark (call_stats_upto); the calls after it are counted when the charts are read,
+// by the `*_counted` views (the tables plus the calls after the mark, grouped alike), and the
+// gate moves the counts and the mark forward together, in one transaction, now and then (see
+// statsCatchUp). A crash loses nothing: what was not moved forward is still counted by the view.
+// Updates and deletes keep the tables exact for the calls they count, as before; a call after the
+// mark is counted as it is when it is reached; a call recorded under an id at or below it (an id
+// reused after the newest calls were deleted) is counted at once, as before.
+
+export const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
+
+const keys = (a: Aggregate): string => a.key.map(([c]) => c).join(', ');
+
+/** The calls after the mark, counted as the table would count them. */
+const tail = (a: Aggregate): string =>
+  `SELECT ${a.key.map(([c, of]) => `${of('calls')} AS ${c}`).join(', ')}, count(*) AS n
+   FROM calls WHERE id > ${UPTO} AND decision IS NOT NULL GROUP BY ${keys(a)}`;
+
+/** What the charts read: the counted calls and the calls after the mark. */
+export const countedView = (a: Aggregate): string => `${a.table}_counted`;
+
+const below = (row: string) => `${row}.id <= ${UPTO}`;
+
+export const statsBehind: Migration = {
+  version: 10,
+  name: 'stats_behind',
+  up(db) {
+    db.exec(`
+      CREATE TABLE call_stats_upto (id INTEGER PRIMARY KEY CHECK (id = 1), call_id INTEGER NOT NULL);
+      INSERT INTO call_stats_upto (id, call_id) VALUES (1, coalesce((SELECT max(id) FROM calls), 0));
+
+      DROP TRIGGER call_stats_insert;
+      -- Only a call that takes an id at or below the mark (ids are reused once the newest calls
+      -- were deleted, as a prune of every call does) is counted at once: the views never will.
+      CREATE TRIGGER call_stats_insert AFTER INSERT ON calls
+      WHEN new.decision IS NOT NULL AND ${below('new')}
+      BEGIN ${AGGREGATES.map(add).join('')} END;
+      DROP TRIGGER call_stats_update;
+      DROP TRIGGER call_stats_delete;
+      CREATE TRIGGER call_stats_update AFTER UPDATE OF decision, at, server, tool ON calls
+      WHEN ${below('old')} AND (old.decision IS NOT new.decision OR old.at IS NOT new.at
+        OR old.server IS NOT new.server OR old.tool IS NOT new.tool)
+      BEGIN ${AGGREGATES.map(remove).join('')} ${AGGREGATES.map(add).join('')} END;
+      CREATE TRIGGER call_stats_delete AFTER DELETE ON calls
+      WHEN old.decision IS NOT NULL AND ${below('old')}
+      BEGIN ${AGGREGATES.map(remove).join('')} END;
+
+      ${AGGREGATES.map(
+        (a) => `CREATE VIEW ${countedView(a)} AS
+          SELECT ${keys(a)}, n FROM ${a.table} UNION ALL ${tail(a)};`,
+      ).join('\n')}
+    `);
+  },
+};
