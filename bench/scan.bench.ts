@@ -48,6 +48,16 @@ const SHAPES: { name: string; make: (bytes: number) => string }[] = [
   { name: 'huge password= value', make: (b) => `password=${fill('x', b - 9)}` },
   { name: 'long URL', make: (b) => `https://example.com/${fill('a/b?c=d&', b - 20)}` },
   { name: 'blank lines', make: (b) => fill('\n', b) },
+  {
+    // Each line is one run of token characters with both cases and digits: read as a path.
+    name: 'file listing',
+    make: (b) => fill('/home/Jane/Projects2024/airlockApp/src/policy/secretScanner.test.ts\n', b),
+  },
+  {
+    // One unbroken run of names: random-looking as a whole, read as a path to its end.
+    name: 'path of names, one line',
+    make: (b) => fill('/home/Jane/XMLHttp/Win32/Year2024/quickBrownFox/jumpsOver/lazyDog', b),
+  },
   { name: 'non-ASCII text', make: (b) => fill('Grüße aus Köln, 東京と🌍. ', b) },
 ];
 

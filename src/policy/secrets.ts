@@ -181,12 +181,32 @@ function bitsPerSymbol(counts: Iterable<number>, length: number): number {
 }
 
 // Characters of base64, base64url and the like: a run of 32 or more of them is a token.
+const TOKEN_CODES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-'].map(
+  (ch) => ch.charCodeAt(0),
+);
 const TOKEN_CHAR = new Uint8Array(128);
-for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-')
-  TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+for (const code of TOKEN_CODES) TOKEN_CHAR[code] = 1;
 const MIN_TOKEN = 32;
 
 const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
+
+// count × log2(count) for the counts a token's character has in most runs, so the entropy of
+// a run costs a table read per token character instead of a logarithm per distinct one.
+const XLOG2X = Float64Array.from({ length: 4096 }, (_, c) => (c === 0 ? 0 : c * Math.log2(c)));
+
+/**
+ * bitsPerSymbol of a token run from its per-character `counts`, as log2(length) − Σ c·log2(c) /
+ * length: only token characters occur in a run, so only their 66 counts are read, by index (a
+ * text of many short runs, a file listing say, computes this once a line).
+ */
+function tokenBits(counts: Uint32Array, length: number): number {
+  let sum = 0;
+  for (const code of TOKEN_CODES) {
+    const count = counts[code] as number;
+    sum += count < XLOG2X.length ? (XLOG2X[count] as number) : count * Math.log2(count);
+  }
+  return Math.log2(length) - sum / length;
+}
 
 /**
  * The next maximal run of token characters at least MIN_TOKEN long at or after `from`, as
@@ -252,7 +272,7 @@ function hasRandomMix(counts: Uint32Array): boolean {
 // each (ASCII) character occurs in the token, `length` characters long.
 const RANDOM_BITS = 4.3;
 function looksRandom(counts: Uint32Array, length: number): boolean {
-  return hasRandomMix(counts) && bitsPerSymbol(counts, length) >= RANDOM_BITS;
+  return hasRandomMix(counts) && tokenBits(counts, length) >= RANDOM_BITS;
 }
 
 // '/' is a base64 character, and also what a path is made of: a path of short names is one run
@@ -396,7 +416,7 @@ function randomTokensIn(
   counts: Uint32Array,
 ): [number, number][] {
   if (!hasRandomMix(counts)) return [];
-  const whole = bitsPerSymbol(counts, end - start) >= RANDOM_BITS;
+  const whole = tokenBits(counts, end - start) >= RANDOM_BITS;
   if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
   if (whole) {
     const longest = pathLongestSegment(s, start, end, counts);
@@ -405,8 +425,10 @@ function randomTokensIn(
   }
   const tokens: [number, number][] = [];
   for (let segment = start; segment < end;) {
-    let stop = segment;
-    while (stop < end && s.charCodeAt(stop) !== SLASH) stop++;
+    // Past the run's last '/', indexOf reads on to the first '/' after the run, and no
+    // further: no character is read more than twice, so the scan stays linear.
+    const slash = s.indexOf('/', segment);
+    const stop = slash < 0 || slash > end ? end : slash;
     if (stop - segment >= MIN_TOKEN) {
       counts.fill(0);
       for (let j = segment; j < stop; j++) {
