@@ -14,21 +14,43 @@
 //   line is handled, and again once it is written, one full collection runs (milliseconds on
 //   the shim's small heap, little beside handling a message of megabytes).
 //
-// Both are set from inside the process: the command line a host runs is unchanged.
+// - Copies of a big line alive at once. The bytes of a line of megabytes, its text and its parsed
+//   value each cost its size. Read as it came, a 5 MB answer from the server was four at once:
+//   the chunks it arrived in, the joined line, the text and the parsed copy. Now the chunks are
+//   collected once joined, a big answer's bytes once decoded (the text encodes back to exactly
+//   them), its parsed copy once read; at each step at most two copies are alive (see
+//   run.ts, proxy.ts). Big line buffers live in mappings of their own (mcp/bigBuffer.ts).
+//
+// All of it is set from inside the process: the command line a host runs is unchanged.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Lines from this size on are followed by a full collection. */
 export const COLLECT_AFTER_BYTES = 1024 * 1024;
 
-/**
- * Call once at start, before the proxy handles any line. Returns what to call once a line of
- * `bytes` has been handled or written: it schedules one full collection for the end of the
- * current turn (many big lines in one read share it).
- */
-export function leanRuntime(): (bytes: number) => void {
+export interface LeanRuntime {
+  /**
+   * A line of `bytes` has been handled or written: one full collection at the end of the
+   * current turn (many big lines in one read share it).
+   */
+  afterLine(bytes: number): void;
+  /**
+   * Copies of a line of `bytes` were just let go and a new one is about to be made: when the line
+   * is big, collect now, so that the old copies are not still held when the new one is made.
+   */
+  collectNow(bytes: number): void;
+}
+
+/** Call once at start, before the proxy handles any line. */
+export function leanRuntime(): LeanRuntime {
   setFlagsFromString('--no-opt');
-  return collectorAfterBigLines(exposedGc());
+  const gc = exposedGc();
+  return {
+    afterLine: collectorAfterBigLines(gc),
+    collectNow: (bytes) => {
+      if (gc && bytes >= COLLECT_AFTER_BYTES) gc();
+    },
+  };
 }
 
 /** The scheduling of leanRuntime, for any `collect` (tests count the collections). */
