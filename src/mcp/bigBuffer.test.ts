@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BIG_BUFFER_BYTES, encodedLine, joinedLine, lineBuffer } from './bigBuffer';
+import { OWN_MAPPING_FROM_BYTES, encodedLine, joinedLine, lineBuffer } from './bigBuffer';
 
 describe('line buffers', () => {
   it('joins parts to the bytes Buffer.concat makes, small and big', () => {
-    for (const size of [0, 10, BIG_BUFFER_BYTES - 1, BIG_BUFFER_BYTES, 3 * BIG_BUFFER_BYTES + 7]) {
+    for (const size of [
+      0,
+      10,
+      OWN_MAPPING_FROM_BYTES - 1,
+      OWN_MAPPING_FROM_BYTES,
+      3 * OWN_MAPPING_FROM_BYTES + 7,
+    ]) {
       const whole = Buffer.alloc(size);
       for (let i = 0; i < size; i++) whole[i] = (i * 31) & 0xff;
       const parts = [whole.subarray(0, size >> 2), whole.subarray(size >> 2, size >> 1)];
@@ -22,13 +28,13 @@ describe('line buffers', () => {
         expect(encodedLine(text).equals(Buffer.from(text, 'utf8'))).toBe(true);
       }),
     );
-    const big = `ä€😀\ud800${'z'.repeat(BIG_BUFFER_BYTES)}`;
+    const big = `ä€😀\ud800${'z'.repeat(OWN_MAPPING_FROM_BYTES)}`;
     expect(encodedLine(big).equals(Buffer.from(big, 'utf8'))).toBe(true);
   });
 
   it('gives a big buffer of the size asked for, written through', () => {
-    const b = lineBuffer(2 * BIG_BUFFER_BYTES);
-    expect(b.length).toBe(2 * BIG_BUFFER_BYTES);
+    const b = lineBuffer(2 * OWN_MAPPING_FROM_BYTES);
+    expect(b.length).toBe(2 * OWN_MAPPING_FROM_BYTES);
     b.fill(7);
     expect(b[b.length - 1]).toBe(7);
   });

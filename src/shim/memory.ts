@@ -1,5 +1,5 @@
 // The shim's memory: it runs once per MCP server for as long as the host runs, so what it holds
-// beyond Node's own floor is paid many times over. Two measured causes (VmHWM of a shim behind
+// beyond Node's own floor is paid many times over. Three measured causes (VmHWM of a shim behind
 // `airlock gate --mode ask`, see bench/shim13.bench.ts):
 //
 // - V8's optimising compiler (TurboFan). Once the per-line functions get hot, compiling them
@@ -13,13 +13,14 @@
 //   each big call raised the peak further (5 MB calls: 83, 92, 98, 103, 113 MiB). After a big
 //   line is handled, and again once it is written, one full collection runs (milliseconds on
 //   the shim's small heap, little beside handling a message of megabytes).
-//
-// - Copies of a big line alive at once. The bytes of a line of megabytes, its text and its parsed
-//   value each cost its size. Read as it came, a 5 MB answer from the server was four at once:
-//   the chunks it arrived in, the joined line, the text and the parsed copy. Now the chunks are
-//   collected once joined, a big answer's bytes once decoded (the text encodes back to exactly
-//   them), its parsed copy once read; at each step at most two copies are alive (see
-//   run.ts, proxy.ts). Big line buffers live in mappings of their own (mcp/bigBuffer.ts).
+// - Copies of a big line alive at once. Its bytes, its text and its parsed value each cost its
+//   size, and a 5 MB answer from the server was four at once: the chunks it came in, the joined
+//   line, the text and the parsed copy (72 MiB). Now a young collection runs as soon as a copy is
+//   let go, before the next is made: the chunks once joined; a big answer's bytes once decoded
+//   (the text encodes back to exactly them); its parsed copy once its outcome is read; so at most
+//   two are alive at any time (see run.ts and ShimProxy.onServerLine; 67 MiB). What is left above
+//   Node's floor is those two, the read chunks glibc keeps for the next big line, and V8's heap
+//   grown by the traffic. Big line buffers get mappings of their own (mcp/bigBuffer.ts).
 //
 // All of it is set from inside the process: the command line a host runs is unchanged.
 import { setFlagsFromString } from 'node:v8';
@@ -45,16 +46,27 @@ export interface LeanRuntime {
 export function leanRuntime(): LeanRuntime {
   setFlagsFromString('--no-opt');
   const gc = exposedGc();
-  return {
-    afterLine: collectorAfterBigLines(gc),
-    collectNow: (bytes) => {
-      if (gc && bytes >= COLLECT_AFTER_BYTES) gc();
-    },
+  return { afterLine: collectorAfterBigLines(gc), collectNow: youngCollectorNow(gc) };
+}
+
+/**
+ * collectNow of leanRuntime, for any `collect`. A young-generation collection: what was just
+ * let go (read chunks, a joined line, a parsed copy) was made moments ago, and collecting only
+ * the young objects costs a fraction of a full collection (a full one here added about a third
+ * to the shim's CPU for a 1 MB call).
+ */
+export function youngCollectorNow(collect: Collector | null): (bytes: number) => void {
+  if (!collect) return () => {};
+  return (bytes) => {
+    if (bytes >= COLLECT_AFTER_BYTES) collect({ type: 'minor' });
   };
 }
 
+/** V8's `gc`: a full collection, or with `{ type: 'minor' }` one of the young generation. */
+export type Collector = (options?: { type: 'major' | 'minor' }) => void;
+
 /** The scheduling of leanRuntime, for any `collect` (tests count the collections). */
-export function collectorAfterBigLines(collect: (() => void) | null): (bytes: number) => void {
+export function collectorAfterBigLines(collect: Collector | null): (bytes: number) => void {
   if (!collect) return () => {};
   let scheduled = false;
   return (bytes) => {
@@ -68,10 +80,10 @@ export function collectorAfterBigLines(collect: (() => void) | null): (bytes: nu
 }
 
 /** V8's `gc`, taken from a fresh context once the flag that exposes it is set. */
-export function exposedGc(): (() => void) | null {
+export function exposedGc(): Collector | null {
   const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === 'function') return existing as () => void;
+  if (typeof existing === 'function') return existing as Collector;
   setFlagsFromString('--expose-gc');
   const fn: unknown = runInNewContext('typeof gc === "function" ? gc : null');
-  return typeof fn === 'function' ? (fn as () => void) : null;
+  return typeof fn === 'function' ? (fn as Collector) : null;
 }

@@ -6,7 +6,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { BIG_BUFFER_BYTES, encodedLine } from '../mcp/bigBuffer';
+import { encodedLine } from '../mcp/bigBuffer';
 import {
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_SERVER_LINE_BYTES,
@@ -17,7 +17,7 @@ import { serverLineText } from '../mcp/serverLine';
 import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
 import { launchHasRefs, resolveLaunch, type Launch } from './keychainLaunch';
-import { leanRuntime } from './memory';
+import { COLLECT_AFTER_BYTES, leanRuntime } from './memory';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
@@ -197,7 +197,7 @@ function startShim(
     afterJoin: lean.collectNow,
     onHandedLine: (line) => {
       const bytes = line.length;
-      const passed = proxy.onServerLine(bytes < BIG_BUFFER_BYTES ? line.take() : textOf(line));
+      const passed = proxy.onServerLine(bytes < COLLECT_AFTER_BYTES ? line.take() : textOf(line));
       if (!passed) pauseUntilDrain(child.stdout, process.stdout);
       lean.afterLine(bytes);
     },
