@@ -250,10 +250,7 @@ export class ShimProxy {
       case 'tools/call': {
         const review = f.rid !== undefined ? this.gate.takeReview?.(f.rid) : undefined;
         if (review) return this.holdResult(p.idKey, f, p.message, this.bytesOf(line));
-        const facts = outcomeFacts(p.message);
-        // The parsed copy of a result (megabytes, maybe) is not needed past this: let it go
-        // before the bytes are made again (see memory.ts).
-        p.message = {};
+        const facts = takeOutcomeFacts(p);
         const noted =
           f.editedNote === undefined
             ? null
@@ -684,6 +681,17 @@ export class ShimProxy {
 interface OutcomeFacts {
   isError: boolean;
   sample: ResultSample;
+}
+
+/**
+ * The outcome facts of an answer, whose parsed copy (megabytes, maybe) is let go here, before
+ * the bytes are made again (see memory.ts). Here and not in the caller: V8 keeps what a running
+ * function has read alive, so the copy must be read only in a function that has returned.
+ */
+function takeOutcomeFacts(p: { message: Record<string, unknown> }): OutcomeFacts {
+  const facts = outcomeFacts(p.message);
+  p.message = {};
+  return facts;
 }
 
 function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
