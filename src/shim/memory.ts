@@ -15,12 +15,13 @@
 //   the shim's small heap, little beside handling a message of megabytes).
 // - Copies of a big line alive at once. Its bytes, its text and its parsed value each cost its
 //   size, and a 5 MB answer from the server was four at once: the chunks it came in, the joined
-//   line, the text and the parsed copy (72 MiB). Now a young collection runs as soon as a copy is
-//   let go, before the next is made: the chunks once joined; a big answer's bytes once decoded
-//   (the text encodes back to exactly them); its parsed copy once its outcome is read; so at most
-//   two are alive at any time (see run.ts and ShimProxy.onServerLine; 67 MiB). What is left above
-//   Node's floor is those two, the read chunks glibc keeps for the next big line, and V8's heap
-//   grown by the traffic. Big line buffers get mappings of their own (mcp/bigBuffer.ts).
+//   line, the text and the parsed copy. Now a young collection runs as soon as a copy is let go,
+//   before the next is made: the chunks once joined; a big answer's bytes once decoded (the text
+//   encodes back to exactly them); its parsed copy once its outcome is read; so at most two are
+//   alive at any time (see run.ts and ShimProxy.onServerLine). With big line buffers in mappings
+//   of their own (mcp/bigBuffer.ts), 5 MB calls peak at 67–68 MiB, where they peaked at 67 or
+//   72 MiB depending on where glibc had put earlier big lines. What is left above Node's floor
+//   (~48 MiB, mostly its own code) is two copies and V8's heap grown by the traffic.
 //
 // All of it is set from inside the process: the command line a host runs is unchanged.
 import { setFlagsFromString } from 'node:v8';
