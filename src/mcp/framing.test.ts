@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { LineSplitter, OVERSIZE_KEEP_BYTES, type OversizeInfo } from './framing';
+import { HandedLine, LineSplitter, OVERSIZE_KEEP_BYTES, type OversizeInfo } from './framing';
 
 type Event = { line: string } | { oversize: { bytes: number; head: string; tail: string } };
 
@@ -239,5 +239,70 @@ describe('LineSplitter with chunks kept by the caller', () => {
     s.push(chunk.subarray(0, 4));
     expect(lines[0]!.toString()).toBe('aaa');
     expect(lines[0]!.buffer).not.toBe(chunk.buffer);
+  });
+});
+
+describe('LineSplitter: lines handed over', () => {
+  /** The lines of `chunks`, handed over, with what afterJoin was told in between. */
+  function handed(chunks: Buffer[], chunksKept: boolean): (string | number)[] {
+    const events: (string | number)[] = [];
+    const splitter = new LineSplitter({
+      maxLineBytes: 1 << 22,
+      chunksKept,
+      onHandedLine: (line) => {
+        const bytes = line.take();
+        expect(bytes.length).toBe(line.length);
+        expect(() => line.take()).toThrow(/taken already/);
+        events.push(bytes.toString('utf8'));
+      },
+      afterJoin: (bytes) => events.push(bytes),
+      onOversize: () => events.push('oversize'),
+    });
+    for (const c of chunks) splitter.push(c);
+    splitter.end();
+    return events;
+  }
+
+  it('hands over the lines onLine gets, however the chunks fall', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 8 }),
+        (cuts) => {
+          const points = [...new Set(cuts)].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let at = 0;
+          for (const p of points) {
+            chunks.push(stream.subarray(at, p));
+            at = p;
+          }
+          chunks.push(stream.subarray(at));
+          const lines = split(chunks).map((e) => ('line' in e ? e.line : 'oversize'));
+          for (const kept of [false, true]) {
+            expect(handed(chunks, kept).filter((e) => typeof e === 'string')).toEqual(lines);
+          }
+        },
+      ),
+    );
+  });
+
+  it('tells afterJoin of a line joined from chunks, before handing it over, and of no other', () => {
+    const big = 'y'.repeat(3 * 1024 * 1024);
+    const chunks = [Buffer.from(`a\n${big.slice(0, 100)}`), Buffer.from(`${big.slice(100)}\nb\n`)];
+    expect(handed(chunks, true)).toEqual(['a', big.length, big, 'b']);
+  });
+
+  it('wants exactly one of onLine and onHandedLine', () => {
+    const onOversize = (): void => {};
+    expect(() => new LineSplitter({ maxLineBytes: 10, onOversize })).toThrow(/exactly one/);
+    expect(
+      () =>
+        new LineSplitter({
+          maxLineBytes: 10,
+          onOversize,
+          onLine: () => {},
+          onHandedLine: () => {},
+        }),
+    ).toThrow(/exactly one/);
+    expect(new HandedLine(Buffer.from('x')).length).toBe(1);
   });
 });

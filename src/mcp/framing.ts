@@ -1,6 +1,7 @@
 // Newline framing for stdio MCP. Works on bytes so a multi-byte UTF-8 character split across
 // chunks is reassembled before anyone decodes it, and bounds memory: a line past the limit is
 // dropped as it streams in, keeping only its first and last bytes for the error report.
+import { joinedLine } from './bigBuffer';
 
 /** Host → server: every line is parsed strictly (and held whole while a call waits). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -26,9 +27,35 @@ export interface OversizeInfo {
   tail: Buffer;
 }
 
+/**
+ * A finished line handed to its reader as the only reference to its bytes: a reader that turns
+ * a line of megabytes into something else can take the bytes, use them and let them go, instead
+ * of holding them to the end (see onHandedLine).
+ */
+export class HandedLine {
+  #bytes: Buffer | null;
+  readonly length: number;
+
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+    this.length = bytes.length;
+  }
+
+  /** The bytes, once: from then on the handle keeps nothing alive. */
+  take(): Buffer {
+    const bytes = this.#bytes;
+    if (bytes === null) throw new Error('HandedLine: the bytes were taken already');
+    this.#bytes = null;
+    return bytes;
+  }
+}
+
 export interface LineSplitterOptions {
   maxLineBytes: number;
-  onLine: (line: Buffer) => void;
+  /** Each line (exactly one of onLine and onHandedLine is given). */
+  onLine?: (line: Buffer) => void;
+  /** Each line as a HandedLine: nothing else, the splitter included, refers to its bytes. */
+  onHandedLine?: (line: HandedLine) => void;
   onOversize: (info: OversizeInfo) => void;
   /**
    * The caller never changes a chunk after pushing it (Node's streams hand out a new buffer for
@@ -36,17 +63,26 @@ export interface LineSplitterOptions {
    * message of megabytes that is one copy less in memory at once. Default: chunks are copied.
    */
   chunksKept?: boolean;
+  /**
+   * Called when a line that came in several chunks has been joined and the chunks let go, before
+   * the line is handed on: a reader may collect them now, rather than hold them while it makes
+   * more of the line (see shim/memory.ts).
+   */
+  afterJoin?: (bytes: number) => void;
 }
 
 /** A line of one chunk is still copied below this size, so it does not keep its chunk alive. */
 const KEEP_CHUNK_FROM_BYTES = 64 * 1024;
 
+const NO_BYTES = Buffer.alloc(0);
 const LF = 0x0a;
 const CR = 0x0d;
 
 export class LineSplitter {
   private readonly maxLineBytes: number;
-  private readonly onLine: (line: Buffer) => void;
+  private readonly onLine: ((line: Buffer) => void) | undefined;
+  private readonly onHandedLine: ((line: HandedLine) => void) | undefined;
+  private readonly afterJoin: ((bytes: number) => void) | undefined;
   private readonly onOversize: (info: OversizeInfo) => void;
   private readonly chunksKept: boolean;
   private parts: Buffer[] = [];
@@ -60,7 +96,12 @@ export class LineSplitter {
       throw new RangeError(`maxLineBytes must be a positive integer, got ${opts.maxLineBytes}`);
     }
     this.maxLineBytes = opts.maxLineBytes;
+    if ((opts.onLine === undefined) === (opts.onHandedLine === undefined)) {
+      throw new TypeError('LineSplitter: give exactly one of onLine and onHandedLine');
+    }
     this.onLine = opts.onLine;
+    this.onHandedLine = opts.onHandedLine;
+    this.afterJoin = opts.afterJoin;
     this.onOversize = opts.onOversize;
     this.chunksKept = opts.chunksKept ?? false;
   }
@@ -135,15 +176,9 @@ export class LineSplitter {
       return;
     }
     if (this.size === 0) return;
-    const first = this.parts[0];
-    let line =
-      this.parts.length === 1 && first !== undefined
-        ? this.chunksKept && first.length < KEEP_CHUNK_FROM_BYTES
-          ? Buffer.from(first) // a short line must not keep a whole read buffer alive
-          : first
-        : Buffer.concat(this.parts);
-    this.parts = [];
-    this.size = 0;
+    const joined = this.parts.length > 1;
+    let line = this.takeLine();
+    if (joined) this.afterJoin?.(line.length);
     if (line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
     if (line.length === 0) return;
     if (line.length > this.maxLineBytes) {
@@ -154,7 +189,24 @@ export class LineSplitter {
       });
       return;
     }
-    this.onLine(line);
+    if (this.onLine !== undefined) return this.onLine(line);
+    const handed = new HandedLine(line);
+    // V8 keeps what a running function's locals hold alive: the handle must be all that is left.
+    // eslint-disable-next-line no-useless-assignment
+    line = NO_BYTES;
+    this.onHandedLine?.(handed);
+  }
+
+  /** The parts as one line; the splitter keeps no reference to them. */
+  private takeLine(): Buffer {
+    const parts = this.parts;
+    const size = this.size;
+    this.parts = [];
+    this.size = 0;
+    const first = parts[0];
+    if (parts.length !== 1 || first === undefined) return joinedLine(parts, size);
+    // A short line must not keep a whole read buffer alive.
+    return this.chunksKept && first.length < KEEP_CHUNK_FROM_BYTES ? Buffer.from(first) : first;
   }
 }
 

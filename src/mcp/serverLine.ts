@@ -25,12 +25,24 @@ export type ServerLine =
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function peekServerLine(line: Buffer): ServerLine {
-  let text: string;
+  const text = serverLineText(line);
+  return typeof text === 'string' ? peekServerText(text) : text;
+}
+
+/**
+ * The text of a server line, decoded strictly: UTF-8 that does not decode is refused, so the
+ * text encodes back to exactly the line's bytes.
+ */
+export function serverLineText(line: Buffer): string | Extract<ServerLine, { kind: 'invalid' }> {
   try {
-    text = decoder.decode(line);
+    return decoder.decode(line);
   } catch {
-    return invalid('invalid UTF-8');
+    return { kind: 'invalid', reason: 'invalid UTF-8' };
   }
+}
+
+/** peekServerLine for a line's text (see serverLineText). */
+export function peekServerText(text: string): ServerLine {
   if (text.charCodeAt(0) === 0xfeff) return invalid('a byte order mark');
   let value: unknown;
   try {

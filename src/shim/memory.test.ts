@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { collectorAfterBigLines, COLLECT_AFTER_BYTES, exposedGc } from './memory';
+import {
+  collectorAfterBigLines,
+  COLLECT_AFTER_BYTES,
+  exposedGc,
+  youngCollectorNow,
+} from './memory';
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -48,6 +53,28 @@ describe('collections after big lines', () => {
     counted(COLLECT_AFTER_BYTES);
     await nextTurn();
     expect(collections).toBe(1);
+    await arrayBuffersFallBelow(held - 16 * 1024 * 1024);
+  });
+
+  it('collects the young generation at once for a big line, never for a small one', () => {
+    const asked: unknown[] = [];
+    const now = youngCollectorNow((options) => asked.push(options));
+    now(COLLECT_AFTER_BYTES - 1);
+    expect(asked).toEqual([]);
+    now(COLLECT_AFTER_BYTES);
+    expect(asked).toEqual([{ type: 'minor' }]);
+  });
+
+  it('frees a big buffer dropped just now with a young collection', async () => {
+    const gc = exposedGc();
+    if (typeof gc !== 'function') throw new Error('no collector exposed');
+    gc();
+    await arrayBuffersFallBelow(process.memoryUsage().arrayBuffers + 1);
+    const before = process.memoryUsage().arrayBuffers;
+    ((): void => void Buffer.alloc(32 * 1024 * 1024, 1).length)();
+    const held = process.memoryUsage().arrayBuffers;
+    expect(held).toBeGreaterThan(before + 16 * 1024 * 1024); // not collected by itself yet
+    youngCollectorNow(gc)(COLLECT_AFTER_BYTES);
     await arrayBuffersFallBelow(held - 16 * 1024 * 1024);
   });
 });

@@ -442,3 +442,51 @@ describe('ShimProxy: a result held for review', () => {
     expect(t.toHost).toEqual([]);
   });
 });
+
+describe('ShimProxy: a big server line given as its text', () => {
+  /** The host's bytes and the gate's reports for one answer, given as bytes or as text. */
+  function answer(given: 'bytes' | 'text', line: Buffer) {
+    const gate = new RecordingGate();
+    gate.observing = true; // forwarded at once, so the answer is the call's own
+    const toHost: Buffer[] = [];
+    const made: number[] = [];
+    const proxy = new ShimProxy(
+      {
+        toServer: () => true,
+        toHost: (l) => toHost.push(Buffer.isBuffer(l) ? l : Buffer.from(l, 'utf8')) > 0,
+        log: () => {},
+        bytesOf: (text) => {
+          made.push(text.length);
+          return Buffer.from(text, 'utf8');
+        },
+      },
+      gate,
+      { maxLineBytes: 1 << 20, maxServerLineBytes: 1 << 24, progressIntervalMs: 60_000 },
+    );
+    proxy.onHostLine(
+      Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"read"}}'),
+    );
+    proxy.onServerLine(given === 'bytes' ? line : line.toString('utf8'));
+    return { toHost, outcome: gate.sent.find((m) => m.t === 'outcome'), made };
+  }
+
+  it('passes the host exactly the bytes the server wrote, and reports the same outcome', () => {
+    // Every width of UTF-8, a byte order mark inside, escapes, and an escaped lone surrogate.
+    const text = `ä€😀\ufeff "quoted" \\ tab\t ${'x'.repeat(100_000)}`;
+    const line = Buffer.from(
+      `{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":${JSON.stringify(text).slice(0, -1)}\\ud800"}]}}`,
+      'utf8',
+    );
+    const asBytes = answer('bytes', line);
+    const asText = answer('text', line);
+    expect(asText.toHost).toHaveLength(1);
+    expect(asText.toHost[0]!.equals(line)).toBe(true);
+    expect(asText.made).toHaveLength(1); // made once, for the host and the digest alike
+    expect(asBytes.made).toEqual([]); // bytes given are passed as they are
+    expect(asText.outcome).toEqual({ ...asBytes.outcome, durationMs: expect.any(Number) });
+    expect(asText.outcome).toMatchObject({
+      size: line.length,
+      digest: createHash('sha256').update(line).digest('hex'),
+    });
+  });
+});

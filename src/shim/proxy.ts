@@ -12,10 +12,15 @@ import { editedNoteText, withLeadingText } from '../mcp/editedNote';
 import type { OversizeInfo } from '../mcp/framing';
 import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
-import { idKeyFromOversize, peekServerLine, type ServerLine } from '../mcp/serverLine';
+import {
+  idKeyFromOversize,
+  peekServerLine,
+  peekServerText,
+  type ServerLine,
+} from '../mcp/serverLine';
 import type { GateDecision, ResultDecision } from './gateLink';
 import { redactedResponse } from './redact';
-import { resultTexts, sampleOf } from './resultSample';
+import { resultTexts, sampleOf, type ResultSample } from './resultSample';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ReviewMode, ShimMessage } from '../gate/wire';
 
@@ -45,6 +50,11 @@ export interface ProxyIO {
   toServer(line: Buffer | string): boolean;
   toHost(line: Buffer | string): boolean;
   log(line: string): void;
+  /**
+   * The bytes of a server line the proxy was given as its text (a big one, see onServerLine):
+   * made when they are needed, after the copies let go before are collected. Default: encoded.
+   */
+  bytesOf?(text: string): Buffer;
 }
 
 type Request = Extract<HostLine, { kind: 'request' }>;
@@ -142,6 +152,11 @@ export class ShimProxy {
     return this.held.size;
   }
 
+  private bytesOf(line: Buffer | string): Buffer {
+    if (typeof line !== 'string') return line;
+    return this.io.bytesOf ? this.io.bytesOf(line) : Buffer.from(line, 'utf8');
+  }
+
   onHostLine(line: Buffer): boolean {
     const m = parseHostLine(line);
     switch (m.kind) {
@@ -181,8 +196,13 @@ export class ShimProxy {
     );
   }
 
-  onServerLine(line: Buffer): boolean {
-    const p = peekServerLine(line);
+  /**
+   * One line from the server: its bytes, or its text (strictly decoded from them, so it encodes
+   * back to exactly them). Given a text, the proxy holds no copy of the bytes while it parses and
+   * reads the message, and makes them again only to pass them on.
+   */
+  onServerLine(line: Buffer | string): boolean {
+    const p = typeof line === 'string' ? peekServerText(line) : peekServerLine(line);
     switch (p.kind) {
       case 'invalid':
         this.drop(`a line that is not a JSON-RPC message (${p.reason}): ${preview(line)}`);
@@ -201,7 +221,7 @@ export class ShimProxy {
     }
   }
 
-  private onServerResponse(p: Response, line: Buffer): boolean {
+  private onServerResponse(p: Response, line: Buffer | string): boolean {
     const f = this.inFlight.get(p.idKey);
     if (!f) {
       this.drop(
@@ -229,12 +249,19 @@ export class ShimProxy {
         return this.io.toHost(line);
       case 'tools/call': {
         const review = f.rid !== undefined ? this.gate.takeReview?.(f.rid) : undefined;
-        if (review) return this.holdResult(p.idKey, f, p.message, line);
-        // The host first: the outcome is bookkeeping.
+        if (review) return this.holdResult(p.idKey, f, p.message, this.bytesOf(line));
+        const facts = takeOutcomeFacts(p);
         const noted =
-          f.editedNote === undefined ? null : withLeadingText(line.toString('utf8'), f.editedNote);
-        const ok = this.io.toHost(noted ?? line);
-        this.reportOutcome(f, p.message, line);
+          f.editedNote === undefined
+            ? null
+            : withLeadingText(
+                typeof line === 'string' ? line : line.toString('utf8'),
+                f.editedNote,
+              );
+        const bytes = this.bytesOf(line);
+        // The host first: the outcome is bookkeeping.
+        const ok = this.io.toHost(noted ?? bytes);
+        this.gate.send(this.outcomeReport(f, facts, bytes));
         return ok;
       }
       case 'other':
@@ -464,7 +491,7 @@ export class ShimProxy {
     line: Buffer,
   ): boolean {
     const rid = f.rid ?? 0;
-    const report = this.outcomeReport(f, message, line);
+    const report = this.outcomeReport(f, outcomeFacts(message), line);
     let heldBytes = line.length;
     for (const other of this.heldResults.values()) heldBytes += other.line.length;
     if (heldBytes > MAX_HELD_RESULT_BYTES) {
@@ -521,26 +548,16 @@ export class ShimProxy {
    * The result's outcome for the record: its size, the digest of the bytes the host received,
    * and a bounded sample of its text (see resultSample.ts) for the gate's excerpt and scan.
    */
-  private reportOutcome(f: InFlight, message: Record<string, unknown>, line: Buffer): void {
-    this.gate.send(this.outcomeReport(f, message, line));
-  }
-
-  private outcomeReport(
-    f: InFlight,
-    message: Record<string, unknown>,
-    line: Buffer,
-  ): OutcomeReport {
-    const result = message.result as { isError?: unknown } | null | undefined;
-    const sample = sampleOf(resultTexts(message));
+  private outcomeReport(f: InFlight, facts: OutcomeFacts, line: Buffer): OutcomeReport {
     return {
       t: 'outcome',
       rid: f.rid ?? 0,
-      isError: 'error' in message || result?.isError === true,
+      isError: facts.isError,
       durationMs: Date.now() - f.startedAt,
       size: line.length,
       digest: createHash('sha256').update(line).digest('hex'),
-      sample: sample.text,
-      textChars: sample.chars,
+      sample: facts.sample.text,
+      textChars: facts.sample.chars,
     };
   }
 
@@ -660,6 +677,31 @@ export class ShimProxy {
   }
 }
 
+/** What the record keeps of a result: whether it is an error, and a sample of its text. */
+interface OutcomeFacts {
+  isError: boolean;
+  sample: ResultSample;
+}
+
+/**
+ * The outcome facts of an answer, whose parsed copy (megabytes, maybe) is let go here, before
+ * the bytes are made again (see memory.ts). Here and not in the caller: V8 keeps what a running
+ * function has read alive, so the copy must be read only in a function that has returned.
+ */
+function takeOutcomeFacts(p: { message: Record<string, unknown> }): OutcomeFacts {
+  const facts = outcomeFacts(p.message);
+  p.message = {};
+  return facts;
+}
+
+function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
+  const result = message.result as { isError?: unknown } | null | undefined;
+  return {
+    isError: 'error' in message || result?.isError === true,
+    sample: sampleOf(resultTexts(message)),
+  };
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -678,9 +720,12 @@ function toolLabel(entry: unknown): string {
 }
 
 /** The start of a dropped line for the log, quoted so that it cannot write to the terminal. */
-function preview(line: Buffer): string {
-  const shown = printable(JSON.stringify(line.subarray(0, 120).toString('utf8')));
-  return line.length > 120 ? `${shown}... (${line.length} bytes)` : shown;
+function preview(line: Buffer | string): string {
+  const bytes = typeof line === 'string' ? Buffer.byteLength(line, 'utf8') : line.length;
+  const start =
+    typeof line === 'string' ? line.slice(0, 120) : line.subarray(0, 120).toString('utf8');
+  const shown = printable(JSON.stringify(start));
+  return bytes > 120 ? `${shown}... (${bytes} bytes)` : shown;
 }
 
 /**

@@ -53,13 +53,21 @@ export function sampleOf(texts: readonly string[]): ResultSample {
   chars += Math.max(0, texts.length - 1); // the newlines between them
   const budget = SAMPLE_HEAD_CHARS + SAMPLE_TAIL_CHARS;
   if (chars <= budget) return { text: texts.join('\n'), chars };
-  return {
-    text:
-      cutWhole(head(texts, SAMPLE_HEAD_CHARS)) +
-      SAMPLE_GAP +
-      cutWhole(tail(texts, SAMPLE_TAIL_CHARS), true),
-    chars,
-  };
+  const cut =
+    cutWhole(head(texts, SAMPLE_HEAD_CHARS)) +
+    SAMPLE_GAP +
+    cutWhole(tail(texts, SAMPLE_TAIL_CHARS), true);
+  return { text: ownCopy(cut), chars };
+}
+
+/**
+ * The same characters in a string of their own. V8 makes a slice of a long string a view that
+ * keeps the whole string alive: the sample of a result of megabytes would hold all of it for as
+ * long as the sample lives (its report may wait for the next message to the gate). UTF-16 keeps
+ * every code unit as it is, lone surrogates included.
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 function head(texts: readonly string[], max: number): string {

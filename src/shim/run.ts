@@ -6,15 +6,18 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import spawn from 'cross-spawn';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { encodedLine } from '../mcp/bigBuffer';
 import {
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_SERVER_LINE_BYTES,
   LineSplitter,
+  type HandedLine,
 } from '../mcp/framing';
+import { serverLineText } from '../mcp/serverLine';
 import { codeEnvOf, resolveCommandPath } from '../registry/codeIdentity';
 import { GateLink } from './gateLink';
 import { launchHasRefs, resolveLaunch, type Launch } from './keychainLaunch';
-import { leanRuntime } from './memory';
+import { COLLECT_AFTER_BYTES, leanRuntime } from './memory';
 import { hasControllingTerminal, killTree, rememberTree } from './processTree';
 import { ShimProxy } from './proxy';
 
@@ -77,7 +80,7 @@ function startShim(
   launch: Launch | undefined,
   log: (line: string) => void,
 ): void {
-  const afterLine = leanRuntime();
+  const lean = leanRuntime();
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxServerLineBytes = opts.maxServerLineBytes ?? DEFAULT_MAX_SERVER_LINE_BYTES;
 
@@ -122,14 +125,39 @@ function startShim(
   // A big line is not copied to append its newline: the two writes leave corked, as one.
   const write = (stream: Writable, line: Buffer | string): boolean => {
     if (stream.destroyed || stream.writableEnded) return true;
+    // A big text is encoded here rather than by the stream, which would first join the newline
+    // to it (a copy) and then encode into room for three bytes a character.
+    if (typeof line === 'string' && line.length >= BIG_LINE_BYTES) line = bytesOf(line);
     if (typeof line === 'string') return stream.write(line + '\n');
     if (line.length < BIG_LINE_BYTES) return stream.write(Buffer.concat([line, NEWLINE]));
     stream.cork();
     stream.write(line);
     // Once written, the line is garbage unless still held: collect it before the next one comes.
-    const ok = stream.write(NEWLINE, () => afterLine(line.length));
+    const ok = stream.write(NEWLINE, () => lean.afterLine(line.length));
     stream.uncork();
     return ok;
+  };
+
+  /** A big text's bytes, once the copies let go before it are collected (see memory.ts). */
+  const bytesOf = (text: string): Buffer => {
+    lean.collectNow(text.length);
+    return encodedLine(text);
+  };
+
+  /**
+   * A big server line as its text alone: its bytes are let go and collected before the text is
+   * parsed, and made again only to be passed on (see ShimProxy.onServerLine). A line that is not
+   * UTF-8 stays bytes: the proxy drops it and logs its start.
+   */
+  const textOf = (line: HandedLine): string | Buffer => {
+    let bytes: Buffer | null = line.take();
+    const text = serverLineText(bytes);
+    if (typeof text !== 'string') return bytes;
+    // V8 keeps what a running function's locals hold alive, so the last reference goes by hand.
+    // eslint-disable-next-line no-useless-assignment
+    bytes = null;
+    lean.collectNow(line.length);
+    return text;
   };
 
   const proxy = new ShimProxy(
@@ -137,6 +165,7 @@ function startShim(
       toServer: (line) => write(child.stdin, line),
       toHost: (line) => write(process.stdout, line),
       log,
+      bytesOf,
     },
     gate,
     { maxLineBytes, maxServerLineBytes, progressIntervalMs: opts.progressIntervalMs ?? 5_000 },
@@ -150,6 +179,7 @@ function startShim(
   const fromHost = new LineSplitter({
     maxLineBytes,
     chunksKept: true, // a stream's 'data' chunks are never reused
+    afterJoin: lean.collectNow,
     onLine: (line) => {
       if (!proxy.onHostLine(line) && hostValve.hold('server')) {
         child.stdin.once('drain', () => hostValve.release('server'));
@@ -157,16 +187,19 @@ function startShim(
       if (gate.backlogged && hostValve.hold('gate')) {
         gate.whenDrained(() => hostValve.release('gate'));
       }
-      afterLine(line.length);
+      lean.afterLine(line.length);
     },
     onOversize: (info) => proxy.onHostOversize(info),
   });
   const fromServer = new LineSplitter({
     maxLineBytes: maxServerLineBytes,
     chunksKept: true,
-    onLine: (line) => {
-      if (!proxy.onServerLine(line)) pauseUntilDrain(child.stdout, process.stdout);
-      afterLine(line.length);
+    afterJoin: lean.collectNow,
+    onHandedLine: (line) => {
+      const bytes = line.length;
+      const passed = proxy.onServerLine(bytes < COLLECT_AFTER_BYTES ? line.take() : textOf(line));
+      if (!passed) pauseUntilDrain(child.stdout, process.stdout);
+      lean.afterLine(bytes);
     },
     onOversize: (info) => proxy.onServerOversize(info),
   });
