@@ -190,20 +190,18 @@ const MIN_TOKEN = 32;
 
 const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
 
-// count × log2(count) for the counts a token's character has in most runs, so the entropy of
-// a run costs a table read per token character instead of a logarithm per distinct one.
-const XLOG2X = Float64Array.from({ length: 4096 }, (_, c) => (c === 0 ? 0 : c * Math.log2(c)));
-
 /**
  * bitsPerSymbol of a token run from its per-character `counts`, as log2(length) − Σ c·log2(c) /
  * length: only token characters occur in a run, so only their 66 counts are read, by index (a
- * text of many short runs, a file listing say, computes this once a line).
+ * text of many short runs, a file listing say, computes this once a line). A table of c·log2(c)
+ * would save the logarithms, but built at load it raised every shim's peak memory by 4 MiB
+ * (bench/shim13, measured) for a small saving.
  */
 function tokenBits(counts: Uint32Array, length: number): number {
   let sum = 0;
-  for (const code of TOKEN_CODES) {
-    const count = counts[code] as number;
-    sum += count < XLOG2X.length ? (XLOG2X[count] as number) : count * Math.log2(count);
+  for (let i = 0; i < TOKEN_CODES.length; i++) {
+    const count = counts[TOKEN_CODES[i] as number] as number;
+    if (count > 0) sum += count * Math.log2(count);
   }
   return Math.log2(length) - sum / length;
 }
