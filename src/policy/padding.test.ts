@@ -4,6 +4,7 @@
 // one, and compare with the pattern the scan stands in for, on texts small enough for it.
 import { describe, expect, it } from 'vitest';
 import { findPadding } from './padding';
+import { seededTexts } from '../testing/seededTexts';
 
 // What findPadding stands in for; it overflows V8's stack on megabytes, so only small texts here.
 const PATTERN = /[ \t\u00a0\u2000-\u200a\u3000]{64,}|(?:\r?\n[ \t]*){20,}/;
@@ -96,15 +97,7 @@ describe('findPadding agrees with the pattern it stands in for', () => {
   it('on 3,000 generated texts of blanks, line breaks and words', () => {
     const pieces = ['\n', '\r\n', '\r', ' ', '\t', '\u00a0', '\u3000', 'a', 'é', '🌍'];
     pieces.push('\n'.repeat(7), ' '.repeat(30), '\n  '.repeat(6), '\r\n\t'.repeat(5), 'word ');
-    let seed = 7;
-    const next = (below: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % below;
-    };
-    for (let t = 0; t < 3000; t++) {
-      let text = '';
-      for (let k = next(60); k > 0; k--) text += pieces[next(pieces.length)];
+    for (const text of seededTexts(pieces, 3000, 60, 7))
       expect(findPadding(text), JSON.stringify(text)).toEqual(byPattern(text));
-    }
   });
 });

@@ -4,6 +4,7 @@
 // the scan with a plain reading of its rules on generated text.
 import { describe, expect, it } from 'vitest';
 import { findSecrets, mask, maskSecrets } from './secrets';
+import { seededTexts } from '../testing/seededTexts';
 
 const RANDOM_TOKEN = 'Qz8xLm3PvR7tYw2NbK5cHj9aUe4FgS6d'; // 32 characters, high entropy
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0'.repeat(2);
@@ -163,16 +164,8 @@ describe('the long-token scan agrees with a plain reading of its rule', () => {
     // Path pieces: names that read as words, random suffixes, lone letters and separators.
     pieces.push('/', '/', '-', '_', 'JaneDoe', 'XMLHttpRequest', 'Q32R6w', 'src', 'T', 'WIN32');
     pieces.push('5D1WDE', 'MyApp', 'Year2024', 'iPad', RANDOM_TOKEN.slice(3, 9));
-    let seed = 42;
-    const next = (below: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % below;
-    };
-    for (let t = 0; t < 3000; t++) {
-      let text = '';
-      for (let k = next(40); k > 0; k--) text += pieces[next(pieces.length)];
+    for (const text of seededTexts(pieces, 3000, 40, 42))
       expect(entropyHits(text), JSON.stringify(text)).toEqual(plainEntropyHit(text));
-    }
   });
 
   it('on 3,000 generated paths of names, random suffixes and separators', () => {
@@ -181,15 +174,7 @@ describe('the long-token scan agrees with a plain reading of its rule', () => {
     pieces.push('Q32R6w', 'T', 'WIN32', '5D1WDE', 'MyApp', 'Year2024', 'iPad', 'a1', 'utf8');
     pieces.push(RANDOM_TOKEN.slice(0, 6), RANDOM_TOKEN.slice(10, 17), 'Xy9Q2a', 'home');
     pieces.push('node_modules', 'AppData', 'Local', 'ab12cd34ef', 'README', 'KLMNPQRxy', 'IOError');
-    let seed = 7;
-    const next = (below: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % below;
-    };
-    for (let t = 0; t < 3000; t++) {
-      let text = '';
-      for (let k = next(14); k > 0; k--) text += pieces[next(pieces.length)];
+    for (const text of seededTexts(pieces, 3000, 14, 7))
       expect(entropyHits(text), JSON.stringify(text)).toEqual(plainEntropyHit(text));
-    }
   });
 });
