@@ -131,6 +131,38 @@ describe('call desk', () => {
     store.close();
   });
 
+  it('an outcome that rode along in a commit that then failed is written again, not dropped', async () => {
+    const { store } = tempStore();
+    allowRule(store, 'echo');
+    const desk = deskOver(store, 'ask');
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    desk.ask(s, callMsg('ask', 1));
+    await new Promise((done) => setImmediate(done));
+    expect(decisions(sent, 1)).toHaveLength(1);
+    // Call 1's outcome waits for its batch; call 2's group takes it along, then its commit
+    // fails after both were written (a disk error at COMMIT, say): both are rolled back.
+    desk.outcome(s, { t: 'outcome', rid: 1, isError: false, durationMs: 7, size: 40 });
+    const commitDurably = store.commitDurably.bind(store);
+    store.commitDurably = (fn) => {
+      store.commitDurably = commitDurably;
+      store.transaction(() => {
+        fn();
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      });
+      throw new Error('unreachable');
+    };
+    desk.ask(s, callMsg('ask', 2));
+    await new Promise((done) => setImmediate(done));
+    expect(decisions(sent, 2)).toEqual([expect.objectContaining({ verdict: 'deny' })]);
+    desk.flush();
+    const first = store.history.query({ decision: 'auto-approved', limit: 10 });
+    expect(first).toHaveLength(1); // call 2's row was rolled back with the outcome
+    expect(first[0]?.outcome).toMatchObject({ durationMs: 7, size: 40 });
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+
   it('records a burst of observed calls while it lasts, never holding more than a batch', () => {
     const { store } = tempStore();
     const desk = deskOver(store, 'observe');

@@ -64,10 +64,15 @@ export class Outcomes {
       if (msg.held) deps.reviews.review(session, msg, undefined, outcome.result);
       return;
     }
+    // The call this outcome belongs to, once looked up: a write rolled back with a transaction
+    // that failed after it ran (it may ride along in the decisions' commit) runs again, and by
+    // then the request number no longer names the call.
+    let id: number | undefined;
     deps.writes.inOrder('the outcome of a call', () => {
-      const id = session.calls.get(rid);
+      id ??= session.calls.get(rid);
       if (id === undefined) return;
-      session.calls.delete(rid);
+      // Run again, the request number may name a newer call by now: that one is kept.
+      if (session.calls.get(rid) === id) session.calls.delete(rid);
       deps.store().calls.outcome(id, outcome);
       deps.announce(id);
       flagged(id);
