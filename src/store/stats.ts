@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { DecisionKind, HistoryQuery } from '../contract/types';
 import { AGGREGATES, DAY_MS, HOUR_MS } from './migrations/003_call_stats';
-import { UPTO } from './migrations/010_stats_behind';
+import { keys, keysOfCalls, UPTO } from './migrations/010_stats_behind';
 import type { DayStat, ToolCount } from './types';
 
 /** A range of call times counted from calls: [from, to), or [from, to] when inclusive. */
@@ -232,15 +232,14 @@ export function statsReader(r: Database.Database): StatsReader {
 export function statsCatchUp(w: Database.Database): () => number {
   const mark = w.prepare<[], number>(`SELECT ${UPTO}`).pluck();
   const last = w.prepare<[], number | null>('SELECT max(id) FROM calls').pluck();
-  const fold = AGGREGATES.map((a) => {
-    const keys = a.key.map(([c]) => c).join(', ');
-    return w.prepare<[number, number]>(
-      `INSERT INTO ${a.table} (${keys}, n)
-       SELECT ${a.key.map(([c, of]) => `${of('calls')} AS ${c}`).join(', ')}, count(*) FROM calls
-       WHERE id > ? AND id <= ? AND decision IS NOT NULL GROUP BY ${keys}
+  const fold = AGGREGATES.map((a) =>
+    w.prepare<[number, number]>(
+      `INSERT INTO ${a.table} (${keys(a)}, n)
+       SELECT ${keysOfCalls(a)}, count(*) FROM calls
+       WHERE id > ? AND id <= ? AND decision IS NOT NULL GROUP BY ${keys(a)}
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-    );
-  });
+    ),
+  );
   const move = w.prepare<[number]>('UPDATE call_stats_upto SET call_id = ? WHERE id = 1');
   return () => {
     const from = mark.get() ?? 0;

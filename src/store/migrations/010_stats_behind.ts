@@ -14,11 +14,16 @@ import type { Migration } from './types';
 
 export const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
 
-const keys = (a: Aggregate): string => a.key.map(([c]) => c).join(', ');
+/** The aggregate's key columns, as its table names them. */
+export const keys = (a: Aggregate): string => a.key.map(([c]) => c).join(', ');
+
+/** The aggregate's key columns, computed from a `calls` row. */
+export const keysOfCalls = (a: Aggregate): string =>
+  a.key.map(([c, of]) => `${of('calls')} AS ${c}`).join(', ');
 
 /** The calls after the mark, counted as the table would count them. */
 const tail = (a: Aggregate): string =>
-  `SELECT ${a.key.map(([c, of]) => `${of('calls')} AS ${c}`).join(', ')}, count(*) AS n
+  `SELECT ${keysOfCalls(a)}, count(*) AS n
    FROM calls WHERE id > ${UPTO} AND decision IS NOT NULL GROUP BY ${keys(a)}`;
 
 /** What the charts read: the counted calls and the calls after the mark. */
