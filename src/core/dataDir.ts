@@ -64,3 +64,11 @@ export function socketLocation(
 export const secretPath = (dataDir: string): string => join(dataDir, 'secret');
 export const lockPath = (dataDir: string): string => join(dataDir, 'gate.lock');
 export const databasePath = (dataDir: string): string => join(dataDir, 'airlock.db');
+/**
+ * Calls shims denied while no gate answered, one file per shim process, for the gate to record
+ * (shim/offlineSpool.ts writes them, gate/offlineSpools.ts reads them).
+ */
+export const offlineDir = (dataDir: string): string => join(dataDir, 'offline');
+export const OFFLINE_FILE_SUFFIX = '.jsonl';
+/** A shim's file never grows past this; the gate ignores a larger one as not a shim's. */
+export const MAX_OFFLINE_FILE_BYTES = 8 * 1024 * 1024;

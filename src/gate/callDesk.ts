@@ -4,7 +4,7 @@
 // and its record follows in a batch (observePath.ts settles when). Held for a person: see
 // heldForPerson.ts. Either way the shim hears exactly one answer per call (callAnswer.ts), and
 // what the risk scan found (sensitive data, domains) is remembered from the scan itself.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RiskAssessment, Rule, ToolRecord } from '../contract/types';
 import { evaluateCall, factsOfArguments, type CallContext } from '../policy/evaluate';
 import type { PathEnv } from '../policy/paths';
@@ -26,9 +26,10 @@ import { Outcomes, recordOffline } from './outcomes';
 import { ResultReviewDesk } from './resultReviewDesk';
 import type { ResultReviews } from './resultReviews';
 import type { ShimSession } from './session';
+import { identityOf } from './sessionIdentity';
 import type { GateSettings } from './settings';
 import { readToolCall, type ToolCall } from './toolCall';
-import type { ReviewMode, ShimMessage, Verdict } from './wire';
+import type { OfflineCall, ReviewMode, SessionInfo, ShimMessage, Verdict } from './wire';
 
 export type { EditedApproval } from './heldForPerson';
 // The flood's bounds live beside their test; these names stay importable from here.
@@ -373,6 +374,15 @@ export class CallDesk {
   /** Calls the shim denied while the gate was unreachable. */
   offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
     recordOffline(this.store, session, msg.calls).forEach((id) => this.deps.announce(id));
+  }
+
+  /** The same, written down by a shim that ended before it could report them. */
+  offlineOfEnded(info: SessionInfo, calls: OfflineCall[]): void {
+    const store = this.store;
+    const first = Math.min(...calls.map((c) => c.at));
+    const serverId = store.unsynced(() => store.servers.upsert(identityOf(info), first)).id;
+    const session = { id: randomUUID(), info, serverId };
+    recordOffline(store, session, calls).forEach((id) => this.deps.announce(id));
   }
 
   /** Commit the decisions and deferred writes now (also when the gate stops). */

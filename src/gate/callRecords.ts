@@ -7,8 +7,11 @@ import type { ToolCall } from './toolCall';
 import type { Verdict } from './wire';
 
 /** What the record keeps of a call as it arrived from this session. */
+/** What a call's record takes from its session (a live one, or one that has ended). */
+export type SessionRef = Pick<ShimSession, 'id' | 'info' | 'serverId'>;
+
 export function callStart(
-  session: ShimSession,
+  session: SessionRef,
   call: ToolCall,
   at: number,
   risk: RiskAssessment,

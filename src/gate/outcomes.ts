@@ -4,7 +4,7 @@
 import type { RiskAssessment } from '../contract/types';
 import type { Store } from '../store/store';
 import type { CallOutcome } from '../store/types';
-import { callStart } from './callRecords';
+import { callStart, type SessionRef } from './callRecords';
 import type { DeferredWrites } from './deferredWrites';
 import type { KnownDomains } from './knownDomains';
 import { recordResult } from './resultRecord';
@@ -12,10 +12,9 @@ import type { ResultReviewDesk } from './resultReviewDesk';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { readToolCall } from './toolCall';
-import type { ShimMessage } from './wire';
+import type { OfflineCall, ShimMessage } from './wire';
 
 type OutcomeMsg = Extract<ShimMessage, { t: 'outcome' }>;
-type OfflineCall = Extract<ShimMessage, { t: 'offline' }>['calls'][number];
 
 export interface OutcomeDeps {
   store: () => Store;
@@ -83,9 +82,10 @@ export class Outcomes {
 
 /**
  * Calls the shim denied while the gate was unreachable, in one transaction (they were denied
- * long ago: one fsync records them all). Returns the ids of the rows written.
+ * long ago: one fsync records them all). Returns the ids of the rows written. The session may
+ * be one that has ended (its shim wrote them down: offlineSpools.ts).
  */
-export function recordOffline(store: Store, session: ShimSession, calls: OfflineCall[]): number[] {
+export function recordOffline(store: Store, session: SessionRef, calls: OfflineCall[]): number[] {
   const ids: number[] = [];
   store.transaction(() => {
     for (const c of calls) {

@@ -28,6 +28,7 @@ import type { ShimSession } from './session';
 import { acceptConnection } from './handshake';
 import { ShimSessions } from './sessions';
 import { ControlServer } from './controlServer';
+import { collectOfflineSpools } from './offlineSpools';
 import { RunSettings } from './runSettings';
 import { TurnBatch } from './perTurn';
 import type { RecordView } from './recordView';
@@ -46,6 +47,11 @@ export { denialOrApproval } from './toolCall';
  */
 const GATE_BUSY_TIMEOUT_MS = 1_000;
 const DAY_MS = 86_400_000;
+/**
+ * How often the gate looks for calls that shims which ended denied while it was unreachable
+ * (a hung gate is "unreachable" while it runs); also once when it starts.
+ */
+const OFFLINE_SPOOLS_MS = 60_000;
 
 export interface GateOptions {
   dataDir: string;
@@ -79,6 +85,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
   private readonly shims: ShimSessions;
   private readonly control: ControlServer;
   private pruneTimer: NodeJS.Timeout | null = null;
+  private spoolTimer: NodeJS.Timeout | null = null;
   /** Evaluates, records and answers the calls (set once the store is open). */
   private desk: CallDesk | null = null;
   /** The waiting list changed: said once per turn, however many calls came or went. */
@@ -193,6 +200,9 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), DAY_MS);
     this.pruneTimer.unref();
+    this.collectOfflineSpools();
+    this.spoolTimer = setInterval(() => this.collectOfflineSpools(), OFFLINE_SPOOLS_MS);
+    this.spoolTimer.unref();
   }
 
   sessions(): ShimSession[] {
@@ -264,6 +274,7 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
 
   async close(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.spoolTimer) clearInterval(this.spoolTimer);
     this.desk?.flush();
     // Calls still waiting are interrupted (and so recorded) before anything here awaits: the
     // process may be told to exit meanwhile, and a call left waiting would have no decision.
@@ -293,6 +304,18 @@ class Gate extends EventEmitter<GateEvents> implements GateService {
     } catch (err) {
       this.log(`could not prune the record: ${(err as Error).message}`);
     }
+  }
+
+  /** Calls shims denied while no gate answered, written down by those that have ended. */
+  private collectOfflineSpools(): void {
+    const desk = this.desk;
+    if (!desk) return;
+    const n = collectOfflineSpools(
+      this.dataDir,
+      (info, calls) => desk.offlineOfEnded(info, calls),
+      this.log,
+    );
+    if (n) this.log(`recorded ${n} call(s) denied while the gate was unreachable`);
   }
 
   private accept(socket: Socket): void {

@@ -2,10 +2,9 @@
 // and what the gate does with the messages a shim sends. Calls go on to the CallDesk; the
 // session's server and tool records are kept here.
 import { randomUUID } from 'node:crypto';
-import type { ServerIdentity, ToolDefinition } from '../contract/types';
+import type { ToolDefinition } from '../contract/types';
 import { describeChange, identityFacts } from '../registry/codeIdentity';
 import { toolHash } from '../registry/hash';
-import { packageVersionOf } from '../registry/packageVersion';
 import { scanDescription } from '../registry/poison';
 import type { Store } from '../store/store';
 import type { ApprovalBroker } from './broker';
@@ -17,6 +16,7 @@ import type { ResultReviews } from './resultReviews';
 import type { ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { perCallMessage } from './shimMessageCheck';
+import { identityOf } from './sessionIdentity';
 import { shimMessageSchema, type ShimMessage } from './wire';
 
 /** Dropped-message reports recorded per session; past this a hostile server only gets counted. */
@@ -156,18 +156,10 @@ export class ShimSessions {
     if (session.info) return session.channel.close('a shim may start its session only once');
     const { t: _t, ...info } = msg;
     session.info = info;
-    const packageVersion = packageVersionOf(info.command, info.args, info.cwd);
-    const identity: ServerIdentity = {
-      host: info.host,
-      name: info.server,
-      command: info.command,
-      args: info.args,
-      ...(packageVersion ? { packageVersion } : {}),
-    };
     const store = this.deps.store();
     // Session records wait for no one: committed now, flushed off the event loop (a lost one
     // only makes the server or tool look new again, which asks more, never less).
-    session.serverId = store.unsynced(() => store.servers.upsert(identity, Date.now())).id;
+    session.serverId = store.unsynced(() => store.servers.upsert(identityOf(info), Date.now())).id;
     this.observeFacts(session);
     this.pushDisabledTools(session.serverId);
     this.pushMode(session);

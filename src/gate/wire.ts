@@ -139,6 +139,8 @@ export const shimMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('serverInfo'), name: text(500), version: text(200) }),
 ]);
 export type ShimMessage = z.infer<typeof shimMessageSchema>;
+/** One call a shim denied while the gate was unreachable, as it reports it. */
+export type OfflineCall = Extract<ShimMessage, { t: 'offline' }>['calls'][number];
 
 // ---------------------------------------------------------------------------------------------
 // Gate → shim

@@ -16,6 +16,7 @@ import type {
 import { checkGateMessage } from '../link/wireCheck';
 import { jsonStringParts } from '../mcp/jsonBytes';
 import { DecisionTrace } from './decisionTrace';
+import { OfflineSpool } from './offlineSpool';
 
 type Connection = GateConnection<GateMessage>;
 
@@ -82,7 +83,8 @@ export class GateLink {
   private tools: ShimMessage | null = null;
   private roots: ShimMessage | null = null;
   private serverInfo: ShimMessage | null = null;
-  private offline: { at: number; line: string; reason: string }[] = [];
+  /** Calls denied while the gate was unreachable, kept until it records them. */
+  private readonly offline: OfflineSpool;
   /** Outcome reports waiting to leave with the next message (see OUTCOME_DEFER_MS). */
   private deferred: ShimMessage[] = [];
   private deferTimer: NodeJS.Timeout | null = null;
@@ -104,7 +106,9 @@ export class GateLink {
     private readonly dataDir: string,
     private readonly session: SessionInfo,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.offline = new OfflineSpool(dataDir, session, log);
+  }
 
   /** Connect without waiting; failures are quiet until a call needs the gate. */
   warmUp(): void {
@@ -128,8 +132,7 @@ export class GateLink {
         if (this.tools) conn.channel.send(this.tools);
         if (this.roots) conn.channel.send(this.roots);
         if (this.serverInfo) conn.channel.send(this.serverInfo);
-        if (this.offline.length) conn.channel.send({ t: 'offline', calls: this.offline });
-        this.offline = [];
+        for (const report of this.offline.take()) conn.channel.send(report);
         return conn;
       })
       .catch((err: unknown) => {
@@ -449,9 +452,7 @@ export class GateLink {
   }
 
   private rememberOffline(line: Buffer, reason: string): void {
-    // Bounded: a long outage must not grow the shim without limit.
-    if (this.offline.length < 100)
-      this.offline.push({ at: Date.now(), line: textPrefix(line, 64 * 1024), reason });
+    this.offline.add({ at: Date.now(), line: textPrefix(line, 64 * 1024), reason });
   }
 }
 
