@@ -1,67 +1,59 @@
 // A line's bytes as a JSON string literal, in parts: how the shim shows the gate a held call
-// without decoding it to a string, escaping that into another string and encoding the result
-// again (three copies of a message that may be megabytes), and without even one copy of its long
-// runs. Valid UTF-8 passes through as it is; only what JSON forbids raw in a string is escaped,
-// so JSON.parse of the joined parts gives exactly the line's text (and its SHA-256 as UTF-8 is
-// the line's).
+// without a second whole copy of a message that may be megabytes (decoded to a string, escaped
+// into another, encoded again: three). What needs no escaping goes out as views of the line;
+// only what JSON forbids raw in a string is escaped, so JSON.parse of the joined parts gives
+// exactly the line's text (and its SHA-256 as UTF-8 is the line's).
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** The line is escaped in windows of this size (cut where a character starts). */
+const WINDOW_BYTES = 64 * 1024;
+/** A stretch this short that holds an escape is copied escaped; a longer one is halved. */
+export const LEAF_BYTES = 256;
+/**
+ * A window where at least one byte in this many needs escaping is copied escaped whole: its runs
+ * are short, so halving it to find them would only make more, smaller parts.
+ */
+const DENSE_ESCAPES = 64;
 
-/** Runs of this many bytes and more go out as views of the line, not copies. */
-export const SHARED_RUN_BYTES = 1024;
-/** Short pieces gathered before they are joined into one part (bounds the array of pieces). */
-const MAX_PENDING_PIECES = 1024;
-
-const ESCAPED: Buffer[] = [];
-for (let b = 0; b <= BACKSLASH; b++) {
-  if (b !== QUOTE && b !== BACKSLASH && b >= 0x20) continue;
-  ESCAPED[b] = Buffer.from(JSON.stringify(String.fromCharCode(b)).slice(1, -1), 'latin1');
-}
 const QUOTE_PART = Buffer.from('"');
 
 /**
  * `"…"` holding the UTF-8 text of `line`, which must be valid UTF-8 (the host's lines are checked
  * before they get here), as parts that join to JSON.stringify(line.toString('utf8')) byte for
- * byte. The long runs between escapes are views of `line` itself, so a held call of megabytes is
- * shown to the gate without a second copy of it in memory. Short runs and escapes are joined
- * into small parts (at most one per MAX_PENDING_PIECES pieces).
+ * byte. What needs no escaping is a view of `line` itself, so a held call of megabytes is shown
+ * to the gate without a second copy of it in memory; only stretches that hold escapes are
+ * copied. The escaping is JSON.stringify's own, window by window: the shim runs without V8's
+ * optimizing compiler, where a loop over every byte in JavaScript (millions of them in a line
+ * of blank lines, `\\n` over and over) cost seconds and native code costs milliseconds.
  */
 export function jsonStringParts(line: Buffer): Buffer[] {
   const parts: Buffer[] = [QUOTE_PART];
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    parts.push(
-      pending.length === 1
-        ? Buffer.from(pending[0] as Buffer)
-        : Buffer.concat(pending, pendingBytes),
-    );
-    pending = [];
-    pendingBytes = 0;
-  };
-  const piece = (b: Buffer): void => {
-    pending.push(b);
-    pendingBytes += b.length;
-    if (pending.length >= MAX_PENDING_PIECES) flush();
-  };
-  const run = (from: number, to: number): void => {
-    if (to - from >= SHARED_RUN_BYTES) {
-      flush();
-      parts.push(line.subarray(from, to));
-    } else if (to > from) piece(line.subarray(from, to));
-  };
-  let start = 0;
-  for (let i = 0; i < line.length; i++) {
-    const b = line[i] as number;
-    if (b > BACKSLASH || (b !== QUOTE && b !== BACKSLASH && b >= 0x20)) continue;
-    run(start, i);
-    piece(ESCAPED[b] as Buffer);
-    start = i + 1;
+  for (let from = 0; from < line.length;) {
+    const to = charStart(line, Math.min(from + WINDOW_BYTES, line.length));
+    escapeInto(parts, line, from, to);
+    from = to;
   }
-  run(start, line.length);
-  flush();
   parts.push(QUOTE_PART);
   return parts;
+}
+
+/** Adds line[from, to) as a view when nothing in it needs escaping, else escaped (see above). */
+function escapeInto(parts: Buffer[], line: Buffer, from: number, to: number): void {
+  const text = line.toString('utf8', from, to);
+  const json = JSON.stringify(text);
+  const added = json.length - text.length - 2; // every escape makes its character longer
+  if (added === 0) {
+    parts.push(line.subarray(from, to));
+  } else if (to - from <= LEAF_BYTES || added * DENSE_ESCAPES >= to - from) {
+    parts.push(Buffer.from(json.slice(1, -1), 'utf8'));
+  } else {
+    const middle = charStart(line, from + ((to - from) >> 1));
+    escapeInto(parts, line, from, middle);
+    escapeInto(parts, line, middle, to);
+  }
+}
+
+/** The first index from `i` on where a character starts (not a UTF-8 continuation byte). */
+function charStart(line: Buffer, i: number): number {
+  while (i < line.length && ((line[i] as number) & 0xc0) === 0x80) i++;
+  return i;
 }

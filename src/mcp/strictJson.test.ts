@@ -278,4 +278,15 @@ describe('long strings (the plain runs skipped in native code)', () => {
       expect(() => parseStrictJson(`{"${plain}":1,"${plain}":2}`)).toThrow(/duplicate key/);
     }
   });
+
+  it('decodes runs of one-character escapes across the run bound, and still checks what follows', () => {
+    for (const n of [2047, 2048, 2049, 5000]) {
+      // Every one-character escape (the solidus too), past the bound, then \u escapes.
+      const json = `"${'\\n'.repeat(n)}\\"\\\\\\/\\b\\f\\r\\t${'x\\n'.repeat(n)}\\u00e9\\ud83d\\ude42"`;
+      expect(parseStrictJson(json)).toBe(JSON.parse(json));
+      expect(() => parseStrictJson(`"${'\\n'.repeat(n)}\\ud800"`)).toThrow(/lone high surrogate/);
+      expect(() => parseStrictJson(`"${'\\t'.repeat(n)}\\q"`)).toThrow(/bad escape/);
+      expect(() => parseStrictJson(`"${'\\r'.repeat(n)}\u0002"`)).toThrow(/control character/);
+    }
+  });
 });
