@@ -79,6 +79,14 @@ function breakRule(file: string, id: number): void {
   }
 }
 
+/** Resolves once `ok` holds, looking again on each turn of the event loop. */
+function until(ok: () => boolean): Promise<void> {
+  return new Promise((done) => {
+    const look = (): void => (ok() ? done() : void setImmediate(look));
+    look();
+  });
+}
+
 const decisions = (sent: Record<string, unknown>[], rid: number): Record<string, unknown>[] =>
   sent.filter((m) => m.t === 'decision' && m.rid === rid);
 
@@ -159,7 +167,141 @@ describe('call desk', () => {
     const first = store.history.query({ decision: 'auto-approved', limit: 10 });
     expect(first).toHaveLength(1); // call 2's row was rolled back with the outcome
     expect(first[0]?.outcome).toMatchObject({ durationMs: 7, size: 40 });
+    // Call 2 was denied: the backlog holds its row until the database takes writes again.
+    expect(desk.backlog.retry()).toBe(0);
+    expect(store.history.query({ decision: 'auto-denied', limit: 10 })).toMatchObject([
+      { tool: 'echo', decidedBy: 'gate', message: expect.stringMatching(/\(disk I\/O error\)/) },
+    ]);
     expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+
+  it('records the denial of a call whose decision was committed but could not be flushed to the disk', async () => {
+    // The gate's way of writing: a commit is visible at once, durable once the log's flush in
+    // the thread pool returns. Here that flush fails (EIO) while `failing` holds.
+    let failing = false;
+    const { store } = tempStore({
+      flushOffThread: true,
+      flushFn: (fd, done) =>
+        failing ? done(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : done(null),
+    });
+    allowRule(store, 'echo');
+    const broker = new ApprovalBroker(() => 45_000);
+    const desk = new CallDesk({
+      store: () => store,
+      broker,
+      env: nodePathEnv(),
+      settings: () => ({ ...SETTING_DEFAULTS, mode: 'ask' }),
+      log: () => {},
+      announce: () => {},
+    });
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    failing = true;
+    // Decided now (an allow rule): committed with its group, then its flush fails.
+    desk.ask(s, callMsg('ask', 1));
+    // Held for a person (no rule for this tool), approved, then the approval's flush fails.
+    desk.ask(s, callMsg('ask', 2, 'write_file', { path: 'notes.md', content: 'x' }));
+    const [held] = broker.list();
+    expect(held?.tool).toBe('write_file');
+    broker.decide(held?.id as number, 'allow');
+    await until(() => decisions(sent, 1).length + decisions(sent, 2).length === 2);
+    for (const rid of [1, 2])
+      expect(decisions(sent, rid)).toEqual([
+        expect.objectContaining({
+          verdict: 'deny',
+          text: expect.stringMatching(/could not be recorded \(could not flush the record/),
+        }),
+      ]);
+    // The disk works again: the backlog writes what it holds.
+    failing = false;
+    expect(desk.backlog.size).toBe(2);
+    expect(desk.backlog.retry()).toBe(0);
+    const denied = store.history.query({ decision: 'auto-denied', limit: 10 });
+    expect(denied.map((r) => [r.tool, r.decidedBy])).toEqual(
+      expect.arrayContaining([
+        ['echo', 'gate'],
+        ['write_file', 'gate'],
+      ]),
+    );
+    expect(denied.find((r) => r.tool === 'write_file')?.message).toMatch(
+      /^Approved, but the approval could not be recorded \(could not flush the record to the disk/,
+    );
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    store.close();
+  });
+
+  it('writes an outcome on the call it answered, even when the host reuses its request id before the batch runs', async () => {
+    const { store } = tempStore();
+    allowRule(store, 'echo');
+    const broker = new ApprovalBroker(() => 45_000);
+    const desk = new CallDesk({
+      store: () => store,
+      broker,
+      env: nodePathEnv(),
+      settings: () => ({ ...SETTING_DEFAULTS, mode: 'ask' }),
+      log: () => {},
+      announce: () => {},
+    });
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    desk.ask(s, callMsg('ask', 7)); // allowed by the rule
+    await until(() => decisions(sent, 7).length === 1);
+    const [first] = store.history.query({ limit: 5 });
+    // Its response came back; the outcome waits for its batch…
+    desk.outcome(s, { t: 'outcome', rid: 7, isError: false, durationMs: 7, size: 40 });
+    // …while the host sends its next request under the same id: held for a person.
+    desk.ask(s, callMsg('ask', 7, 'write_file', { path: 'notes.md', content: 'x' }));
+    const [held] = broker.list();
+    expect(held?.tool).toBe('write_file');
+    desk.flush();
+    expect(store.history.get(first?.id as number)?.outcome).toMatchObject({ durationMs: 7 });
+    expect(store.history.get(held?.id as number)).toBeNull(); // still waiting, no outcome
+    // The second call's own outcome, once it ran, lands on it.
+    broker.decide(held?.id as number, 'allow');
+    await until(() => decisions(sent, 7).length === 2);
+    desk.outcome(s, { t: 'outcome', rid: 7, isError: true, durationMs: 9, size: 12 });
+    desk.flush();
+    expect(store.history.get(held?.id as number)?.outcome).toMatchObject({ isError: true });
+    expect(store.history.get(first?.id as number)?.outcome).toMatchObject({ isError: false });
+    expect(store.audit.verify()).toMatchObject({ ok: true, calls: 2 });
+    store.close();
+  });
+
+  it("writes an observed call's outcome on its own row when the batch that wrote the row was rolled back", async () => {
+    const { store } = tempStore();
+    allowRule(store, 'echo');
+    const desk = deskOver(store, 'ask');
+    const sent: Record<string, unknown>[] = [];
+    const s = session(sent);
+    desk.observed(s, callMsg('observed', 1, 'fetch', { url: 'https://example.org/' }));
+    // Call 2's group takes the observed row along, then its commit fails after both were
+    // written: both are rolled back, the row's id is no one's.
+    const commitDurably = store.commitDurably.bind(store);
+    store.commitDurably = (fn) => {
+      store.commitDurably = commitDurably;
+      store.transaction(() => {
+        fn();
+        throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+      });
+      throw new Error('unreachable');
+    };
+    desk.ask(s, callMsg('ask', 2));
+    await until(() => decisions(sent, 2).length === 1);
+    // The observed call's outcome arrives; then the backlog writes call 2's denial first (it
+    // may take the id the rolled-back row had), and the observed row follows in its batch.
+    desk.outcome(s, { t: 'outcome', rid: 1, isError: false, durationMs: 7, size: 40 });
+    expect(desk.backlog.retry()).toBe(0);
+    desk.flush();
+    const rows = store.history.query({ limit: 10 });
+    expect(rows.map((r) => [r.tool, r.decision, r.outcome?.durationMs ?? null])).toEqual(
+      expect.arrayContaining([
+        ['fetch', 'observed', 7],
+        ['echo', 'auto-denied', null],
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+    expect(store.audit.verify()).toMatchObject({ ok: true, calls: 2 });
     store.close();
   });
 

@@ -141,6 +141,8 @@ export class CallDesk {
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
     if (sha256(line) !== digest)
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
+    // A newer call under this request number: an outcome under it is this one's from now on.
+    this.writes.forgetObserved(session, rid);
     // Older records the database refused go first, so the record keeps its order.
     if (this.backlog.size) this.backlog.retry();
     try {
@@ -221,11 +223,14 @@ export class CallDesk {
     }
     const start = callStart(session, call, now, risk);
     const decision = recorded;
-    this.writes.observed(session, rid, (entry) => {
-      const id = this.store.calls.record(start, decision, entry.outcome ?? undefined);
-      if (entry.outcome === null) session.calls.set(rid, id);
+    // The outcome finds the call by the handle the batch keeps (see DeferredWrites.observed),
+    // not by session.calls: an id set inside a transaction that is then rolled back would
+    // name no row, or another call's.
+    this.writes.observed(session, rid, (observed) => {
+      const id = this.store.calls.record(start, decision, observed.outcome ?? undefined);
       this.deps.announce(id);
-      entry.flagged?.(id);
+      observed.flagged?.(id);
+      return id;
     });
   }
 

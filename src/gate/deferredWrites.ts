@@ -26,11 +26,20 @@ const MAX_RIDERS = 64;
  */
 const STATS_MS = 1000;
 
-/** An observed call decided but not yet written, and its outcome if that came first. */
-export interface Unwritten {
+/**
+ * An observed call, from the moment it arrived until its outcome comes (or a newer call takes
+ * its request number): the outcome's handle on it, whether its row is written yet or not.
+ */
+export interface ObservedCall {
+  /** The outcome, when it came before the row was written: the row is written with it. */
   outcome: CallOutcome | null;
   /** Raises the result notice once the row exists. */
   flagged?: (callId: number) => void;
+  /**
+   * The row's id, once the transaction that wrote it committed; null until then (a write rolled
+   * back with its transaction runs again later, and its row may then get another id).
+   */
+  id: number | null;
 }
 
 export class DeferredWrites {
@@ -38,8 +47,10 @@ export class DeferredWrites {
   private timer: NodeJS.Timeout | null = null;
   /** Set while the charts' counts are behind the calls recorded. */
   private statsTimer: NodeJS.Timeout | null = null;
-  /** Observed calls decided but not yet written, by session and request number. */
-  private readonly unwritten = new WeakMap<ShimSession, Map<number, Unwritten>>();
+  /** Observed calls whose outcome has not come, by session and request number. */
+  private readonly observedCalls = new WeakMap<ShimSession, Map<number, ObservedCall>>();
+  /** Observed calls the running batch wrote: their ids stand only if it commits. */
+  private written: ObservedCall[] | null = null;
 
   constructor(
     private readonly store: () => Store,
@@ -78,12 +89,15 @@ export class DeferredWrites {
     const writes = this.writes.splice(0, MAX_RIDERS);
     if (writes.length === 0) return commit(() => {});
     let handedBack = false;
+    const written: ObservedCall[] = [];
     const handBack = (): void => {
       if (handedBack) return;
       handedBack = true;
+      unwrite(written);
       this.writes.unshift(...writes);
       this.schedule();
     };
+    this.written = written;
     try {
       return commit(() => {
         try {
@@ -97,6 +111,8 @@ export class DeferredWrites {
     } catch (err) {
       handBack();
       throw err;
+    } finally {
+      this.written = null;
     }
   }
 
@@ -107,25 +123,36 @@ export class DeferredWrites {
   }
 
   /**
-   * An observed call whose row waits for the batch: `write` gets the outcome that came before
-   * it (one row, one event, instead of a row and then an update with an event of its own).
+   * An observed call whose row waits for the batch: `write` records it, with the outcome that
+   * came before it (one row, one event, instead of a row and then an update with an event of
+   * its own), and returns the row's id.
    */
-  observed(session: ShimSession, rid: number, write: (entry: Unwritten) => void): void {
-    let waiting = this.unwritten.get(session);
-    if (!waiting) this.unwritten.set(session, (waiting = new Map()));
-    const entry: Unwritten = { outcome: null };
-    waiting.set(rid, entry);
-    const byRid = waiting;
+  observed(session: ShimSession, rid: number, write: (call: ObservedCall) => number): void {
+    let byRid = this.observedCalls.get(session);
+    if (!byRid) this.observedCalls.set(session, (byRid = new Map()));
+    const call: ObservedCall = { outcome: null, id: null };
+    byRid.set(rid, call);
     this.later(() => {
-      byRid.delete(rid);
-      write(entry);
+      call.id = write(call);
+      // In a batch: undone if the batch is rolled back. Alone (from the backlog): committed.
+      this.written?.push(call);
     });
   }
 
-  /** The observed call of this request still waiting for its batch with no outcome yet. */
-  unwrittenCall(session: ShimSession, rid: number): Unwritten | undefined {
-    const entry = this.unwritten.get(session)?.get(rid);
-    return entry && entry.outcome === null ? entry : undefined;
+  /**
+   * The observed call under this request number, for its outcome: taken, so the number names
+   * no call any more (a newer call may take it).
+   */
+  takeObserved(session: ShimSession, rid: number): ObservedCall | undefined {
+    const byRid = this.observedCalls.get(session);
+    const call = byRid?.get(rid);
+    byRid?.delete(rid);
+    return call;
+  }
+
+  /** A newer call took this request number: an outcome under it is no longer an observed one's. */
+  forgetObserved(session: ShimSession, rid: number): void {
+    this.observedCalls.get(session)?.delete(rid);
   }
 
   /** Commit what waits now, and catch the charts' counts up (also when the gate stops). */
@@ -137,6 +164,8 @@ export class DeferredWrites {
     this.statsTimer = null;
     const writes = this.writes.splice(0);
     if (writes.length === 0 && !stats) return;
+    const written: ObservedCall[] = [];
+    this.written = written;
     try {
       const store = this.store();
       // Records of calls already answered: no decision waits on this commit, so it does not
@@ -148,6 +177,7 @@ export class DeferredWrites {
         }),
       );
     } catch (err) {
+      unwrite(written);
       // Counts left behind are still counted when read; the next call recorded tries again.
       if (writes.length === 0) return;
       // Nothing of the batch was committed: it waits, in order, until the database takes it.
@@ -155,6 +185,8 @@ export class DeferredWrites {
       this.log(
         `could not record ${writes.length} observed call(s) now (${writeFailureCause(err)}); will retry`,
       );
+    } finally {
+      this.written = null;
     }
   }
 
@@ -169,4 +201,9 @@ export class DeferredWrites {
       // derived data: see above
     }
   }
+}
+
+/** Rows written in a transaction that was rolled back: they are no one's until written again. */
+function unwrite(written: ObservedCall[]): void {
+  for (const call of written) call.id = null;
 }

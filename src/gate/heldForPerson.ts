@@ -9,7 +9,7 @@ import { withArguments } from '../mcp/editedLine';
 import type { GroupCommit } from './groupCommit';
 import { committedInGroup, mayJoinGroup } from './groupedDecision';
 import type { Store } from '../store/store';
-import type { CallStart } from '../store/types';
+import type { CallDecision, CallStart } from '../store/types';
 import { checkEditedArguments } from './argsSchema';
 import type { ApprovalBroker, Resolution } from './broker';
 import type { Answer } from './callAnswer';
@@ -72,7 +72,7 @@ export class HeldForPerson {
 
   /** Hold the call for a person. Throws (the caller denies) when its row cannot be begun. */
   hold(request: HoldRequest): void {
-    const { session, rid, call, start, evaluation, answer, ran } = request;
+    const { session, rid, call, start, evaluation } = request;
     const { tool, risk, decision } = evaluation;
     const store = this.deps.store();
     let id: number;
@@ -108,7 +108,7 @@ export class HeldForPerson {
         ...(inexactNumber !== undefined ? { inexactNumber } : {}),
       },
       (r: Resolution) =>
-        void this.resolved(session, rid, id, r, answer, ran).catch((err: unknown) =>
+        void this.resolved(request, id, r).catch((err: unknown) =>
           this.deps.log(`error answering call ${id}: ${(err as Error).message}`),
         ),
     );
@@ -116,14 +116,8 @@ export class HeldForPerson {
     session.channel.send({ t: 'held', rid, deadline: held.deadline });
   }
 
-  private async resolved(
-    session: ShimSession,
-    rid: number,
-    id: number,
-    r: Resolution,
-    answer: Answer,
-    ran: (args?: unknown) => void,
-  ): Promise<void> {
+  private async resolved(request: HoldRequest, id: number, r: Resolution): Promise<void> {
+    const { session, rid, answer, ran } = request;
     this.held.delete(id);
     const decision = {
       kind: r.kind,
@@ -157,10 +151,9 @@ export class HeldForPerson {
               message: `Approved, but the approval could not be recorded (${cause}), so the call was denied.`,
             }
           : decision;
-      this.deps.backlog.add(`the decision on call ${id}`, () => {
-        this.deps.store().calls.decide(id, denied);
-        this.deps.announce(id);
-      });
+      this.deps.backlog.add(`the decision on call ${id}`, () =>
+        this.recordDenied(request.start, id, r, denied),
+      );
       if (this.recordFailures.size >= MAX_RECORD_FAILURES) this.recordFailures.clear();
       this.recordFailures.set(id, cause);
       session.calls.delete(rid);
@@ -175,6 +168,23 @@ export class HeldForPerson {
     if (r.verdict === 'allow')
       ran(r.edit ? (JSON.parse(r.edit.argumentsJson) as unknown) : undefined);
     answer(r.verdict, denialOrApproval(r), r.edit);
+  }
+
+  /**
+   * The backlog's write for a decision whose record failed. Its commit may have failed (the
+   * row is still undecided: the denial decides it), or only the flush that followed it (the
+   * row holds the decision as made, and a decision, once recorded, stands). An approval that
+   * never reached the disk was not acted on: the call's denial then gets a row of its own,
+   * so the record says what happened. A denial in the row says it already.
+   */
+  private recordDenied(start: CallStart, id: number, r: Resolution, denied: CallDecision): void {
+    const store = this.deps.store();
+    const extra = store.transaction(() => {
+      const decided = store.calls.decide(id, denied);
+      return decided || r.verdict !== 'allow' ? null : store.calls.record(start, denied);
+    });
+    this.deps.announce(id);
+    if (extra !== null) this.deps.announce(extra);
   }
 
   /**

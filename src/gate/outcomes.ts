@@ -51,31 +51,32 @@ export class Outcomes {
     const flagged = (id: number): void => {
       if (outcome.result?.risk) setImmediate(() => deps.resultFlagged?.(id));
     };
-    // Taken now: writing the outcome forgets which call this request number was.
-    const callId = session.calls.get(rid);
-    // An observed call still waiting for its batch is written with its outcome.
-    const unwritten = deps.writes.unwrittenCall(session, rid);
-    if (unwritten) {
-      unwritten.outcome = outcome;
-      unwritten.flagged = flagged;
-      // Never asked to be held (observe mode holds nothing); a shim that holds it anyway gets
-      // an answer all the same, so nothing waits forever.
-      if (msg.held) deps.reviews.review(session, msg, undefined, outcome.result);
-      return;
-    }
-    // The call this outcome belongs to, once looked up: a write rolled back with a transaction
-    // that failed after it ran (it may ride along in the decisions' commit) runs again, and by
-    // then the request number no longer names the call.
-    let id: number | undefined;
-    deps.writes.inOrder('the outcome of a call', () => {
-      id ??= session.calls.get(rid);
-      if (id === undefined) return;
-      // Run again, the request number may name a newer call by now: that one is kept.
-      if (session.calls.get(rid) === id) session.calls.delete(rid);
+    const write = (id: number): void => {
       deps.store().calls.outcome(id, outcome);
       deps.announce(id);
       flagged(id);
-    });
+    };
+    // The call is taken now, as the outcome arrives: the request number names it now, and may
+    // name a newer call by the time the outcome's batch runs (a host may reuse its ids).
+    const observed = deps.writes.takeObserved(session, rid);
+    if (observed) {
+      if (observed.id === null) {
+        // Its row waits for its batch (again, if a batch that wrote it was rolled back):
+        // written with its outcome.
+        observed.outcome = outcome;
+        observed.flagged = flagged;
+      } else {
+        const id = observed.id;
+        deps.writes.inOrder('the outcome of a call', () => write(id));
+      }
+      // Never asked to be held (observe mode holds nothing); a shim that holds it anyway gets
+      // an answer all the same, so nothing waits forever.
+      if (msg.held) deps.reviews.review(session, msg, observed.id ?? undefined, outcome.result);
+      return;
+    }
+    const callId = session.calls.get(rid);
+    session.calls.delete(rid);
+    if (callId !== undefined) deps.writes.inOrder('the outcome of a call', () => write(callId));
     if (msg.held) deps.reviews.review(session, msg, callId, outcome.result);
   }
 }

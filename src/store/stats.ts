@@ -1,11 +1,18 @@
-// History charts from the call_stats aggregate (migration 003) instead of a scan of every call.
-// Whole UTC hours inside the range come from the aggregate; the partial hours at its edges, and
-// any hour that local midnight cuts in two (zones at a half-hour offset), are counted from calls
-// through the (at, decision) index, so the answers equal the scan's exactly.
+// History charts from the call_stats aggregate (migrations 003, 010) instead of a scan of every
+// call. Whole UTC hours inside the range come from the aggregate; the partial hours at its edges,
+// and any hour that local midnight cuts in two (zones at a half-hour offset), are counted from
+// calls through the (at, decision) index, so the answers equal the scan's exactly.
 import type Database from 'better-sqlite3';
 import type { DecisionKind, HistoryQuery } from '../contract/types';
-import { AGGREGATES, DAY_MS, HOUR_MS } from './migrations/003_call_stats';
-import { keys, keysOfCalls, UPTO } from './migrations/010_stats_behind';
+// The tables as the latest migration that shaped them (010) defines them: one definition.
+import {
+  AGGREGATES,
+  DAY_MS,
+  HOUR_MS,
+  keys,
+  keysOfCalls,
+  UPTO,
+} from './migrations/010_stats_behind';
 import type { DayStat, ToolCount } from './types';
 
 /** A range of call times counted from calls: [from, to), or [from, to] when inclusive. */

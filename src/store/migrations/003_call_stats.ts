@@ -1,9 +1,12 @@
 import type { Migration } from './types';
 
+// Frozen: a migration's SQL must stay what it was when databases ran it, so nothing outside
+// this file builds on its definitions (migration 010 has its own copy; stats.ts uses that one).
+
 /** Length of one bucket of call_stats; its `hour` is floor(at / HOUR_MS). */
-export const HOUR_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 /** Length of one bucket of call_stats_by_day; its `day` is floor(at / DAY_MS), a UTC day. */
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 // Floor division, so a bucket is [k * d, (k + 1) * d) whatever the sign. CAST: a REAL time must
 // not make a fractional bucket.
@@ -11,7 +14,7 @@ const floorDiv = (x: string, d: number) => `((${x} - ((${x} % ${d}) + ${d}) % ${
 const hourOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, HOUR_MS);
 const dayOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, DAY_MS);
 
-export interface Aggregate {
+interface Aggregate {
   table: string;
   /** Key columns and how each is computed from a calls row (`new`, `old`, or `calls`). */
   key: [column: string, of: (row: string) => string][];
@@ -22,7 +25,7 @@ const column = (name: string) => (row: string) => `${row}.${name}`;
 // call_stats is the exact count per UTC hour × decision × server × tool. The two rollups keep
 // the History charts to a few thousand rows at any size: per hour × decision for the per-day
 // decision counts, per UTC day × server × tool for the tool ranking.
-export const AGGREGATES: Aggregate[] = [
+const AGGREGATES: Aggregate[] = [
   {
     table: 'call_stats',
     key: [
@@ -57,13 +60,13 @@ const createTable = (a: Aggregate) => {
     PRIMARY KEY (${a.key.map(([c]) => c).join(', ')})) WITHOUT ROWID;`;
 };
 
-export const add = (a: Aggregate) => `
+const add = (a: Aggregate) => `
   INSERT INTO ${a.table} (${a.key.map(([c]) => c).join(', ')}, n)
   SELECT ${a.key.map(([, of]) => of('new')).join(', ')}, 1 WHERE new.decision IS NOT NULL
   ON CONFLICT DO UPDATE SET n = n + 1;`;
 
 // Empty buckets are removed, so each table holds exactly what a GROUP BY over calls would give.
-export const remove = (a: Aggregate) => {
+const remove = (a: Aggregate) => {
   const match = ['old.decision IS NOT NULL', ...a.key.map(([c, of]) => `${c} = ${of('old')}`)];
   return `
   UPDATE ${a.table} SET n = n - 1 WHERE ${match.join(' AND ')};

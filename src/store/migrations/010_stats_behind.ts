@@ -1,4 +1,3 @@
-import { AGGREGATES, add, remove, type Aggregate } from './003_call_stats';
 import type { Migration } from './types';
 
 // The History charts' counts (migration 003) no longer written in the transaction of every call
@@ -13,6 +12,68 @@ import type { Migration } from './types';
 // reused after the newest calls were deleted) is counted at once, as before.
 
 export const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
+
+// The aggregates as migration 003 created them, copied here rather than imported: what this
+// migration creates must never change with a later edit to 003 (a database migrated before the
+// edit and one migrated after would differ). The counts' catch-up (stats.ts) reads them from
+// here, so it always fills the tables this migration's triggers and views expect.
+
+/** Length of one bucket of call_stats; its `hour` is floor(at / HOUR_MS). */
+export const HOUR_MS = 3_600_000;
+/** Length of one bucket of call_stats_by_day; its `day` is floor(at / DAY_MS), a UTC day. */
+export const DAY_MS = 86_400_000;
+
+// Floor division, so a bucket is [k * d, (k + 1) * d) whatever the sign. CAST: a REAL time must
+// not make a fractional bucket.
+const floorDiv = (x: string, d: number) => `((${x} - ((${x} % ${d}) + ${d}) % ${d}) / ${d})`;
+const hourOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, HOUR_MS);
+const dayOf = (row: string) => floorDiv(`CAST(${row}.at AS INTEGER)`, DAY_MS);
+const column = (name: string) => (row: string) => `${row}.${name}`;
+
+export interface Aggregate {
+  table: string;
+  /** Key columns and how each is computed from a calls row (`new`, `old`, or `calls`). */
+  key: [column: string, of: (row: string) => string][];
+}
+
+export const AGGREGATES: readonly Aggregate[] = [
+  {
+    table: 'call_stats',
+    key: [
+      ['hour', hourOf],
+      ['decision', column('decision')],
+      ['server', column('server')],
+      ['tool', column('tool')],
+    ],
+  },
+  {
+    table: 'call_stats_by_hour',
+    key: [
+      ['hour', hourOf],
+      ['decision', column('decision')],
+    ],
+  },
+  {
+    table: 'call_stats_by_day',
+    key: [
+      ['day', dayOf],
+      ['server', column('server')],
+      ['tool', column('tool')],
+    ],
+  },
+];
+
+const add = (a: Aggregate) => `
+  INSERT INTO ${a.table} (${a.key.map(([c]) => c).join(', ')}, n)
+  SELECT ${a.key.map(([, of]) => of('new')).join(', ')}, 1 WHERE new.decision IS NOT NULL
+  ON CONFLICT DO UPDATE SET n = n + 1;`;
+
+const remove = (a: Aggregate) => {
+  const match = ['old.decision IS NOT NULL', ...a.key.map(([c, of]) => `${c} = ${of('old')}`)];
+  return `
+  UPDATE ${a.table} SET n = n - 1 WHERE ${match.join(' AND ')};
+  DELETE FROM ${a.table} WHERE ${match.join(' AND ')} AND n <= 0;`;
+};
 
 /** The aggregate's key columns, as its table names them. */
 export const keys = (a: Aggregate): string => a.key.map(([c]) => c).join(', ');
