@@ -191,11 +191,13 @@ const MIN_TOKEN = 32;
 
 const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
 
-// c·log2(c) for the counts below SMALL_COUNT, filled on the first use: a line of a file listing
-// is one run whose entropy is wanted, and its logarithms were a quarter of the scan. 64 numbers,
-// half a kilobyte, and only in a process that scanned a long run: the table of every count up
-// to a megabyte that was built at load raised every shim's peak memory by 4 MiB (bench/shim13,
-// measured). Each entry is the product tokenBits computed itself, so the sum is the same.
+// c·log2(c) for the counts below SMALL_COUNT, filled on first use: a line of a file listing is
+// one run whose entropy is wanted, and its logarithms were a quarter of that scan. Not built at
+// load: a 4096-entry table built at load went with a 4 MiB rise in every shim's peak memory
+// (bench/shim13, bisected). This one is 64 numbers (512 bytes), made only in a process that
+// judges a long run (the shim only when it masks a held result). Each entry is the product
+// tokenBits computed itself, and a count of 0 adds 0 as a skipped one did: the sum is the same
+// to the last bit, so no run changes sides of RANDOM_BITS.
 const SMALL_COUNT = 64;
 let smallCLogC: Float64Array | null = null;
 
