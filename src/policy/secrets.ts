@@ -181,7 +181,8 @@ function bitsPerSymbol(counts: Iterable<number>, length: number): number {
 }
 
 // Characters of base64, base64url and the like: a run of 32 or more of them is a token.
-const TOKEN_CODES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-'].map(
+const TOKEN_CODES = Uint8Array.from(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-',
   (ch) => ch.charCodeAt(0),
 );
 const TOKEN_CHAR = new Uint8Array(128);
@@ -190,18 +191,35 @@ const MIN_TOKEN = 32;
 
 const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
 
+// c·log2(c) for the counts below SMALL_COUNT, filled on first use: a line of a file listing is
+// one run whose entropy is wanted, and its logarithms were a quarter of that scan. Not built at
+// load: a 4096-entry table built at load went with a 4 MiB rise in every shim's peak memory
+// (bench/shim13, bisected). This one is 64 numbers (512 bytes), made only in a process that
+// judges a long run (the shim only when it masks a held result). Each entry is the product
+// tokenBits computed itself, and a count of 0 adds 0 as a skipped one did: the sum is the same
+// to the last bit, so no run changes sides of RANDOM_BITS.
+const SMALL_COUNT = 64;
+let smallCLogC: Float64Array | null = null;
+
+function cLogCTable(): Float64Array {
+  if (smallCLogC === null) {
+    smallCLogC = new Float64Array(SMALL_COUNT);
+    for (let c = 1; c < SMALL_COUNT; c++) smallCLogC[c] = c * Math.log2(c);
+  }
+  return smallCLogC;
+}
+
 /**
  * bitsPerSymbol of a token run from its per-character `counts`, as log2(length) − Σ c·log2(c) /
- * length: only token characters occur in a run, so only their 66 counts are read, by index (a
- * text of many short runs, a file listing say, computes this once a line). A table of c·log2(c)
- * would save the logarithms, but built at load it raised every shim's peak memory by 4 MiB
- * (bench/shim13, measured) for a small saving.
+ * length: only token characters occur in a run, so only their counts are read, by index (a
+ * text of many short runs, a file listing say, computes this once a line).
  */
 function tokenBits(counts: Uint32Array, length: number): number {
+  const cLogC = cLogCTable();
   let sum = 0;
   for (let i = 0; i < TOKEN_CODES.length; i++) {
     const count = counts[TOKEN_CODES[i] as number] as number;
-    if (count > 0) sum += count * Math.log2(count);
+    sum += count < SMALL_COUNT ? (cLogC[count] as number) : count * Math.log2(count);
   }
   return Math.log2(length) - sum / length;
 }
@@ -256,13 +274,15 @@ function nextTokenRun(s: string, from: number, counts: Uint32Array): [number, nu
  * has it.
  */
 function hasRandomMix(counts: Uint32Array): boolean {
-  let lower = 0;
-  let upper = 0;
+  // Digits first, the rarest of the three; each case stops at its first letter found.
   let digits = 0;
-  for (let c = 0x61; c <= 0x7a; c++) lower += counts[c] ?? 0;
-  for (let c = 0x41; c <= 0x5a; c++) upper += counts[c] ?? 0;
-  for (let c = 0x30; c <= 0x39; c++) digits += counts[c] ?? 0;
-  return lower > 0 && upper > 0 && digits >= 3;
+  for (let c = 0x30; c <= 0x39; c++) digits += counts[c] as number;
+  if (digits < 3) return false;
+  let upper = false;
+  for (let c = 0x41; c <= 0x5a && !upper; c++) upper = (counts[c] as number) > 0;
+  if (!upper) return false;
+  for (let c = 0x61; c <= 0x7a; c++) if ((counts[c] as number) > 0) return true;
+  return false;
 }
 
 // Random base64 of 32+ characters scores about 4.6 bits per character or more; words, paths,
@@ -415,27 +435,36 @@ function randomTokensIn(
 ): [number, number][] {
   if (!hasRandomMix(counts)) return [];
   const whole = tokenBits(counts, end - start) >= RANDOM_BITS;
-  if ((counts[SLASH] ?? 0) === 0) return whole ? [[start, end]] : [];
+  if ((counts[SLASH] as number) === 0) return whole ? [[start, end]] : [];
   if (whole) {
     const longest = pathLongestSegment(s, start, end, counts);
     if (longest < 0) return [[start, end]];
     if (longest < MIN_TOKEN) return [];
   }
   const tokens: [number, number][] = [];
-  for (let segment = start; segment < end;) {
-    // Past the run's last '/', indexOf reads on to the first '/' after the run, and no
-    // further: no character is read more than twice, so the scan stays linear.
-    const slash = s.indexOf('/', segment);
-    const stop = slash < 0 || slash > end ? end : slash;
-    if (stop - segment >= MIN_TOKEN) {
-      counts.fill(0);
-      for (let j = segment; j < stop; j++) {
-        const code = s.charCodeAt(j);
-        counts[code] = (counts[code] as number) + 1;
-      }
-      if (looksRandom(counts, stop - segment)) tokens.push([segment, stop]);
+  // Only a segment of MIN_TOKEN or more is judged. From a segment's start p, the last '/' in
+  // the next MIN_TOKEN characters, read backwards, ends it too soon: the next one starts after
+  // it. A file listing's line has a few names per MIN_TOKEN characters, so this reads a few
+  // characters per segment it skips, where a search for every '/' was a call per segment.
+  // Backwards, the read stops at p (s[p - 1] is a '/' or outside the run), and forwards at
+  // the segment's end: each character is read at most twice, so the scan stays linear.
+  let p = start;
+  while (p + MIN_TOKEN <= end) {
+    let slash = p + MIN_TOKEN - 1;
+    while (slash >= p && s.charCodeAt(slash) !== SLASH) slash--;
+    if (slash >= p) {
+      p = slash + 1;
+      continue;
     }
-    segment = stop + 1;
+    let stop = p + MIN_TOKEN;
+    while (stop < end && s.charCodeAt(stop) !== SLASH) stop++;
+    counts.fill(0);
+    for (let j = p; j < stop; j++) {
+      const code = s.charCodeAt(j);
+      counts[code] = (counts[code] as number) + 1;
+    }
+    if (looksRandom(counts, stop - p)) tokens.push([p, stop]);
+    p = stop + 1;
   }
   return tokens;
 }
@@ -460,10 +489,12 @@ export function findSecrets(s: string): SecretHit[] {
   if (!privateKey) {
     const counts = new Uint32Array(128);
     for (let run = nextTokenRun(s, 0, counts); run; run = nextTokenRun(s, run[1], counts)) {
-      const text = s.slice(run[0], run[1]);
-      if (known.some((k) => k.includes(text) || text.includes(k))) continue;
       const [random] = randomTokensIn(s, run[0], run[1], counts);
+      // A run that holds a secret already named, or is part of one, is not named again. Asked
+      // only of a run with a random token: most runs have none, and this copied each.
       if (random) {
+        const text = s.slice(run[0], run[1]);
+        if (known.some((k) => k.includes(text) || text.includes(k))) continue;
         const token = s.slice(random[0], random[1]);
         hits.push({ kind: 'entropy', label: 'long random-looking string', masked: mask(token) });
         break;
