@@ -9,6 +9,8 @@ import { Opener, Sealer, type Sender } from './seal';
 
 export const MAX_WIRE_LINE_BYTES = 80 * 1024 * 1024;
 
+const RESOLVED = Promise.resolve();
+
 export class LineChannel {
   private closed = false;
   private reported = false;
@@ -16,6 +18,9 @@ export class LineChannel {
   private sealer: Sealer | null = null;
   private opener: Opener | null = null;
   private corked = false;
+  /** Lines sent in this turn, written together at its end (see schedule). */
+  private pending = '';
+  private scheduled = false;
 
   /**
    * `onValue` receives each message as parsed JSON, not yet checked against a schema: the
@@ -69,8 +74,8 @@ export class LineChannel {
 
   send(msg: object): void {
     if (this.closed) return;
-    this.corkForTick();
-    this.socket.write((this.sealer ? this.sealer.seal(msg) : JSON.stringify(msg)) + '\n');
+    this.pending += (this.sealer ? this.sealer.seal(msg) : JSON.stringify(msg)) + '\n';
+    this.schedule();
   }
 
   /**
@@ -81,24 +86,47 @@ export class LineChannel {
   sendParts(body: readonly Buffer[]): void {
     if (this.closed) return;
     if (!this.sealer) throw new Error('sendParts needs a secured channel');
-    this.corkForTick();
-    for (const part of this.sealer.sealParts(body)) this.socket.write(part);
-  }
-
-  private corkForTick(): void {
-    // The lines sent while handling one read (a flood's worth of denials) leave in one write:
-    // each write is a system call that also wakes the peer, which on a busy machine costs more
-    // than the line itself. Uncorked before the event loop polls again, so nothing waits.
+    this.writePending(); // the lines sent before it go first
+    // Its parts leave in one write with what follows in this turn, not one write each.
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => this.uncorkNow());
     }
+    for (const part of this.sealer.sealParts(body)) this.socket.write(part);
+    this.schedule();
+  }
+
+  /**
+   * The lines sent while handling one read (a flood's worth of denials, or a call's ask with the
+   * outcome reports waiting) leave in one write: each write is a system call that also wakes the
+   * peer, which on a busy machine costs more than the line itself. They are written at the end
+   * of the turn, before the event loop polls again, so nothing waits. A promise's reaction, not
+   * process.nextTick: V8 runs it with no JavaScript of Node's around it, and the shim, whose
+   * code runs untiered (shim/memory.ts), paid more for the tick than for the line's write.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    void RESOLVED.then(this.endTurn);
+  }
+
+  private readonly endTurn = (): void => {
+    this.scheduled = false;
+    this.writePending();
+    this.uncorkNow();
+  };
+
+  private writePending(): void {
+    if (this.pending === '') return;
+    const lines = this.pending;
+    this.pending = '';
+    if (!this.closed) this.socket.write(lines);
   }
 
   /** Bytes written to the channel and not yet handed to the OS (0 once closed). */
   get queuedBytes(): number {
-    return this.closed ? 0 : this.socket.writableLength;
+    // Lines not yet written count by their characters: as many bytes, or more for non-ASCII.
+    return this.closed ? 0 : this.socket.writableLength + this.pending.length;
   }
 
   /**
@@ -106,6 +134,7 @@ export class LineChannel {
    * first (so a caller waiting on a dead peer is never left waiting).
    */
   onceDrained(done: () => void): void {
+    this.writePending();
     if (this.closed || this.socket.writableLength === 0) return done();
     const fire = (): void => {
       this.socket.off('drain', fire);
@@ -122,6 +151,7 @@ export class LineChannel {
    */
   closeAfterFlush(reason: string, graceMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.writePending();
     this.closed = true;
     this.closeReason = reason;
     return new Promise((resolve) => {
@@ -138,9 +168,10 @@ export class LineChannel {
 
   close(reason: string): void {
     if (this.closed) return;
+    // What was sent just before (a refusal, the last answers) goes out before the hang-up.
+    this.writePending();
     this.closed = true;
     this.closeReason = reason;
-    // What was sent just before (a refusal, the last answers) goes out before the hang-up.
     this.uncorkNow();
     this.socket.destroy();
   }

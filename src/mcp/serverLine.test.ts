@@ -64,11 +64,17 @@ describe('peekServerLine', () => {
       '{"jsonrpc":"2.0","method":"x","id":1,"result":{}}',
       '{"jsonrpc":"2.0","id":1,"result":{},"id":2}',
       '{"jsonrpc":"2.0","id":1,"result":{},"\\u0069d":2}',
+      '{"\\u0069d":2,"jsonrpc":"2.0","id":1,"result":{}}',
       '{"jsonrpc":"2.0","method":"x","method":"y"}',
     ]) {
       expect(peek(text).kind, text).toBe('invalid');
     }
     expect(peekServerLine(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])).kind).toBe('invalid');
+    // A name spelled with escapes is the name it decodes to.
+    expect(peek('{"jsonrpc":"2.0","\\u0069d":7,"result":{}}')).toMatchObject({
+      kind: 'response',
+      idKey: 'n:7',
+    });
     // Only the top level counts: the same names deeper down are content.
     expect(peek('{"jsonrpc":"2.0","id":1,"result":{"id":2,"id":3,"method":"m"}}').kind).toBe(
       'response',

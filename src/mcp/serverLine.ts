@@ -100,7 +100,8 @@ export function topLevelMembers(text: string): Map<string, [number, number]> | s
     const keyEnd = stringTokenEnd(text, i);
     if (keyEnd === -1) return 'an unterminated member name';
     const keyToken = text.slice(i, keyEnd);
-    const key = JSON.parse(keyToken) as string;
+    // Most names have no escape: their text is their name, without a parse of its own.
+    const key = keyToken.includes('\\') ? (JSON.parse(keyToken) as string) : keyToken.slice(1, -1);
     if (members.has(key)) return `the member ${keyToken} twice`;
     i = skipWs(text, keyEnd);
     i = skipWs(text, i + 1); // the ':'

@@ -73,6 +73,8 @@ function runText(text: string, from: number, to: number): string {
   return run.indexOf('\\') < 0 ? run : (JSON.parse(`"${run}"`) as string);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export function parseStrictJsonDetailed(
   text: string,
   options: StrictJsonOptions = {},
@@ -187,7 +189,7 @@ export function parseStrictJsonDetailed(
     if (text.charCodeAt(pos) !== 0x22) fail('expected a string key');
     const keyStart = pos;
     const key = parseString();
-    if (Object.prototype.hasOwnProperty.call(frame.value, key)) {
+    if (hasOwn.call(frame.value, key)) {
       fail(`duplicate key ${JSON.stringify(key)}`, keyStart);
     }
     skipWs();
@@ -197,8 +199,12 @@ export function parseStrictJsonDetailed(
     frame.capturing = null;
     if (frame.captures !== null) {
       // Captures only run through objects, so the frame's path depth is its stack depth.
+      // Indexed loops here and below: the parser runs untiered in the shim (see
+      // shim/memory.ts), where for-of steps an iterator object for every key.
       const depth = stack.length - 1;
-      for (const idx of frame.captures) {
+      const captures = frame.captures;
+      for (let k = 0; k < captures.length; k++) {
+        const idx = captures[k] as number;
         const path = paths[idx];
         if (path !== undefined && path.length === depth + 1 && path[depth] === key) {
           (frame.capturing ??= []).push(idx);
@@ -212,15 +218,17 @@ export function parseStrictJsonDetailed(
     const parent = stack[stack.length - 1];
     if (parent === undefined) {
       const all: number[] = [];
-      paths.forEach((p, idx) => {
-        if (p.length > 0) all.push(idx);
-      });
+      for (let idx = 0; idx < paths.length; idx++) {
+        if ((paths[idx] as readonly string[]).length > 0) all.push(idx);
+      }
       return all.length > 0 ? all : null;
     }
     if (parent.isArray || parent.captures === null) return null;
     const depth = stack.length - 1;
     const next: number[] = [];
-    for (const idx of parent.captures) {
+    const captures = parent.captures;
+    for (let k = 0; k < captures.length; k++) {
+      const idx = captures[k] as number;
       const path = paths[idx];
       if (path !== undefined && path.length > depth + 1 && path[depth] === parent.key) {
         next.push(idx);

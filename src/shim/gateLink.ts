@@ -220,15 +220,19 @@ export class GateLink {
   private defer(msg: ShimMessage): void {
     this.deferred.push(msg);
     if (this.deferred.length >= DEFERRED_MAX) return this.flushDeferred();
+    // One timer per window, not one per report: a flush leaves it armed (setting and clearing a
+    // timer for every call cost more than the call's own report), and when it fires it sends
+    // whatever still waits, which has then waited at most OUTCOME_DEFER_MS.
     if (this.deferTimer) return;
-    this.deferTimer = setTimeout(() => this.flushDeferred(), OUTCOME_DEFER_MS);
+    this.deferTimer = setTimeout(() => {
+      this.deferTimer = null;
+      this.flushDeferred();
+    }, OUTCOME_DEFER_MS);
     this.deferTimer.unref?.();
   }
 
   /** Sends the reports waiting, in order, before anything sent after them. */
   private flushDeferred(): void {
-    if (this.deferTimer) clearTimeout(this.deferTimer);
-    this.deferTimer = null;
     if (this.deferred.length === 0) return;
     const waiting = this.deferred;
     this.deferred = [];

@@ -5,12 +5,13 @@
 // The server is not trusted. A response reaches the host only if it answers, by the exact id
 // token, a request the host sent and the shim forwarded, once; everything else the server writes
 // that is not a well-formed JSON-RPC message is dropped, logged and reported to the gate.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ToolDefinition } from '../contract/types';
 import { withArguments } from '../mcp/editedLine';
 import { editedNoteText, withLeadingText } from '../mcp/editedNote';
 import type { OversizeInfo } from '../mcp/framing';
 import { parseHostLine, type HostLine } from '../mcp/hostLine';
+import { sha256Hex } from '../mcp/sha256';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import {
   idKeyFromOversize,
@@ -362,7 +363,7 @@ export class ShimProxy {
       );
     }
     const rid = this.nextRid++;
-    const digest = createHash('sha256').update(line).digest('hex');
+    const digest = sha256Hex(line);
     if (this.gate.observing && !this.gate.disabledTools.has(m.params.name)) {
       // Observe mode logs and never blocks: forward now, the gate records it just after.
       this.inFlight.set(m.idKey, {
@@ -396,7 +397,7 @@ export class ShimProxy {
       // Edited, then approved: the held line with only params.arguments replaced, forwarded
       // only if it is the very line the gate bound its approval to.
       const edited = withArguments(h.line.toString('utf8'), d.edit.args);
-      if (edited === null || sha256(edited) !== d.edit.digest) {
+      if (edited === null || sha256Hex(edited) !== d.edit.digest) {
         this.io.log(`denied call ${rid}: the edited call did not match the approval`);
         this.io.toHost(
           toolDenial(h.idRaw, 'Denied by Airlock: the edited call did not match what was approved'),
@@ -555,7 +556,7 @@ export class ShimProxy {
       isError: facts.isError,
       durationMs: Date.now() - f.startedAt,
       size: line.length,
-      digest: createHash('sha256').update(line).digest('hex'),
+      digest: sha256Hex(line),
       sample: facts.sample.text,
       textChars: facts.sample.chars,
     };
@@ -700,10 +701,6 @@ function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
     isError: 'error' in message || result?.isError === true,
     sample: sampleOf(resultTexts(message)),
   };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** A result passed on after an edited approval leads with the note that tells the agent. */
