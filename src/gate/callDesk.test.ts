@@ -37,11 +37,11 @@ function session(sent: Record<string, unknown>[]): ShimSession {
 function deskOver(
   store: Store,
   mode: GateSettings['mode'],
-  over: { env?: PathEnv; log?: (line: string) => void } = {},
+  over: { env?: PathEnv; log?: (line: string) => void; broker?: ApprovalBroker } = {},
 ): CallDesk {
   return new CallDesk({
     store: () => store,
-    broker: new ApprovalBroker(() => 45_000),
+    broker: over.broker ?? new ApprovalBroker(() => 45_000),
     env: over.env ?? nodePathEnv(),
     settings: () => ({ ...SETTING_DEFAULTS, mode }),
     log: over.log ?? (() => {}),
@@ -187,14 +187,7 @@ describe('call desk', () => {
     });
     allowRule(store, 'echo');
     const broker = new ApprovalBroker(() => 45_000);
-    const desk = new CallDesk({
-      store: () => store,
-      broker,
-      env: nodePathEnv(),
-      settings: () => ({ ...SETTING_DEFAULTS, mode: 'ask' }),
-      log: () => {},
-      announce: () => {},
-    });
+    const desk = deskOver(store, 'ask', { broker });
     const sent: Record<string, unknown>[] = [];
     const s = session(sent);
     failing = true;
@@ -235,14 +228,7 @@ describe('call desk', () => {
     const { store } = tempStore();
     allowRule(store, 'echo');
     const broker = new ApprovalBroker(() => 45_000);
-    const desk = new CallDesk({
-      store: () => store,
-      broker,
-      env: nodePathEnv(),
-      settings: () => ({ ...SETTING_DEFAULTS, mode: 'ask' }),
-      log: () => {},
-      announce: () => {},
-    });
+    const desk = deskOver(store, 'ask', { broker });
     const sent: Record<string, unknown>[] = [];
     const s = session(sent);
     desk.ask(s, callMsg('ask', 7)); // allowed by the rule
