@@ -36,14 +36,27 @@ export function jsonStringParts(line: Buffer): Buffer[] {
   return parts;
 }
 
+/** The bytes JSON escapes in a string: the quote, the backslash and the control characters. */
+const ESCAPED_BYTES = Uint8Array.from([0x22, 0x5c, ...Array.from({ length: 0x20 }, (_, b) => b)]);
+
+/** Does any byte of `view` need escaping? Native searches only: no string is made for it. */
+function needsEscape(view: Buffer): boolean {
+  for (let k = 0; k < ESCAPED_BYTES.length; k++) {
+    if (view.indexOf(ESCAPED_BYTES[k] as number) !== -1) return true;
+  }
+  return false;
+}
+
 /** Adds line[from, to) as a view when nothing in it needs escaping, else escaped (see above). */
 function escapeInto(parts: Buffer[], line: Buffer, from: number, to: number): void {
+  const view = line.subarray(from, to);
+  // Most of a big line needs no escape: it is shown as it is, without a string made of it (the
+  // shim's memory would grow with the strings a 5 MB line's windows left behind).
+  if (!needsEscape(view)) return void parts.push(view);
   const text = line.toString('utf8', from, to);
   const json = JSON.stringify(text);
   const added = json.length - text.length - 2; // every escape makes its character longer
-  if (added === 0) {
-    parts.push(line.subarray(from, to));
-  } else if (to - from <= LEAF_BYTES || added * DENSE_ESCAPES >= to - from) {
+  if (to - from <= LEAF_BYTES || added * DENSE_ESCAPES >= to - from) {
     parts.push(Buffer.from(json.slice(1, -1), 'utf8'));
   } else {
     const middle = charStart(line, from + ((to - from) >> 1));
