@@ -133,4 +133,35 @@ describe('DeferredWrites.rideAlong', () => {
     expect(tables.actual[0]).toHaveLength(1);
     close();
   });
+
+  it('leaves the search index to the batch, which indexes a call with the result it brought', () => {
+    const { store, writes, raw, close } = setup();
+    const indexed = (word: string) =>
+      raw.prepare('SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?').pluck().all(word);
+    let id = 0;
+    writes.rideAlong((writeWaiting) =>
+      store.transaction(() => {
+        id = store.calls.record(
+          call({ at: 1, argumentsRaw: '{"path":"/srv/alpha.md"}' }),
+          decision({ at: 2 }),
+        );
+        writeWaiting();
+      }),
+    );
+    // The decision's commit indexed nothing; a search finds the call all the same.
+    expect(indexed('alpha')).toEqual([]);
+    expect(store.history.query({ search: 'alpha' }).map((r) => r.id)).toEqual([id]);
+    writes.later(() =>
+      store.calls.outcome(id, {
+        isError: false,
+        durationMs: 1,
+        size: 5,
+        result: { sha256: 'ab'.repeat(32), excerpt: 'zulu', chars: 4, risk: null, findings: [] },
+      }),
+    );
+    writes.flush();
+    expect(indexed('alpha')).toEqual([id]);
+    expect(indexed('zulu')).toEqual([id]);
+    close();
+  });
 });

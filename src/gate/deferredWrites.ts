@@ -155,7 +155,10 @@ export class DeferredWrites {
     this.observedCalls.get(session)?.delete(rid);
   }
 
-  /** Commit what waits now, and catch the charts' counts up (also when the gate stops). */
+  /**
+   * Commit what waits now, and catch the search index and the charts' counts up (also when the
+   * gate stops).
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -173,7 +176,9 @@ export class DeferredWrites {
       store.unsynced(() =>
         store.transaction(() => {
           for (const write of writes) write();
-          if (stats) this.catchUpStats(store);
+          // Last: the calls are indexed as this batch leaves them (most with their result).
+          catchUp(store, () => store.calls.catchUpSearch());
+          if (stats) catchUp(store, () => store.calls.catchUpStats());
         }),
       );
     } catch (err) {
@@ -189,17 +194,18 @@ export class DeferredWrites {
       this.written = null;
     }
   }
+}
 
-  /**
-   * In a savepoint of the batch: counts that cannot catch up now stay behind, still counted when
-   * read, and the next call recorded tries again; the batch's records are not lost for them.
-   */
-  private catchUpStats(store: Store): void {
-    try {
-      store.transaction(() => store.calls.catchUpStats());
-    } catch {
-      // derived data: see above
-    }
+/**
+ * Catches derived data up (the charts' counts, the search index) in a savepoint of the batch:
+ * what cannot catch up now stays behind, still read from the calls themselves, and the next
+ * batch tries again; the batch's records are not lost for it.
+ */
+function catchUp(store: Store, fn: () => void): void {
+  try {
+    store.transaction(fn);
+  } catch {
+    // derived data: see above
   }
 }
 

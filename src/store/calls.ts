@@ -11,6 +11,7 @@ import {
   type CallDbRow,
   type FactGroup,
 } from './facts';
+import { searchCatchUp } from './searchIndex';
 import { statsCatchUp } from './stats';
 import type { CallDecision, CallOutcome, CallResult, CallStart, ResultReviewRecord } from './types';
 
@@ -37,6 +38,11 @@ export interface CallRepo {
    * counted when read until then; see migration 010). Returns how far the mark moved (ids).
    */
   catchUpStats(): number;
+  /**
+   * Indexes the calls recorded since the last time for full-text search (a search reads them
+   * from the table until then; see migration 011). Returns how far the mark moved (ids).
+   */
+  catchUpSearch(): number;
 }
 
 export function callRepo(ctx: StoreContext): CallRepo {
@@ -72,6 +78,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
     .pluck();
   pendingW.pluck();
   const catchUp = statsCatchUp(ctx.w);
+  const catchUpSearch = searchCatchUp(ctx.w);
 
   function insertCall(c: CallStart, d: CallDecision | null, o: CallOutcome | null): number {
     const args = argumentsText(c);
@@ -181,6 +188,7 @@ export function callRepo(ctx: StoreContext): CallRepo {
     },
     pendingIds: () => pendingR.all(),
     catchUpStats: () => ctx.writeCalls(catchUp),
+    catchUpSearch: () => ctx.writeCalls(catchUpSearch),
   };
 }
 

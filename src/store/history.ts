@@ -15,6 +15,7 @@ import { csvLine } from './csv';
 import { digestText } from './digest';
 import type { CallDbRow } from './facts';
 import { ftsQuery } from './search';
+import { INDEXED, searchTail, type SearchSource } from './searchIndex';
 import { aggregateAnswers, statsReader, type StatsReader } from './stats';
 import type { DayStat, ToolCount } from './types';
 
@@ -48,8 +49,11 @@ const COLUMNS = `c.id, c.at, c.host, c.server, c.server_id, c.tool, c.arguments,
   c.result_sha256, c.result_excerpt, c.result_chars, c.result_risk, c.result_findings,
   c.result_review`;
 
-/** SQL shape and parameters for a query; values are always bound, never spliced. */
-export function buildFilter(q: HistoryQuery): Filter {
+/**
+ * SQL shape and parameters for a query; values are always bound, never spliced. A search
+ * matches its words in `source` (the full-text index unless told otherwise).
+ */
+export function buildFilter(q: HistoryQuery, source: SearchSource = INDEXED): Filter {
   const clauses = ['c.decision IS NOT NULL'];
   const params: unknown[] = [];
   let from = 'calls c';
@@ -61,10 +65,16 @@ export function buildFilter(q: HistoryQuery): Filter {
     } else {
       // The full-text index drives the scan (its rowids come out in order, newest first), and
       // each hit is joined to its call: a page stops after `limit` hits even for common words.
-      from = 'calls_fts f JOIN calls c ON c.id = f.rowid';
+      // temp.: the connection's own tail index, never a table of that name in the file.
+      const table = source.table === 'calls_fts' ? 'calls_fts' : 'temp.calls_fts_tail';
+      from = `${table} f JOIN calls c ON c.id = f.rowid`;
       idCol = 'f.rowid';
-      clauses.push('calls_fts MATCH ?');
+      clauses.push(`f.${source.table} MATCH ?`);
       params.push(match);
+      if (source.upTo !== undefined) {
+        clauses.push('f.rowid <= ?');
+        params.push(source.upTo);
+      }
     }
   }
   const eq = (col: string, v: string | undefined) => {
@@ -143,6 +153,17 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
   };
 }
 
+/** Adds a counted group to the one of the same key (a query read from more than one source). */
+function addCount<T extends { n: number }>(counts: Map<string, T>, row: T, ...key: string[]): void {
+  const id = JSON.stringify(key);
+  const seen = counts.get(id);
+  if (seen) seen.n += row.n;
+  else counts.set(id, { ...row });
+}
+
+/** Text in code-unit order (SQLite's BINARY order but between astral and U+E000–U+FFFF characters). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -177,11 +198,23 @@ export function historyRepo(r: Database.Database, opts: HistoryOptions = {}): Hi
     `SELECT ${COLUMNS} FROM calls c WHERE c.id = ? AND c.decision IS NOT NULL`,
   );
 
-  function rows(q: HistoryQuery, limit: number | null): IterableIterator<HistoryDbRow> {
-    const f = buildFilter(q);
-    const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${f.where} ORDER BY ${f.order}${limit === null ? '' : ' LIMIT ?'}`;
-    const params = limit === null ? f.params : [...f.params, limit];
-    return stmt(sql).iterate(...params) as IterableIterator<HistoryDbRow>;
+  const tail = searchTail(r);
+  /** Where a query reads: a search also reads the calls not in the full-text index yet, first. */
+  const sourcesOf = (q: HistoryQuery): SearchSource[] =>
+    q.search !== undefined && ftsQuery(q.search) !== null ? tail.sources() : [INDEXED];
+
+  function* rows(q: HistoryQuery, limit: number | null): Generator<HistoryDbRow> {
+    let left = limit;
+    for (const source of sourcesOf(q)) {
+      if (left !== null && left <= 0) return;
+      const f = buildFilter(q, source);
+      const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${f.where} ORDER BY ${f.order}${left === null ? '' : ' LIMIT ?'}`;
+      const params = left === null ? f.params : [...f.params, left];
+      for (const row of stmt(sql).iterate(...params) as IterableIterator<HistoryDbRow>) {
+        if (left !== null) left--;
+        yield row;
+      }
+    }
   }
 
   function exportRows(
@@ -211,25 +244,43 @@ export function historyRepo(r: Database.Database, opts: HistoryOptions = {}): Hi
       return row ? toHistoryRow(row) : null;
     },
     count(q) {
-      const f = buildFilter(q);
-      return stmt(`SELECT count(*) FROM ${f.from} WHERE ${f.where}`)
-        .pluck()
-        .get(...f.params) as number;
+      let n = 0;
+      for (const source of sourcesOf(q)) {
+        const f = buildFilter(q, source);
+        n += stmt(`SELECT count(*) FROM ${f.from} WHERE ${f.where}`)
+          .pluck()
+          .get(...f.params) as number;
+      }
+      return n;
     },
     statsPerDay(q, days, now) {
       const since = Math.max(q.since ?? 0, now - days * DAY_MS);
       if (useAggregate && aggregateAnswers(q)) return aggregate().statsPerDay(since, q.until);
-      const f = buildFilter({ ...q, since });
-      const sql = `SELECT date(c.at / 1000, 'unixepoch', 'localtime') AS day, c.decision AS decision,
-        count(*) AS n FROM ${f.from} WHERE ${f.where} GROUP BY day, c.decision ORDER BY day, c.decision`;
-      return stmt(sql).all(...f.params) as DayStat[];
+      const counts = new Map<string, DayStat>();
+      for (const source of sourcesOf(q)) {
+        const f = buildFilter({ ...q, since }, source);
+        const sql = `SELECT date(c.at / 1000, 'unixepoch', 'localtime') AS day, c.decision AS decision,
+          count(*) AS n FROM ${f.from} WHERE ${f.where} GROUP BY day, c.decision`;
+        for (const s of stmt(sql).all(...f.params) as DayStat[])
+          addCount(counts, s, s.day, s.decision);
+      }
+      return [...counts.values()].sort(
+        (a, b) => compare(a.day, b.day) || compare(a.decision, b.decision),
+      );
     },
     topTools(q, n) {
       if (useAggregate && aggregateAnswers(q)) return aggregate().topTools(q.since, q.until, n);
-      const f = buildFilter(q);
-      const sql = `SELECT c.server AS server, c.tool AS tool, count(*) AS n FROM ${f.from}
-        WHERE ${f.where} GROUP BY c.server, c.tool ORDER BY n DESC, c.server, c.tool LIMIT ?`;
-      return stmt(sql).all(...f.params, n) as ToolCount[];
+      const counts = new Map<string, ToolCount>();
+      for (const source of sourcesOf(q)) {
+        const f = buildFilter(q, source);
+        const sql = `SELECT c.server AS server, c.tool AS tool, count(*) AS n FROM ${f.from}
+          WHERE ${f.where} GROUP BY c.server, c.tool`;
+        for (const t of stmt(sql).all(...f.params) as ToolCount[])
+          addCount(counts, t, t.server, t.tool);
+      }
+      return [...counts.values()]
+        .sort((a, b) => b.n - a.n || compare(a.server, b.server) || compare(a.tool, b.tool))
+        .slice(0, Math.max(0, n));
     },
     exportCsv(q, write) {
       write(

@@ -219,8 +219,10 @@ export function seedCalls(
       if (i === 0) firstId = id;
       lastId = id;
     }
-    // The charts' counts with them, as the gate's next batch would (migration 010).
+    // The charts' counts and the full-text index with them, as the gate's next batch would
+    // (migrations 010 and 011).
     store.calls.catchUpStats();
+    store.calls.catchUpSearch();
   });
   return { firstId, lastId };
 }

@@ -3,7 +3,14 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir, undoStatsBehind } from '../testSupport';
+import {
+  call,
+  decision,
+  removeTempDirs,
+  tempDir,
+  undoSearchBehind,
+  undoStatsBehind,
+} from '../testSupport';
 import { callSearch } from './002_call_search';
 import { MIGRATIONS } from './index';
 
@@ -51,6 +58,7 @@ function undoLaterSteps(db: Database.Database): void {
   `);
   callSearch.up(db);
   undoStatsBehind(db);
+  undoSearchBehind(db);
 }
 
 describe('migration 005 lean record', () => {

@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventHash } from '../chain';
 import { migrate, userVersion } from '../migrate';
 import { openStore } from '../store';
-import { call, decision, removeTempDirs, tempDir, undoStatsBehind } from '../testSupport';
+import {
+  call,
+  decision,
+  removeTempDirs,
+  tempDir,
+  undoSearchBehind,
+  undoStatsBehind,
+} from '../testSupport';
 import { leanSearch } from './008_lean_search';
 import { MIGRATIONS } from './index';
 
@@ -57,6 +64,7 @@ function version8Record(file: string): void {
   `);
   leanSearch.up(db);
   undoStatsBehind(db);
+  undoSearchBehind(db);
   db.pragma(`user_version = ${STEP}`);
   db.close();
 }

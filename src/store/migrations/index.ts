@@ -9,6 +9,7 @@ import { callResults } from './007_call_results';
 import { leanSearch } from './008_lean_search';
 import { leanChain } from './009_lean_chain';
 import { statsBehind } from './010_stats_behind';
+import { searchBehind } from './011_search_behind';
 
 export type { Migration } from './types';
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leanSearch,
   leanChain,
   statsBehind,
+  searchBehind,
 ];

@@ -419,3 +419,22 @@ CREATE VIEW call_stats_by_hour_counted AS
 CREATE VIEW call_stats_counted AS
           SELECT hour, decision, server, tool, n FROM call_stats UNION ALL SELECT ((CAST(calls.at AS INTEGER) - ((CAST(calls.at AS INTEGER) % 3600000) + 3600000) % 3600000) / 3600000) AS hour, calls.decision AS decision, calls.server AS server, calls.tool AS tool, count(*) AS n
    FROM calls WHERE id > (SELECT call_id FROM call_stats_upto WHERE id = 1) AND decision IS NOT NULL GROUP BY hour, decision, server, tool;
+
+-- ===== migration 11 search_behind =====
+-- new table call_search_upto
+CREATE TABLE call_search_upto (id INTEGER PRIMARY KEY CHECK (id = 1), call_id INTEGER NOT NULL);
+-- changed trigger calls_fts_delete
+CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls WHEN old.id <= (SELECT call_id FROM call_search_upto WHERE id = 1) BEGIN
+        INSERT INTO calls_fts (calls_fts, rowid, tool, arguments, approved_arguments, result_excerpt) VALUES ('delete', old.id, old.tool, old.arguments, old.approved_arguments, old.result_excerpt);
+      END;
+-- changed trigger calls_fts_insert
+CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls WHEN new.id <= (SELECT call_id FROM call_search_upto WHERE id = 1) BEGIN
+        INSERT INTO calls_fts (rowid, tool, arguments, approved_arguments, result_excerpt) VALUES (new.id, new.tool, new.arguments, new.approved_arguments, new.result_excerpt);
+      END;
+-- changed trigger calls_fts_update
+CREATE TRIGGER calls_fts_update AFTER UPDATE OF tool, arguments, approved_arguments, result_excerpt ON calls
+      WHEN old.id <= (SELECT call_id FROM call_search_upto WHERE id = 1) AND (coalesce(old.tool, '') IS NOT coalesce(new.tool, '') OR coalesce(old.arguments, '') IS NOT coalesce(new.arguments, '') OR coalesce(old.approved_arguments, '') IS NOT coalesce(new.approved_arguments, '') OR coalesce(old.result_excerpt, '') IS NOT coalesce(new.result_excerpt, ''))
+      BEGIN
+        INSERT INTO calls_fts (calls_fts, rowid, tool, arguments, approved_arguments, result_excerpt) VALUES ('delete', old.id, old.tool, old.arguments, old.approved_arguments, old.result_excerpt);
+        INSERT INTO calls_fts (rowid, tool, arguments, approved_arguments, result_excerpt) VALUES (new.id, new.tool, new.arguments, new.approved_arguments, new.result_excerpt);
+      END;
