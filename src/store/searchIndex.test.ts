@@ -143,6 +143,22 @@ describe('full-text index behind a mark', () => {
     close();
   });
 
+  it('rebuilds the index once when its mark was deleted from the file', () => {
+    const { store, raw, ids, indexed, mark, whole, close } = setup();
+    const a = record(store, 'common one');
+    store.calls.catchUpSearch();
+    const b = record(store, 'common two');
+    raw.exec('DELETE FROM call_search_upto');
+    // Until the gate's next batch, a search still finds the newest calls.
+    expect(ids({ search: 'common' })).toEqual([b, a]);
+    expect(store.calls.catchUpSearch()).toBe(b);
+    expect(mark()).toBe(b);
+    expect(indexed('common')).toEqual([a, b]);
+    whole();
+    expect(store.calls.catchUpSearch()).toBe(0);
+    close();
+  });
+
   it('reads its tail from its own temporary index, never from a table of that name in the file', () => {
     const { store, raw, ids, close } = setup();
     const a = record(store, 'honest');
