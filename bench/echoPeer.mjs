@@ -7,7 +7,8 @@
 // line to the file and fdatasyncs it, grouped as a group commit would group: one flush covers
 // every line that arrived before it started (those read in the same turn of the event loop,
 // which the synchronous flush lets pile up in the socket buffers meanwhile). That is the floor
-// of "ask": decide nothing, but make a durable note first. Prints "ready" once it listens.
+// of "ask": decide nothing, but make a durable note first. Prints "ready" once it listens, and
+// "<flushes> <lines>" so far on SIGUSR2 (how well the flushes were grouped).
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -16,12 +17,16 @@ const fd = journal ? openSync(journal, 'a') : null;
 
 /** Lines read and not yet sent back: [socket, line] in the order they arrived. */
 let batch = [];
+let flushes = 0;
+let flushed = 0;
 
 function flush() {
   const lines = batch;
   batch = [];
   writeSync(fd, lines.map(([, line]) => line).join(''));
   fdatasyncSync(fd);
+  flushes++;
+  flushed += lines.length;
   const sockets = new Set(lines.map(([socket]) => socket));
   for (const s of sockets) s.cork();
   for (const [socket, line] of lines) socket.write(line);
@@ -46,6 +51,7 @@ function durable(socket) {
 
 const server = createServer(fd === null ? (socket) => socket.pipe(socket) : durable);
 server.listen(path, () => process.stdout.write('ready\n'));
+process.on('SIGUSR2', () => process.stdout.write(`${flushes} ${flushed}\n`));
 process.on('SIGTERM', () => {
   server.close();
   if (fd !== null) closeSync(fd);

@@ -32,6 +32,8 @@ export interface EchoPeer {
   /** The socket the proxies ask. */
   path: string;
   process: ChildProcess;
+  /** The durable peer's fdatasyncs and the lines they covered, so far. */
+  flushes(): Promise<{ flushes: number; lines: number }>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,17 @@ export async function startEchoPeer(path: string, journal?: string): Promise<Ech
   return {
     path,
     process: child,
+    flushes: () =>
+      new Promise((resolve) => {
+        child.stdout!.once('data', (text: Buffer) => {
+          const [flushes, lines] = text.toString().trim().split(' ').map(Number) as [
+            number,
+            number,
+          ];
+          resolve({ flushes, lines });
+        });
+        child.kill('SIGUSR2');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
