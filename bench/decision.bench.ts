@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -36,6 +37,7 @@ import { processCpuMs } from './gateCpu';
 import { ms, summarize, writeSection, type Summary } from './report';
 import { saveRows } from './summary';
 import { newRule } from '../src/store/testSupport';
+import { startEchoPeer, throughLineProxy, type EchoPeer } from './yardstick';
 
 const FILES = 10;
 const IN_PROCESS = { calls: 3000, warmup: 300, rounds: 30 };
@@ -540,6 +542,16 @@ const spread = (values: number[], f: (v: number) => string): string => {
 
 interface Repeat {
   fsync: number;
+  /** Sequential medians of the yardsticks (see bench/yardstick.ts): the line proxy alone, with a
+   * round trip to an echo peer per call, and with a durable note in that peer first. */
+  proxy: number;
+  roundTrip: number;
+  durable: number;
+  proxyPerSec: number;
+  roundTripPerSec: number;
+  durablePerSec: number;
+  /** Calls each fdatasync of the durable yardstick covered, at 32 in flight (its group commit). */
+  linesPerFlush: number;
   /** The gate's CPU (ms) per sequential call, every write included. */
   gateCpuObserve: number;
   gateCpuAsk: number;
@@ -572,6 +584,10 @@ async function oneRepeat(): Promise<Repeat> {
   const observeDir = tempDir('airlock-bench-13-observe-');
   const askDir = askStore();
   const leanDir = askStore({ resultExcerptChars: 0 });
+  // The yardsticks' peers: their sockets, and the durable one's journal, on the record's disk.
+  const yardDir = tempDir('airlock-bench-13-yard-');
+  const journal = join(yardDir, 'journal');
+  const peers: EchoPeer[] = [];
   const observeGate = await startGateProcess(observeDir, ['--mode', 'observe']);
   const askGate = await startGateProcess(askDir, ['--mode', 'ask']);
   let leanGate: Awaited<ReturnType<typeof startGateProcess>> | null = null;
@@ -580,16 +596,20 @@ async function oneRepeat(): Promise<Repeat> {
     const direct = await connectClient(everythingServer());
     const observe = await connectClient(everythingServer(), { dataDir: observeDir });
     const ask = await connectClient(everythingServer(), { dataDir: askDir });
-    clients.push(direct, observe, ask);
-    const variants = [
-      { client: direct, samples: [] as number[] },
-      { client: observe, samples: [] as number[] },
-      { client: ask, samples: [] as number[] },
-    ];
+    const echoPeer = await startEchoPeer(join(yardDir, 'echo.sock'));
+    peers.push(echoPeer);
+    const durablePeer = await startEchoPeer(join(yardDir, 'durable.sock'), journal);
+    peers.push(durablePeer);
+    const proxy = await throughLineProxy(everythingServer());
+    const roundTrip = await throughLineProxy(everythingServer(), echoPeer.path);
+    const durable = await throughLineProxy(everythingServer(), durablePeer.path);
+    clients.push(direct, observe, ask, proxy, roundTrip, durable);
+    const variants = clients.map((client) => ({ client, samples: [] as number[] }));
     for (const v of variants) await sequential(v.client, SEQUENTIAL.warmup, 0, null);
     const perRound = SEQUENTIAL.calls / SEQUENTIAL.rounds;
     for (let r = 0; r < SEQUENTIAL.rounds; r++) {
-      const order = [...variants.slice(r % 3), ...variants.slice(0, r % 3)];
+      const k = r % variants.length;
+      const order = [...variants.slice(k), ...variants.slice(0, k)];
       for (const v of order) await sequential(v.client, perRound, r * perRound, v.samples);
     }
     const fsync = fsyncMedian(askDir);
@@ -601,18 +621,33 @@ async function oneRepeat(): Promise<Repeat> {
       GATE_CPU_CALLS,
     );
     const gateCpuAsk = await gateCpuPerCall(askGate.pid!, ask, askDir, GATE_CPU_CALLS);
-    const [d, o, a] = variants.map((v) => summarize(v.samples, 1).median) as [
+    const [d, o, a, p, rt, du] = variants.map((v) => summarize(v.samples, 1).median) as [
+      number,
+      number,
+      number,
       number,
       number,
       number,
     ];
-    // Throughput with 32 in flight, direct and ask mode back to back (twice, interleaved).
-    let directPerSec = 0;
-    let askPerSec = 0;
-    for (let k = 0; k < 2; k++) {
-      directPerSec += await inFlight(direct, IN_FLIGHT.calls, IN_FLIGHT.concurrency);
-      askPerSec += await inFlight(ask, IN_FLIGHT.calls, IN_FLIGHT.concurrency);
-    }
+    // Throughput with 32 in flight: direct, ask mode and the yardsticks back to back, twice,
+    // the second time in the opposite order (so a drift of load falls on all alike).
+    const throughput = [direct, ask, proxy, roundTrip, durable].map((client) => ({
+      client,
+      perSec: 0,
+    }));
+    const flushedBefore = await durablePeer.flushes();
+    for (const order of [throughput, [...throughput].reverse()])
+      for (const t of order)
+        t.perSec += (await inFlight(t.client, IN_FLIGHT.calls, IN_FLIGHT.concurrency)) / 2;
+    const [directPerSec, askPerSec, proxyPerSec, roundTripPerSec, durablePerSec] = throughput.map(
+      (t) => t.perSec,
+    ) as [number, number, number, number, number];
+    const flushedAfter = await durablePeer.flushes();
+    const linesPerFlush =
+      (flushedAfter.lines - flushedBefore.lines) / (flushedAfter.flushes - flushedBefore.flushes);
+    // The durable yardstick did write: every tools/call line (1 KB of arguments) is in its journal.
+    const durableCalls = SEQUENTIAL.warmup + SEQUENTIAL.calls + 2 * IN_FLIGHT.calls;
+    expect(statSync(journal).size).toBeGreaterThan(durableCalls * 1000);
     // A burst in observe mode: how much of it is on record the moment its last answer arrives.
     const before = recorded(observeDir, 'observed');
     await inFlight(observe, BURST.calls, BURST.concurrency);
@@ -629,13 +664,20 @@ async function oneRepeat(): Promise<Repeat> {
     expect(leanSize.excerptBytes).toBe(0);
     return {
       fsync,
+      proxy: p,
+      roundTrip: rt,
+      durable: du,
+      proxyPerSec,
+      roundTripPerSec,
+      durablePerSec,
+      linesPerFlush,
       gateCpuObserve,
       gateCpuAsk,
       direct: d,
       observe: o,
       ask: a,
-      directPerSec: directPerSec / 2,
-      askPerSec: askPerSec / 2,
+      directPerSec,
+      askPerSec,
       burstRecorded,
       bytesPerCall: size.perCall,
       argBytes: size.argBytes,
@@ -651,7 +693,9 @@ async function oneRepeat(): Promise<Repeat> {
     await Promise.all(
       gates.map((g) => (g.exitCode !== null ? null : new Promise((done) => g.once('exit', done)))),
     );
-    for (const dir of [observeDir, askDir, leanDir]) rmSync(dir, { recursive: true, force: true });
+    await Promise.all(peers.map((peer) => peer.stop()));
+    for (const dir of [observeDir, askDir, leanDir, yardDir])
+      rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -672,6 +716,12 @@ it('issue 13: group commit, observe bursts and the size of the record', async ()
   const x = (v: number): string => `${v.toFixed(2)}×`;
   const overObserve = col((r) => r.ask - r.observe);
   const budget = col((r) => r.fsync + 0.3);
+  const roundTripOverProxy = col((r) => r.roundTrip - r.proxy);
+  const durableOverProxy = col((r) => r.durable - r.proxy);
+  const vsDirect = (f: (r: Repeat) => number): number[] => col((r) => f(r) / r.directPerSec);
+  /** "calls/s / % of direct" of one variant at 32 in flight. */
+  const inFlightRow = (f: (r: Repeat) => number): string =>
+    `${spread(col(f), bytes)} / ${spread(vsDirect(f), pct)}`;
   writeSection(
     'decision-13',
     `## Group commit, observe bursts, record size (issue 13)
@@ -684,6 +734,21 @@ with the lowest and highest in brackets. Sequential: ${SEQUENTIAL.calls} calls p
 ${SEQUENTIAL.warmup} warm-up, interleaved in ${SEQUENTIAL.rounds} rounds. fsync: a 4 KB append +
 fsync on the disk of the record, measured in the same repeat. Load average (5 min) at the end:
 ${loadavg()[1]!.toFixed(1)}.
+
+The yardsticks, in the same repeats and interleaved with the rest: \`bench/lineProxy.mjs\`
+(spawns the server and forwards each line both ways, nothing else; the shim's hop with no work
+in it); the same with a **round trip**: each tools/call line is first sent whole to
+\`bench/echoPeer.mjs\`, a process of its own on a Unix socket that sends it back, and
+forwarded once it is back (pipelined: with calls in flight every ask goes out at once, and lines
+are forwarded in the order their answers return); and the same with a **durable note**: the
+peer first appends the lines to a file beside the record and fdatasyncs it, one flush for every
+line that arrived before the flush started (a group commit). They decide, seal and check
+nothing: no design that asks another process before it forwards, and makes each call durable
+first, does better on this machine. Over the plain line proxy they say what the round trip (and
+the durable note) alone cost, to hold against what ask mode adds over observe mode. The fsync
+of the target is measured back to back; a flush after a gap of a millisecond or more (one
+sequential call's) costs more on this disk, and the durable note over the round trip shows
+what it costs a sequential call.
 
 | measure | figure | target |
 |---|---|---|
@@ -700,6 +765,24 @@ ${loadavg()[1]!.toFixed(1)}.
       ms,
     )} | |
 | ask + allow rule over observe (ms) | ${spread(overObserve, ms)} | ≤ fsync + 0.3 = ${spread(budget, ms)} |
+| yardstick, sequential median: line proxy (ms) | ${spread(
+      col((r) => r.proxy),
+      ms,
+    )} | |
+| yardstick, sequential median: line proxy + round trip (ms) | ${spread(
+      col((r) => r.roundTrip),
+      ms,
+    )} | |
+| yardstick, sequential median: line proxy + round trip + durable note (ms) | ${spread(
+      col((r) => r.durable),
+      ms,
+    )} | |
+| yardstick: round trip over the plain line proxy (ms) | ${spread(roundTripOverProxy, ms)} | |
+| yardstick: round trip + durable note over the plain line proxy (ms) | ${spread(durableOverProxy, ms)} | |
+| yardstick: durable note over the round trip, i.e. the fdatasync as a sequential call pays it (ms) | ${spread(
+      col((r) => r.durable - r.roundTrip),
+      ms,
+    )} | |
 | gate CPU per call, observe (ms) | ${spread(
       col((r) => r.gateCpuObserve),
       ms,
@@ -720,6 +803,13 @@ ${loadavg()[1]!.toFixed(1)}.
       col((r) => r.askPerSec / r.directPerSec),
       pct,
     )} | ≥ 50 % |
+| ${IN_FLIGHT.concurrency} in flight, yardstick: line proxy, calls/s / vs direct | ${inFlightRow((r) => r.proxyPerSec)} | |
+| ${IN_FLIGHT.concurrency} in flight, yardstick: line proxy + pipelined round trip, calls/s / vs direct | ${inFlightRow((r) => r.roundTripPerSec)} | |
+| ${IN_FLIGHT.concurrency} in flight, yardstick: line proxy + pipelined round trip + durable note, calls/s / vs direct | ${inFlightRow((r) => r.durablePerSec)} | |
+| ${IN_FLIGHT.concurrency} in flight, yardstick with the durable note: calls per fdatasync (group commit) | ${spread(
+      col((r) => r.linesPerFlush),
+      (v) => v.toFixed(1),
+    )} | |
 | observe, ${BURST.calls} calls (${BURST.concurrency} in flight): recorded when the burst ends | ${spread(
       col((r) => r.burstRecorded),
       pct,
@@ -762,7 +852,15 @@ set to 0.`,
   );
   saveRows('decision-13', {
     askOverObserve: { values: overObserve, limit: budget },
+    askOverObserveFloor: [
+      { label: 'round trip', values: roundTripOverProxy },
+      { label: 'round trip + durable note', values: durableOverProxy },
+    ],
     askInFlight: { values: col((r) => r.askPerSec / r.directPerSec) },
+    askInFlightFloor: [
+      { label: 'proxy + round trip', values: vsDirect((r) => r.roundTripPerSec) },
+      { label: '+ durable note', values: vsDirect((r) => r.durablePerSec) },
+    ],
     observeBurst: { values: col((r) => r.burstRecorded) },
     recordPerCall: { values: col((r) => r.bytesPerCall / r.argBytes) },
     gateCpu: [

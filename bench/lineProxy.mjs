@@ -1,10 +1,13 @@
 // The plainest stdio proxy, the yardstick for the shim's CPU: it spawns the server and forwards
-// each line both ways, nothing else (no parsing, no gate). Used by bench/shim13.bench.ts.
+// each line both ways, nothing else (no parsing, no gate). Used by bench/shim13.bench.ts and
+// bench/decision.bench.ts (through bench/yardstick.ts).
 //
 // With LINE_PROXY_ROUND_TRIP=<socket path>, it also does what no gate can do without: each
 // host line that names tools/call (a substring test, not a parse) is first sent to that socket
-// and forwarded only once a line comes back. With a trivial echo on the socket, that is the
-// floor of any proxy that asks someone before it forwards: the fair yardstick for a gated call.
+// and forwarded only once a line comes back. With a trivial echo on the socket (echoPeer.mjs),
+// that is the floor of any proxy that asks someone before it forwards: the fair yardstick for a
+// gated call. Asks are pipelined: with many calls in flight, each is sent as soon as its line is
+// read, not after the answer to the one before.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 
@@ -27,8 +30,11 @@ function forwardLines(from, to, wait) {
       if (!wait)
         to.write(line); // the plain proxy: exactly as before the option existed
       else {
-        if (line.includes('"tools/call"')) queue = queue.then(() => wait(line));
-        queue = queue.then(() => to.write(line));
+        // Pipelined: the ask goes out now, whatever is still waiting; the line is forwarded
+        // once its answer is back and every line before it is forwarded (the peer answers in
+        // order, so the queue waits on nothing that is not already due).
+        const asked = line.includes('"tools/call"') ? wait(line) : null;
+        queue = queue.then(() => asked).then(() => to.write(line));
       }
     }
   });

@@ -11,25 +11,17 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { databasePath } from '../src/core/dataDir';
 import { openStore } from '../src/store/store';
-import {
-  connectClient,
-  everythingServer,
-  NODE,
-  startGateProcess,
-  tempDir,
-  type ServerCommand,
-} from '../src/testing/harness';
+import { connectClient, everythingServer, startGateProcess, tempDir } from '../src/testing/harness';
 import { ms, percentile, writeSection } from './report';
 import { saveRows } from './summary';
 import { newRule } from '../src/store/testSupport';
+import { startEchoPeer, throughLineProxy } from './yardstick';
 
 const SHIMS = 20;
 const CALLS_PER_SHIM = 60;
@@ -79,33 +71,6 @@ const echo = (client: Client, message: string): Promise<unknown> =>
 const stage = (what: string): void => {
   process.stderr.write(`[shim13] ${new Date().toISOString().slice(11, 19)} ${what}\n`);
 };
-
-/**
- * The SDK client through bench/lineProxy.mjs: the same hop as the shim, with no work in it. With
- * `roundTrip` (a socket path), the proxy also sends each tools/call line there and forwards it
- * once the answer is back: the hop and the one round trip a gated call cannot do without.
- */
-async function throughLineProxy(server: ServerCommand, roundTrip?: string): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: NODE,
-    args: [join(__dirname, 'lineProxy.mjs'), server.command, ...server.args],
-    env: {
-      ...(process.env as Record<string, string>),
-      ...(roundTrip ? { LINE_PROXY_ROUND_TRIP: roundTrip } : {}),
-    },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'airlock-bench', version: '1.0.0' });
-  await client.connect(transport);
-  return client;
-}
-
-/** The trivial peer of the fair yardstick: a local socket that sends back what it gets. */
-async function startEcho(path: string): Promise<Server> {
-  const server = createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  return server;
-}
 
 function allowEcho(dataDir: string): void {
   const store = openStore(databasePath(dataDir));
@@ -299,8 +264,8 @@ it('issue 13: many shims at once, shim CPU per gated call, shim peak memory', as
   const dataDir = tempDir('airlock-bench-shim13-');
   allowEcho(dataDir);
   const gate = await startGateProcess(dataDir, ['--mode', 'ask']);
-  const echoPath = join(dataDir, 'echo.sock');
-  const echoServer = await startEcho(echoPath);
+  const echoPeer = await startEchoPeer(join(dataDir, 'echo.sock'));
+  const echoPath = echoPeer.path;
   const loadAtStart = loadavg()[0]!;
   try {
     const many: ManyShims[] = [];
@@ -341,9 +306,10 @@ the figure is the median of the repeats with the lowest and highest in brackets.
 - **CPU per gated call:** the shim process's user + system time over ${CPU_CALLS} sequential
   calls, against \`bench/lineProxy.mjs\` (spawns the server, forwards each line both ways and
   does nothing else) over the same calls, and against the same proxy with
-  \`LINE_PROXY_ROUND_TRIP\`: each tools/call line also goes to a local socket that echoes it,
-  and is forwarded once the echo is back (the one round trip a gated call cannot do without,
-  with nothing decided, sealed or checked). All three interleaved in halves.
+  \`LINE_PROXY_ROUND_TRIP\`: each tools/call line also goes to a local socket that echoes it
+  (\`bench/echoPeer.mjs\`, a process of its own), and is forwarded once the echo is back (the
+  one round trip a gated call cannot do without, with nothing decided, sealed or checked). All
+  three interleaved in halves.
 - **Peak RSS:** VmHWM of a fresh shim after the calls of its row. The issue's row is 100 × 10
   MB, but server-everything's \`echo\` does not answer a 10 MB message even without Airlock (the
   client times out), so the large row is 5 MB messages, against the same rule (2 × the message +
@@ -383,7 +349,7 @@ servers and ${SHIMS} shims on two cores), CPU per call much less. CPU is counted
       })),
     });
   } finally {
-    echoServer.close();
+    await echoPeer.stop();
     gate.kill('SIGTERM');
     await new Promise((r) => (gate.exitCode !== null ? r(null) : gate.once('exit', r)));
     rmSync(dataDir, { recursive: true, force: true });

@@ -13,10 +13,15 @@ import { ms, writeSection } from './report';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
-/** The rows of issue 13's table, in its order, and one the issue did not set (gateCpu). */
+/**
+ * The rows of issue 13's table, in its order, and those the issue did not set: the yardsticks
+ * beside the two ask rows (the floor no design that asks another process can beat) and gateCpu.
+ */
 export type Issue13Row =
   | 'askOverObserve'
+  | 'askOverObserveFloor'
   | 'askInFlight'
+  | 'askInFlightFloor'
   | 'observeBurst'
   | 'shimsDecisionP99'
   | 'shimCpu'
@@ -79,12 +84,38 @@ export const ISSUE_13: readonly RowSpec[] = [
     file: 'bench/decision.bench.ts',
   },
   {
+    // Not a target: what the row above cannot go below. A line proxy that sends each tools/call
+    // line to a process that echoes it (and, in the second part, first appends it to a file and
+    // fdatasyncs), decides nothing, then forwards it; over the same proxy without the round trip.
+    row: 'askOverObserveFloor',
+    measure:
+      'floor: line proxy + round trip (+ durable note), 1 KB, sequential, over the plain line proxy (ms)',
+    unit: 'ms',
+    better: 'lower',
+    untargeted: true,
+    target: 'none (a yardstick: nothing decided)',
+    bench: 'decision-13',
+    file: 'bench/decision.bench.ts',
+  },
+  {
     row: 'askInFlight',
     measure: 'ask + allow rule, 32 in flight, vs direct calls/s',
     unit: 'percent',
     better: 'higher',
     limit: 0.5,
     target: '≥ 50 %',
+    bench: 'decision-13',
+    file: 'bench/decision.bench.ts',
+  },
+  {
+    // Not a target: the same yardsticks with 32 calls in flight, their round trips pipelined.
+    row: 'askInFlightFloor',
+    measure:
+      'floor: line proxy + pipelined round trip (+ durable note, group-committed), 32 in flight, vs direct calls/s',
+    unit: 'percent',
+    better: 'higher',
+    untargeted: true,
+    target: 'none (a yardstick: nothing decided)',
     bench: 'decision-13',
     file: 'bench/decision.bench.ts',
   },
@@ -252,6 +283,7 @@ export function reproduces(now: number[], before: number[]): boolean | null {
 export const REPRODUCE_SLACK = 0.01;
 
 export interface SummaryRow {
+  row: Issue13Row;
   measure: string;
   figure: string;
   target: string;
@@ -269,6 +301,7 @@ export function issue13Rows(results: SavedResults[]): SummaryRow[] {
     const got = saved?.figures[spec.row];
     if (!saved || !got)
       return {
+        row: spec.row,
         measure: spec.measure,
         figure: `not measured (run ${spec.file})`,
         target: spec.target,
@@ -299,6 +332,7 @@ export function issue13Rows(results: SavedResults[]): SummaryRow[] {
           ? `yes (vs ${saved.previous!.at.slice(0, 16).replace('T', ' ')}Z)`
           : `no (vs ${saved.previous!.at.slice(0, 16).replace('T', ' ')}Z)`;
     return {
+      row: spec.row,
       measure: spec.measure,
       figure,
       target,
@@ -322,9 +356,13 @@ Every row of issue 13's table, collected from the figures each benchmark saved i
 \`bench/results/*.json\` (written again at the end of every \`npm run bench\`). Each figure is the
 median of its repeats against direct in the same run, with the lowest and highest repeat in
 brackets; "reproduced" says whether the range overlaps the range of the run before it (each
-widened by 1 % of its value, so a figure with no spread can agree). The last
-row is not one of the issue's: the gate's own CPU per call, which the rows above it are bound by
-and which the load of the machine barely moves (a figure to compare changes by).
+widened by 1 % of its value, so a figure with no spread can agree). Rows with no target are
+not the issue's. The "floor" rows are yardsticks measured in the same repeats as the ask row
+above each: a plain line proxy that sends each call to another process which echoes it (and,
+for the second figure, first makes a durable note of it), deciding nothing; no design that asks
+another process before it forwards does better on this machine. The last row is the gate's own
+CPU per call, which the rows above it are bound by and which the load of the machine barely
+moves (a figure to compare changes by).
 
 | measure | figure (spread) | target | met? | reproduced? | from |
 |---|---|---|---|---|---|
