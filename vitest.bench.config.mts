@@ -8,6 +8,8 @@ export default defineConfig({
     globalSetup: ['./scripts/build-once.ts', './bench/summary.ts'],
     fileParallelism: false,
     testTimeout: 900_000,
+    // Temporary directories the test helpers made go when each test file ends.
+    setupFiles: ['./src/testing/removeTempDirs.setup.ts'],
     pool: 'forks',
   },
 });

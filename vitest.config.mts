@@ -13,6 +13,8 @@ export default defineConfig({
     globalSetup: ['./scripts/build-once.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Temporary directories the test helpers made go when each test file ends.
+    setupFiles: ['./src/testing/removeTempDirs.setup.ts'],
     pool: 'forks',
   },
 });

@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../contract/types';
 import { listTools, SERVERS } from '../registry/realTools.fixture';
 import { checkEditedArguments, MAX_SCHEMA_CHARS, MAX_SCHEMA_DEPTH } from './argsSchema';
+import { madeTempDir } from '../testing/tempDirs';
 
 describe('checkEditedArguments against real server-filesystem schemas', () => {
   let tools: ToolDefinition[];
   const schemaOf = (name: string): unknown => tools.find((t) => t.name === name)?.inputSchema;
   beforeAll(async () => {
-    tools = await listTools(SERVERS.filesystem(mkdtempSync(join(tmpdir(), 'airlock-schema-'))));
+    tools = await listTools(SERVERS.filesystem(madeTempDir('airlock-schema-')));
   }, 30_000);
 
   it('accepts an edit that fits', () => {

@@ -1,13 +1,12 @@
 // The write side of a line channel: how much waits for the peer, a wait for it to drain that
 // also ends when the peer is gone, and a close that lets queued lines reach the peer first
 // (or gives up when the peer takes nothing). Real sockets on a real Unix socket.
-import { mkdtempSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineSplitter } from '../mcp/framing';
 import { LineChannel } from './lineChannel';
+import { madeTempDir } from '../testing/tempDirs';
 
 let server: Server | null = null;
 const peers: Socket[] = [];
@@ -19,7 +18,7 @@ afterEach(async () => {
 
 /** A connected pair: our channel, and the peer's raw socket (paused: it reads nothing yet). */
 async function pair(): Promise<{ channel: LineChannel; peer: Socket; closed: Promise<string> }> {
-  const path = join(mkdtempSync(join(tmpdir(), 'airlock-line-')), 's');
+  const path = join(madeTempDir('airlock-line-'), 's');
   const accepted = new Promise<Socket>((resolve) => {
     server = createServer((s) => {
       s.pause();

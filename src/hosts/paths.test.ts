@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   userTargets,
   watchTargets,
 } from './paths';
+import { madeTempDir } from '../testing/tempDirs';
 
 const byHost = (targets: { host: string; path: string }[], host: string): string[] =>
   targets.filter((t) => t.host === host).map((t) => t.path);
@@ -127,7 +127,7 @@ describe('config paths per OS, from the passed env only', () => {
   });
 
   it('finds the Microsoft Store build of Claude Desktop and every VS Code profile', () => {
-    const root = mkdtempSync(join(tmpdir(), 'airlock-paths-'));
+    const root = madeTempDir('airlock-paths-');
     const local = join(root, 'Local');
     mkdirSync(join(local, 'Packages', 'Claude_pzs8sxrjxfjjc'), { recursive: true });
     mkdirSync(join(local, 'Packages', 'NotClaude_1'), { recursive: true });
@@ -152,7 +152,7 @@ describe('config paths per OS, from the passed env only', () => {
   });
 
   it('lists the plugins installed_plugins.json names, never the whole marketplace', () => {
-    const home = mkdtempSync(join(tmpdir(), 'airlock-plugins-'));
+    const home = madeTempDir('airlock-plugins-');
     const plugins = join(home, '.claude', 'plugins');
     const offered = join(plugins, 'marketplaces', 'm', 'plugins', 'offered');
     mkdirSync(join(offered, '.claude-plugin'), { recursive: true });
@@ -190,7 +190,7 @@ describe('config paths per OS, from the passed env only', () => {
   });
 
   it('Amazon Q: every agent file in cli-agents and agents, beside the legacy mcp.json', () => {
-    const home = mkdtempSync(join(tmpdir(), 'airlock-q-'));
+    const home = madeTempDir('airlock-q-');
     for (const d of ['cli-agents', 'agents']) {
       mkdirSync(join(home, '.aws', 'amazonq', d), { recursive: true });
       writeFileSync(join(home, '.aws', 'amazonq', d, 'default.json'), '{}');

@@ -1,8 +1,7 @@
 // Planning `hosts secure` (no keychain needed): which substrings are secrets, which servers are
 // refused and why, and the edit's verification. The keychain side runs against a real Secret
 // Service in secure.integration.test.ts.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseJsonc } from 'jsonc-parser';
@@ -13,6 +12,7 @@ import { gradeServer } from './posture';
 import { argSecrets, maskedOld, planSecure } from './secure';
 import { secretServiceMissing } from './testKeyring';
 import type { HostsContext } from './types';
+import { madeTempDir } from '../testing/tempDirs';
 
 const KEY = 'sk-abcdefghijklmnopqrstuvwx';
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
@@ -31,7 +31,7 @@ const wrapped = (name: string, ...orig: string[]) => [
 ];
 
 function home(rel: string, text: string): { ctx: HostsContext; path: string } {
-  const root = mkdtempSync(join(tmpdir(), 'airlock-secure-'));
+  const root = madeTempDir('airlock-secure-');
   const path = join(root, 'home', rel);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);

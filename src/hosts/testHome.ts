@@ -1,15 +1,7 @@
 // Test support: a temporary HOME laid out like a Linux desktop with every host's fixture config.
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { madeTempDir } from '../testing/tempDirs';
 import type { HostsContext } from './types';
 
 const FIX = join(__dirname, 'fixtures');
@@ -78,7 +70,7 @@ export interface TestHome {
 }
 
 export function makeHome(): TestHome {
-  const root = mkdtempSync(join(tmpdir(), 'airlock-hosts-'));
+  const root = madeTempDir('airlock-hosts-');
   const home = join(root, 'home');
   const dataDir = join(root, 'data');
   const systemRoot = join(root, 'system');

@@ -2,14 +2,14 @@
 // servers from the npm registry, the real built CLI, a real gate on a real socket.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { GateService } from '../gate/service';
 import { newRule } from '../store/testSupport';
+import { madeTempDir } from './tempDirs';
 
 export const ROOT = resolve(__dirname, '../..');
 /** The built CLI; a benchmark may point it at another build (AIRLOCK_BENCH_CLI) to compare. */
@@ -46,8 +46,9 @@ export function askEveryCall(gate: GateService, tool = '*'): void {
   gate.store.rules.add(newRule({ tool, action: 'ask' }), Date.now());
 }
 
+/** A fresh temporary directory, removed when the test file ends (see tempDirs.ts). */
 export function tempDir(prefix = 'airlock-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return madeTempDir(prefix);
 }
 
 /** The command line a host runs for a guarded server. */
