@@ -4,9 +4,10 @@
 // and its record follows in a batch (observePath.ts settles when). Held for a person: see
 // heldForPerson.ts. Either way the shim hears exactly one answer per call (callAnswer.ts), and
 // what the risk scan found (sensitive data, domains) is remembered from the scan itself.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RiskAssessment, Rule, ToolRecord } from '../contract/types';
 import { evaluateCall, factsOfArguments, type CallContext } from '../policy/evaluate';
+import { sha256Hex } from '../mcp/sha256';
 import type { PathEnv } from '../policy/paths';
 import type { RiskFacts } from '../policy/risk';
 import { describeChange } from '../registry/codeIdentity';
@@ -139,7 +140,7 @@ export class CallDesk {
       },
     });
     // The gate decides on exactly the bytes it is shown: it parses the line itself.
-    if (sha256(line) !== digest)
+    if (sha256Hex(line) !== digest)
       return answer('deny', 'Denied by Airlock: the request did not match its digest');
     // A newer call under this request number: an outcome under it is this one's from now on.
     this.writes.forgetObserved(session, rid);
@@ -183,7 +184,7 @@ export class CallDesk {
   /** A call the shim let through in observe mode: evaluate it as it stood, and record it. */
   observed(session: ShimSession, msg: ShimMsg<'observed'>): void {
     const { rid, line } = msg;
-    if (sha256(line) !== msg.digest) return;
+    if (sha256Hex(line) !== msg.digest) return;
     const call = readToolCall(line);
     if (!call) return;
     this.observe({
@@ -405,8 +406,4 @@ export class CallDesk {
   takeRecordFailure(id: number): string | null {
     return this.held.takeRecordFailure(id);
   }
-}
-
-function sha256(line: string): string {
-  return createHash('sha256').update(line, 'utf8').digest('hex');
 }

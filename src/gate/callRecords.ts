@@ -6,10 +6,10 @@ import type { ShimSession } from './session';
 import type { ToolCall } from './toolCall';
 import type { Verdict } from './wire';
 
-/** What the record keeps of a call as it arrived from this session. */
 /** What a call's record takes from its session (a live one, or one that has ended). */
 export type SessionRef = Pick<ShimSession, 'id' | 'info' | 'serverId'>;
 
+/** What the record keeps of a call as it arrived from this session. */
 export function callStart(
   session: SessionRef,
   call: ToolCall,

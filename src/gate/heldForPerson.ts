@@ -1,11 +1,11 @@
 // The second way through the gate: a call held for a person. Its row is begun, the broker holds
 // it (and says until when), and once resolved (a person, the timeout, a cancellation) the
 // decision is on the disk before the shim hears it. A person may approve edited arguments.
-import { createHash } from 'node:crypto';
 import type { Decision } from '../policy/decide';
 import type { Evaluation } from '../policy/evaluate';
 import { inexactNumberShown } from '../contract/exactNumbers';
 import { withArguments } from '../mcp/editedLine';
+import { sha256Hex } from '../mcp/sha256';
 import type { GroupCommit } from './groupCommit';
 import { committedInGroup, mayJoinGroup } from './groupedDecision';
 import type { Store } from '../store/store';
@@ -211,7 +211,7 @@ export class HeldForPerson {
     const call = line === null ? null : readToolCall(line);
     if (line === null || call === null || call.tool !== held.tool)
       return { kind: 'rejected', error: 'the edited call could not be built from the request' };
-    const digest = createHash('sha256').update(line, 'utf8').digest('hex');
+    const digest = sha256Hex(line);
     return this.deps.broker.decide(id, 'allow', null, { argumentsJson, digest })
       ? { kind: 'decided' }
       : { kind: 'not-pending' };

@@ -2,7 +2,7 @@
 // shim reports them when it reaches the gate again; but a host may end the session first (it
 // often does: every call failed), and a list held in memory would end with it. So each denial
 // is also appended to a file of this shim's own in the data directory, which the gate reads
-// when it starts or when a shim ends (gate/offlineSpools.ts), once the process that wrote it is
+// when it starts and every minute (gate/offlineSpools.ts), once the process that wrote it is
 // gone. The file holds lines of the socket's own messages: the session first, then one
 // `offline` message per call, so the gate checks them with the same schema as a live shim's.
 import { randomBytes } from 'node:crypto';
@@ -79,14 +79,17 @@ export class OfflineSpool {
           `${process.pid}-${randomBytes(6).toString('hex')}${OFFLINE_FILE_SUFFIX}`,
         );
         text = `${JSON.stringify({ t: 'session', ...this.session } satisfies ShimMessage)}\n${text}`;
-        if (Buffer.byteLength(text) > MAX_OFFLINE_FILE_BYTES) throw new Error('too large to keep');
+        const size = Buffer.byteLength(text);
+        if (size > MAX_OFFLINE_FILE_BYTES) throw new Error('too large to keep');
         // 'wx': a new file of our own, never one someone put there (nor a link to elsewhere).
         fs.writeFileSync(this.file, text, { flag: 'wx', mode: 0o600 });
+        this.bytes = size;
       } else {
-        if (this.bytes + Buffer.byteLength(text) > MAX_OFFLINE_FILE_BYTES) return;
+        const size = Buffer.byteLength(text);
+        if (this.bytes + size > MAX_OFFLINE_FILE_BYTES) return;
         fs.appendFileSync(this.file, text);
+        this.bytes += size;
       }
-      this.bytes += Buffer.byteLength(text);
     } catch (err) {
       this.unwritable = true;
       this.log(
