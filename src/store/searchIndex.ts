@@ -2,6 +2,7 @@
 // after the mark in its batches of records, and a search covers the calls not indexed yet by
 // indexing them, on the reading connection only, in a temporary index of the same shape.
 import type Database from 'better-sqlite3';
+import { markCatchUp } from './markCatchUp';
 import { SEARCH_UPTO } from './migrations/011_search_behind';
 
 const COLUMNS = 'tool, arguments, approved_arguments, result_excerpt';
@@ -16,35 +17,18 @@ export const MAX_TAIL_CALLS = 5_000;
 /**
  * Indexes the calls after the mark, as they are now, and moves the mark to the newest call (run
  * inside a transaction: the index and its mark move together). Returns how far it moved (ids).
- * A mark missing from the file (deleted by hand) says nothing about what the index holds: the
- * index is rebuilt from every call, once, and the mark written again.
  */
 export function searchCatchUp(w: Database.Database): () => number {
-  const mark = w.prepare<[], number | null>('SELECT call_id FROM call_search_upto WHERE id = 1');
-  mark.pluck();
-  const last = w.prepare<[], number | null>('SELECT max(id) FROM calls').pluck();
   const index = w.prepare<[number, number]>(
     `INSERT INTO calls_fts (rowid, ${COLUMNS})
      SELECT id, ${COLUMNS} FROM calls WHERE id > ? AND id <= ?`,
   );
   const rebuild = w.prepare("INSERT INTO calls_fts (calls_fts) VALUES ('rebuild')");
-  const move = w.prepare<[number]>(
-    `INSERT INTO call_search_upto (id, call_id) VALUES (1, ?)
-     ON CONFLICT (id) DO UPDATE SET call_id = excluded.call_id`,
-  );
-  return () => {
-    const from = mark.get();
-    const to = last.get() ?? 0;
-    if (from === undefined || from === null) {
-      rebuild.run();
-      move.run(to);
-      return to;
-    }
-    if (to <= from) return 0;
-    index.run(from, to);
-    move.run(to);
-    return to - from;
-  };
+  return markCatchUp(w, {
+    table: 'call_search_upto',
+    fold: (from, to) => index.run(from, to),
+    rebuild: () => rebuild.run(),
+  });
 }
 
 /** Where a search matches its words: an index table, and the calls it may return. */

@@ -5,14 +5,8 @@
 import type Database from 'better-sqlite3';
 import type { DecisionKind, HistoryQuery } from '../contract/types';
 // The tables as the latest migration that shaped them (010) defines them: one definition.
-import {
-  AGGREGATES,
-  DAY_MS,
-  HOUR_MS,
-  keys,
-  keysOfCalls,
-  UPTO,
-} from './migrations/010_stats_behind';
+import { AGGREGATES, DAY_MS, HOUR_MS, keys, keysOfCalls } from './migrations/010_stats_behind';
+import { markCatchUp } from './markCatchUp';
 import type { DayStat, ToolCount } from './types';
 
 /** A range of call times counted from calls: [from, to), or [from, to] when inclusive. */
@@ -237,8 +231,6 @@ export function statsReader(r: Database.Database): StatsReader {
  * pending is counted by the update trigger once decided. Returns how far the mark moved (ids).
  */
 export function statsCatchUp(w: Database.Database): () => number {
-  const mark = w.prepare<[], number>(`SELECT ${UPTO}`).pluck();
-  const last = w.prepare<[], number | null>('SELECT max(id) FROM calls').pluck();
   const fold = AGGREGATES.map((a) =>
     w.prepare<[number, number]>(
       `INSERT INTO ${a.table} (${keys(a)}, n)
@@ -247,13 +239,13 @@ export function statsCatchUp(w: Database.Database): () => number {
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     ),
   );
-  const move = w.prepare<[number]>('UPDATE call_stats_upto SET call_id = ? WHERE id = 1');
-  return () => {
-    const from = mark.get() ?? 0;
-    const to = last.get() ?? 0;
-    if (to <= from) return 0;
-    for (const f of fold) f.run(from, to);
-    move.run(to);
-    return to - from;
-  };
+  const empty = AGGREGATES.map((a) => w.prepare(`DELETE FROM ${a.table}`));
+  return markCatchUp(w, {
+    table: 'call_stats_upto',
+    fold: (from, to) => fold.forEach((f) => f.run(from, to)),
+    rebuild(to) {
+      for (const e of empty) e.run();
+      for (const f of fold) f.run(0, to);
+    },
+  });
 }

@@ -78,4 +78,23 @@ describe('migration 010 stats behind', () => {
     expect(reused.actual[0]).toHaveLength(1);
     db.close();
   });
+
+  it('recounts once, exactly, when the mark was deleted from the file', () => {
+    const db = new Database(path.join(tempDir(), 'a.db'));
+    migrate(db);
+    for (let i = 0; i < 20; i++) insertCall(db, i * HOUR, `t${i % 3}`, i % 4 ? 'approved' : null);
+    const catchUp = statsCatchUp(db);
+    db.transaction(catchUp)();
+    insertCall(db, 30 * HOUR, 'late', 'denied');
+    db.exec('DELETE FROM call_stats_upto');
+    expect(db.transaction(catchUp)()).toBe(21);
+    expect(mark(db)).toBe(21);
+    const rebuilt = statsTables(db);
+    expect(rebuilt.actual).toEqual(rebuilt.expected);
+    // Moved, not counted again on the next catch-up.
+    expect(db.transaction(catchUp)()).toBe(0);
+    const again = statsTables(db);
+    expect(again.actual).toEqual(again.expected);
+    db.close();
+  });
 });
