@@ -1,19 +1,14 @@
 // Helpers for the store's tests: real SQLite files in a fresh temp directory.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { RiskAssessment } from '../contract/types';
 import { openStore, type Store, type StoreOptions } from './store';
 import type { NewRule } from './rules';
+import { madeTempDir, removeMadeTempDirs } from '../testing/tempDirs';
 import { callStats } from './migrations/003_call_stats';
 import type { CallDecision, CallStart } from './types';
 
-const dirs: string[] = [];
-
 export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-store-'));
-  dirs.push(dir);
-  return dir;
+  return madeTempDir('airlock-store-');
 }
 
 export function tempStore(opts: StoreOptions = {}): { store: Store; file: string } {
@@ -22,9 +17,7 @@ export function tempStore(opts: StoreOptions = {}): { store: Store; file: string
 }
 
 /** For afterEach: removes every temp directory made so far. */
-export function removeTempDirs(): void {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-}
+export const removeTempDirs = removeMadeTempDirs;
 
 export const LOW: RiskAssessment = { level: 'low', reasons: [] };
 export const HIGH: RiskAssessment = {

@@ -1,5 +1,6 @@
-// Temporary directories made by the test helpers, removed when their test file ends: a run of
-// the suite used to leave about 400 of them in the system's temporary directory.
+// Temporary directories made by the test helpers (the harness's, the hosts' and the store's),
+// removed when their test file ends, or sooner where a suite asks (the store's, after each
+// test): a run of the suite used to leave about 400 of them in the system's temp directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
