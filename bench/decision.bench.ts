@@ -12,6 +12,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -393,6 +394,11 @@ const IN_FLIGHT = { calls: 1500, concurrency: 32 };
 /** Sequential calls over which the gate's own CPU is read (per mode, per repeat). */
 const GATE_CPU_CALLS = 2000;
 const BURST = { calls: 20_000, concurrency: 256 };
+// The SDK's stdio transport waits for 'drain' once per write the pipe refuses: with the burst's
+// 256 calls in flight that is a few hundred listeners on the shim's stdin (one per message written
+// while the pipe is full), all let go when it drains. Bounded, not a leak; without this Node
+// prints a MaxListenersExceededWarning for each, hundreds of lines in the benchmark's log.
+EventEmitter.defaultMaxListeners = 2 * BURST.concurrency;
 
 /** About 1 KB of words (not one repeated letter, so full-text search indexes real tokens). */
 function kilobyteMessage(i: number): string {

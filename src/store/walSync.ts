@@ -28,9 +28,12 @@ export const INLINE_FLUSH_MAX_MS = 2;
 export const POOL_AFTER_SLOW = 64;
 /**
  * A pool flush that ended less than this long ago means other writes are flowing (a flood's
- * batches, outcomes): a lone commit then goes to the pool too, so a loop that has other work
- * never waits for the disk. A sequential caller's outcomes are batched every 50 ms, so this
- * costs it few inline flushes.
+ * batches, outcomes, other shims' decisions): a lone commit then goes to the pool too, so a loop
+ * that has other work never waits for the disk. Any pool flush counts, a lone decision's own
+ * included, so a caller whose decisions come less than this far apart stays in the pool once one
+ * went there (a sequential 1 KB echo: about 9 flushes in 10). Measured on a quiet machine, that
+ * costs it nothing (3.2 ms per call either way, 2026-12-02); and 20 sequential shims, whose lone
+ * decisions would otherwise each hold the loop for a flush in turn, share the pool's.
  */
 export const QUIET_MS = 5;
 
