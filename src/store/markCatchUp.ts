@@ -18,8 +18,9 @@ export interface BehindMark {
 
 /** A catch-up over `data`; returns how far the mark moved (ids). */
 export function markCatchUp(w: Database.Database, data: BehindMark): () => number {
-  const mark = w.prepare<[], number | null>(`SELECT call_id FROM ${data.table} WHERE id = 1`);
-  mark.pluck();
+  const mark = w
+    .prepare<[], number | null>(`SELECT call_id FROM ${data.table} WHERE id = 1`)
+    .pluck();
   const last = w.prepare<[], number | null>('SELECT max(id) FROM calls').pluck();
   const move = w.prepare<[number]>(
     `INSERT INTO ${data.table} (id, call_id) VALUES (1, ?)

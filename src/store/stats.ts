@@ -231,7 +231,7 @@ export function statsReader(r: Database.Database): StatsReader {
  * pending is counted by the update trigger once decided. Returns how far the mark moved (ids).
  */
 export function statsCatchUp(w: Database.Database): () => number {
-  const fold = AGGREGATES.map((a) =>
+  const folds = AGGREGATES.map((a) =>
     w.prepare<[number, number]>(
       `INSERT INTO ${a.table} (${keys(a)}, n)
        SELECT ${keysOfCalls(a)}, count(*) FROM calls
@@ -240,12 +240,15 @@ export function statsCatchUp(w: Database.Database): () => number {
     ),
   );
   const empty = AGGREGATES.map((a) => w.prepare(`DELETE FROM ${a.table}`));
+  const fold = (from: number, to: number): void => {
+    for (const f of folds) f.run(from, to);
+  };
   return markCatchUp(w, {
     table: 'call_stats_upto',
-    fold: (from, to) => fold.forEach((f) => f.run(from, to)),
+    fold,
     rebuild(to) {
       for (const e of empty) e.run();
-      for (const f of fold) f.run(0, to);
+      fold(0, to);
     },
   });
 }

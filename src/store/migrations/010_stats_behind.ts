@@ -11,7 +11,7 @@ import type { Migration } from './types';
 // mark is counted as it is when it is reached; a call recorded under an id at or below it (an id
 // reused after the newest calls were deleted) is counted at once, as before.
 
-export const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
+const UPTO = '(SELECT call_id FROM call_stats_upto WHERE id = 1)';
 
 // The aggregates as migration 003 created them, copied here rather than imported: what this
 // migration creates must never change with a later edit to 003 (a database migrated before the
