@@ -49,8 +49,8 @@ export class DeferredWrites {
   private statsTimer: NodeJS.Timeout | null = null;
   /** Observed calls whose outcome has not come, by session and request number. */
   private readonly observedCalls = new WeakMap<ShimSession, Map<number, ObservedCall>>();
-  /** Observed calls the running batch wrote: their ids stand only if it commits. */
-  private written: ObservedCall[] | null = null;
+  /** What the running batch's writes changed outside the database: undone if it rolls back. */
+  private undos: (() => void)[] | null = null;
 
   constructor(
     private readonly store: () => Store,
@@ -89,15 +89,15 @@ export class DeferredWrites {
     const writes = this.writes.splice(0, MAX_RIDERS);
     if (writes.length === 0) return commit(() => {});
     let handedBack = false;
-    const written: ObservedCall[] = [];
+    const undos: (() => void)[] = [];
     const handBack = (): void => {
       if (handedBack) return;
       handedBack = true;
-      unwrite(written);
+      undo(undos);
       this.writes.unshift(...writes);
       this.schedule();
     };
-    this.written = written;
+    this.undos = undos;
     try {
       return commit(() => {
         try {
@@ -112,8 +112,17 @@ export class DeferredWrites {
       handBack();
       throw err;
     } finally {
-      this.written = null;
+      this.undos = null;
     }
+  }
+
+  /**
+   * Called by a write that changed something outside the database (an id handed out, a count
+   * taken): `undo` puts it back if the batch it ran in is rolled back, as the write will run
+   * again. A write run alone (from the backlog) has committed when it returns: nothing to undo.
+   */
+  onRollback(undo: () => void): void {
+    this.undos?.push(undo);
   }
 
   /** A write that may wait, behind older records the database refused: the record keeps its order. */
@@ -134,8 +143,7 @@ export class DeferredWrites {
     byRid.set(rid, call);
     this.later(() => {
       call.id = write(call);
-      // In a batch: undone if the batch is rolled back. Alone (from the backlog): committed.
-      this.written?.push(call);
+      this.onRollback(() => (call.id = null));
     });
   }
 
@@ -167,8 +175,8 @@ export class DeferredWrites {
     this.statsTimer = null;
     const writes = this.writes.splice(0);
     if (writes.length === 0 && !stats) return;
-    const written: ObservedCall[] = [];
-    this.written = written;
+    const undos: (() => void)[] = [];
+    this.undos = undos;
     try {
       const store = this.store();
       // Records of calls already answered: no decision waits on this commit, so it does not
@@ -182,7 +190,7 @@ export class DeferredWrites {
         }),
       );
     } catch (err) {
-      unwrite(written);
+      undo(undos);
       // Counts left behind are still counted when read; the next call recorded tries again.
       if (writes.length === 0) return;
       // Nothing of the batch was committed: it waits, in order, until the database takes it.
@@ -191,7 +199,7 @@ export class DeferredWrites {
         `could not record ${writes.length} observed call(s) now (${writeFailureCause(err)}); will retry`,
       );
     } finally {
-      this.written = null;
+      this.undos = null;
     }
   }
 }
@@ -209,7 +217,7 @@ function catchUp(store: Store, fn: () => void): void {
   }
 }
 
-/** Rows written in a transaction that was rolled back: they are no one's until written again. */
-function unwrite(written: ObservedCall[]): void {
-  for (const call of written) call.id = null;
+/** The batch was rolled back: what its writes changed outside the database is put back. */
+function undo(undos: (() => void)[]): void {
+  for (const u of undos.reverse()) u();
 }

@@ -32,6 +32,7 @@ export function recordFloodDenial(
   const call = session.floodDenied <= MAX_RECORDED_FLOOD_DENIALS ? readToolCall(line) : null;
   if (call) {
     const start = callStart(session, call, now, notAssessed('gate.queue-full', reason));
+    // A denied call has no outcome to come: its id is announced, not kept for one.
     return to.writes.later(() => {
       const id = to.store().calls.record(start, {
         kind: 'auto-denied',
@@ -40,14 +41,16 @@ export function recordFloodDenial(
         message: reason,
         at: now,
       });
-      session.calls.set(rid, id);
       to.announce(id);
     });
   }
   if (session.floodUncounted++ > 0) return; // already in the next batch
   to.writes.later(() => {
     const count = session.floodUncounted;
-    session.floodUncounted = 0;
+    if (count === 0) return; // counted by a write that ran again after a rollback
     if (session.serverId !== null) to.store().servers.noteFlood(session.serverId, count, now);
+    // Taken once written; a batch rolled back gives the count back to the write's next run.
+    session.floodUncounted = 0;
+    to.writes.onRollback(() => (session.floodUncounted += count));
   });
 }

@@ -1,0 +1,115 @@
+// The record of a flood, on a real store file, when the batch that writes it is rolled back.
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempStore } from '../store/testSupport';
+import type { Store } from '../store/store';
+import { DeferredWrites } from './deferredWrites';
+import { MAX_RECORDED_FLOOD_DENIALS } from './floodBounds';
+import { recordFloodDenial } from './floodDenial';
+import type { LineChannel } from './lineChannel';
+import { RecordBacklog } from './recordBacklog';
+import type { ShimSession } from './session';
+
+afterEach(removeTempDirs);
+
+const REASON = 'too many calls from this server are waiting for a decision';
+
+function floodingSession(serverId: number): ShimSession {
+  return {
+    id: 'sess-1',
+    info: null,
+    serverId,
+    tools: new Map(),
+    roots: [],
+    readSensitive: false,
+    channel: { send: () => {}, close: () => {} } as unknown as LineChannel,
+    key: 'k'.repeat(64),
+    calls: new Map(),
+    serverInfo: null,
+    facts: null,
+    dropped: 0,
+    floodDenied: 0,
+    floodUncounted: 0,
+  };
+}
+
+const toolLine = (rid: number): string =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: rid,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { message: `m${rid}` } },
+  });
+
+/** The next batch's transaction is written in full, then fails at its end (a full disk, say). */
+function failNextBatch(store: Store): void {
+  const unsynced = store.unsynced.bind(store);
+  store.unsynced = (fn) => {
+    store.unsynced = unsynced;
+    return unsynced(() =>
+      store.transaction(() => {
+        fn();
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      }),
+    );
+  };
+}
+
+/** The flood counts on the chain, read as another process would. */
+function floodCounts(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT payload FROM events WHERE type = 'server.flood-denied' ORDER BY seq")
+      .pluck()
+      .all()
+      .map((p) => (JSON.parse(p as string) as { count: number }).count);
+  } finally {
+    db.close();
+  }
+}
+
+describe('flood denials', () => {
+  it('a batch rolled back loses no denial and no count: the writes run again with them', () => {
+    const { store, file } = tempStore();
+    const lines: string[] = [];
+    const backlog = new RecordBacklog((l) => lines.push(l), 60_000);
+    const writes = new DeferredWrites(
+      () => store,
+      backlog,
+      (l) => lines.push(l),
+    );
+    const announced: number[] = [];
+    const to = {
+      store: () => store,
+      writes,
+      log: () => {},
+      announce: (id: number) => announced.push(id),
+    };
+    const server = { host: 'h', name: 'everything', command: 'node', args: ['s.js'] };
+    const session = floodingSession(store.servers.upsert(server, 1).id);
+    const extra = 5;
+    for (let rid = 1; rid <= MAX_RECORDED_FLOOD_DENIALS + extra; rid++)
+      recordFloodDenial(to, session, rid, toolLine(rid), REASON);
+
+    failNextBatch(store);
+    writes.flush();
+    expect(store.history.count({})).toBe(0);
+    expect(floodCounts(file)).toEqual([]);
+    expect(session.floodUncounted).toBe(extra); // given back, not zeroed by the rolled-back write
+
+    // Three more while the database refuses: counted with those waiting, in the same write.
+    for (let rid = 100; rid < 103; rid++)
+      recordFloodDenial(to, session, rid, toolLine(rid), REASON);
+    expect(backlog.retry()).toBe(0);
+    writes.flush();
+    expect(store.history.count({ decision: 'auto-denied' })).toBe(MAX_RECORDED_FLOOD_DENIALS);
+    expect(floodCounts(file)).toEqual([extra + 3]);
+    expect(session.floodUncounted).toBe(0);
+    // Nothing kept for an outcome: a denied call has none to come.
+    expect(session.calls.size).toBe(0);
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+    backlog.close();
+    store.close();
+  });
+});
