@@ -377,6 +377,11 @@ export class CallDesk {
     this.outcomes.outcome(session, msg);
   }
 
+  /** Part of the middle of a result held for review, for its scan (see outcomes.ts). */
+  resultPart(session: ShimSession, msg: ShimMsg<'resultPart'>): void {
+    this.outcomes.resultPart(session, msg);
+  }
+
   /** Calls the shim denied while the gate was unreachable. */
   offline(session: ShimSession, msg: ShimMsg<'offline'>): void {
     recordOffline(this.store, session, msg.calls).forEach((id) => this.deps.announce(id));

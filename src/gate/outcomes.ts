@@ -7,6 +7,7 @@ import type { CallOutcome } from '../store/types';
 import { callStart, type SessionRef } from './callRecords';
 import type { DeferredWrites } from './deferredWrites';
 import type { KnownDomains } from './knownDomains';
+import { MiddleScans, withMiddle } from './middleScans';
 import { recordResult } from './resultRecord';
 import type { ResultReviewDesk } from './resultReviewDesk';
 import type { ShimSession } from './session';
@@ -15,6 +16,7 @@ import { readToolCall } from './toolCall';
 import type { OfflineCall, ShimMessage } from './wire';
 
 type OutcomeMsg = Extract<ShimMessage, { t: 'outcome' }>;
+type ResultPartMsg = Extract<ShimMessage, { t: 'resultPart' }>;
 
 export interface OutcomeDeps {
   store: () => Store;
@@ -28,7 +30,14 @@ export interface OutcomeDeps {
 }
 
 export class Outcomes {
+  private readonly middle = new MiddleScans();
+
   constructor(private readonly deps: OutcomeDeps) {}
+
+  /** A part of the middle of a result held for review, sent just before its outcome. */
+  resultPart(session: ShimSession, msg: ResultPartMsg): void {
+    this.middle.part(session, msg.rid, msg.text, this.deps.known.list);
+  }
 
   outcome(session: ShimSession, msg: OutcomeMsg): void {
     const { deps } = this;
@@ -38,6 +47,7 @@ export class Outcomes {
       durationMs: msg.durationMs,
       size: msg.size,
     };
+    const middle = this.middle.take(session, rid);
     if (msg.digest !== undefined) {
       // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
       outcome.result = recordResult(
@@ -45,6 +55,8 @@ export class Outcomes {
         deps.settings().resultExcerptChars,
         deps.known.list,
       );
+      // A held result is judged on all of its text: its middle was scanned as it came.
+      if (msg.held) outcome.result = withMiddle(outcome.result, msg, middle);
     }
     // Raised once the write's transaction is over (the notice reads the committed row; a write
     // that was rolled back leaves no row with a result, and so no notice).

@@ -142,6 +142,8 @@ export class ShimSessions {
       }
       case 'outcome':
         return desk?.outcome(session, msg);
+      case 'resultPart':
+        return desk?.resultPart(session, msg);
       case 'offline':
         return desk?.offline(session, msg);
       case 'dropped':

@@ -2,7 +2,7 @@
 // does accept the messages a shim really sends (or it would save nothing). Pure; no socket.
 import { describe, expect, it } from 'vitest';
 import { perCallMessage } from './shimMessageCheck';
-import { RESULT_SAMPLE_MAX_CHARS, shimMessageSchema } from './wire';
+import { RESULT_PARTS_MAX, RESULT_SAMPLE_MAX_CHARS, shimMessageSchema } from './wire';
 
 const D = 'a'.repeat(64);
 const valid: Record<string, unknown>[] = [
@@ -19,6 +19,7 @@ const valid: Record<string, unknown>[] = [
     sample: 'x'.repeat(RESULT_SAMPLE_MAX_CHARS),
     textChars: 10,
     held: true,
+    parts: RESULT_PARTS_MAX,
   },
   { t: 'cancel', rid: 9, reason: '' },
   { t: 'cancel', rid: 9, reason: 'r'.repeat(2000) },
@@ -48,6 +49,8 @@ const broken: [string, unknown][] = [
   ['a bad outcome digest', { ...valid[2], digest: 'z'.repeat(64) }],
   ['a sample too long', { ...valid[2], sample: 'x'.repeat(RESULT_SAMPLE_MAX_CHARS + 1) }],
   ['fractional textChars', { ...valid[2], textChars: 0.5 }],
+  ['no parts', { ...valid[3], parts: 0 }],
+  ['too many parts', { ...valid[3], parts: RESULT_PARTS_MAX + 1 }],
   ['a cancel reason too long', { ...valid[4], reason: 'r'.repeat(2001) }],
   ['a cancel with a line', { ...valid[4], line: '' }],
 ];
@@ -66,6 +69,7 @@ describe('perCallMessage', () => {
 
   it('leaves every other kind of message to the schema', () => {
     expect(perCallMessage({ t: 'roots', roots: [] })).toBeNull();
+    expect(perCallMessage({ t: 'resultPart', rid: 1, text: 'x' })).toBeNull();
     expect(perCallMessage({ t: 'dropped', what: 'x' })).toBeNull();
     expect(shimMessageSchema.safeParse({ t: 'roots', roots: [] }).success).toBe(true);
   });
@@ -93,6 +97,7 @@ describe('perCallMessage', () => {
         sample: text,
         textChars: count,
         held: { good: [true], bad: [false, 1] },
+        parts: { good: [1, RESULT_PARTS_MAX], bad: [0, RESULT_PARTS_MAX + 1, 1.5, '1'] },
       },
     };
     let accepted = 0;

@@ -4,7 +4,7 @@
 // accepts (shimMessageCheck.test.ts holds it to that): anything it does not accept outright (any
 // other kind of message, a key it does not know, a value it is unsure of) goes to the schema,
 // which decides and words the refusal. So a hostile shim gains nothing from this path.
-import { RESULT_SAMPLE_MAX_CHARS, type ShimMessage } from './wire';
+import { RESULT_PARTS_MAX, RESULT_SAMPLE_MAX_CHARS, type ShimMessage } from './wire';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 /** wire.ts: a host request line is at most this many characters. */
@@ -39,6 +39,7 @@ const OUTCOME_KEYS: ReadonlySet<string> = new Set([
   'sample',
   'textChars',
   'held',
+  'parts',
 ]);
 
 function isCall(m: Fields): boolean {
@@ -60,7 +61,8 @@ function isOutcome(m: Fields): boolean {
     (m.digest === undefined || isHex64(m.digest)) &&
     (m.sample === undefined || isText(m.sample, RESULT_SAMPLE_MAX_CHARS)) &&
     (m.textChars === undefined || isCount(m.textChars)) &&
-    (m.held === undefined || m.held === true)
+    (m.held === undefined || m.held === true) &&
+    (m.parts === undefined || (isCount(m.parts) && m.parts >= 1 && m.parts <= RESULT_PARTS_MAX))
   );
 }
 

@@ -69,6 +69,25 @@ export function scanResult(text: string, knownDomains: readonly string[]): Resul
   return { risk: highest(findings), findings };
 }
 
+/**
+ * Two scans of one result (its sample, then a part of its middle) as one: one finding per kind,
+ * and no more links than one scan reports. Pure.
+ */
+export function mergeScans(first: ResultScan, more: ResultScan): ResultScan {
+  const findings = [...first.findings];
+  const kinds = new Set(findings.map((f) => f.code));
+  let links = findings.filter((f) => f.code === 'result.link').length;
+  for (const f of more.findings) {
+    if (f.code === 'result.link') {
+      if (links >= MAX_LINK_FINDINGS) continue;
+      links++;
+    } else if (kinds.has(f.code)) continue;
+    kinds.add(f.code);
+    findings.push(f);
+  }
+  return { risk: highest(findings), findings };
+}
+
 function carriesData(raw: string): boolean {
   const afterHost = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
   if (/[?#]./.test(afterHost)) return true;

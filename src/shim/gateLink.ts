@@ -312,6 +312,7 @@ export class GateLink {
    */
   askResult(
     report: Extract<ShimMessage, { t: 'outcome' }> & { digest: string },
+    middle: Iterable<string> = [],
   ): Promise<ResultDecision> {
     const conn = this.conn;
     const rid = report.rid;
@@ -320,8 +321,33 @@ export class GateLink {
     return new Promise((resolve) => {
       this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
       this.flushDeferred();
-      conn.channel.send({ ...report, held: true });
+      void this.sendMiddle(conn, rid, middle).then((parts) => {
+        // Withdrawn meanwhile, or the connection lost (which settled it): nothing to ask.
+        if (!this.resultsAsked.has(rid) || conn.channel.isClosed) return;
+        conn.channel.send({ ...report, held: true, ...(parts > 0 ? { parts } : {}) });
+      });
     });
+  }
+
+  /**
+   * The parts of a held result that its sample leaves out, for the gate's scan, each sent once
+   * the queue for the gate has room (a result of megabytes is never queued whole). Returns how
+   * many were sent; stops early once the result is no longer asked about.
+   */
+  private async sendMiddle(
+    conn: Connection,
+    rid: number,
+    middle: Iterable<string>,
+  ): Promise<number> {
+    let parts = 0;
+    for (const text of middle) {
+      if (!this.resultsAsked.has(rid) || conn.channel.isClosed) break;
+      conn.channel.send({ t: 'resultPart', rid, text });
+      parts++;
+      if (conn.channel.queuedBytes > GATE_BACKLOG_BYTES)
+        await new Promise<void>((done) => this.whenDrained(done));
+    }
+    return parts;
   }
 
   private onResultMessage(

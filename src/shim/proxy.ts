@@ -21,7 +21,7 @@ import {
 } from '../mcp/serverLine';
 import type { GateDecision, ResultDecision } from './gateLink';
 import { redactedResponse } from './redact';
-import { resultTexts, sampleOf, type ResultSample } from './resultSample';
+import { middleParts, resultTexts, sampleOf, type ResultSample } from './resultSample';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ReviewMode, ShimMessage } from '../gate/wire';
 
@@ -38,8 +38,11 @@ export interface Gate {
   readonly observing: boolean;
   /** Whether the gate wants this call's result held for review (asked once per call). */
   takeReview?(rid: number): ReviewMode | undefined;
-  /** Report a held result and wait for its verdict (always resolves; failures replace it). */
-  askResult?(report: OutcomeReport): Promise<ResultDecision>;
+  /**
+   * Report a held result and wait for its verdict (always resolves; failures replace it).
+   * `middle`: what the report's sample leaves out, sent before it for the gate's scan.
+   */
+  askResult?(report: OutcomeReport, middle?: Iterable<string>): Promise<ResultDecision>;
   /** The host withdrew a call whose result is held. */
   cancelResult?(rid: number, reason: string): void;
 }
@@ -492,7 +495,10 @@ export class ShimProxy {
     line: Buffer,
   ): boolean {
     const rid = f.rid ?? 0;
-    const report = this.outcomeReport(f, outcomeFacts(message), line);
+    // Scanned in full before it can pass: JSON values written whole, and the middle the
+    // report's sample leaves out sent after it in parts.
+    const texts = resultTexts(message, Infinity);
+    const report = this.outcomeReport(f, outcomeFacts(message, texts), line);
     let heldBytes = line.length;
     for (const other of this.heldResults.values()) heldBytes += other.line.length;
     if (heldBytes > MAX_HELD_RESULT_BYTES) {
@@ -510,7 +516,7 @@ export class ShimProxy {
       h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
     this.heldResults.set(key, h);
     const asked = this.gate.askResult
-      ? this.gate.askResult(report)
+      ? this.gate.askResult(report, middleParts(texts))
       : Promise.resolve<ResultDecision>({
           verdict: 'replace',
           text: 'Withheld by Airlock: the result could not be reviewed.',
@@ -695,11 +701,14 @@ function takeOutcomeFacts(p: { message: Record<string, unknown> }): OutcomeFacts
   return facts;
 }
 
-function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
+function outcomeFacts(
+  message: Record<string, unknown>,
+  texts: readonly string[] = resultTexts(message),
+): OutcomeFacts {
   const result = message.result as { isError?: unknown } | null | undefined;
   return {
     isError: 'error' in message || result?.isError === true,
-    sample: sampleOf(resultTexts(message)),
+    sample: sampleOf(texts),
   };
 }
 
