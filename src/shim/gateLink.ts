@@ -321,33 +321,33 @@ export class GateLink {
     return new Promise((resolve) => {
       this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
       this.flushDeferred();
-      void this.sendMiddle(conn, rid, middle).then((parts) => {
-        // Withdrawn meanwhile, or the connection lost (which settled it): nothing to ask.
-        if (!this.resultsAsked.has(rid) || conn.channel.isClosed) return;
-        conn.channel.send({ ...report, held: true, ...(parts > 0 ? { parts } : {}) });
-      });
+      this.sendHeld(conn, report, middle[Symbol.iterator]());
     });
   }
 
   /**
-   * The parts of a held result that its sample leaves out, for the gate's scan, each sent once
-   * the queue for the gate has room (a result of megabytes is never queued whole). Returns how
-   * many were sent; stops early once the result is no longer asked about.
+   * A held result's report, after the parts of its text that its sample leaves out (for the
+   * gate's scan). The parts go as the queue for the gate has room, so a result of megabytes is
+   * never queued whole; without a wait, all at once. Stops once the result is no longer asked
+   * about (withdrawn, or settled by a lost connection).
    */
-  private async sendMiddle(
+  private sendHeld(
     conn: Connection,
-    rid: number,
-    middle: Iterable<string>,
-  ): Promise<number> {
-    let parts = 0;
-    for (const text of middle) {
-      if (!this.resultsAsked.has(rid) || conn.channel.isClosed) break;
-      conn.channel.send({ t: 'resultPart', rid, text });
-      parts++;
+    report: Extract<ShimMessage, { t: 'outcome' }>,
+    middle: Iterator<string>,
+    sent = 0,
+  ): void {
+    let parts = sent;
+    for (;;) {
+      if (!this.resultsAsked.has(report.rid) || conn.channel.isClosed) return;
       if (conn.channel.queuedBytes > GATE_BACKLOG_BYTES)
-        await new Promise<void>((done) => this.whenDrained(done));
+        return this.whenDrained(() => this.sendHeld(conn, report, middle, parts));
+      const part = middle.next();
+      if (part.done) break;
+      conn.channel.send({ t: 'resultPart', rid: report.rid, text: part.value });
+      parts++;
     }
-    return parts;
+    conn.channel.send({ ...report, held: true, ...(parts > 0 ? { parts } : {}) });
   }
 
   private onResultMessage(
