@@ -495,8 +495,8 @@ export class ShimProxy {
     line: Buffer,
   ): boolean {
     const rid = f.rid ?? 0;
-    // Scanned in full before it can pass: JSON values written whole, and the middle the
-    // report's sample leaves out sent after it in parts.
+    // Scanned in full before it can pass: JSON values written whole, and the middle that the
+    // report's sample leaves out sent in parts ahead of it.
     const texts = resultTexts(message, Infinity);
     const report = this.outcomeReport(f, outcomeFacts(message, texts), line);
     let heldBytes = line.length;
