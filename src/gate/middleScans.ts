@@ -6,6 +6,7 @@ import type { RiskReason } from '../contract/types';
 import { mergeScans, scanResult, type ResultScan } from '../registry/resultScan';
 import type { CallResult } from '../store/types';
 import type { ShimSession } from './session';
+import { RESULT_PARTS_MAX } from './wire';
 
 /**
  * Results whose middle is being scanned, per session. Past this the oldest is forgotten: its
@@ -33,6 +34,8 @@ export class MiddleScans {
       scanned = { parts: 0, scan: { risk: null, findings: [] } };
       byRid.set(rid, scanned);
     }
+    // No more than one result may send: past it the count cannot match its report's.
+    if (scanned.parts >= RESULT_PARTS_MAX) return;
     scanned.parts++;
     scanned.scan = mergeScans(scanned.scan, scanResult(text, knownDomains));
   }

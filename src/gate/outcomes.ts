@@ -34,8 +34,12 @@ export class Outcomes {
 
   constructor(private readonly deps: OutcomeDeps) {}
 
-  /** A part of the middle of a result held for review, sent just before its outcome. */
+  /**
+   * A part of the middle of a result held for review, sent just before its outcome. Scanned only
+   * for a result the gate asked to be held: scanning costs the gate, and no other is judged.
+   */
   resultPart(session: ShimSession, msg: ResultPartMsg): void {
+    if (!this.deps.reviews.awaits(session, msg.rid)) return;
     this.middle.part(session, msg.rid, msg.text, this.deps.known.list);
   }
 

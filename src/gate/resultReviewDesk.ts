@@ -71,6 +71,11 @@ export class ResultReviewDesk {
     session.channel.send({ t: 'review', rid, mode });
   }
 
+  /** The gate told the shim to hold this call's result, and it has not come yet. */
+  awaits(session: ShimSession, rid: number): boolean {
+    return this.reviewing.get(session)?.has(rid) ?? false;
+  }
+
   /** A result the shim holds for review. */
   review(
     session: ShimSession,
