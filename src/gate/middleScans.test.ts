@@ -2,7 +2,7 @@
 // did not all arrive. Pure (the scanner is the real one).
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from '../store/types';
-import { MiddleScans, withMiddle } from './middleScans';
+import { MiddleScans, withMiddle, type MiddleScan } from './middleScans';
 import type { ShimSession } from './session';
 import { RESULT_PARTS_MAX } from './wire';
 
@@ -74,7 +74,7 @@ describe('withMiddle', () => {
     });
   });
 
-  it.each([
+  const cases: [string, Parameters<typeof withMiddle>[1], MiddleScan | undefined][] = [
     ['no parts were sent', { ...cutReport }, undefined],
     [
       'fewer parts came than were sent',
@@ -82,7 +82,8 @@ describe('withMiddle', () => {
       { parts: 2, scan: { risk: null, findings: [] } },
     ],
     ['the parts were forgotten', { ...cutReport, parts: 2 }, undefined],
-  ] as const)('never passes a cut result as clean when %s', (_why, report, scanned) => {
+  ];
+  it.each(cases)('never passes a cut result as clean when %s', (_why, report, scanned) => {
     const out = withMiddle(clean, report, scanned);
     expect(out.risk).toBe('medium');
     expect(out.findings).toEqual([
