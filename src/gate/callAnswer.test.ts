@@ -20,6 +20,7 @@ function sessionSending(sent: Record<string, unknown>[]): ShimSession {
     dropped: 0,
     floodDenied: 0,
     floodUncounted: 0,
+    floodCountQueued: false,
   };
 }
 

@@ -377,7 +377,7 @@ export class CallDesk {
     this.outcomes.outcome(session, msg);
   }
 
-  /** Part of the middle of a result held for review, for its scan (see outcomes.ts). */
+  /** Part of the text of a result held for review, for its scan (see outcomes.ts). */
   resultPart(session: ShimSession, msg: ShimMsg<'resultPart'>): void {
     this.outcomes.resultPart(session, msg);
   }

@@ -30,6 +30,7 @@ function floodingSession(serverId: number): ShimSession {
     dropped: 0,
     floodDenied: 0,
     floodUncounted: 0,
+    floodCountQueued: false,
   };
 }
 
@@ -98,9 +99,13 @@ describe('flood denials', () => {
     expect(floodCounts(file)).toEqual([]);
     expect(session.floodUncounted).toBe(extra); // given back, not zeroed by the rolled-back write
 
-    // Three more while the database refuses: counted with those waiting, in the same write.
+    // Three more before the batch's writes run again (from the backlog): a write of their own
+    // counts them with those given back, so a write dropped from a full backlog would stop
+    // nothing; the one in the backlog then finds nothing left to count.
     for (let rid = 100; rid < 103; rid++)
       recordFloodDenial(to, session, rid, toolLine(rid), REASON);
+    writes.flush();
+    expect(floodCounts(file)).toEqual([extra + 3]);
     expect(backlog.retry()).toBe(0);
     writes.flush();
     expect(store.history.count({ decision: 'auto-denied' })).toBe(MAX_RECORDED_FLOOD_DENIALS);

@@ -44,12 +44,17 @@ export function recordFloodDenial(
       to.announce(id);
     });
   }
-  if (session.floodUncounted++ > 0) return; // already in the next batch
+  session.floodUncounted++;
+  if (session.floodCountQueued) return; // counted by the write in the next batch
+  session.floodCountQueued = true;
   to.writes.later(() => {
+    // From here a new denial queues a write of its own: should this one be rolled back and then
+    // dropped (its database still refusing, the backlog full), counting does not stop with it.
+    session.floodCountQueued = false;
     const count = session.floodUncounted;
-    if (count === 0) return; // counted by a write that ran again after a rollback
+    if (count === 0) return; // counted by a write that ran before this one
     if (session.serverId !== null) to.store().servers.noteFlood(session.serverId, count, now);
-    // Taken once written; a batch rolled back gives the count back to the write's next run.
+    // Taken once written; a batch rolled back gives the count back to the next write.
     session.floodUncounted = 0;
     to.writes.onRollback(() => (session.floodUncounted += count));
   });

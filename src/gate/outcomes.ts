@@ -7,7 +7,7 @@ import type { CallOutcome } from '../store/types';
 import { callStart, type SessionRef } from './callRecords';
 import type { DeferredWrites } from './deferredWrites';
 import type { KnownDomains } from './knownDomains';
-import { MiddleScans, withMiddle } from './middleScans';
+import { HeldScans, withFullScan } from './heldScans';
 import { recordResult } from './resultRecord';
 import type { ResultReviewDesk } from './resultReviewDesk';
 import type { ShimSession } from './session';
@@ -30,17 +30,17 @@ export interface OutcomeDeps {
 }
 
 export class Outcomes {
-  private readonly middle = new MiddleScans();
+  private readonly held = new HeldScans();
 
   constructor(private readonly deps: OutcomeDeps) {}
 
   /**
-   * A part of the middle of a result held for review, sent just before its outcome. Scanned only
+   * A part of the text of a result held for review, sent just before its report. Scanned only
    * for a result the gate asked to be held: scanning costs the gate, and no other is judged.
    */
   resultPart(session: ShimSession, msg: ResultPartMsg): void {
     if (!this.deps.reviews.awaits(session, msg.rid)) return;
-    this.middle.part(session, msg.rid, msg.text, this.deps.known.list);
+    this.held.part(session, msg.rid, msg.text, this.deps.known.list);
   }
 
   outcome(session: ShimSession, msg: OutcomeMsg): void {
@@ -51,7 +51,7 @@ export class Outcomes {
       durationMs: msg.durationMs,
       size: msg.size,
     };
-    const middle = this.middle.take(session, rid);
+    const scanned = this.held.take(session, rid);
     if (msg.digest !== undefined) {
       // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
       outcome.result = recordResult(
@@ -59,8 +59,8 @@ export class Outcomes {
         deps.settings().resultExcerptChars,
         deps.known.list,
       );
-      // A held result is judged on all of its text: its middle was scanned as it came.
-      if (msg.held) outcome.result = withMiddle(outcome.result, msg, middle);
+      // A held result is judged on all of its text, scanned in parts as it came.
+      if (msg.held) outcome.result = withFullScan(outcome.result, msg.parts, scanned);
     }
     // Raised once the write's transaction is over (the notice reads the committed row; a write
     // that was rolled back leaves no row with a result, and so no notice).

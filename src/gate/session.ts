@@ -26,4 +26,6 @@ export interface ShimSession {
   /** Calls denied because the queue was full, and those not on the record yet (only counted). */
   floodDenied: number;
   floodUncounted: number;
+  /** A write of the uncounted ones waits in the next batch. */
+  floodCountQueued: boolean;
 }

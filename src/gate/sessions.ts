@@ -64,6 +64,7 @@ export class ShimSessions {
       dropped: 0,
       floodDenied: 0,
       floodUncounted: 0,
+      floodCountQueued: false,
     };
     this.live.set(session.id, session);
     return {

@@ -49,7 +49,7 @@ const broken: [string, unknown][] = [
   ['a bad outcome digest', { ...valid[2], digest: 'z'.repeat(64) }],
   ['a sample too long', { ...valid[2], sample: 'x'.repeat(RESULT_SAMPLE_MAX_CHARS + 1) }],
   ['fractional textChars', { ...valid[2], textChars: 0.5 }],
-  ['no parts', { ...valid[3], parts: 0 }],
+  ['negative parts', { ...valid[3], parts: -1 }],
   ['too many parts', { ...valid[3], parts: RESULT_PARTS_MAX + 1 }],
   ['a cancel reason too long', { ...valid[4], reason: 'r'.repeat(2001) }],
   ['a cancel with a line', { ...valid[4], line: '' }],
@@ -97,7 +97,7 @@ describe('perCallMessage', () => {
         sample: text,
         textChars: count,
         held: { good: [true], bad: [false, 1] },
-        parts: { good: [1, RESULT_PARTS_MAX], bad: [0, RESULT_PARTS_MAX + 1, 1.5, '1'] },
+        parts: { good: [0, 1, RESULT_PARTS_MAX], bad: [-1, RESULT_PARTS_MAX + 1, 1.5, '1'] },
       },
     };
     let accepted = 0;

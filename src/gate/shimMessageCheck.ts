@@ -62,7 +62,7 @@ function isOutcome(m: Fields): boolean {
     (m.sample === undefined || isText(m.sample, RESULT_SAMPLE_MAX_CHARS)) &&
     (m.textChars === undefined || isCount(m.textChars)) &&
     (m.held === undefined || m.held === true) &&
-    (m.parts === undefined || (isCount(m.parts) && m.parts >= 1 && m.parts <= RESULT_PARTS_MAX))
+    (m.parts === undefined || (isCount(m.parts) && m.parts <= RESULT_PARTS_MAX))
   );
 }
 

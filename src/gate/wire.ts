@@ -38,10 +38,10 @@ const reviewMode = z.enum(['flagged', 'all']);
 const resultVerdict = z.enum(['pass', 'redact', 'replace']);
 /** The result sample's bound: the shim's head and tail, and the gap marker between them. */
 export const RESULT_SAMPLE_MAX_CHARS = 64 * 1024 + 16;
-/** A part of a held result's middle (shim/resultSample.ts middleParts). */
+/** A part of the text of a held result (shim/resultScanParts.ts). */
 export const RESULT_PART_MAX_CHARS = 256 * 1024;
-/** Parts of one held result at most: a server line is at most 64 MiB. */
-export const RESULT_PARTS_MAX = 1024;
+/** Parts of one held result at most: what the gate scans for one result is bounded. */
+export const RESULT_PARTS_MAX = 32;
 /** A host request line; the gate applies the host-side limit itself when it parses it. */
 const requestLine = z.string().max(64 * 1024 * 1024);
 
@@ -129,10 +129,10 @@ export const shimMessageSchema = z.discriminatedUnion('t', [
     textChars: z.number().int().nonnegative().optional(),
     /** The shim holds this result for review (the gate told it to): answer with resultVerdict. */
     held: z.literal(true).optional(),
-    /** A held result bigger than its sample: this many resultParts of its middle came before. */
-    parts: z.number().int().min(1).max(RESULT_PARTS_MAX).optional(),
+    /** A held result: this many resultParts of its text came before (none: too much to send). */
+    parts: z.number().int().nonnegative().max(RESULT_PARTS_MAX).optional(),
   }),
-  /** Part of the middle of a held result, for the scan (its outcome, held, follows the parts). */
+  /** Part of the text of a held result, for the scan (its outcome, held, follows the parts). */
   z.strictObject({ t: z.literal('resultPart'), rid, text: text(RESULT_PART_MAX_CHARS) }),
   /** Calls the shim denied while the gate was unreachable, reported once it is back. */
   z.strictObject({

@@ -167,15 +167,36 @@ export function findEmails(text: string): EmailFact[] {
   return facts;
 }
 
-/** Is the host one of the known domains, or below one? */
-export function isKnownDomain(host: string, knownDomains: string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return knownDomains.some((d) => {
-    const known = (domainToASCII(d.toLowerCase()) || d.toLowerCase())
-      .replace(/^\*\./, '')
-      .replace(/\.$/, '');
-    return h === known || h.endsWith(`.${known}`);
-  });
+/**
+ * Is the host one of the known domains, or below one? Text of megabytes holds thousands of
+ * links and the list up to thousands of domains: the list is normalised once (per list) into a
+ * set, and each host costs a look-up per label, not a pass over the list. (Lists are replaced
+ * when they change, never edited in place.)
+ */
+export function isKnownDomain(host: string, knownDomains: readonly string[]): boolean {
+  const known = knownSet(knownDomains);
+  let h = host.toLowerCase().replace(/\.$/, '');
+  for (;;) {
+    if (known.has(h)) return true;
+    const dot = h.indexOf('.');
+    if (dot < 0) return false;
+    h = h.slice(dot + 1);
+  }
+}
+
+const knownSets = new WeakMap<readonly string[], Set<string>>();
+
+function knownSet(knownDomains: readonly string[]): Set<string> {
+  let set = knownSets.get(knownDomains);
+  if (!set) {
+    set = new Set(
+      knownDomains.map((d) =>
+        (domainToASCII(d.toLowerCase()) || d.toLowerCase()).replace(/^\*\./, '').replace(/\.$/, ''),
+      ),
+    );
+    knownSets.set(knownDomains, set);
+  }
+  return set;
 }
 
 /** Show a punycode host both ways: `xn--pple-43d.com (shown as аpple.com)`. */

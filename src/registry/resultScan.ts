@@ -54,8 +54,8 @@ export function scanResult(text: string, knownDomains: readonly string[]): Resul
   for (const url of findUrls(text)) {
     if (links >= MAX_LINK_FINDINGS) break;
     if (url.kind !== 'domain' && url.kind !== 'ip') continue;
-    if (url.kind === 'domain' && isKnownDomain(url.host, knownDomains as string[])) continue;
     if (!carriesData(url.url)) continue;
+    if (url.kind === 'domain' && isKnownDomain(url.host, knownDomains)) continue;
     const code = `result.link.${links}`;
     links++;
     add(

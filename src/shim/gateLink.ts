@@ -312,7 +312,7 @@ export class GateLink {
    */
   askResult(
     report: Extract<ShimMessage, { t: 'outcome' }> & { digest: string },
-    middle: Iterable<string> = [],
+    parts: Iterable<string> | null = null,
   ): Promise<ResultDecision> {
     const conn = this.conn;
     const rid = report.rid;
@@ -321,33 +321,36 @@ export class GateLink {
     return new Promise((resolve) => {
       this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
       this.flushDeferred();
-      this.sendHeld(conn, report, middle[Symbol.iterator]());
+      this.sendHeld(conn, report, parts?.[Symbol.iterator]() ?? null);
     });
   }
 
   /**
-   * A held result's report, after the parts of its text that its sample leaves out (for the
-   * gate's scan). The parts go as the queue for the gate has room, so a result of megabytes is
-   * never queued whole; without a wait, all at once. Stops once the result is no longer asked
-   * about (withdrawn, or settled by a lost connection).
+   * A held result's report, after its text in parts for the gate's scan (none: too much text to
+   * scan, and the report says no count). The parts go as the queue for the gate has room, so a
+   * result of megabytes is never queued whole; without a wait, all at once. A result withdrawn
+   * meanwhile is still reported, as not held: its outcome is on the record all the same.
    */
   private sendHeld(
     conn: Connection,
     report: Extract<ShimMessage, { t: 'outcome' }>,
-    middle: Iterator<string>,
+    parts: Iterator<string> | null,
     sent = 0,
   ): void {
-    let parts = sent;
-    for (;;) {
-      if (!this.resultsAsked.has(report.rid) || conn.channel.isClosed) return;
+    let count = sent;
+    while (parts) {
+      if (conn.channel.isClosed) return; // settled as replaced; nothing can be sent
+      if (!this.resultsAsked.has(report.rid)) return conn.channel.send(report);
       if (conn.channel.queuedBytes > GATE_BACKLOG_BYTES)
-        return this.whenDrained(() => this.sendHeld(conn, report, middle, parts));
-      const part = middle.next();
+        return this.whenDrained(() => this.sendHeld(conn, report, parts, count));
+      const part = parts.next();
       if (part.done) break;
       conn.channel.send({ t: 'resultPart', rid: report.rid, text: part.value });
-      parts++;
+      count++;
     }
-    conn.channel.send({ ...report, held: true, ...(parts > 0 ? { parts } : {}) });
+    if (conn.channel.isClosed) return;
+    if (!this.resultsAsked.has(report.rid)) return conn.channel.send(report);
+    conn.channel.send({ ...report, held: true, ...(parts ? { parts: count } : {}) });
   }
 
   private onResultMessage(

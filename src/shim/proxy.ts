@@ -21,7 +21,8 @@ import {
 } from '../mcp/serverLine';
 import type { GateDecision, ResultDecision } from './gateLink';
 import { redactedResponse } from './redact';
-import { middleParts, resultTexts, sampleOf, type ResultSample } from './resultSample';
+import { resultTexts, sampleOf, type ResultSample } from './resultSample';
+import { scanParts, scanTexts } from './resultScanParts';
 import { MAX_WIRE_TOOLS, MAX_WIRE_TOOLS_BYTES, toolMisfit } from './toolFit';
 import type { ReviewMode, ShimMessage } from '../gate/wire';
 
@@ -40,9 +41,9 @@ export interface Gate {
   takeReview?(rid: number): ReviewMode | undefined;
   /**
    * Report a held result and wait for its verdict (always resolves; failures replace it).
-   * `middle`: what the report's sample leaves out, sent before it for the gate's scan.
+   * `parts`: all of its text, sent before the report for the gate's scan (null: too much).
    */
-  askResult?(report: OutcomeReport, middle?: Iterable<string>): Promise<ResultDecision>;
+  askResult?(report: OutcomeReport, parts?: Iterable<string> | null): Promise<ResultDecision>;
   /** The host withdrew a call whose result is held. */
   cancelResult?(rid: number, reason: string): void;
 }
@@ -495,10 +496,7 @@ export class ShimProxy {
     line: Buffer,
   ): boolean {
     const rid = f.rid ?? 0;
-    // Scanned in full before it can pass: JSON values written whole, and the middle that the
-    // report's sample leaves out sent in parts ahead of it.
-    const texts = resultTexts(message, Infinity);
-    const report = this.outcomeReport(f, outcomeFacts(message, texts), line);
+    const report = this.outcomeReport(f, outcomeFacts(message), line);
     let heldBytes = line.length;
     for (const other of this.heldResults.values()) heldBytes += other.line.length;
     if (heldBytes > MAX_HELD_RESULT_BYTES) {
@@ -516,7 +514,8 @@ export class ShimProxy {
       h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
     this.heldResults.set(key, h);
     const asked = this.gate.askResult
-      ? this.gate.askResult(report, middleParts(texts))
+      ? // Judged on all of its text, not on the report's sample: every string, in parts.
+        this.gate.askResult(report, scanParts(scanTexts(message)))
       : Promise.resolve<ResultDecision>({
           verdict: 'replace',
           text: 'Withheld by Airlock: the result could not be reviewed.',
@@ -701,14 +700,11 @@ function takeOutcomeFacts(p: { message: Record<string, unknown> }): OutcomeFacts
   return facts;
 }
 
-function outcomeFacts(
-  message: Record<string, unknown>,
-  texts: readonly string[] = resultTexts(message),
-): OutcomeFacts {
+function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
   const result = message.result as { isError?: unknown } | null | undefined;
   return {
     isError: 'error' in message || result?.isError === true,
-    sample: sampleOf(texts),
+    sample: sampleOf(resultTexts(message)),
   };
 }
 

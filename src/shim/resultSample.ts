@@ -9,21 +9,6 @@ export const SAMPLE_HEAD_CHARS = 48 * 1024;
 export const SAMPLE_TAIL_CHARS = 16 * 1024;
 /** Put between head and tail when text was left out, so no reader takes it for one run. */
 export const SAMPLE_GAP = '\n[…]\n';
-/**
- * Characters of each part of a held result's middle (wire.ts RESULT_PART_MAX_CHARS): a few
- * milliseconds of the gate's scan.
- */
-export const MIDDLE_PART_CHARS = 256 * 1024;
-/**
- * Parts overlap each other, and the head and tail, by this much: a phrase or a link cut at an
- * edge is whole on one side of it.
- */
-export const MIDDLE_OVERLAP_CHARS = 2 * 1024;
-/**
- * Parts of one result at most (wire.ts RESULT_PARTS_MAX; a server line is at most 64 MiB). A
- * middle that needs more is not sent at all, and the gate holds the result as not scanned.
- */
-export const MAX_MIDDLE_PARTS = 1024;
 
 export interface ResultSample {
   /** Head and tail of the result's text, within SAMPLE_HEAD_CHARS + gap + SAMPLE_TAIL_CHARS. */
@@ -37,16 +22,12 @@ export interface ResultSample {
  * resources, structuredContent as JSON, or the JSON-RPC error's message. Strings are
  * referenced, never joined, so a big result costs nothing extra here.
  */
-export function resultTexts(
-  message: Record<string, unknown>,
-  /** JSON values are written this far (a held result's are written whole, for its scan). */
-  jsonChars = SAMPLE_HEAD_CHARS,
-): string[] {
+export function resultTexts(message: Record<string, unknown>): string[] {
   const texts: string[] = [];
   const error = message.error;
   if (isObj(error)) {
     if (typeof error.message === 'string') texts.push(error.message);
-    if (error.data !== undefined) texts.push(boundedJson(error.data, jsonChars));
+    if (error.data !== undefined) texts.push(boundedJson(error.data, SAMPLE_HEAD_CHARS));
     return texts;
   }
   const result = message.result;
@@ -61,66 +42,22 @@ export function resultTexts(
   }
   // A structured result is read by the model too (and may be all a 2026-07-28 client shows).
   if (result.structuredContent !== undefined)
-    texts.push(boundedJson(result.structuredContent, jsonChars));
+    texts.push(boundedJson(result.structuredContent, SAMPLE_HEAD_CHARS));
   return texts;
 }
 
 /** Head and tail of the texts joined by newlines, without building the whole join. */
 export function sampleOf(texts: readonly string[]): ResultSample {
-  const chars = joinedLength(texts);
-  if (chars <= SAMPLE_HEAD_CHARS + SAMPLE_TAIL_CHARS) return { text: texts.join('\n'), chars };
+  let chars = 0;
+  for (const t of texts) chars += t.length;
+  chars += Math.max(0, texts.length - 1); // the newlines between them
+  const budget = SAMPLE_HEAD_CHARS + SAMPLE_TAIL_CHARS;
+  if (chars <= budget) return { text: texts.join('\n'), chars };
   const cut =
     cutWhole(head(texts, SAMPLE_HEAD_CHARS)) +
     SAMPLE_GAP +
     cutWhole(tail(texts, SAMPLE_TAIL_CHARS), true);
   return { text: ownCopy(cut), chars };
-}
-
-/**
- * What sampleOf leaves out of the texts joined by newlines (reaching MIDDLE_OVERLAP_CHARS into
- * the head and the tail), in parts of at most `partChars` that overlap by as much; none when the
- * sample holds it all, or when it would take more than MAX_MIDDLE_PARTS. Made one at a time as
- * they are taken, never the whole join at once.
- */
-export function* middleParts(
-  texts: readonly string[],
-  partChars = MIDDLE_PART_CHARS,
-): Generator<string, void, undefined> {
-  const chars = joinedLength(texts);
-  if (chars <= SAMPLE_HEAD_CHARS + SAMPLE_TAIL_CHARS) return;
-  const start = SAMPLE_HEAD_CHARS - MIDDLE_OVERLAP_CHARS;
-  const end = chars - SAMPLE_TAIL_CHARS + MIDDLE_OVERLAP_CHARS;
-  const step = partChars - MIDDLE_OVERLAP_CHARS;
-  if (Math.ceil((end - start - MIDDLE_OVERLAP_CHARS) / step) > MAX_MIDDLE_PARTS) return;
-  for (let at = start; ; at += step) {
-    const to = Math.min(end, at + partChars);
-    // Whole characters only: a pair cut at an edge is whole in the overlap beside it.
-    yield cutWhole(cutWhole(joinedSlice(texts, at, to)), true);
-    if (to >= end) return;
-  }
-}
-
-/** Characters of the texts joined by newlines. */
-function joinedLength(texts: readonly string[]): number {
-  let chars = Math.max(0, texts.length - 1); // the newlines between them
-  for (const t of texts) chars += t.length;
-  return chars;
-}
-
-/** Characters `from` to `to` of the texts joined by newlines, without joining them. */
-function joinedSlice(texts: readonly string[], from: number, to: number): string {
-  let out = '';
-  let offset = 0; // where the current text starts in the join
-  for (const [i, t] of texts.entries()) {
-    if (i > 0) {
-      if (offset >= from && offset < to) out += '\n';
-      offset += 1;
-    }
-    if (offset >= to) break;
-    if (offset + t.length > from) out += t.slice(Math.max(0, from - offset), to - offset);
-    offset += t.length;
-  }
-  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 // A result held for review is scanned in full, not only the head and tail the record keeps: a
-// server that hides an injection in the middle of a long file cannot have it passed as clean.
-// Real filesystem server, real shim, the gate in this process.
+// server that hides an injection in the middle of a long file cannot have it passed as clean,
+// and a result too long to scan is held for a person. Real filesystem server, real shim, the
+// gate in this process.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ type Raw = Record<string, unknown> & { raw: string };
 const textOf = (m: Raw): string =>
   ((m.result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
 
-describe('the middle of a held result', () => {
+describe('the full scan of a held result', () => {
   let gate: GateService;
   let shim: RawShim;
   let folder: string;
@@ -77,7 +78,7 @@ describe('the middle of a held result', () => {
     return { rid, callId: call.id };
   }
 
-  it('holds a long file with an injection in its middle, found by the scan of the middle', async () => {
+  it("holds a long file with an injection in its middle, which the record's sample never holds", async () => {
     const text = longFile(600_000, INJECTION);
     const { callId } = await read('poisoned.md', text);
     const held = await waitFor(
@@ -89,7 +90,7 @@ describe('the middle of a held result', () => {
     expect(held.findings.map((f) => f.code)).toEqual(
       expect.arrayContaining(['result.tag', 'result.override']),
     );
-    // The record's sample never held it: only the scan of the middle can have found it.
+    // The record's sample never held it: only the full scan can have found it.
     const recorded = await waitFor(() => gate.store.history.get(callId)?.result, 10_000);
     expect(recorded.excerpt).not.toContain('Ignore all previous');
     expect(recorded.chars).toBeGreaterThan(600_000);
@@ -106,4 +107,17 @@ describe('the middle of a held result', () => {
     expect(review).toMatchObject({ verdict: 'pass', decidedBy: 'policy' });
     expect(gate.store.history.get(callId)?.result?.findings).toEqual([]);
   }, 60_000);
+
+  it('holds a file too long to scan in full for a person, saying so', async () => {
+    const text = longFile(9_000_000);
+    const { callId } = await read('huge.md', text);
+    const held = await waitFor(
+      () => gate.pendingResults().find((r) => r.id === callId),
+      60_000,
+      'the result to be held',
+    );
+    expect(held.risk).toBe('medium');
+    expect(held.findings.map((f) => f.code)).toEqual(['result.unscanned']);
+    expect(gate.decideResult(callId, 'pass')).toBe(true);
+  }, 120_000);
 });
