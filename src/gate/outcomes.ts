@@ -52,6 +52,7 @@ export class Outcomes {
       size: msg.size,
     };
     const scanned = this.held.take(session, rid);
+    if (!msg.held) deps.reviews.forget(session, rid);
     if (msg.digest !== undefined) {
       // Excerpt and scan from the shim's bounded sample: never more than ~64K characters here.
       outcome.result = recordResult(

@@ -76,6 +76,11 @@ export class ResultReviewDesk {
     return this.reviewing.get(session)?.has(rid) ?? false;
   }
 
+  /** The result came, not held (withdrawn by the host, or withheld by the shim): none to await. */
+  forget(session: ShimSession, rid: number): void {
+    this.reviewing.get(session)?.delete(rid);
+  }
+
   /** A result the shim holds for review. */
   review(
     session: ShimSession,

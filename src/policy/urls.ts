@@ -115,10 +115,14 @@ function beforePath(raw: string): string {
 }
 
 export function parseUrl(raw: string): UrlFact | null {
+  // The host, user and password sit before the path: a megabyte path need not be parsed.
+  const authority = beforePath(raw);
+  // Asked first: a failed `new URL` throws, and text of thousands of broken links (a hostile
+  // server's) would cost the gate half a second per 256K characters in exceptions alone.
+  if (!URL.canParse(authority)) return null;
   let url: URL;
   try {
-    // The host, user and password sit before the path: a megabyte path need not be parsed.
-    url = new URL(beforePath(raw));
+    url = new URL(authority);
   } catch {
     return null;
   }

@@ -96,6 +96,8 @@ export class GateLink {
   private readonly reviews = new Map<number, ReviewMode>();
   /** Held results waiting for the gate's verdict. */
   private readonly resultsAsked = new Map<number, ResultAsked>();
+  /** Held results to report, in turn (see sendHeld); the first is being sent. */
+  private readonly heldQueue: (() => void)[] = [];
   disabledTools = new Set<string>();
   /** The gate is observing (and not paused): calls go ahead and are reported after. */
   observing = false;
@@ -321,15 +323,18 @@ export class GateLink {
     return new Promise((resolve) => {
       this.resultsAsked.set(rid, { digest: report.digest, settle: resolve, timer: null });
       this.flushDeferred();
-      this.sendHeld(conn, report, parts?.[Symbol.iterator]() ?? null);
+      this.heldQueue.push(() => this.sendHeld(conn, report, parts?.[Symbol.iterator]() ?? null));
+      if (this.heldQueue.length === 1) this.heldQueue[0]?.();
     });
   }
 
   /**
    * A held result's report, after its text in parts for the gate's scan (none: too much text to
    * scan, and the report says no count). The parts go as the queue for the gate has room, so a
-   * result of megabytes is never queued whole; without a wait, all at once. A result withdrawn
-   * meanwhile is still reported, as not held: its outcome is on the record all the same.
+   * result of megabytes is never queued whole; without a wait, all at once. One result at a
+   * time (heldQueue): the gate scans the results of a session one after another, never
+   * interleaved. A result withdrawn meanwhile is still reported, as not held: its outcome is on
+   * the record all the same.
    */
   private sendHeld(
     conn: Connection,
@@ -338,9 +343,7 @@ export class GateLink {
     sent = 0,
   ): void {
     let count = sent;
-    while (parts) {
-      if (conn.channel.isClosed) return; // settled as replaced; nothing can be sent
-      if (!this.resultsAsked.has(report.rid)) return conn.channel.send(report);
+    while (parts && this.resultsAsked.has(report.rid) && !conn.channel.isClosed) {
       if (conn.channel.queuedBytes > GATE_BACKLOG_BYTES)
         return this.whenDrained(() => this.sendHeld(conn, report, parts, count));
       const part = parts.next();
@@ -348,9 +351,15 @@ export class GateLink {
       conn.channel.send({ t: 'resultPart', rid: report.rid, text: part.value });
       count++;
     }
-    if (conn.channel.isClosed) return;
-    if (!this.resultsAsked.has(report.rid)) return conn.channel.send(report);
-    conn.channel.send({ ...report, held: true, ...(parts ? { parts: count } : {}) });
+    // Closed: the result was settled as replaced, and nothing can be sent.
+    if (!conn.channel.isClosed)
+      conn.channel.send(
+        this.resultsAsked.has(report.rid)
+          ? { ...report, held: true, ...(parts ? { parts: count } : {}) }
+          : report,
+      );
+    this.heldQueue.shift();
+    this.heldQueue[0]?.();
   }
 
   private onResultMessage(

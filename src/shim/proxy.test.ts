@@ -357,6 +357,8 @@ describe('ShimProxy: a result held for review', () => {
   function reviewing() {
     const verdicts: ((d: ResultDecision) => void)[] = [];
     const reports: ShimMessage[] = [];
+    /** The text parts each held result came with (null: none, too much or unreadable). */
+    const parts: (string[] | null)[] = [];
     const cancelled: number[] = [];
     const gate: Gate = {
       observing: false,
@@ -366,8 +368,9 @@ describe('ShimProxy: a result held for review', () => {
       cancel: () => {},
       send: (m) => void reports.push(m),
       takeReview: () => 'all',
-      askResult: (report) => {
+      askResult: (report, textParts) => {
         reports.push(report);
+        parts.push(textParts === undefined || textParts === null ? null : [...textParts]);
         return new Promise((resolve) => verdicts.push(resolve));
       },
       cancelResult: (rid) => void cancelled.push(rid),
@@ -383,7 +386,7 @@ describe('ShimProxy: a result held for review', () => {
       gate,
       { maxLineBytes: 1 << 20, maxServerLineBytes: 1 << 22, progressIntervalMs: 60_000 },
     );
-    return { proxy, verdicts, reports, cancelled, toHost, toServer };
+    return { proxy, verdicts, reports, parts, cancelled, toHost, toServer };
   }
   const token = `ghp_${'Zx81Qw27Lp'.repeat(4)}`;
   const answer = `{"jsonrpc":"2.0","id":"r\\u00e9","result":{"content":[{"type":"text","text":"key ${token}"}],"structuredContent":{"k":"${token}"}}}`;
@@ -400,6 +403,30 @@ describe('ShimProxy: a result held for review', () => {
     expect(t.reports).toMatchObject([{ t: 'outcome', textChars: expect.any(Number) }]);
     return t;
   }
+
+  it('comes with all of its text for the scan, the structured part read as strings', async () => {
+    const t = await heldOnce();
+    expect(t.parts).toEqual([[`key ${token}\n${token}`]]);
+  });
+
+  it('withholds a task handle under review: its result would come past the review', async () => {
+    const t = reviewing();
+    t.proxy.onHostLine(
+      Buffer.from(
+        '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","task":{"ttl":60000}}}',
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    t.proxy.onServerLine(
+      Buffer.from('{"jsonrpc":"2.0","id":7,"result":{"task":{"taskId":"t-1","status":"working"}}}'),
+    );
+    expect(t.verdicts).toHaveLength(0); // never asked about: there is no result to judge yet
+    expect(t.reports).toMatchObject([{ t: 'outcome', rid: expect.any(Number) }]);
+    expect(t.toHost).toHaveLength(1);
+    const withheld = JSON.parse(t.toHost[0]!) as { id: number; result: { isError: boolean } };
+    expect(withheld).toMatchObject({ id: 7, result: { isError: true } });
+    expect(t.toHost[0]).toContain('cannot review the result of a task');
+  });
 
   it('passes the server’s bytes on "pass"', async () => {
     const t = await heldOnce();

@@ -499,14 +499,16 @@ export class ShimProxy {
     const report = this.outcomeReport(f, outcomeFacts(message), line);
     let heldBytes = line.length;
     for (const other of this.heldResults.values()) heldBytes += other.line.length;
-    if (heldBytes > MAX_HELD_RESULT_BYTES) {
+    const withheld =
+      heldBytes > MAX_HELD_RESULT_BYTES
+        ? 'too many results are waiting for review, so this result was not passed on.'
+        : isTaskHandle(message)
+          ? // Its result comes later, to tasks/result, past any review: not passed at all.
+            'this tool answered with a task, and Airlock cannot review the result of a task before the agent reads it. Turn result review off for this tool to use it with tasks.'
+          : null;
+    if (withheld !== null) {
       this.gate.send(report); // recorded all the same, never passed unreviewed
-      return this.io.toHost(
-        toolDenial(
-          f.idRaw,
-          'Withheld by Airlock: too many results are waiting for review, so this result was not passed on.',
-        ),
-      );
+      return this.io.toHost(toolDenial(f.idRaw, `Withheld by Airlock: ${withheld}`));
     }
     const h: HeldResult = { rid, idRaw: f.idRaw, line, message, progress: null };
     if (f.editedNote !== undefined) h.editedNote = f.editedNote;
@@ -514,8 +516,7 @@ export class ShimProxy {
       h.progress = this.startProgress(f.progressTokenRaw, 'Result waiting for review in Airlock');
     this.heldResults.set(key, h);
     const asked = this.gate.askResult
-      ? // Judged on all of its text, not on the report's sample: every string, in parts.
-        this.gate.askResult(report, scanParts(scanTexts(message)))
+      ? this.gate.askResult(report, allTextInParts(message))
       : Promise.resolve<ResultDecision>({
           verdict: 'replace',
           text: 'Withheld by Airlock: the result could not be reviewed.',
@@ -706,6 +707,29 @@ function outcomeFacts(message: Record<string, unknown>): OutcomeFacts {
     isError: 'error' in message || result?.isError === true,
     sample: sampleOf(resultTexts(message)),
   };
+}
+
+/**
+ * A held result is judged on all of its text, not on the report's sample: every string, in
+ * parts. Null (held as not scanned) when there is too much, or it cannot be read.
+ */
+function allTextInParts(message: Record<string, unknown>): Iterable<string> | null {
+  try {
+    return scanParts(scanTexts(message));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An answer that is a task's handle (MCP tasks: the result itself is fetched later with
+ * tasks/result), not a result.
+ */
+function isTaskHandle(message: Record<string, unknown>): boolean {
+  const result = message.result;
+  if (typeof result !== 'object' || result === null) return false;
+  const { task, resultType } = result as { task?: unknown; resultType?: unknown };
+  return resultType === 'task' || (typeof task === 'object' && task !== null);
 }
 
 /** A result passed on after an edited approval leads with the note that tells the agent. */

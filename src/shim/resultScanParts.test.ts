@@ -48,23 +48,47 @@ describe('scanTexts', () => {
     expect(scanTexts(response({ structuredContent: { [key]: 1, plain_key: 2 } }))).toEqual([key]);
   });
 
+  it('reads arrays of any length, without running out of stack', () => {
+    const rows = Array.from({ length: 500_000 }, () => 0);
+    rows.push(INJECTION as unknown as number);
+    expect(scanTexts(response({ structuredContent: { rows } }))).toEqual([INJECTION]);
+  });
+
   it('reads a value nested deeper than any bound, without running out of stack', () => {
     let deep: unknown = INJECTION;
     for (let i = 0; i < 200_000; i++) deep = { next: [deep] };
     expect(scanTexts(response({ structuredContent: deep }))).toEqual([INJECTION]);
   });
 
-  it('leaves out base64 under data and blob, but not words put there', () => {
+  it('leaves out the bytes of images and audio, and reads a text blob decoded', () => {
     const texts = scanTexts(
       response({
         content: [
           { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' },
-          { type: 'audio', data: INJECTION, mimeType: 'audio/wav' },
-          { type: 'resource', resource: { uri: 'file:///b', blob: 'AAAA' } },
+          { type: 'audio', data: 'UklGRg==', mimeType: 'audio/wav' },
+          { type: 'resource', resource: { uri: 'file:///b', blob: 'AAAA', mimeType: 'image/gif' } },
+          {
+            type: 'resource',
+            resource: { uri: 'file:///c', blob: Buffer.from(INJECTION).toString('base64') },
+          },
         ],
       }),
     );
-    expect(texts).toEqual(['image/png', INJECTION, 'audio/wav', 'file:///b']);
+    expect(texts).toEqual([
+      'image/png',
+      'audio/wav',
+      'file:///b',
+      'image/gif',
+      'file:///c',
+      INJECTION,
+    ]);
+  });
+
+  it("reads `type` and `data` where they are not a content item's", () => {
+    const texts = scanTexts(
+      response({ structuredContent: { type: 'keychain', data: 'aWdub3Jl' } }),
+    );
+    expect(texts).toEqual(['keychain', 'aWdub3Jl']);
   });
 
   it("reads a JSON-RPC error's message and data", () => {

@@ -13,17 +13,22 @@ export const SCAN_OVERLAP_CHARS = 2 * 1024;
  * the gate holds it for a person as not scanned.
  */
 export const MAX_SCAN_PARTS = 32;
+/** More text than MAX_SCAN_PARTS parts can hold. */
+const MAX_SCAN_CHARS = MAX_SCAN_PARTS * SCAN_PART_CHARS;
 
-/** A value that is only a name (a content item's `type`, an ordinary key): nothing to read. */
+/** A key that is only a name: nothing to read. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-/** Binary content as base64 (an image's `data`, a resource's `blob`): no words in it. */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The kinds of MCP content items: a `type` naming one is not text anyone reads. */
+const ITEM_TYPES = new Set(['text', 'image', 'audio', 'resource', 'resource_link']);
+/** Media whose bytes are not text: an image's or audio's `data`, such a resource's `blob`. */
+const MEDIA = /^(image|audio|video)\//i;
 
 /**
  * Every string a reader of the response (the model, the host) may be shown, in document order:
  * string values at any depth and keys that are more than a name, of the result (or of the
- * error). Left out: names (`"type": "text"`), and base64 under `data` or `blob`. Walked without
- * recursion, so no nesting is too deep; strings are referenced, never copied.
+ * error); a resource's `blob` that is not media, decoded. Left out: content item kinds
+ * (`"type": "text"`), and the bytes of images, audio and video. Walked without recursion, so no
+ * nesting is too deep; strings are referenced, not copied.
  */
 export function scanTexts(message: Record<string, unknown>): string[] {
   const texts: string[] = [];
@@ -36,22 +41,32 @@ export function scanTexts(message: Record<string, unknown>): string[] {
     }
     if (typeof v !== 'object' || v === null) continue;
     const next: unknown[] = [];
-    if (Array.isArray(v)) next.push(...(v as unknown[]));
-    else
-      for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (Array.isArray(v)) for (const item of v as unknown[]) next.push(item);
+    else {
+      const o = v as Record<string, unknown>;
+      for (const [key, value] of Object.entries(o)) {
         if (!NAME.test(key)) next.push(key);
-        if (typeof value === 'string' && readsAsNothing(key, value)) continue;
-        next.push(value);
+        next.push(readable(o, key, value));
       }
+    }
     // Reversed onto the stack: popped in document order.
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
   }
   return texts;
 }
 
-function readsAsNothing(key: string, value: string): boolean {
-  if (key === 'type') return NAME.test(value);
-  return (key === 'data' || key === 'blob') && BASE64.test(value);
+/** What of `o[key]` a reader may be shown (undefined: nothing). */
+function readable(o: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (key === 'type' && ITEM_TYPES.has(value)) return undefined;
+  const media = typeof o.mimeType === 'string' && MEDIA.test(o.mimeType);
+  if (key === 'data' && (o.type === 'image' || o.type === 'audio')) return undefined;
+  if (key !== 'blob' || media) return key === 'blob' ? undefined : value;
+  // A host may decode a text blob for the model: its text is read, not its base64. One too long
+  // to scan is not decoded (a copy of megabytes for nothing): its length alone makes the
+  // result too long, and it is held as not scanned.
+  if (value.length > MAX_SCAN_CHARS) return value;
+  return Buffer.from(value, 'base64').toString('utf8');
 }
 
 /**
