@@ -55,4 +55,51 @@ describe('GateLink on a live connection', () => {
     link.cancel(2, 'test over'); // a cancelled ask is never answered
     link.close();
   });
+
+  it('sends the text of held results one result after another, each as the queue has room', async () => {
+    const link = new GateLink(
+      dataDir,
+      {
+        server: 'held-in-turn',
+        host: 'test-host',
+        command: 'node',
+        args: [],
+        cwd: process.cwd(),
+        pid: process.pid,
+        commandPath: null,
+        codeEnv: {},
+      },
+      () => {},
+    );
+    link.warmUp();
+    const internals = link as unknown as Internals;
+    const conn = await waitFor(() => internals.conn, 10_000, 'the link to connect');
+    await waitFor(() => conn.channel.queuedBytes === 0, 10_000, 'the session to be sent');
+    const taken: string[] = [];
+    /** Parts big enough that each fills the queue: the next waits for it to drain. */
+    function* parts(tag: string): Generator<string> {
+      for (let i = 1; i <= 3; i++) {
+        taken.push(`${tag}${i}`);
+        yield 'x'.repeat(200_000);
+      }
+    }
+    const report = (rid: number) => ({
+      t: 'outcome' as const,
+      rid,
+      isError: false,
+      durationMs: 1,
+      size: 600_000,
+      digest: 'c'.repeat(64),
+      sample: '',
+      textChars: 600_000,
+    });
+    // The gate never asked for these to be held: it replaces them, once their reports come.
+    const verdicts = await Promise.all([
+      link.askResult(report(1), parts('a')),
+      link.askResult(report(2), parts('b')),
+    ]);
+    expect(taken).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3']);
+    expect(verdicts.map((v) => v.verdict)).toEqual(['replace', 'replace']);
+    link.close();
+  });
 });
