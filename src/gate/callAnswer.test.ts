@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decisionMac } from './auth';
 import { answerOnce } from './callAnswer';
-import type { LineChannel } from './lineChannel';
-import type { ShimSession } from './session';
-
-function sessionSending(sent: Record<string, unknown>[]): ShimSession {
-  return {
-    id: 's',
-    info: null,
-    serverId: null,
-    tools: new Map(),
-    roots: [],
-    readSensitive: false,
-    channel: { send: (m: Record<string, unknown>) => sent.push(m) } as unknown as LineChannel,
-    key: 'k'.repeat(64),
-    calls: new Map(),
-    serverInfo: null,
-    facts: null,
-    dropped: 0,
-    floodDenied: 0,
-    floodUncounted: 0,
-    floodCountQueued: false,
-  };
-}
+import { testSession } from './testSession';
 
 const DIGEST = 'ab'.repeat(32);
 
@@ -30,7 +9,7 @@ describe('the one answer a call gets', () => {
   it('sends the first verdict, bound to the request, and drops any later one, saying so', () => {
     const sent: Record<string, unknown>[] = [];
     const logged: string[] = [];
-    const s = sessionSending(sent);
+    const s = testSession(sent, { id: 's' });
     const answer = answerOnce(s, 7, DIGEST, { log: (l) => logged.push(l) });
     answer('allow', 'Allowed by Airlock (observe mode)');
     answer('deny', 'Denied by Airlock: the decision could not be recorded (disk full)');
@@ -50,7 +29,7 @@ describe('the one answer a call gets', () => {
 
   it('runs the review hook before an allow, and denies when it fails (fail closed)', () => {
     const sent: Record<string, unknown>[] = [];
-    const s = sessionSending(sent);
+    const s = testSession(sent, { id: 's' });
     const answer = answerOnce(s, 1, DIGEST, {
       log: () => {},
       beforeAllow: () => {

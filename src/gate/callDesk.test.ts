@@ -7,34 +7,11 @@ import type { Store } from '../store/store';
 import { ApprovalBroker } from './broker';
 import { CallDesk, type CallDeskDeps } from './callDesk';
 import { ResultReviews } from './resultReviews';
-import type { LineChannel } from './lineChannel';
 import type { ShimSession } from './session';
+import { testSession } from './testSession';
 import { SETTING_DEFAULTS, type GateSettings } from './settings';
 
 afterEach(removeTempDirs);
-
-function session(sent: Record<string, unknown>[]): ShimSession {
-  return {
-    id: 'sess-1',
-    info: null,
-    serverId: null,
-    tools: new Map(),
-    roots: [],
-    readSensitive: false,
-    channel: {
-      send: (m: Record<string, unknown>) => sent.push(m),
-      close: () => {},
-    } as unknown as LineChannel,
-    key: 'k'.repeat(64),
-    calls: new Map(),
-    serverInfo: null,
-    facts: null,
-    dropped: 0,
-    floodDenied: 0,
-    floodUncounted: 0,
-    floodCountQueued: false,
-  };
-}
 
 function deskOver(
   store: Store,
@@ -117,7 +94,7 @@ describe('call desk', () => {
     store.rules.add(newRule({ tool: 'echo', action: 'allow' }), 1);
     const desk = deskOver(store, 'ask');
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     for (let rid = 1; rid <= 5; rid++) desk.ask(s, callMsg('ask', rid));
     expect(sent).toEqual([]); // nothing answered before the group's commit
     expect(store.history.count({})).toBe(0);
@@ -133,7 +110,7 @@ describe('call desk', () => {
   it('writes an observed call with the outcome that came before its batch: one row, one event', () => {
     const { store, file } = tempStore();
     const desk = deskOver(store, 'observe');
-    const s = session([]);
+    const s = testSession([]);
     for (let rid = 1; rid <= 10; rid++) desk.observed(s, callMsg('observed', rid));
     for (let rid = 1; rid <= 10; rid++)
       desk.outcome(s, { t: 'outcome', rid, isError: rid === 3, durationMs: 7, size: 40 });
@@ -152,7 +129,7 @@ describe('call desk', () => {
     allowRule(store, 'echo');
     const desk = deskOver(store, 'ask');
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     desk.ask(s, callMsg('ask', 1));
     await new Promise((done) => setImmediate(done));
     expect(decisions(sent, 1)).toHaveLength(1);
@@ -197,7 +174,7 @@ describe('call desk', () => {
     const broker = new ApprovalBroker(() => 45_000);
     const desk = deskOver(store, 'ask', { broker });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     failing = true;
     // Decided now (an allow rule): committed with its group, then its flush fails.
     desk.ask(s, callMsg('ask', 1));
@@ -238,7 +215,7 @@ describe('call desk', () => {
     const broker = new ApprovalBroker(() => 45_000);
     const desk = deskOver(store, 'ask', { broker });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     desk.ask(s, callMsg('ask', 7)); // allowed by the rule
     await until(() => decisions(sent, 7).length === 1);
     const [first] = store.history.query({ limit: 5 });
@@ -267,7 +244,7 @@ describe('call desk', () => {
     allowRule(store, 'echo');
     const desk = deskOver(store, 'ask');
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     desk.observed(s, callMsg('observed', 1, 'fetch', { url: 'https://example.org/' }));
     // Call 2's group takes the observed row along, then its commit fails after both were
     // written: both are rolled back, the row's id is no one's.
@@ -302,7 +279,7 @@ describe('call desk', () => {
   it('records a burst of observed calls while it lasts, never holding more than a batch', () => {
     const { store } = tempStore();
     const desk = deskOver(store, 'observe');
-    const s = session([]);
+    const s = testSession([]);
     for (let rid = 1; rid <= 1100; rid++) desk.observed(s, callMsg('observed', rid));
     // No timer has run: the batches that filled up were committed as they filled.
     expect(store.history.count({ decision: 'observed' })).toBe(1024);
@@ -317,7 +294,7 @@ describe('call desk', () => {
     const logged: string[] = [];
     const desk = deskOver(store, 'observe', { log: (l) => logged.push(l) });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     desk.ask(s, callMsg('ask', 1));
     expect(decisions(sent, 1).map((m) => m.verdict)).toEqual(['allow']);
     // Still recorded, saying the gate could not evaluate it rather than guessing.
@@ -334,7 +311,7 @@ describe('call desk', () => {
     breakRule(file, allowRule(store, 'echo'));
     const desk = deskOver(store, 'ask');
     const sent: Record<string, unknown>[] = [];
-    desk.ask(session(sent), callMsg('ask', 1));
+    desk.ask(testSession(sent), callMsg('ask', 1));
     await new Promise((done) => setImmediate(done));
     expect(decisions(sent, 1).map((m) => [m.verdict, m.text])).toEqual([
       [
@@ -362,7 +339,7 @@ describe('call desk', () => {
     const env: PathEnv = { home: '/home/u', cwd: '/etc', caseInsensitive: false, sep: '/' };
     const desk = deskOver(store, 'ask', { env });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     desk.ask(s, callMsg('ask', 1, 'read_file', { path: 'passwd' }));
     desk.ask(s, callMsg('ask', 2, 'fetch', { url: 'https://new.example.org/a' }));
     await new Promise((done) => setImmediate(done));
@@ -406,7 +383,7 @@ describe('the text of a held result, scanned in parts', () => {
     const results = new ResultReviews(() => 45_000);
     const desk = deskOver(store, 'ask', { reviews: { results, reviewModeOf: () => 'flagged' } });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     await allowedOnce(desk, s, sent);
     expect(sent).toContainEqual({ t: 'review', rid: 1, mode: 'flagged' });
     desk.resultPart(s, { t: 'resultPart', rid: 1, text: `plenty of ordinary text. ${INJECTION}` });
@@ -424,7 +401,7 @@ describe('the text of a held result, scanned in parts', () => {
     const results = new ResultReviews(() => 45_000);
     const desk = deskOver(store, 'ask', { reviews: { results, reviewModeOf: () => null } });
     const sent: Record<string, unknown>[] = [];
-    const s = session(sent);
+    const s = testSession(sent);
     await allowedOnce(desk, s, sent);
     desk.resultPart(s, { t: 'resultPart', rid: 1, text: INJECTION });
     desk.outcome(s, heldOutcome(1));

@@ -6,33 +6,12 @@ import type { Store } from '../store/store';
 import { DeferredWrites } from './deferredWrites';
 import { MAX_RECORDED_FLOOD_DENIALS } from './floodBounds';
 import { recordFloodDenial } from './floodDenial';
-import type { LineChannel } from './lineChannel';
 import { RecordBacklog } from './recordBacklog';
-import type { ShimSession } from './session';
+import { testSession } from './testSession';
 
 afterEach(removeTempDirs);
 
 const REASON = 'too many calls from this server are waiting for a decision';
-
-function floodingSession(serverId: number): ShimSession {
-  return {
-    id: 'sess-1',
-    info: null,
-    serverId,
-    tools: new Map(),
-    roots: [],
-    readSensitive: false,
-    channel: { send: () => {}, close: () => {} } as unknown as LineChannel,
-    key: 'k'.repeat(64),
-    calls: new Map(),
-    serverInfo: null,
-    facts: null,
-    dropped: 0,
-    floodDenied: 0,
-    floodUncounted: 0,
-    floodCountQueued: false,
-  };
-}
 
 const toolLine = (rid: number): string =>
   JSON.stringify({
@@ -88,7 +67,7 @@ describe('flood denials', () => {
       announce: (id: number) => announced.push(id),
     };
     const server = { host: 'h', name: 'everything', command: 'node', args: ['s.js'] };
-    const session = floodingSession(store.servers.upsert(server, 1).id);
+    const session = testSession([], { serverId: store.servers.upsert(server, 1).id });
     const extra = 5;
     for (let rid = 1; rid <= MAX_RECORDED_FLOOD_DENIALS + extra; rid++)
       recordFloodDenial(to, session, rid, toolLine(rid), REASON);

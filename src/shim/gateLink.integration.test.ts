@@ -20,11 +20,12 @@ describe('GateLink on a live connection', () => {
   });
   afterAll(() => gate.close());
 
-  it('sends an ask in the same turn as the outcome reports waiting, so both leave in one write', async () => {
+  /** A link of a shim for `server`, connected, its session sent. */
+  async function connected(server: string) {
     const link = new GateLink(
       dataDir,
       {
-        server: 'same-turn',
+        server,
         host: 'test-host',
         command: 'node',
         args: [],
@@ -39,6 +40,11 @@ describe('GateLink on a live connection', () => {
     const internals = link as unknown as Internals;
     const conn = await waitFor(() => internals.conn, 10_000, 'the link to connect');
     await waitFor(() => conn.channel.queuedBytes === 0, 10_000, 'the session to be sent');
+    return { link, conn };
+  }
+
+  it('sends an ask in the same turn as the outcome reports waiting, so both leave in one write', async () => {
+    const { link, conn } = await connected('same-turn');
 
     // An outcome report waits (it is bookkeeping) for the next message to the gate...
     link.send({ t: 'outcome', rid: 1, isError: false, durationMs: 1, size: 10 });
@@ -57,24 +63,7 @@ describe('GateLink on a live connection', () => {
   });
 
   it('sends the text of held results one result after another, each as the queue has room', async () => {
-    const link = new GateLink(
-      dataDir,
-      {
-        server: 'held-in-turn',
-        host: 'test-host',
-        command: 'node',
-        args: [],
-        cwd: process.cwd(),
-        pid: process.pid,
-        commandPath: null,
-        codeEnv: {},
-      },
-      () => {},
-    );
-    link.warmUp();
-    const internals = link as unknown as Internals;
-    const conn = await waitFor(() => internals.conn, 10_000, 'the link to connect');
-    await waitFor(() => conn.channel.queuedBytes === 0, 10_000, 'the session to be sent');
+    const { link } = await connected('held-in-turn');
     const taken: string[] = [];
     /** Parts big enough that each fills the queue: the next waits for it to drain. */
     function* parts(tag: string): Generator<string> {
