@@ -29,3 +29,24 @@ export interface ShimSession {
   /** A write of the uncounted ones waits in the next batch. */
   floodCountQueued: boolean;
 }
+
+/** A session as it starts, once its shim passed the handshake: nothing known of it yet. */
+export function newSession(id: string, channel: LineChannel, key: string): ShimSession {
+  return {
+    id,
+    info: null,
+    serverId: null,
+    tools: new Map(),
+    roots: [],
+    readSensitive: false,
+    channel,
+    key,
+    calls: new Map(),
+    serverInfo: null,
+    facts: null,
+    dropped: 0,
+    floodDenied: 0,
+    floodUncounted: 0,
+    floodCountQueued: false,
+  };
+}

@@ -13,7 +13,7 @@ import type { Peer } from './handshake';
 import type { LineChannel } from './lineChannel';
 import { refusalLine } from './refusal';
 import type { ResultReviews } from './resultReviews';
-import type { ShimSession } from './session';
+import { newSession, type ShimSession } from './session';
 import type { GateSettings } from './settings';
 import { perCallMessage } from './shimMessageCheck';
 import { identityOf } from './sessionIdentity';
@@ -49,23 +49,7 @@ export class ShimSessions {
 
   /** A shim passed the handshake: its session starts, and its messages are handled here. */
   open(channel: LineChannel, key: string): Peer {
-    const session: ShimSession = {
-      id: randomUUID(),
-      info: null,
-      serverId: null,
-      tools: new Map(),
-      roots: [],
-      readSensitive: false,
-      channel,
-      key,
-      calls: new Map(),
-      serverInfo: null,
-      facts: null,
-      dropped: 0,
-      floodDenied: 0,
-      floodUncounted: 0,
-      floodCountQueued: false,
-    };
+    const session = newSession(randomUUID(), channel, key);
     this.live.set(session.id, session);
     return {
       receive: (v) => {
