@@ -70,7 +70,7 @@ export function scanResult(text: string, knownDomains: readonly string[]): Resul
 }
 
 /**
- * Two scans of one result (its sample, then a part of its middle) as one: one finding per kind,
+ * Two scans of one result (its sample, and a part of all its text) as one: one finding per kind,
  * and no more links than one scan reports. Pure.
  */
 export function mergeScans(first: ResultScan, more: ResultScan): ResultScan {

@@ -59,9 +59,9 @@ export function scanTexts(message: Record<string, unknown>): string[] {
 function readable(o: Record<string, unknown>, key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (key === 'type' && ITEM_TYPES.has(value)) return undefined;
-  const media = typeof o.mimeType === 'string' && MEDIA.test(o.mimeType);
   if (key === 'data' && (o.type === 'image' || o.type === 'audio')) return undefined;
-  if (key !== 'blob' || media) return key === 'blob' ? undefined : value;
+  if (key !== 'blob') return value;
+  if (typeof o.mimeType === 'string' && MEDIA.test(o.mimeType)) return undefined;
   // A host may decode a text blob for the model: its text is read, not its base64. One too long
   // to scan is not decoded (a copy of megabytes for nothing): its length alone makes the
   // result too long, and it is held as not scanned.
