@@ -61,6 +61,16 @@ const SHAPES: { name: string; make: (bytes: number) => string }[] = [
     make: (b) => fill('/home/Jane/XMLHttp/Win32/Year2024/quickBrownFox/jumpsOver/lazyDog', b),
   },
   { name: 'non-ASCII text', make: (b) => fill('Grüße aus Köln, 東京と🌍. ', b) },
+  {
+    // A page of links: to a site seen before, to one not, and broken ones. Each is parsed, graded
+    // and looked up among the domains the session knows (as many as the gate keeps).
+    name: 'many links',
+    make: (b) =>
+      fill(
+        'see https://docs.site12.example.org/guide?x=1 or https://new.example.net/a, ftp://[x ',
+        b,
+      ),
+  },
 ];
 
 const SECRET = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0'.repeat(2);
@@ -76,7 +86,8 @@ const session: SessionFacts = {
   roots: ['/home/user/project'],
   env: { home: '/home/user', cwd: '/home/user/project', caseInsensitive: false, sep: '/' },
   readSensitiveEarlier: false,
-  knownDomains: ['example.com'],
+  // As many as the gate keeps (knownDomains.ts): a link's look-up must not grow with them.
+  knownDomains: ['example.com', ...Array.from({ length: 1999 }, (_, i) => `site${i}.example.org`)],
 };
 
 /** The request line as the gate receives it. */
