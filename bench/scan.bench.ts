@@ -62,14 +62,29 @@ const SHAPES: { name: string; make: (bytes: number) => string }[] = [
   },
   { name: 'non-ASCII text', make: (b) => fill('Grüße aus Köln, 東京と🌍. ', b) },
   {
-    // A page of links: to a site seen before, to one not, and broken ones. Each is parsed, graded
-    // and looked up among the domains the session knows (as many as the gate keeps).
+    // A page of links: to a site seen before, to one not, and broken ones. Each is parsed; a host
+    // is graded and looked up among the domains the session knows (as many as the gate keeps)
+    // once per call.
     name: 'many links',
     make: (b) =>
       fill(
         'see https://docs.site12.example.org/guide?x=1 or https://new.example.net/a, ftp://[x ',
         b,
       ),
+  },
+  {
+    // The same page with every host a new one: each is graded and looked up (a hostile server
+    // that would make the scan slow writes this, not the page above).
+    name: 'links, every host new',
+    make: (b) => {
+      const page: string[] = [];
+      for (let i = 0, size = 0; size < b; i++) {
+        const line = `see https://docs.site${i}.example.org/guide?x=1 or https://new${i}.example.net/a, ftp://[x `;
+        page.push(line);
+        size += line.length;
+      }
+      return page.join('').slice(0, b);
+    },
   },
 ];
 

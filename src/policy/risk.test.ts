@@ -835,3 +835,39 @@ describe('reasons beyond the first few of a kind', () => {
     expect(result.reasons.map((r) => r.code)).not.toContain('name.writes');
   });
 });
+
+describe('a page of links', () => {
+  const def: ToolDefinition = { name: 'write_file', description: 'Write a file.' };
+  const tool: ToolState = { definition: def, isNew: false, changed: false, poison: [] };
+  const linksIn = (content: string) =>
+    assessRisk({ tool: 'write_file', arguments: { path: 'notes.md', content } }, tool, session)
+      .reasons;
+
+  it('grades a host once, however often it is linked, and misses nothing after it', () => {
+    const page = 'see https://docs.unknown.example/a and https://github.com/x\n'.repeat(5000);
+    const reasons = linksIn(`${page}then http://169.254.169.254/latest https://me:pw@github.com/`);
+    const lines = (code: string) => reasons.filter((r) => r.code === code).map((r) => r.text);
+    expect(lines('url.newDomain')).toEqual([
+      'Links to docs.unknown.example, a domain not seen before.',
+    ]);
+    expect(lines('url.external')).toEqual(['Links to github.com.']);
+    expect(lines('url.metadata')).toHaveLength(1);
+    // The same host again, now with a user and password in the link.
+    expect(lines('url.credentials')).toEqual([
+      'The link to github.com carries a user name or password.',
+    ]);
+  });
+
+  it('past the first few hosts of a kind, says there are more', () => {
+    const hosts = Array.from({ length: 50 }, (_, i) => `https://site${i}.unknown.example/`);
+    const lines = linksIn(hosts.join(' '))
+      .filter((r) => r.code === 'url.newDomain')
+      .map((r) => r.text);
+    expect(lines).toEqual([
+      'Links to site0.unknown.example, a domain not seen before.',
+      'Links to site1.unknown.example, a domain not seen before.',
+      'Links to site2.unknown.example, a domain not seen before.',
+      'More links of the same kind.',
+    ]);
+  });
+});

@@ -117,9 +117,12 @@ interface Facts {
 class Reasons {
   readonly list: RiskReason[] = [];
   private readonly perCode = new Map<string, number>();
-  add(code: string, level: RiskLevel, text: string): void {
-    if (this.list.some((r) => r.code === code && r.text === text)) return;
+  /** `text` may be a function, so a reason past the few shown is not even written. */
+  add(code: string, level: RiskLevel, said: string | (() => string)): void {
     const count = this.perCode.get(code) ?? 0;
+    if (count > MAX_REASONS_PER_CODE) return; // its "more of the same" line is in already
+    const text = typeof said === 'function' ? said() : said;
+    if (this.list.some((r) => r.code === code && r.text === text)) return;
     this.perCode.set(code, count + 1);
     if (count < MAX_REASONS_PER_CODE) this.list.push({ code, level, text });
     else if (count === MAX_REASONS_PER_CODE) this.list.push({ code, level, text: moreOf(code) });
@@ -414,6 +417,7 @@ export function assessCall(
     domains: new Set(),
     paths: [],
   };
+  const gradedLinks = new Set<string>();
 
   if (tool.definition === null)
     reasons.add(
@@ -472,7 +476,12 @@ export function assessCall(
     }
 
     for (const url of findUrls(s.value)) {
-      const host = showHost(url.host, url.unicodeHost);
+      // What a link adds depends on its host alone (and whether it names a user): a page that
+      // links to one site a thousand times is graded once.
+      const graded = url.hasCredentials ? `@${url.host}` : url.host;
+      if (gradedLinks.has(graded)) continue;
+      gradedLinks.add(graded);
+      const host = url.punycode ? showHost(url.host, url.unicodeHost) : url.host;
       if (url.kind === 'metadata')
         reasons.add(
           'url.metadata',
@@ -505,8 +514,13 @@ export function assessCall(
       if (url.kind === 'domain' && !url.punycode) {
         facts.domains.add(url.host);
         if (isKnownDomain(url.host, session.knownDomains))
-          reasons.add('url.external', 'low', `Links to ${host}.`);
-        else reasons.add('url.newDomain', 'medium', `Links to ${host}, a domain not seen before.`);
+          reasons.add('url.external', 'low', () => `Links to ${host}.`);
+        else
+          reasons.add(
+            'url.newDomain',
+            'medium',
+            () => `Links to ${host}, a domain not seen before.`,
+          );
       }
     }
 
