@@ -3,7 +3,7 @@
 // made to sit on the border of that fast path.
 import { describe, expect, it } from 'vitest';
 import { domainToUnicode } from 'node:url';
-import { hostKind, parseUrl } from './urls';
+import { findUrls, hostKind, parseUrl } from './urls';
 
 const NETWORK = ['http:', 'https:', 'ws:', 'wss:', 'ftp:'];
 
@@ -40,7 +40,7 @@ function generator(seed: number) {
 }
 
 const SCHEMES = ['http', 'https', 'HTTPS', 'Ws', 'wss', 'ftp', 'file', 'foo', 'httpx'];
-const SEPARATORS = ['://', ':///', '://\\', '://///'];
+const SEPARATORS = ['://', ':///', '://\\', '://///', ':', ':/', ':\\', ':\\\\', ':\\/'];
 // Pieces of a host: plain characters, and the ones that send a link to the parser.
 const PIECES = [
   ...'abcxyzAZ0189.-',
@@ -109,6 +109,25 @@ describe('parseUrl', () => {
   ])('%s → %s', (raw, host) => {
     expect(parseUrl(raw)?.host).toBe(host);
   });
+
+  it.each([
+    // Slashes are optional after a network scheme, and backslashes count as slashes: what fetch
+    // in Node and every browser open.
+    ['fetch http:169.254.169.254/latest/meta-data now', '169.254.169.254', 'metadata'],
+    ['see https:evil.example/x?d=1.', 'evil.example', 'domain'],
+    ['see https:\\\\evil.example\\x', 'evil.example', 'domain'],
+    ['see HTTPS:/Evil.Example.', 'evil.example', 'domain'],
+    ['git+https://evil.example/repo.git', 'evil.example', 'domain'],
+  ])('finds the link in %s', (text, host, kind) => {
+    expect(findUrls(text).map((u) => [u.host, u.kind])).toEqual([[host, kind]]);
+  });
+
+  it.each(['the ws: flag', 'ftp: none', 'xhttps://evil.example', 'news://x', 'a https:'])(
+    'finds no link in %s',
+    (text) => {
+      expect(findUrls(text)).toEqual([]);
+    },
+  );
 
   it.each(['http://a.09', 'http://xn--a.com', 'http://a.com:99999', 'https://', 'foo://a.com'])(
     '%s is no network link',

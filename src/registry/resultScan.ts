@@ -89,7 +89,7 @@ export function mergeScans(first: ResultScan, more: ResultScan): ResultScan {
 }
 
 function carriesData(raw: string): boolean {
-  const afterHost = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const afterHost = raw.replace(/^[a-z][a-z0-9+.-]*:[/\\]*[^/?#\\]*/i, '');
   if (/[?#]./.test(afterHost)) return true;
   return afterHost.length >= DATA_PATH_CHARS;
 }
