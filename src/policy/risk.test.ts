@@ -858,6 +858,18 @@ describe('a page of links', () => {
     ]);
   });
 
+  it('sees the host a fetch would reach, however the link is written', () => {
+    for (const url of [
+      'http:169.254.169.254/latest/meta-data/',
+      'http:\\\\169.254.169.254\\latest',
+      'http://169.254.1\n69.254/latest',
+    ]) {
+      const risk = assessRisk({ tool: 'fetch', arguments: { url } }, state('fetch'), session);
+      expect(risk.reasons.map((r) => r.code)).toContain('url.metadata');
+      expect(risk.level).toBe('critical');
+    }
+  });
+
   it('past the first few hosts of a kind, says there are more', () => {
     const hosts = Array.from({ length: 50 }, (_, i) => `https://site${i}.unknown.example/`);
     const lines = linksIn(hosts.join(' '))

@@ -122,6 +122,17 @@ describe('parseUrl', () => {
     expect(findUrls(text).map((u) => [u.host, u.kind])).toEqual([[host, kind]]);
   });
 
+  it.each([
+    ['http://169.254.1\n69.254/latest/meta-data', '169.254.169.254'],
+    ['  https://ev\til.example/x?d=1\n', 'evil.example'],
+  ])('reads a value that is one link whole, tabs and newlines dropped: %j', (text, host) => {
+    expect(findUrls(text).map((u) => u.host)).toContain(host);
+  });
+
+  it('ends a link in running text at a line break', () => {
+    expect(findUrls('see https://a.example\nNext line').map((u) => u.host)).toEqual(['a.example']);
+  });
+
   it.each(['the ws: flag', 'ftp: none', 'xhttps://evil.example', 'news://x', 'a https:'])(
     'finds no link in %s',
     (text) => {

@@ -96,8 +96,20 @@ export function findUrls(text: string): UrlFact[] {
     const fact = parseUrl(text.slice(start, cut));
     if (fact) facts.push(fact);
   }
+  // A text that is one link (a fetch tool's `url`) is also read whole, as the URL parser reads
+  // it: it drops tabs and newlines anywhere, so `http://169.254.1\n69.254/` is the metadata
+  // service to whatever fetches it. (In running text a line break ends a link.)
+  if (ONE_LINK.test(text) && BROKEN_BY.test(text)) {
+    const whole = parseUrl(text.replace(TABS_AND_NEWLINES, ''));
+    if (whole && !facts.some((f) => f.host === whole.host)) facts.push(whole);
+  }
   return facts;
 }
+
+/** Starts with a network scheme, after what the URL parser trims (controls and spaces). */
+const ONE_LINK = /^[\x00-\x20]*(?:https?|wss?|ftp):/i;
+const BROKEN_BY = /[\t\n\r]/;
+const TABS_AND_NEWLINES = /[\t\n\r]/g;
 
 const PATH_START = /[/?#\\]/g;
 
