@@ -63,7 +63,9 @@ export function connectGate<M extends { t: string }>(
         }
         const msg = checkGateHandshake(value);
         if (msg?.t === 'challenge' && msg.v !== WIRE_VERSION) {
-          fail(`the gate speaks protocol version ${msg.v}, this client ${WIRE_VERSION}`);
+          fail(
+            `the gate speaks protocol version ${msg.v}, this client ${WIRE_VERSION}: restart Airlock, so that both are from the release installed now`,
+          );
         } else if (msg?.t === 'challenge' && !gateNonce) {
           gateNonce = msg.nonce;
           channel.send({
