@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { peekServerLine, idKeyFromTail, idKeyFromHead, idKeyFromOversize } from './serverLine';
+import {
+  ambiguousJson,
+  peekServerLine,
+  idKeyFromTail,
+  idKeyFromHead,
+  idKeyFromOversize,
+} from './serverLine';
 import { LineSplitter, type OversizeInfo } from './framing';
 
 const peek = (text: string) => peekServerLine(Buffer.from(text, 'utf8'));
@@ -190,5 +196,33 @@ describe('idKeyFromTail / idKeyFromHead', () => {
     s.push(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 'py', result: { text: big } })}\n`));
     s.push(Buffer.from(`${JSON.stringify({ result: { text: big, id: 3 } })}\n`));
     expect(infos.map(idKeyFromOversize)).toEqual(['n:17', 's:py', null]);
+  });
+});
+
+describe('ambiguousJson', () => {
+  it('reads a result with no twin keys as unambiguous, the same key in sibling objects included', () => {
+    const line = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      result: {
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+    });
+    expect(ambiguousJson(line)).toBeNull();
+  });
+
+  it.each([
+    ['{"a":{"b":[{"k":1,"k":2}]}}', 'names the key "k" twice in one object'],
+    ['[[[{"text":"x","\\u0074ext":"y"}]]]', 'names the key "text" twice in one object'],
+    ['{"a":"\\ud800"}', 'cannot be read strictly as JSON (lone high surrogate escape'],
+    [
+      `${'['.repeat(600)}${']'.repeat(600)}`,
+      'cannot be read strictly as JSON (nesting deeper than',
+    ],
+  ])('%s: %s', (line, said) => {
+    expect(ambiguousJson(line)).toContain(said);
   });
 });

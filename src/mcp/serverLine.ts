@@ -7,6 +7,7 @@
 
 import { stringTokenEnd } from '../contract/jsonTokens';
 import { idKeyOf } from './hostLine';
+import { parseStrictJson, StrictJsonError } from './strictJson';
 import type { OversizeInfo } from './framing';
 
 export type ServerLine =
@@ -248,4 +249,26 @@ function backslashesBefore(s: string, i: number): number {
 // A quote is a delimiter when an even number of backslashes precede it.
 function unescapedAt(s: string, i: number): boolean {
   return backslashesBefore(s, i) % 2 === 0;
+}
+
+/**
+ * Why a server line (JSON already) may read differently to different parsers, or null when it
+ * reads one way. An object anywhere in it that names a key twice (`text`, or `text` and
+ * `\u0074ext`) is read with the first value by some parsers, the last by others (JSON.parse),
+ * both by a few: a person who reviewed one of them may not have seen what the agent reads. Read
+ * strictly, so every nested object is reached; a line the strict parser cannot read to its end
+ * (lone surrogates, nesting deeper than it goes) cannot be vouched for either. About as fast as
+ * the rest of a held result's scan (tens of ms per MB).
+ */
+export function ambiguousJson(text: string): string | null {
+  try {
+    parseStrictJson(text);
+    return null;
+  } catch (err) {
+    if (!(err instanceof StrictJsonError)) throw err;
+    const repeated = /^duplicate key (".*") at position \d+$/s.exec(err.message);
+    return repeated
+      ? `names the key ${repeated[1]} twice in one object`
+      : `cannot be read strictly as JSON (${err.message})`;
+  }
 }

@@ -14,6 +14,7 @@ import { parseHostLine, type HostLine } from '../mcp/hostLine';
 import { sha256Hex } from '../mcp/sha256';
 import { jsonRpcError, progressNotification, toolDenial } from '../mcp/messages';
 import {
+  ambiguousJson,
   idKeyFromOversize,
   peekServerLine,
   peekServerText,
@@ -254,7 +255,7 @@ export class ShimProxy {
         return this.io.toHost(line);
       case 'tools/call': {
         const review = f.rid !== undefined ? this.gate.takeReview?.(f.rid) : undefined;
-        if (review) return this.holdResult(p.idKey, f, p.message, this.bytesOf(line));
+        if (review) return this.holdResult(p.idKey, f, p.message, line);
         const facts = takeOutcomeFacts(p);
         const noted =
           f.editedNote === undefined
@@ -493,9 +494,14 @@ export class ShimProxy {
     key: string,
     f: InFlight,
     message: Record<string, unknown>,
-    line: Buffer,
+    serverLine: Buffer | string,
   ): boolean {
     const rid = f.rid ?? 0;
+    // What a person reviews must be what the agent reads, whichever parser its host uses.
+    const ambiguous = ambiguousJson(
+      typeof serverLine === 'string' ? serverLine : serverLine.toString('utf8'),
+    );
+    const line = this.bytesOf(serverLine);
     const report = this.outcomeReport(f, outcomeFacts(message), line);
     let heldBytes = line.length;
     for (const other of this.heldResults.values()) heldBytes += other.line.length;
@@ -505,7 +511,9 @@ export class ShimProxy {
         : isTaskHandle(message)
           ? // Its result comes later, to tasks/result, past any review: not passed at all.
             'this tool answered with a task, and Airlock cannot review the result of a task before the agent reads it. Turn result review off for this tool to use it with tasks.'
-          : null;
+          : ambiguous !== null
+            ? `the result ${ambiguous}, so the agent could read something other than what would be reviewed.`
+            : null;
     if (withheld !== null) {
       this.gate.send(report); // recorded all the same, never passed unreviewed
       return this.io.toHost(toolDenial(f.idRaw, `Withheld by Airlock: ${withheld}`));
