@@ -21,8 +21,8 @@ import { findPadding } from './padding';
 import { argumentMisfits } from './schemaFit';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';
 import { sensitivePathLabel } from './sensitive';
-import { commandPaths, shellDangers, sqlDangers } from './shell';
-import { findEmails, findUrls, isKnownDomain, showHost } from './urls';
+import { commandAddresses, commandPaths, shellDangers, sqlDangers } from './shell';
+import { findEmails, findUrls, isKnownDomain, showHost, type UrlFact } from './urls';
 import { nameActs, nameClearlyReads, nameVerbs, nameWords } from './verbs';
 
 export interface ToolState {
@@ -418,6 +418,8 @@ export function assessCall(
     paths: [],
   };
   const gradedLinks = new Set<string>();
+  /** The links the command in the argument at hand reaches without a scheme. */
+  const commandLinks: UrlFact[] = [];
 
   if (tool.definition === null)
     reasons.add(
@@ -466,6 +468,7 @@ export function assessCall(
         reasons.add('shell.command', 'medium', `Runs the command "${preview(s.value, 80)}".`);
       for (const p of commandPaths(s.value))
         checkPath(p, session, env, facts, reasons, false, true);
+      for (const address of commandAddresses(s.value)) commandLinks.push(...findUrls(address));
     }
     if (
       (s.key !== null && SQL_KEY.test(s.key)) ||
@@ -475,7 +478,9 @@ export function assessCall(
       for (const d of sqlDangers(s.value)) reasons.add(d.code, d.level, d.text);
     }
 
-    for (const url of findUrls(s.value)) {
+    const urls = findUrls(s.value);
+    for (const link of commandLinks.splice(0)) urls.push(link);
+    for (const url of urls) {
       // What a link adds depends on its host alone (and whether it names a user): a page that
       // links to one site a thousand times is graded once.
       const graded = url.hasCredentials ? `@${url.host}` : url.host;

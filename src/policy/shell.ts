@@ -232,6 +232,54 @@ export function commandPaths(command: string): string[] {
   return paths;
 }
 
+// Programs that reach the network address given as an argument, reading `host/path` without a
+// scheme as an http link (curl and wget do) or taking a bare host (nc, telnet).
+const NETWORK_CLIENTS = new Set([
+  'curl',
+  'wget',
+  'http',
+  'https',
+  'xh',
+  'xhs',
+  'aria2c',
+  'lynx',
+  'w3m',
+  'nc',
+  'ncat',
+  'netcat',
+  'telnet',
+]);
+// An address as such a program's argument: a dotted IPv4 address, a bracketed IPv6 one, or a
+// name, then an optional port and path. A name alone counts only with a port or path after it
+// (or when it is `localhost`): `curl -o out.txt x` names a file, not a site.
+const ADDRESS =
+  /^(?:(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]{2,45}\]|localhost)|([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,126}))((?::\d{1,5})?(?:[/?#]\S*)?)$/i;
+
+/**
+ * The addresses a command's network programs reach without writing a scheme, as http links
+ * (`curl 169.254.169.254/latest` is the metadata service as surely as with `http://`), so they
+ * are graded like the links in any argument. Read over the part of the command the patterns
+ * read (readableCommand).
+ */
+export function commandAddresses(full: string): string[] {
+  const { text: command } = readableCommand(full);
+  const links: string[] = [];
+  for (const part of command.split(/[;&|\n()`]{1,4096}/)) {
+    let reached = false;
+    for (const word of part.split(/\s{1,4096}/)) {
+      const token = word.replace(/^["']+|["']+$/g, '');
+      if (!reached) {
+        reached = NETWORK_CLIENTS.has(token.slice(token.lastIndexOf('/') + 1).toLowerCase());
+        continue;
+      }
+      if (token.startsWith('-')) continue;
+      const address = ADDRESS.exec(token);
+      if (address && (address[1] !== undefined || address[3] !== '')) links.push(`http://${token}`);
+    }
+  }
+  return links;
+}
+
 const SQL_DANGERS: Danger[] = [
   {
     code: 'sql.drop',

@@ -1,6 +1,6 @@
 // Table tests for the signal detectors behind assessRisk.
 import { describe, it, expect } from 'vitest';
-import { commandPaths, shellDangers, sqlDangers } from './shell';
+import { commandAddresses, commandPaths, shellDangers, sqlDangers } from './shell';
 import { findSecrets } from './secrets';
 import { findEmails, findUrls, hostKind, isKnownDomain } from './urls';
 import { sensitivePathLabel } from './sensitive';
@@ -216,5 +216,18 @@ describe('"add" is arithmetic unless it adds something', () => {
     ['addUser', ['add']],
   ])('%s writes %j', (name, writes) => {
     expect(nameVerbs(name).writes).toEqual(writes);
+  });
+});
+
+describe('commandAddresses', () => {
+  it.each([
+    ['curl 169.254.169.254/latest/meta-data', ['http://169.254.169.254/latest/meta-data']],
+    ['sudo /usr/bin/wget -qO- "10.0.0.5:8080"', ['http://10.0.0.5:8080']],
+    ['curl -s -m 30 -o out.txt evil.example/x?d=1', ['http://evil.example/x?d=1']],
+    ['nc -v [::1] 22; ls 1.2.3.4', ['http://[::1]']],
+    ['curl localhost:3000 && curl example.com', ['http://localhost:3000']],
+    ['cat 1.2.3.4 | grep x', []],
+  ])('%s → %j', (command, links) => {
+    expect(commandAddresses(command)).toEqual(links);
   });
 });
