@@ -883,6 +883,19 @@ describe('a page of links', () => {
     expect(codes('curl -o page.html github.com/x')).toContain('url.external');
   });
 
+  it('shows the start of a host of any length, and never remembers it as a domain', () => {
+    const long = `${'a'.repeat(5000)}.example`;
+    const { risk, facts } = assessCall(
+      { tool: 'write_file', arguments: { path: 'notes.md', content: `see https://${long}/x` } },
+      tool,
+      session,
+    );
+    const said = risk.reasons.find((r) => r.code === 'url.newDomain')!.text;
+    expect(said.length).toBeLessThan(200);
+    expect(said).toContain('…');
+    expect([...facts.domains]).toEqual([]);
+  });
+
   it('past the first few hosts of a kind, says there are more', () => {
     const hosts = Array.from({ length: 50 }, (_, i) => `https://site${i}.unknown.example/`);
     const lines = linksIn(hosts.join(' '))

@@ -60,6 +60,8 @@ const PATH_KEY =
 const COMMAND_KEY = /^(command|commands|cmd|script|shell|bash|code|command_?line|commandline)$/i;
 const SQL_KEY = /^(sql|query|statement|statements)$/i;
 const MAX_REASONS_PER_CODE = 3;
+/** The longest name DNS can hold: a longer "domain" is never remembered as known. */
+const MAX_DOMAIN_NAME = 253;
 
 function looksLikePath(s: ArgString): boolean {
   const v = s.value;
@@ -486,7 +488,12 @@ export function assessCall(
       const graded = url.hasCredentials ? `@${url.host}` : url.host;
       if (gradedLinks.has(graded)) continue;
       gradedLinks.add(graded);
-      const host = url.punycode ? showHost(url.host, url.unicodeHost) : url.host;
+      // The URL parser takes a host of any length (a reason shows its start), and a punycode
+      // host is shown decoded too, escaped like any text a server chose.
+      const host =
+        url.punycode || url.host.length > 120
+          ? preview(showHost(url.host, url.unicodeHost), 120)
+          : url.host;
       if (url.kind === 'metadata')
         reasons.add(
           'url.metadata',
@@ -517,7 +524,8 @@ export function assessCall(
           `The link to ${host} carries a user name or password.`,
         );
       if (url.kind === 'domain' && !url.punycode) {
-        facts.domains.add(url.host);
+        // Remembered as known only as a name DNS could hold (253 characters at most).
+        if (url.host.length <= MAX_DOMAIN_NAME) facts.domains.add(url.host);
         if (isKnownDomain(url.host, session.knownDomains))
           reasons.add('url.external', 'low', () => `Links to ${host}.`);
         else
@@ -531,7 +539,8 @@ export function assessCall(
 
     for (const email of findEmails(s.value)) {
       emails.push(email.address);
-      if (!email.punycode) facts.domains.add(email.domain);
+      if (!email.punycode && email.domain.length <= MAX_DOMAIN_NAME)
+        facts.domains.add(email.domain);
       const domain = showHost(email.domain, email.unicodeDomain);
       const known = isKnownDomain(email.domain, session.knownDomains);
       reasons.add(

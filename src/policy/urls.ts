@@ -120,7 +120,7 @@ function hostStart(raw: string, colon: number): number {
   return at;
 }
 
-/** `scheme://authority` of a URL: everything before the first `/`, `?`, `#` or `\\` after the host's start. */
+/** A URL's scheme and authority: everything before the first `/`, `?`, `#` or `\\` after the host's start. */
 function beforePath(raw: string): string {
   const colon = raw.indexOf(':');
   if (colon < 0) return raw;
@@ -171,7 +171,7 @@ export function parseUrl(raw: string): UrlFact | null {
  * `undefined`: the parser decides. For what it does read it gives what the parser gives (a test
  * compares the two over many generated hosts).
  */
-function parsePlainAuthority(authority: string, raw: string): UrlFact | null | undefined {
+function parsePlainAuthority(authority: string, raw: string): UrlFact | undefined {
   const colon = authority.indexOf(':');
   if (colon < 0) return undefined;
   const protocol = NETWORK_SCHEMES.get(authority.slice(0, colon).toLowerCase());
