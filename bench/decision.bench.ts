@@ -389,7 +389,11 @@ ${e2e}`,
 // ---- Issue 13: group commit, deferred outcomes, a lean record, observe bursts ----------------
 
 const REPEATS = 3;
-const SEQUENTIAL = { calls: 400, warmup: 100, rounds: 8 };
+// Warm-up: V8 keeps optimising the gate's code over its first ~3,000 calls (measured
+// 2026-12-03, CPU per call of the gate in windows of 1,000 sequential calls: ask 2.45, 2.34, 1.88,
+// then 1.6-1.8; observe 1.27, 1.07, then 0.5-0.65). With a warm-up of 100 the rows below measured
+// that compiling as much as the gate's steady work; a gate runs for hours.
+const SEQUENTIAL = { calls: 400, warmup: 2000, rounds: 8 };
 const IN_FLIGHT = { calls: 1500, concurrency: 32 };
 /** Sequential calls over which the gate's own CPU is read (per mode, per repeat). */
 const GATE_CPU_CALLS = 2000;
@@ -737,7 +741,9 @@ through the shim with \`airlock gate --mode observe\`, and with \`--mode ask\` p
 for \`echo\` (every call decided by the rule, committed with WAL + synchronous=FULL, then
 forwarded). Each figure is the median of ${REPEATS} repeats (fresh gates and stores each time),
 with the lowest and highest in brackets. Sequential: ${SEQUENTIAL.calls} calls per variant after
-${SEQUENTIAL.warmup} warm-up, interleaved in ${SEQUENTIAL.rounds} rounds. fsync: a 4 KB append +
+${SEQUENTIAL.warmup} warm-up (V8 is still optimising the gate's code over its first ~3,000 calls:
+with 100 warm-up calls, as before 2026-12-03, the rows measured that compiling too), interleaved
+in ${SEQUENTIAL.rounds} rounds. fsync: a 4 KB append +
 fsync on the disk of the record, measured in the same repeat. Load average (5 min) at the end:
 ${loadavg()[1]!.toFixed(1)}.
 
