@@ -2,31 +2,15 @@
 // rest; here the answer is held against the parser's own reading of the whole link, over hosts
 // made to sit on the border of that fast path.
 import { describe, expect, it } from 'vitest';
-import { domainToUnicode } from 'node:url';
-import { findUrls, hostKind, parseUrl } from './urls';
+import { findUrls, linkFact, parseUrl } from './urls';
 
-const NETWORK = ['http:', 'https:', 'ws:', 'wss:', 'ftp:'];
-
-/** What the URL parser makes of the whole link, as a UrlFact (null: not a network link). */
+/** What the URL parser makes of the whole link (null: not a network link). */
 function asTheParserReadsIt(raw: string) {
-  let url: URL;
   try {
-    url = new URL(raw);
+    return linkFact(new URL(raw), raw);
   } catch {
     return null;
   }
-  if (!NETWORK.includes(url.protocol) || url.hostname === '') return null;
-  const host = url.hostname.replace(/\.$/, '');
-  const punycode = host.split('.').some((label) => label.startsWith('xn--'));
-  return {
-    url: raw,
-    protocol: url.protocol,
-    host,
-    unicodeHost: punycode ? domainToUnicode(host) || host : host,
-    kind: hostKind(host),
-    punycode,
-    hasCredentials: url.username !== '' || url.password !== '',
-  };
 }
 
 /** A deterministic generator, so a failure names a link that fails again. */

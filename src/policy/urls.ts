@@ -143,12 +143,15 @@ export function parseUrl(raw: string): UrlFact | null {
   // text with Latin-1 letters: once optimised, Node 20's `URL.canParse` reads such a string's
   // bytes as UTF-8 and says no to `https://päypal.example`, which `new URL` reads.
   if (!LATIN1_BEYOND_ASCII.test(authority) && !URL.canParse(authority)) return null;
-  let url: URL;
   try {
-    url = new URL(authority);
+    return linkFact(new URL(authority), raw);
   } catch {
     return null;
   }
+}
+
+/** What a link parsed by the URL parser tells: null when it is no network link with a host. */
+export function linkFact(url: URL, raw: string): UrlFact | null {
   if (!NETWORK_SCHEMES.has(url.protocol.slice(0, -1)) || url.hostname === '') return null;
   const host = url.hostname.replace(/\.$/, '');
   const punycode = host.split('.').some((label) => label.startsWith('xn--'));
