@@ -497,10 +497,6 @@ export class ShimProxy {
     serverLine: Buffer | string,
   ): boolean {
     const rid = f.rid ?? 0;
-    // What a person reviews must be what the agent reads, whichever parser its host uses.
-    const ambiguous = ambiguousJson(
-      typeof serverLine === 'string' ? serverLine : serverLine.toString('utf8'),
-    );
     const line = this.bytesOf(serverLine);
     const report = this.outcomeReport(f, outcomeFacts(message), line);
     let heldBytes = line.length;
@@ -511,9 +507,7 @@ export class ShimProxy {
         : isTaskHandle(message)
           ? // Its result comes later, to tasks/result, past any review: not passed at all.
             'this tool answered with a task, and Airlock cannot review the result of a task before the agent reads it. Turn result review off for this tool to use it with tasks.'
-          : ambiguous !== null
-            ? `the result ${ambiguous}, so the agent could read something other than what would be reviewed.`
-            : null;
+          : unreviewable(serverLine);
     if (withheld !== null) {
       this.gate.send(report); // recorded all the same, never passed unreviewed
       return this.io.toHost(toolDenial(f.idRaw, `Withheld by Airlock: ${withheld}`));
@@ -727,6 +721,17 @@ function allTextInParts(message: Record<string, unknown>): Iterable<string> | nu
   } catch {
     return null;
   }
+}
+
+/**
+ * Why a result cannot be reviewed as the agent will read it, or null. What a person reviews must
+ * be what the agent reads, whichever parser its host uses (see ambiguousJson).
+ */
+function unreviewable(line: Buffer | string): string | null {
+  const ambiguous = ambiguousJson(typeof line === 'string' ? line : line.toString('utf8'));
+  return ambiguous === null
+    ? null
+    : `the result ${ambiguous}, so the agent could read something other than what would be reviewed.`;
 }
 
 /**
