@@ -22,7 +22,7 @@ import { argumentMisfits } from './schemaFit';
 import { findSecrets, isSecretField, type SecretHit } from './secrets';
 import { sensitivePathLabel } from './sensitive';
 import { commandAddresses, commandPaths, shellDangers, sqlDangers } from './shell';
-import { findEmails, findUrls, isKnownDomain, showHost, type UrlFact } from './urls';
+import { findEmails, findUrls, isKnownDomain, parseUrl, showHost } from './urls';
 import { nameActs, nameClearlyReads, nameVerbs, nameWords } from './verbs';
 
 export interface ToolState {
@@ -420,8 +420,6 @@ export function assessCall(
     paths: [],
   };
   const gradedLinks = new Set<string>();
-  /** The links the command in the argument at hand reaches without a scheme. */
-  const commandLinks: UrlFact[] = [];
 
   if (tool.definition === null)
     reasons.add(
@@ -470,7 +468,6 @@ export function assessCall(
         reasons.add('shell.command', 'medium', `Runs the command "${preview(s.value, 80)}".`);
       for (const p of commandPaths(s.value))
         checkPath(p, session, env, facts, reasons, false, true);
-      for (const address of commandAddresses(s.value)) commandLinks.push(...findUrls(address));
     }
     if (
       (s.key !== null && SQL_KEY.test(s.key)) ||
@@ -481,7 +478,12 @@ export function assessCall(
     }
 
     const urls = findUrls(s.value);
-    for (const link of commandLinks.splice(0)) urls.push(link);
+    // A command's network programs also reach what it names without a scheme.
+    if (isCommand)
+      for (const address of commandAddresses(s.value)) {
+        const link = parseUrl(address);
+        if (link) urls.push(link);
+      }
     for (const url of urls) {
       // What a link adds depends on its host alone (and whether it names a user): a page that
       // links to one site a thousand times is graded once.

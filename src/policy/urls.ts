@@ -129,6 +129,11 @@ function beforePath(raw: string): string {
   return path ? raw.slice(0, path.index) : raw;
 }
 
+/** What follows a URL's authority: its path, query and fragment (see beforePath). */
+export function afterAuthority(raw: string): string {
+  return raw.slice(beforePath(raw).length);
+}
+
 /** The network schemes, each with its protocol as the URL parser writes it. */
 const NETWORK_SCHEMES = new Map(['http', 'https', 'ws', 'wss', 'ftp'].map((s) => [s, `${s}:`]));
 const LATIN1_BEYOND_ASCII = /[\u0080-\u00ff]/;

